@@ -1,0 +1,31 @@
+/* OpenBLAS sgemm on buffers owned by JavaScript (the tfjs wasm heap).
+ * Row-major C[b] = op(A[b]) · op(B[b]) for b in [0, batch), strided per batch (stride 0 = broadcast).
+ * ENGINE-PERF.md §3: called on Float32Array views of the wasm heap, 143-192 GFLOP/s at 1024^3 on 2 cores. */
+#include <cblas.h>
+#include <stddef.h>
+#include "sgemm.h"
+
+void el_sgemm_batched(int trans_a, int trans_b, int m, int n, int k, int batch,
+                      const float *a, size_t stride_a, const float *b, size_t stride_b,
+                      float *c, size_t stride_c) {
+  /* Leading dimensions of the row-major operands as stored: A is [m,k] or [k,m], B is [k,n] or [n,k]. */
+  const int lda = trans_a ? m : k;
+  const int ldb = trans_b ? k : n;
+  const enum CBLAS_TRANSPOSE ta = trans_a ? CblasTrans : CblasNoTrans;
+  const enum CBLAS_TRANSPOSE tb = trans_b ? CblasTrans : CblasNoTrans;
+  if (batch > 1 && stride_b == 0 && !trans_a && stride_a == (size_t)m * k && stride_c == (size_t)m * n) {
+    /* Shared right operand: fold the batch into rows, one [batch·m, k]·[k, n] product. */
+    cblas_sgemm(CblasRowMajor, ta, tb, batch * m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, n);
+    return;
+  }
+  for (int i = 0; i < batch; i++) {
+    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a + i * stride_a, lda, b + i * stride_b, ldb, 0.0f,
+                c + i * stride_c, n);
+  }
+}
+
+void el_set_threads(int n) { openblas_set_num_threads(n); }
+
+int el_get_threads(void) { return openblas_get_num_threads(); }
+
+const char *el_blas_config(void) { return openblas_get_config(); }

@@ -1,0 +1,67 @@
+// The engine's kernel patches for tfjs-backend-wasm 4.22, registered by one explicit call
+// (initBackend does it; no import side effects): BatchMatMul routed to OpenBLAS or XNNPACK, zero-copy
+// Identity/Cast, the heap guard. UnsortedSegmentSum is registered by initBackend for every backend.
+import * as tf from '@tensorflow/tfjs';
+import { NativeKernelError } from './errors';
+import { DEFAULT_WASM_HEAP_LIMIT, installHeapGuard } from './heap-guard';
+import { nativeBatchMatMul } from './matmul-native';
+import { batchMatMulWrapper } from './matmul-wrapper';
+import { blasThreads, loadNativeAddon } from './native';
+import { castNoCopy, identityNoCopy } from './nocopy';
+import { replaceKernel, restoreKernel } from './replace-kernel';
+import { asWasm } from './wasm-internals';
+
+/** Which BatchMatMul the wasm backend runs: native OpenBLAS, the JS XNNPACK-routing wrapper, or stock tfjs. */
+export type MatMulPath = 'openblas' | 'xnnpack-wrapper' | 'stock';
+
+export interface WasmKernelOptions {
+  /** 'auto' (default): openblas when the addon is built, else the wrapper. */
+  matmul?: 'auto' | MatMulPath;
+  /** Zero-copy Identity / same-dtype Cast (default true). */
+  noCopy?: boolean;
+  /** Ceiling for live tensor bytes on the wasm heap (default ~3.75 GiB). */
+  heapLimitBytes?: number;
+  /** OpenBLAS threads (default 2, or EDITLAB_BLAS_THREADS / OPENBLAS_NUM_THREADS). */
+  blasThreads?: number;
+}
+
+export interface WasmKernelInfo {
+  matmul: MatMulPath;
+  blasThreads?: number;
+  noCopy: boolean;
+  heapLimitBytes: number;
+  /** Why the fast native path is not in use, when it is not. */
+  fallbackReason?: string;
+}
+
+function chooseMatMul(want: WasmKernelOptions['matmul'], threads: number): { kernel: tf.KernelFunc | undefined; info: Pick<WasmKernelInfo, 'matmul' | 'blasThreads' | 'fallbackReason'> } {
+  if (want === 'stock') return { kernel: undefined, info: { matmul: 'stock' } };
+  if (want === 'xnnpack-wrapper') return { kernel: batchMatMulWrapper, info: { matmul: 'xnnpack-wrapper' } };
+  const { addon, reason } = loadNativeAddon();
+  if (addon) {
+    addon.setThreads(threads);
+    return { kernel: nativeBatchMatMul(addon), info: { matmul: 'openblas', blasThreads: threads } };
+  }
+  if (want === 'openblas') throw new NativeKernelError(`matmul 'openblas' requested but ${reason}`);
+  return { kernel: batchMatMulWrapper, info: { matmul: 'xnnpack-wrapper', fallbackReason: reason } };
+}
+
+/** Register the engine's wasm kernels on the (already initialised) wasm backend. Idempotent. */
+export function registerWasmKernels(opts: WasmKernelOptions = {}): WasmKernelInfo {
+  if (tf.getBackend() !== 'wasm') throw new NativeKernelError(`registerWasmKernels: active backend is '${tf.getBackend()}', not 'wasm'`);
+  const threads = opts.blasThreads ?? blasThreads();
+  const { kernel, info } = chooseMatMul(opts.matmul ?? 'auto', threads);
+  if (kernel) replaceKernel('BatchMatMul', 'wasm', kernel);
+  else restoreKernel('BatchMatMul', 'wasm');
+  const noCopy = opts.noCopy ?? true;
+  if (noCopy) {
+    replaceKernel('Identity', 'wasm', identityNoCopy);
+    replaceKernel('Cast', 'wasm', castNoCopy);
+  } else {
+    restoreKernel('Identity', 'wasm');
+    restoreKernel('Cast', 'wasm');
+  }
+  const heapLimitBytes = opts.heapLimitBytes ?? DEFAULT_WASM_HEAP_LIMIT;
+  installHeapGuard(asWasm(tf.backend()), heapLimitBytes);
+  return { ...info, noCopy, heapLimitBytes };
+}

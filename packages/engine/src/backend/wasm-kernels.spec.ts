@@ -1,0 +1,84 @@
+// Zero-copy Identity/Cast keep values and share the heap buffer; the heap guard throws a clear error.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { WasmHeapError } from './errors';
+import { DEFAULT_WASM_HEAP_LIMIT } from './heap-guard';
+import { initBackend } from './index';
+import { registerWasmKernels } from './register';
+import { asWasm, memoryOffset } from './wasm-internals';
+
+describe('wasm kernel patches', () => {
+  beforeAll(async () => { await initBackend('wasm'); });
+  afterAll(() => { registerWasmKernels(); });
+
+  it('Identity (clone) shares the buffer and keeps values after the source is disposed', () => {
+    registerWasmKernels({ noCopy: true });
+    const b = asWasm(tf.backend());
+    const x = tf.tensor1d([1.5, -2, 3.25]);
+    const y = tf.clone(x);
+    expect(memoryOffset(b, y)).toBe(memoryOffset(b, x));
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1.5, -2, 3.25]);
+    y.dispose();
+  });
+
+  it('same-dtype Cast shares the buffer; a dtype change still converts', () => {
+    registerWasmKernels({ noCopy: true });
+    const b = asWasm(tf.backend());
+    const x = tf.tensor1d([1.7, -2.2, 3]);
+    const same = tf.cast(x, 'float32');
+    const asInt = tf.cast(x, 'int32');
+    expect(memoryOffset(b, same)).toBe(memoryOffset(b, x));
+    expect(memoryOffset(b, asInt)).not.toBe(memoryOffset(b, x));
+    expect(Array.from(asInt.dataSync())).toEqual([1, -2, 3]);
+    x.dispose();
+    expect(Array.from(same.dataSync())).toEqual([Math.fround(1.7), Math.fround(-2.2), 3]);
+    tf.dispose([same, asInt]);
+  });
+
+  it('with stock kernels restored, clone copies (the switch really switches)', () => {
+    registerWasmKernels({ noCopy: false });
+    const b = asWasm(tf.backend());
+    const x = tf.tensor1d([1, 2]);
+    const y = tf.clone(x);
+    expect(memoryOffset(b, y)).not.toBe(memoryOffset(b, x));
+    tf.dispose([x, y]);
+  });
+
+  it('gradients through saved (zero-copy cloned) tensors are unchanged', () => {
+    const f = (x: tf.Tensor) => tf.sum(tf.mul(tf.tanh(x), tf.cast(x, 'float32')));
+    const x = tf.tensor1d([0.3, -1.2, 2]);
+    registerWasmKernels({ noCopy: false });
+    const ref = tf.grad(f)(x);
+    registerWasmKernels({ noCopy: true });
+    const got = tf.grad(f)(x);
+    expect(Array.from(got.dataSync())).toEqual(Array.from(ref.dataSync()));
+    tf.dispose([x, ref, got]);
+  });
+
+  it('the heap guard refuses an allocation past a (small, artificial) limit with ENGINE_WASM_HEAP', () => {
+    const live = tf.memory().numBytes;
+    registerWasmKernels({ heapLimitBytes: live + 2 ** 20 });
+    try {
+      const small = tf.zeros([1024]); // 4 KiB: fits
+      let err: unknown;
+      try {
+        tf.tensor(new Float32Array(2 ** 20)); // 4 MiB: over the limit
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(WasmHeapError);
+      expect((err as WasmHeapError).code).toBe('ENGINE_WASM_HEAP');
+      expect((err as Error).message).toMatch(/wasm heap exhausted.*requested 4\.0 MiB/);
+      // A kernel's output allocation is guarded too, and the engine stays usable afterwards.
+      const big = tf.ones([200_000]);
+      expect(() => tf.add(big, big)).toThrow(WasmHeapError);
+      tf.dispose([small, big]);
+    } finally {
+      registerWasmKernels({ heapLimitBytes: DEFAULT_WASM_HEAP_LIMIT });
+    }
+    const ok = tf.add(tf.ones([4]), 1);
+    expect(Array.from(ok.dataSync())).toEqual([2, 2, 2, 2]);
+    expect(tf.memory().numBytes).toBeLessThan(live + 1024);
+  });
+});
