@@ -4,3 +4,4 @@ export { BackendError, WasmHeapError, NativeKernelError } from './backend/errors
 export { registerWasmKernels } from './backend/register';
 export type { MatMulPath, WasmKernelOptions, WasmKernelInfo } from './backend/register';
 export { DEFAULT_WASM_HEAP_LIMIT, wasmHeapBytes } from './backend/heap-guard';
+export { gelu, swiglu, layerNorm, rmsNorm, maskedCrossEntropy } from './kernels/ops';

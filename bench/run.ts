@@ -1,0 +1,93 @@
+// `npm run bench` -- editlab engine speed against PyTorch CPU on the same machine (issue 8).
+// Not a test. Options: --size=a,b,c  --steps=12  --warmup=3  --no-torch  --no-gen
+//   --matmul=openblas|xnnpack-wrapper|stock (same as EDITLAB_MATMUL)
+// Prints the sgemm ceiling, a table per size, and last one line per size:
+//   step ratio editlab/pytorch size=<a|b|c>: <x.xx>      (against PyTorch's fastest thread setting)
+import { loadavg } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '@editlab/engine';
+import { benchEditlab, fmtMs, type EditlabResult } from './editlab-bench';
+import { median, SIZES, stepFlops, GEN, type BenchSize } from './sizes';
+import { runTorch, torchAvailable, tryInstallTorch, TORCH_SETTINGS, type TorchRun } from './torch-bench';
+
+function arg(name: string): string | undefined {
+  const a = process.argv.find((x) => x === `--${name}` || x.startsWith(`--${name}=`));
+  return a === undefined ? undefined : (a.split('=')[1] ?? '');
+}
+
+const log = (s: string) => console.log(s);
+
+function sgemmCeiling(): number {
+  const a = tf.randomNormal([1024, 1024]);
+  const b = tf.randomNormal([1024, 1024]);
+  const ts: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    const t0 = performance.now();
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    ts.push(performance.now() - t0);
+    c.dispose();
+  }
+  tf.dispose([a, b]);
+  return (2 * 1024 ** 3) / (median(ts.slice(2)) / 1000) / 1e9;
+}
+
+interface Row { s: BenchSize; ed: EditlabResult; torch: TorchRun[] }
+
+function bestTorch(runs: TorchRun[], key: 'stepMs' | 'genMs'): TorchRun | undefined {
+  return runs.filter((r) => r[key].length).sort((x, y) => median(x[key]) - median(y[key]))[0];
+}
+
+async function main(): Promise<void> {
+  if (arg('matmul')) process.env['EDITLAB_MATMUL'] = arg('matmul');
+  const steps = Number(arg('steps') ?? 12);
+  const warmup = Number(arg('warmup') ?? 3);
+  const gen = arg('no-gen') === undefined;
+  const want = (arg('size') ?? 'a,b,c').split(',');
+  const sizes = SIZES.filter((s) => want.includes(s.id));
+  const info = await initBackend();
+  log(`editlab bench: backend ${info.name} (${info.provider}, tfjs ${info.tfjsVersion}), matmul ${info.matmul}` +
+    `${info.wasmKernels?.blasThreads ? `, OpenBLAS threads ${info.wasmKernels.blasThreads}` : ''}; ` +
+    `${steps} steps after ${warmup} warm-up; load avg ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  log(`sgemm ceiling (tf.matMul 1024³ on the ${info.matmul} path): ${sgemmCeiling().toFixed(1)} GFLOP/s`);
+
+  let torchOk = arg('no-torch') === undefined;
+  if (torchOk) {
+    const t = torchAvailable();
+    if (!t.ok && !tryInstallTorch(log)) { log(`PyTorch: skipping (${t.reason})`); torchOk = false; }
+  }
+  const rows: Row[] = [];
+  for (const s of sizes) {
+    const ed = await benchEditlab(s, steps, warmup, gen);
+    const torch: TorchRun[] = [];
+    if (torchOk) for (const setting of TORCH_SETTINGS) torch.push(runTorch(s.id, steps, warmup, gen, setting));
+    rows.push({ s, ed, torch });
+    const gf = stepFlops(s) / (median(ed.stepMs) / 1000) / 1e9;
+    log(`\nsize ${s.id} (V ${s.vocab}, d ${s.d}, L ${s.layers}, H ${s.heads}, T ${s.seq}, B ${s.batch}; ${(stepFlops(s) / 1e9).toFixed(2)} GFLOP/step)`);
+    log(`  editlab [${ed.model}]: step ${fmtMs(ed.stepMs)} ms (${gf.toFixed(1)} GFLOP/s, ${(s.batch * s.seq / (median(ed.stepMs) / 1000)).toFixed(0)} tok/s), ` +
+      `loss ${ed.loss0.toFixed(4)} → ${ed.lossLast.toFixed(4)}, wasm heap ${ed.peakHeapMiB.toFixed(0)} MiB; generate ${fmtMs(ed.genMs)} ms`);
+    for (const t of torch) {
+      log(`  torch ${t.version} [${t.setting}]: step ${fmtMs(t.stepMs)} ms, loss0 ${t.loss0.toFixed(4)}; generate ${fmtMs(t.genMs)} ms; sgemm ${t.sgemmGflops.toFixed(0)} GFLOP/s`);
+    }
+  }
+  log(`\n| size | editlab step ms | PyTorch best step ms (setting) | step ratio | editlab gen ms | PyTorch best gen ms | gen ratio |`);
+  log(`|---|---|---|---|---|---|---|`);
+  for (const { s, ed, torch } of rows) {
+    const bt = bestTorch(torch, 'stepMs');
+    const bg = bestTorch(torch, 'genMs');
+    const r = bt ? (median(ed.stepMs) / median(bt.stepMs)).toFixed(2) : '–';
+    const rg = bg && ed.genMs.length ? (median(ed.genMs) / median(bg.genMs)).toFixed(2) : '–';
+    log(`| ${s.id} | ${median(ed.stepMs).toFixed(0)} | ${bt ? `${median(bt.stepMs).toFixed(0)} (${bt.setting})` : '–'} | ${r} | ` +
+      `${ed.genMs.length ? median(ed.genMs).toFixed(0) : '–'} | ${bg ? median(bg.genMs).toFixed(0) : '–'} | ${rg} |`);
+  }
+  log(`(generation: ${GEN.prompts} prompts × ${GEN.promptLen} tokens, ${GEN.newTokens} new tokens, greedy, KV cache; load avg now ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+  for (const { s, ed, torch } of rows) {
+    const bt = bestTorch(torch, 'stepMs');
+    log(`step ratio editlab/pytorch size=${s.id}: ${bt ? (median(ed.stepMs) / median(bt.stepMs)).toFixed(2) : 'n/a (PyTorch skipped)'}`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? `bench failed: ${e.message}` : e);
+  process.exit(1);
+});

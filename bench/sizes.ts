@@ -1,0 +1,32 @@
+// The three sizes of the perf probe (ENGINE-PERF.md "Model and protocol"; issue 2 Benchmark, issue 8).
+export interface BenchSize {
+  id: 'a' | 'b' | 'c';
+  vocab: number;
+  d: number;
+  layers: number;
+  heads: number;
+  seq: number;
+  batch: number;
+}
+
+export const SIZES: readonly BenchSize[] = [
+  { id: 'a', vocab: 2048, d: 128, layers: 4, heads: 4, seq: 32, batch: 32 },
+  { id: 'b', vocab: 4096, d: 256, layers: 4, heads: 8, seq: 48, batch: 32 },
+  { id: 'c', vocab: 8192, d: 384, layers: 6, heads: 6, seq: 64, batch: 16 },
+];
+
+/** FLOP per training step: 6·N_mm·tokens + 12·L·B·T²·d, N_mm = L·12d² + V·d (ENGINE-PERF.md). */
+export function stepFlops(s: BenchSize): number {
+  const tokens = s.batch * s.seq;
+  const nMm = s.layers * 12 * s.d * s.d + s.vocab * s.d;
+  return 6 * nMm * tokens + 12 * s.layers * s.batch * s.seq * s.seq * s.d;
+}
+
+/** Generation protocol (ENGINE-PERF §1c): 8 prompts of 16 tokens, 32 new tokens, greedy, KV cache. */
+export const GEN = { prompts: 8, promptLen: 16, newTokens: 32 } as const;
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
