@@ -1,101 +1,237 @@
 /* N-API surface of the editlab native kernels. Every buffer argument is a byte offset into one
  * ArrayBuffer (the wasm heap, `wasm.HEAPU8.buffer`), so a call allocates nothing on the JS side.
+ * Every operand range is bounds-checked against the heap before any kernel runs.
  * N-API is ABI-stable: the built addon survives Node upgrades. */
 #include <node_api.h>
 #include <stdint.h>
 #include <string.h>
+#include "kernels.h"
 #include "sgemm.h"
 
-#define CHECK(call)                                                          \
-  do {                                                                       \
-    if ((call) != napi_ok) {                                                 \
-      napi_throw_error(env, "ENGINE_NATIVE_KERNEL", "editlab native: " #call); \
-      return NULL;                                                           \
-    }                                                                        \
-  } while (0)
+#define MAX_ARGS 16
+#define CODE "ENGINE_NATIVE_KERNEL"
 
-static int get_heap(napi_env env, napi_value v, uint8_t **data, size_t *len) {
+typedef struct {
+  napi_env env;
+  napi_value argv[MAX_ARGS];
+  size_t argc;
+  uint8_t *heap;
+  size_t len;
+  int failed;
+} Args;
+
+static int args_init(napi_env env, napi_callback_info info, Args *a, size_t want, const char *name) {
+  a->env = env;
+  a->argc = MAX_ARGS;
+  a->failed = 0;
+  if (napi_get_cb_info(env, info, &a->argc, a->argv, NULL, NULL) != napi_ok || a->argc != want) {
+    napi_throw_error(env, CODE, name);
+    return 0;
+  }
   bool is_ab = false;
-  napi_is_arraybuffer(env, v, &is_ab);
-  if (!is_ab) return 0;
   void *p = NULL;
-  if (napi_get_arraybuffer_info(env, v, &p, len) != napi_ok) return 0;
-  *data = (uint8_t *)p;
+  napi_is_arraybuffer(env, a->argv[0], &is_ab);
+  if (!is_ab || napi_get_arraybuffer_info(env, a->argv[0], &p, &a->len) != napi_ok) {
+    napi_throw_type_error(env, CODE, "editlab native: first argument must be the wasm heap ArrayBuffer");
+    return 0;
+  }
+  a->heap = (uint8_t *)p;
   return 1;
 }
 
-static double num(napi_env env, napi_value v) {
+static double num(Args *a, size_t i) {
   double d = 0;
-  napi_get_value_double(env, v, &d);
+  napi_get_value_double(a->env, a->argv[i], &d);
   return d;
 }
 
-/* sgemmBatched(heap, transA, transB, m, n, k, batch, aOff, strideA, bOff, strideB, cOff, strideC)
- * offsets in bytes, strides in elements. */
+static size_t sz(Args *a, size_t i) {
+  const double d = num(a, i);
+  return d > 0 ? (size_t)d : 0;
+}
+
+/* Pointer to `count` 4-byte elements at byte offset argv[i]; NULL (and a thrown RangeError) when outside. */
+static void *ptr(Args *a, size_t i, size_t count) {
+  const double off = num(a, i);
+  if (a->failed) return NULL;
+  if (off < 0 || (size_t)off % 4 != 0 || (size_t)off + count * 4 > a->len) {
+    a->failed = 1;
+    napi_throw_range_error(a->env, CODE, "editlab native: operand outside the wasm heap");
+    return NULL;
+  }
+  return a->heap + (size_t)off;
+}
+
+/* sgemmBatched(heap, transA, transB, m, n, k, batch, aOff, strideA, bOff, strideB, cOff, strideC) */
 static napi_value sgemm_batched(napi_env env, napi_callback_info info) {
-  size_t argc = 13;
-  napi_value argv[13];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 13) {
-    napi_throw_error(env, "ENGINE_NATIVE_KERNEL", "sgemmBatched: expected 13 arguments");
-    return NULL;
-  }
-  uint8_t *heap;
-  size_t len;
-  if (!get_heap(env, argv[0], &heap, &len)) {
-    napi_throw_type_error(env, "ENGINE_NATIVE_KERNEL", "sgemmBatched: heap must be an ArrayBuffer");
-    return NULL;
-  }
+  Args a;
+  if (!args_init(env, info, &a, 13, "sgemmBatched: expected 13 arguments")) return NULL;
   bool ta = false, tb = false;
-  napi_get_value_bool(env, argv[1], &ta);
-  napi_get_value_bool(env, argv[2], &tb);
-  const int m = (int)num(env, argv[3]), n = (int)num(env, argv[4]), k = (int)num(env, argv[5]);
-  const int batch = (int)num(env, argv[6]);
-  const size_t a_off = (size_t)num(env, argv[7]), sa = (size_t)num(env, argv[8]);
-  const size_t b_off = (size_t)num(env, argv[9]), sb = (size_t)num(env, argv[10]);
-  const size_t c_off = (size_t)num(env, argv[11]), sc = (size_t)num(env, argv[12]);
-  /* Bounds: the last batch's operand must end inside the heap. */
-  const size_t a_end = a_off + 4 * ((batch - 1) * sa + (size_t)m * k);
-  const size_t b_end = b_off + 4 * ((batch - 1) * sb + (size_t)k * n);
-  const size_t c_end = c_off + 4 * ((batch - 1) * sc + (size_t)m * n);
-  if (m <= 0 || n <= 0 || k <= 0 || batch <= 0 || a_end > len || b_end > len || c_end > len || (a_off | b_off | c_off) % 4) {
-    napi_throw_range_error(env, "ENGINE_NATIVE_KERNEL", "sgemmBatched: operand outside the heap or bad size");
+  napi_get_value_bool(env, a.argv[1], &ta);
+  napi_get_value_bool(env, a.argv[2], &tb);
+  const size_t m = sz(&a, 3), n = sz(&a, 4), k = sz(&a, 5), batch = sz(&a, 6);
+  const size_t sa = sz(&a, 8), sb = sz(&a, 10), sc = sz(&a, 12);
+  if (!m || !n || !k || !batch) {
+    napi_throw_range_error(env, CODE, "sgemmBatched: empty product");
     return NULL;
   }
-  el_sgemm_batched(ta, tb, m, n, k, batch, (const float *)(heap + a_off), sa, (const float *)(heap + b_off), sb,
-                   (float *)(heap + c_off), sc);
+  const float *A = ptr(&a, 7, (batch - 1) * sa + m * k);
+  const float *B = ptr(&a, 9, (batch - 1) * sb + k * n);
+  float *C = ptr(&a, 11, (batch - 1) * sc + m * n);
+  if (a.failed) return NULL;
+  el_sgemm_batched(ta, tb, (int)m, (int)n, (int)k, (int)batch, A, sa, B, sb, C, sc);
   return NULL;
 }
 
-static napi_value set_threads(napi_env env, napi_callback_info info) {
+/* unary(heap, op, xOff, yOff, n): op 0 tanh, 1 exp, 2 gelu */
+static napi_value unary(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args_init(env, info, &a, 5, "unary: expected 5 arguments")) return NULL;
+  const int op = (int)num(&a, 1);
+  const size_t n = sz(&a, 4);
+  const float *x = ptr(&a, 2, n);
+  float *y = ptr(&a, 3, n);
+  if (a.failed) return NULL;
+  if (op == 0) el_tanh(x, y, n);
+  else if (op == 1) el_exp(x, y, n);
+  else if (op == 2) el_gelu(x, y, n);
+  else napi_throw_range_error(env, CODE, "unary: unknown op");
+  return NULL;
+}
+
+/* geluGrad(heap, xOff, dyOff, dxOff, n) */
+static napi_value gelu_grad(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args_init(env, info, &a, 5, "geluGrad: expected 5 arguments")) return NULL;
+  const size_t n = sz(&a, 4);
+  const float *x = ptr(&a, 1, n), *dy = ptr(&a, 2, n);
+  float *dx = ptr(&a, 3, n);
+  if (a.failed) return NULL;
+  el_gelu_grad(x, dy, dx, n);
+  return NULL;
+}
+
+/* sum(heap, xOff, yOff, outer, inner, leading): leading → y[inner] = Σ rows, else y[outer] = Σ columns */
+static napi_value sum(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args_init(env, info, &a, 6, "sum: expected 6 arguments")) return NULL;
+  const size_t outer = sz(&a, 3), inner = sz(&a, 4);
+  bool leading = false;
+  napi_get_value_bool(env, a.argv[5], &leading);
+  const float *x = ptr(&a, 1, outer * inner);
+  float *y = ptr(&a, 2, leading ? inner : outer);
+  if (a.failed) return NULL;
+  if (leading) el_sum_leading(x, y, outer, inner);
+  else el_sum_trailing(x, y, outer, inner);
+  return NULL;
+}
+
+/* xent(heap, logitsOff, targetsOff, maskOff, rows, v, lossOff, lseOff) */
+static napi_value xent(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args_init(env, info, &a, 8, "xent: expected 8 arguments")) return NULL;
+  const size_t rows = sz(&a, 4), v = sz(&a, 5);
+  const float *x = ptr(&a, 1, rows * v), *mask = ptr(&a, 3, rows);
+  const int32_t *t = ptr(&a, 2, rows);
+  float *loss = ptr(&a, 6, 1), *lse = ptr(&a, 7, rows);
+  if (a.failed) return NULL;
+  el_xent(x, t, mask, rows, v, loss, lse);
+  return NULL;
+}
+
+/* xentGrad(heap, logitsOff, targetsOff, maskOff, lseOff, g, rows, v, dOff, dmaskOff) */
+static napi_value xent_grad(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args_init(env, info, &a, 10, "xentGrad: expected 10 arguments")) return NULL;
+  const size_t rows = sz(&a, 6), v = sz(&a, 7);
+  const float *x = ptr(&a, 1, rows * v), *mask = ptr(&a, 3, rows), *lse = ptr(&a, 4, rows);
+  const int32_t *t = ptr(&a, 2, rows);
+  float *d = ptr(&a, 8, rows * v), *dmask = ptr(&a, 9, rows);
+  if (a.failed) return NULL;
+  el_xent_grad(x, t, mask, lse, (float)num(&a, 5), rows, v, d, dmask);
+  return NULL;
+}
+
+/* norm(heap, kind, xOff, gammaOff, betaOff, rows, d, eps, yOff, meanOff, rstdOff): kind 0 LayerNorm, 1 RMSNorm
+ * (RMSNorm ignores beta and mean). */
+static napi_value norm(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args_init(env, info, &a, 11, "norm: expected 11 arguments")) return NULL;
+  const int kind = (int)num(&a, 1);
+  const size_t rows = sz(&a, 5), d = sz(&a, 6);
+  const float *x = ptr(&a, 2, rows * d), *gamma = ptr(&a, 3, d);
+  float *y = ptr(&a, 8, rows * d), *rstd = ptr(&a, 10, rows);
+  if (kind == 0) {
+    const float *beta = ptr(&a, 4, d);
+    float *mean = ptr(&a, 9, rows);
+    if (!a.failed) el_layernorm(x, gamma, beta, rows, d, (float)num(&a, 7), y, mean, rstd);
+  } else if (!a.failed) {
+    el_rmsnorm(x, gamma, rows, d, (float)num(&a, 7), y, rstd);
+  }
+  return NULL;
+}
+
+/* normGrad(heap, kind, xOff, gammaOff, dyOff, meanOff, rstdOff, rows, d, dxOff, dgammaOff, dbetaOff) */
+static napi_value norm_grad(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args_init(env, info, &a, 12, "normGrad: expected 12 arguments")) return NULL;
+  const int kind = (int)num(&a, 1);
+  const size_t rows = sz(&a, 7), d = sz(&a, 8);
+  const float *x = ptr(&a, 2, rows * d), *gamma = ptr(&a, 3, d), *dy = ptr(&a, 4, rows * d);
+  const float *rstd = ptr(&a, 6, rows);
+  float *dx = ptr(&a, 9, rows * d), *dgamma = ptr(&a, 10, d);
+  if (kind == 0) {
+    const float *mean = ptr(&a, 5, rows);
+    float *dbeta = ptr(&a, 11, d);
+    if (!a.failed) el_layernorm_grad(x, gamma, dy, mean, rstd, rows, d, dx, dgamma, dbeta);
+  } else if (!a.failed) {
+    el_rmsnorm_grad(x, gamma, dy, rstd, rows, d, dx, dgamma);
+  }
+  return NULL;
+}
+
+/* Call setter(n) with the one numeric argument. */
+static napi_value with_count(napi_env env, napi_callback_info info, void (*setter)(int)) {
   size_t argc = 1;
   napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  el_set_threads((int)num(env, argv[0]));
+  double n = 1;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1) return NULL;
+  napi_get_value_double(env, argv[0], &n);
+  setter((int)n);
   return NULL;
+}
+
+/* setThreads(n): OpenBLAS threads. */
+static napi_value set_threads(napi_env env, napi_callback_info info) { return with_count(env, info, el_set_threads); }
+
+/* setParThreads(n): threads of the OpenMP element-wise kernels only. */
+static napi_value set_par_threads(napi_env env, napi_callback_info info) {
+  return with_count(env, info, el_set_par_threads);
 }
 
 static napi_value get_threads(napi_env env, napi_callback_info info) {
   napi_value out;
-  CHECK(napi_create_int32(env, el_get_threads(), &out));
+  napi_create_int32(env, el_get_threads(), &out);
   return out;
 }
 
 static napi_value blas_config(napi_env env, napi_callback_info info) {
   napi_value out;
   const char *c = el_blas_config();
-  CHECK(napi_create_string_utf8(env, c, strlen(c), &out));
+  napi_create_string_utf8(env, c, strlen(c), &out);
   return out;
 }
 
+#define FN(name, f) {name, NULL, f, NULL, NULL, NULL, napi_default, NULL}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-      {"sgemmBatched", NULL, sgemm_batched, NULL, NULL, NULL, napi_default, NULL},
-      {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
-      {"getThreads", NULL, get_threads, NULL, NULL, NULL, napi_default, NULL},
-      {"blasConfig", NULL, blas_config, NULL, NULL, NULL, napi_default, NULL},
+      FN("sgemmBatched", sgemm_batched), FN("unary", unary),       FN("geluGrad", gelu_grad),
+      FN("sum", sum),                    FN("xent", xent),         FN("xentGrad", xent_grad),
+      FN("norm", norm),                  FN("normGrad", norm_grad), FN("setThreads", set_threads),
+      FN("getThreads", get_threads),     FN("setParThreads", set_par_threads),     FN("blasConfig", blas_config),
   };
-  CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;
 }
 

@@ -8,7 +8,20 @@ export interface NativeAddon {
   /** Row-major batched sgemm on one ArrayBuffer: offsets in bytes, batch strides in elements (0 = broadcast). */
   sgemmBatched(heap: ArrayBuffer, transA: boolean, transB: boolean, m: number, n: number, k: number, batch: number,
     aOff: number, strideA: number, bOff: number, strideB: number, cOff: number, strideC: number): void;
+  /** op 0 tanh, 1 exp, 2 gelu: y[i] = f(x[i]) over n floats. */
+  unary(heap: ArrayBuffer, op: number, xOff: number, yOff: number, n: number): void;
+  geluGrad(heap: ArrayBuffer, xOff: number, dyOff: number, dxOff: number, n: number): void;
+  /** x viewed as [outer, inner]: leading → y[inner] = Σ rows; else y[outer] = Σ columns. */
+  sum(heap: ArrayBuffer, xOff: number, yOff: number, outer: number, inner: number, leading: boolean): void;
+  xent(heap: ArrayBuffer, logitsOff: number, targetsOff: number, maskOff: number, rows: number, v: number, lossOff: number, lseOff: number): void;
+  xentGrad(heap: ArrayBuffer, logitsOff: number, targetsOff: number, maskOff: number, lseOff: number, g: number, rows: number, v: number, dOff: number, dmaskOff: number): void;
+  /** kind 0 LayerNorm (uses beta, writes mean), 1 RMSNorm. */
+  norm(heap: ArrayBuffer, kind: number, xOff: number, gammaOff: number, betaOff: number, rows: number, d: number, eps: number, yOff: number, meanOff: number, rstdOff: number): void;
+  normGrad(heap: ArrayBuffer, kind: number, xOff: number, gammaOff: number, dyOff: number, meanOff: number, rstdOff: number, rows: number, d: number, dxOff: number, dgammaOff: number, dbetaOff: number): void;
+  /** OpenBLAS threads. */
   setThreads(n: number): void;
+  /** OpenMP threads of the element-wise kernels (default 1: see eltwise.c). */
+  setParThreads(n: number): void;
   getThreads(): number;
   blasConfig(): string;
 }
@@ -37,6 +50,12 @@ export function loadNativeAddon(): { addon?: NativeAddon; reason?: string } {
  * OpenBLAS threads: 2 by default (the development machines have 2 cores), EDITLAB_BLAS_THREADS or
  * OPENBLAS_NUM_THREADS override. OpenBLAS workers spin while waiting, so on a shared box use 1.
  */
+/** Threads of the native element-wise kernels: 1 by default (EDITLAB_ELTWISE_THREADS overrides). */
+export function eltwiseThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number.parseInt(env['EDITLAB_ELTWISE_THREADS'] ?? '1', 10);
+  return Number.isFinite(n) && n >= 1 ? n : 1;
+}
+
 export function blasThreads(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env['EDITLAB_BLAS_THREADS'] ?? env['OPENBLAS_NUM_THREADS'];
   const n = raw === undefined ? 2 : Number.parseInt(raw, 10);

@@ -5,8 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import { NativeKernelError } from './errors';
 import { DEFAULT_WASM_HEAP_LIMIT, installHeapGuard } from './heap-guard';
 import { nativeBatchMatMul } from './matmul-native';
+import { registerFusedKernels, registerNativeReplacements, unregisterFusedKernels } from './native-kernels';
 import { batchMatMulWrapper } from './matmul-wrapper';
-import { blasThreads, loadNativeAddon } from './native';
+import { blasThreads, eltwiseThreads, loadNativeAddon } from './native';
 import { castNoCopy, identityNoCopy } from './nocopy';
 import { replaceKernel, restoreKernel } from './replace-kernel';
 import { asWasm } from './wasm-internals';
@@ -21,6 +22,12 @@ export interface WasmKernelOptions {
   noCopy?: boolean;
   /** Ceiling for live tensor bytes on the wasm heap (default ~3.75 GiB). */
   heapLimitBytes?: number;
+  /** Native (OpenMP) Sum/Tanh/Exp in place of the stock wasm kernels, when the addon is built (default true). */
+  nativeElementwise?: boolean;
+  /** Register the fused Editlab* kernels that kernels/ops.ts uses (GELU, norms, cross-entropy) (default true). */
+  fused?: boolean;
+  /** Threads of the native element-wise kernels (default 1, or EDITLAB_ELTWISE_THREADS). */
+  eltwiseThreads?: number;
   /** OpenBLAS threads (default 2, or EDITLAB_BLAS_THREADS / OPENBLAS_NUM_THREADS). */
   blasThreads?: number;
 }
@@ -30,6 +37,8 @@ export interface WasmKernelInfo {
   blasThreads?: number;
   noCopy: boolean;
   heapLimitBytes: number;
+  nativeElementwise: boolean;
+  fused: boolean;
   /** Why the fast native path is not in use, when it is not. */
   fallbackReason?: string;
 }
@@ -39,7 +48,6 @@ function chooseMatMul(want: WasmKernelOptions['matmul'], threads: number): { ker
   if (want === 'xnnpack-wrapper') return { kernel: batchMatMulWrapper, info: { matmul: 'xnnpack-wrapper' } };
   const { addon, reason } = loadNativeAddon();
   if (addon) {
-    addon.setThreads(threads);
     return { kernel: nativeBatchMatMul(addon), info: { matmul: 'openblas', blasThreads: threads } };
   }
   if (want === 'openblas') throw new NativeKernelError(`matmul 'openblas' requested but ${reason}`);
@@ -50,6 +58,9 @@ function chooseMatMul(want: WasmKernelOptions['matmul'], threads: number): { ker
 export function registerWasmKernels(opts: WasmKernelOptions = {}): WasmKernelInfo {
   if (tf.getBackend() !== 'wasm') throw new NativeKernelError(`registerWasmKernels: active backend is '${tf.getBackend()}', not 'wasm'`);
   const threads = opts.blasThreads ?? blasThreads();
+  const { addon } = loadNativeAddon();
+  addon?.setThreads(threads);
+  addon?.setParThreads(opts.eltwiseThreads ?? eltwiseThreads());
   const { kernel, info } = chooseMatMul(opts.matmul ?? 'auto', threads);
   if (kernel) replaceKernel('BatchMatMul', 'wasm', kernel);
   else restoreKernel('BatchMatMul', 'wasm');
@@ -61,7 +72,13 @@ export function registerWasmKernels(opts: WasmKernelOptions = {}): WasmKernelInf
     restoreKernel('Identity', 'wasm');
     restoreKernel('Cast', 'wasm');
   }
+  const nativeElementwise = addon !== undefined && (opts.nativeElementwise ?? true);
+  if (addon && nativeElementwise) registerNativeReplacements(addon);
+  else for (const k of ['Sum', 'Tanh', 'Exp']) restoreKernel(k, 'wasm');
+  const fused = addon !== undefined && (opts.fused ?? true);
+  if (addon && fused) registerFusedKernels(addon);
+  else unregisterFusedKernels();
   const heapLimitBytes = opts.heapLimitBytes ?? DEFAULT_WASM_HEAP_LIMIT;
   installHeapGuard(asWasm(tf.backend()), heapLimitBytes);
-  return { ...info, noCopy, heapLimitBytes };
+  return { ...info, noCopy, heapLimitBytes, nativeElementwise, fused };
 }

@@ -1,38 +1,29 @@
 // The model's compound ops, in one place, so that faster fused kernels (with custom gradients) can
-// replace a composition without touching the model. Each function here is the reference
-// composition of stock tfjs ops; kernels/ may swap in a fused implementation that must agree with it.
+// replace a composition without touching the model. Each function keeps the semantics of its reference
+// composition (reference.ts); where the engine's fused kernel is registered on the active backend
+// (wasm + the native addon, see backend/native-kernels.ts) and the inputs fit it, the fused path runs.
 import * as tf from '@tensorflow/tfjs';
-
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+import * as fused from './fused';
+import * as ref from './reference';
 
 /** tanh-approximated GELU (GPT-2's "gelu_new"): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
 export function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const x3 = tf.mul(tf.mul(x, x), x);
-    const inner = tf.mul(tf.add(x, tf.mul(x3, 0.044715)), SQRT_2_OVER_PI);
-    return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
-  });
+  return fused.canGelu(x) ? fused.gelu(x) : ref.gelu(x);
 }
 
 /** SwiGLU gate: silu(gate) · up. */
 export function swiglu(gate: tf.Tensor, up: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.mul(tf.mul(gate, tf.sigmoid(gate)), up));
+  return ref.swiglu(gate, up);
 }
 
 /** LayerNorm over the last axis: (x − μ)/√(σ² + ε) · γ + β. */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps = 1e-5): tf.Tensor {
-  return tf.tidy(() => {
-    const { mean, variance } = tf.moments(x, -1, true);
-    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), gamma), beta);
-  });
+  return fused.canLayerNorm(x, gamma, beta) ? fused.layerNorm(x, gamma, beta, eps) : ref.layerNorm(x, gamma, beta, eps);
 }
 
 /** RMSNorm over the last axis: x / √(mean(x²) + ε) · γ. */
 export function rmsNorm(x: tf.Tensor, gamma: tf.Tensor, eps = 1e-6): tf.Tensor {
-  return tf.tidy(() => {
-    const ms = tf.mean(tf.mul(x, x), -1, true);
-    return tf.mul(tf.mul(x, tf.rsqrt(tf.add(ms, eps))), gamma);
-  });
+  return fused.canRmsNorm(x, gamma) ? fused.rmsNorm(x, gamma, eps) : ref.rmsNorm(x, gamma, eps);
 }
 
 /**
@@ -41,10 +32,7 @@ export function rmsNorm(x: tf.Tensor, gamma: tf.Tensor, eps = 1e-6): tf.Tensor {
  * Σ mask·(−log softmax(logits)[target]) / max(Σ mask, 1).
  */
 export function maskedCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, mask: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => {
-    const logp = tf.logSoftmax(logits);
-    const picked = tf.sum(tf.mul(logp, tf.oneHot(targets, logits.shape[1])), -1);
-    const total = tf.sum(tf.mul(tf.neg(picked), mask));
-    return tf.div(total, tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
-  });
+  return fused.canMaskedCrossEntropy(logits, targets, mask)
+    ? fused.maskedCrossEntropy(logits, targets, mask)
+    : ref.maskedCrossEntropy(logits, targets, mask);
 }

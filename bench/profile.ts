@@ -1,0 +1,30 @@
+// Kernel profile of one training step (tf.profile): time per kernel name, top entries.
+// node --import tsx bench/profile.ts [--size=b] [--top=25]
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '@editlab/engine';
+import { benchModel } from './model';
+import { SIZES } from './sizes';
+
+const get = (n: string, d: string) => process.argv.find((a) => a.startsWith(`--${n}=`))?.split('=')[1] ?? d;
+const size = SIZES.find((s) => s.id === get('size', 'b'))!;
+const top = Number(get('top', '25'));
+const info = await initBackend();
+const m = await benchModel(size);
+m.step(); m.step();
+const t0 = performance.now();
+const prof = await tf.profile(() => { m.step(); });
+const wall = performance.now() - t0;
+const by = new Map<string, { ms: number; n: number }>();
+let total = 0;
+for (const k of prof.kernels) {
+  const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+  total += ms;
+  const e = by.get(k.name) ?? { ms: 0, n: 0 };
+  e.ms += ms; e.n += 1;
+  by.set(k.name, e);
+}
+console.log(`size ${size.id}, matmul ${info.matmul}: ${prof.kernels.length} kernels, ${total.toFixed(0)} ms kernel time, ${wall.toFixed(0)} ms wall (profiled), peak ${(prof.peakBytes / 2 ** 20).toFixed(0)} MiB`);
+for (const [name, e] of [...by.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top)) {
+  console.log(`${name.padEnd(24)} ${e.ms.toFixed(1).padStart(8)} ms  ${String(e.n).padStart(5)} calls`);
+}
+m.dispose();

@@ -1,0 +1,88 @@
+/* Element-wise and reduction kernels on the wasm heap, multi-threaded with OpenMP above a size
+ * threshold, vectorised by GCC (-O3 -ffast-math maps tanhf/expf onto glibc's libmvec SIMD variants).
+ * Each replaces a tfjs-backend-wasm kernel or a composition of them that the size-b profile shows as
+ * single-threaded scalar work (ENGINE-PERF.md §1a: Tanh ~34 M elements/s, Sum via transpose). */
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+#include "kernels.h"
+
+/* One thread by default: OpenBLAS (pthread build) keeps its workers spinning after each sgemm, and an
+ * OpenMP team on the same 2 cores fights them -- measured: a [1536,256]·[256,1024] sgemm went from 3.7 ms
+ * to 7.0 ms, and sgemm+GELU from 4.2 ms to 13.7 ms (bench/micro-kernels.ts). */
+static int g_threads = 1;
+/* Below this many elements a parallel region costs more than it saves (thread wake-up ~5-20 µs). */
+#define PAR_MIN_WORK 65536
+
+void el_set_par_threads(int n) { g_threads = n < 1 ? 1 : n; }
+
+int el_threads_for(size_t work) { return work >= PAR_MIN_WORK ? g_threads : 1; }
+
+void el_tanh(const float *x, float *y, size_t n) {
+  const int nt = el_threads_for(n * 8);
+#pragma omp parallel for simd num_threads(nt) schedule(static)
+  for (size_t i = 0; i < n; i++) y[i] = tanhf(x[i]);
+}
+
+void el_exp(const float *x, float *y, size_t n) {
+  const int nt = el_threads_for(n * 8);
+#pragma omp parallel for simd num_threads(nt) schedule(static)
+  for (size_t i = 0; i < n; i++) y[i] = expf(x[i]);
+}
+
+/* GPT-2 "gelu_new" (Hendrycks & Gimpel 2016, tanh form): y = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+#define GELU_C 0.7978845608028654f
+#define GELU_A 0.044715f
+
+void el_gelu(const float *x, float *y, size_t n) {
+  const int nt = el_threads_for(n * 8);
+#pragma omp parallel for simd num_threads(nt) schedule(static)
+  for (size_t i = 0; i < n; i++) {
+    const float v = x[i];
+    const float t = tanhf(GELU_C * (v + GELU_A * v * v * v));
+    y[i] = 0.5f * v * (1.0f + t);
+  }
+}
+
+/* d gelu/dx = 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3·0.044715·x²), t = tanh(√(2/π)(x + 0.044715x³)). */
+void el_gelu_grad(const float *x, const float *dy, float *dx, size_t n) {
+  const int nt = el_threads_for(n * 8);
+#pragma omp parallel for simd num_threads(nt) schedule(static)
+  for (size_t i = 0; i < n; i++) {
+    const float v = x[i];
+    const float t = tanhf(GELU_C * (v + GELU_A * v * v * v));
+    const float d = 0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * GELU_C * (1.0f + 3.0f * GELU_A * v * v);
+    dx[i] = dy[i] * d;
+  }
+}
+
+/* y[j] = Σ_i x[i, j] for x [outer, inner] (a bias gradient: reduce the leading axes). Threads split the
+ * columns, so each thread streams every row's slice of its columns and needs no partial buffers. */
+void el_sum_leading(const float *x, float *y, size_t outer, size_t inner) {
+  const int nt = inner >= 64 ? el_threads_for(outer * inner) : 1;
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+    const size_t lo = inner * t / T, hi = inner * (t + 1) / T;
+    float *out = y + lo;
+    memset(out, 0, (hi - lo) * sizeof(float));
+    for (size_t i = 0; i < outer; i++) {
+      const float *row = x + i * inner + lo;
+#pragma omp simd
+      for (size_t j = 0; j < hi - lo; j++) out[j] += row[j];
+    }
+  }
+}
+
+/* y[i] = Σ_j x[i, j] for x [outer, inner] (reduce the trailing axes). */
+void el_sum_trailing(const float *x, float *y, size_t outer, size_t inner) {
+  const int nt = el_threads_for(outer * inner);
+#pragma omp parallel for num_threads(nt) schedule(static)
+  for (size_t i = 0; i < outer; i++) {
+    const float *row = x + i * inner;
+    float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+    for (size_t j = 0; j < inner; j++) s += row[j];
+    y[i] = s;
+  }
+}

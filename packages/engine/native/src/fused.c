@@ -1,0 +1,182 @@
+/* Fused forward/backward kernels for the model's compound ops (kernels/ops.ts gives the reference
+ * compositions they must match). One pass over the data each way instead of 5-15 tfjs kernels. */
+#include <float.h>
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kernels.h"
+
+/* Masked mean cross-entropy (ops.ts maskedCrossEntropy):
+ * loss = Σ_i mask_i·(lse_i − x_i[t_i]) / max(Σ_i mask_i, 1), lse_i = log Σ_j exp(x_ij). A target outside
+ * [0, V) contributes 0, as oneHot gives an all-zero row in the reference. lse is kept for backward. */
+void el_xent(const float *logits, const int32_t *targets, const float *mask, size_t rows, size_t v, float *loss,
+             float *lse) {
+  double total = 0.0, count = 0.0;
+  const int nt = el_threads_for(rows * v * 4);
+#pragma omp parallel for num_threads(nt) schedule(static) reduction(+ : total, count)
+  for (size_t i = 0; i < rows; i++) {
+    const float *x = logits + i * v;
+    float m = -FLT_MAX;
+#pragma omp simd reduction(max : m)
+    for (size_t j = 0; j < v; j++) m = x[j] > m ? x[j] : m;
+    float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+    for (size_t j = 0; j < v; j++) s += expf(x[j] - m);
+    const float l = m + logf(s);
+    lse[i] = l;
+    const int32_t t = targets[i];
+    if (t >= 0 && (size_t)t < v) total += (double)mask[i] * (double)(l - x[t]);
+    count += mask[i];
+  }
+  *loss = (float)(total / (count > 1.0 ? count : 1.0));
+}
+
+/* d loss/d x_ij = g·mask_i/c·(softmax_ij − [j = t_i]), c = max(Σ mask, 1);
+ * d loss/d mask_i = g·(ℓ_i/c − [Σ mask ≥ 1]·loss/c) with ℓ_i the row's NLL (tf.maximum routes the
+ * gradient to Σ mask when Σ mask ≥ 1). */
+void el_xent_grad(const float *logits, const int32_t *targets, const float *mask, const float *lse, float g,
+                  size_t rows, size_t v, float *dlogits, float *dmask) {
+  double count = 0.0, total = 0.0;
+  for (size_t i = 0; i < rows; i++) {
+    count += mask[i];
+    const int32_t t = targets[i];
+    if (t >= 0 && (size_t)t < v) total += (double)mask[i] * (double)(lse[i] - logits[i * v + t]);
+  }
+  const double c = count > 1.0 ? count : 1.0;
+  const float mean = (float)(total / c);
+  const int nt = el_threads_for(rows * v * 4);
+#pragma omp parallel for num_threads(nt) schedule(static)
+  for (size_t i = 0; i < rows; i++) {
+    const float *x = logits + i * v;
+    float *d = dlogits + i * v;
+    const int32_t t = targets[i];
+    const int valid = t >= 0 && (size_t)t < v;
+    const float coef = valid ? (float)(g * mask[i] / c) : 0.0f;
+    const float l = lse[i];
+#pragma omp simd
+    for (size_t j = 0; j < v; j++) d[j] = coef * expf(x[j] - l);
+    if (valid) d[t] -= coef;
+    const float li = valid ? l - x[t] : 0.0f;
+    dmask[i] = (float)(g * (li / c - (count >= 1.0 ? mean / c : 0.0)));
+  }
+}
+
+/* LayerNorm over the last axis (Ba et al. 2016): y = (x − μ)·r·γ + β, r = 1/√(σ² + ε), σ² the population
+ * variance (tf.moments). Saves μ and r per row. */
+void el_layernorm(const float *x, const float *gamma, const float *beta, size_t rows, size_t d, float eps, float *y,
+                  float *mean, float *rstd) {
+  const int nt = el_threads_for(rows * d * 2);
+#pragma omp parallel for num_threads(nt) schedule(static)
+  for (size_t i = 0; i < rows; i++) {
+    const float *xr = x + i * d;
+    float *yr = y + i * d;
+    float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+    for (size_t j = 0; j < d; j++) s += xr[j];
+    const float mu = s / (float)d;
+    float q = 0.0f;
+#pragma omp simd reduction(+ : q)
+    for (size_t j = 0; j < d; j++) q += (xr[j] - mu) * (xr[j] - mu);
+    const float r = 1.0f / sqrtf(q / (float)d + eps);
+    mean[i] = mu;
+    rstd[i] = r;
+#pragma omp simd
+    for (size_t j = 0; j < d; j++) yr[j] = (xr[j] - mu) * r * gamma[j] + beta[j];
+  }
+}
+
+/* x̂ = (x − μ)·r, ĝ = dy·γ: dx = r·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)); dγ = Σ_rows dy·x̂; dβ = Σ_rows dy.
+ * Per-thread partial sums for dγ, dβ are combined at the end. */
+void el_layernorm_grad(const float *x, const float *gamma, const float *dy, const float *mean, const float *rstd,
+                       size_t rows, size_t d, float *dx, float *dgamma, float *dbeta) {
+  const int nt = el_threads_for(rows * d * 4);
+  float *part = calloc((size_t)nt * 2 * d, sizeof(float));
+#pragma omp parallel num_threads(nt)
+  {
+    float *pg = part + (size_t)omp_get_thread_num() * 2 * d;
+    float *pb = pg + d;
+#pragma omp for schedule(static)
+    for (size_t i = 0; i < rows; i++) {
+      const float *xr = x + i * d, *gr = dy + i * d;
+      float *dr = dx + i * d;
+      const float mu = mean[i], r = rstd[i];
+      float s1 = 0.0f, s2 = 0.0f;
+#pragma omp simd reduction(+ : s1, s2)
+      for (size_t j = 0; j < d; j++) {
+        const float xh = (xr[j] - mu) * r;
+        const float gh = gr[j] * gamma[j];
+        s1 += gh;
+        s2 += gh * xh;
+        pg[j] += gr[j] * xh;
+        pb[j] += gr[j];
+      }
+      const float m1 = s1 / (float)d, m2 = s2 / (float)d;
+#pragma omp simd
+      for (size_t j = 0; j < d; j++) {
+        const float xh = (xr[j] - mu) * r;
+        dr[j] = r * (gr[j] * gamma[j] - m1 - xh * m2);
+      }
+    }
+  }
+  for (size_t j = 0; j < d; j++) {
+    float g = 0.0f, b = 0.0f;
+    for (int t = 0; t < nt; t++) {
+      g += part[(size_t)t * 2 * d + j];
+      b += part[(size_t)t * 2 * d + d + j];
+    }
+    dgamma[j] = g;
+    dbeta[j] = b;
+  }
+  free(part);
+}
+
+/* RMSNorm (Zhang & Sennrich 2019): y = x·r·γ, r = 1/√(mean(x²) + ε). Saves r per row. */
+void el_rmsnorm(const float *x, const float *gamma, size_t rows, size_t d, float eps, float *y, float *rstd) {
+  const int nt = el_threads_for(rows * d * 2);
+#pragma omp parallel for num_threads(nt) schedule(static)
+  for (size_t i = 0; i < rows; i++) {
+    const float *xr = x + i * d;
+    float *yr = y + i * d;
+    float q = 0.0f;
+#pragma omp simd reduction(+ : q)
+    for (size_t j = 0; j < d; j++) q += xr[j] * xr[j];
+    const float r = 1.0f / sqrtf(q / (float)d + eps);
+    rstd[i] = r;
+#pragma omp simd
+    for (size_t j = 0; j < d; j++) yr[j] = xr[j] * r * gamma[j];
+  }
+}
+
+/* x̂ = x·r, ĝ = dy·γ: dx = r·(ĝ − x̂·mean(ĝ·x̂)); dγ = Σ_rows dy·x̂. */
+void el_rmsnorm_grad(const float *x, const float *gamma, const float *dy, const float *rstd, size_t rows, size_t d,
+                     float *dx, float *dgamma) {
+  const int nt = el_threads_for(rows * d * 4);
+  float *part = calloc((size_t)nt * d, sizeof(float));
+#pragma omp parallel num_threads(nt)
+  {
+    float *pg = part + (size_t)omp_get_thread_num() * d;
+#pragma omp for schedule(static)
+    for (size_t i = 0; i < rows; i++) {
+      const float *xr = x + i * d, *gr = dy + i * d;
+      float *dr = dx + i * d;
+      const float r = rstd[i];
+      float s2 = 0.0f;
+#pragma omp simd reduction(+ : s2)
+      for (size_t j = 0; j < d; j++) {
+        const float xh = xr[j] * r;
+        s2 += gr[j] * gamma[j] * xh;
+        pg[j] += gr[j] * xh;
+      }
+      const float m2 = s2 / (float)d;
+#pragma omp simd
+      for (size_t j = 0; j < d; j++) dr[j] = r * (gr[j] * gamma[j] - xr[j] * r * m2);
+    }
+  }
+  for (size_t j = 0; j < d; j++) {
+    float g = 0.0f;
+    for (int t = 0; t < nt; t++) g += part[(size_t)t * d + j];
+    dgamma[j] = g;
+  }
+  free(part);
+}

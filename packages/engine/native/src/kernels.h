@@ -1,0 +1,29 @@
+#ifndef EDITLAB_KERNELS_H
+#define EDITLAB_KERNELS_H
+#include <stddef.h>
+#include <stdint.h>
+
+void el_set_par_threads(int n);
+int el_threads_for(size_t work);
+
+/* eltwise.c */
+void el_tanh(const float *x, float *y, size_t n);
+void el_exp(const float *x, float *y, size_t n);
+void el_gelu(const float *x, float *y, size_t n);
+void el_gelu_grad(const float *x, const float *dy, float *dx, size_t n);
+void el_sum_leading(const float *x, float *y, size_t outer, size_t inner);
+void el_sum_trailing(const float *x, float *y, size_t outer, size_t inner);
+
+/* fused.c */
+void el_xent(const float *logits, const int32_t *targets, const float *mask, size_t rows, size_t v, float *loss,
+             float *lse);
+void el_xent_grad(const float *logits, const int32_t *targets, const float *mask, const float *lse, float g,
+                  size_t rows, size_t v, float *dlogits, float *dmask);
+void el_layernorm(const float *x, const float *gamma, const float *beta, size_t rows, size_t d, float eps, float *y,
+                  float *mean, float *rstd);
+void el_layernorm_grad(const float *x, const float *gamma, const float *dy, const float *mean, const float *rstd,
+                       size_t rows, size_t d, float *dx, float *dgamma, float *dbeta);
+void el_rmsnorm(const float *x, const float *gamma, size_t rows, size_t d, float eps, float *y, float *rstd);
+void el_rmsnorm_grad(const float *x, const float *gamma, const float *dy, const float *rstd, size_t rows, size_t d,
+                     float *dx, float *dgamma);
+#endif

@@ -1,0 +1,151 @@
+// wasm kernels computed by the native addon on the wasm heap (packages/engine/native/src/{eltwise,fused}.c),
+// multi-threaded with OpenMP and vectorised. Two kinds:
+//  * replacements of stock wasm kernels the size-b profile shows as hot (bench/profile.ts): Sum over
+//    leading axes (stock transposes first: 2.2 ms per [1536,256] bias gradient), Tanh, Exp;
+//  * the engine's own fused kernels (Editlab*), used by kernels/fused.ts behind kernels/ops.ts.
+// Every kernel falls back to the stock one (or is simply not used) for dtypes/layouts it does not handle.
+import * as tf from '@tensorflow/tfjs';
+import { FUSED_KERNELS } from '../kernels/names';
+import type { NativeAddon } from './native';
+import { replaceKernel, stockKernel } from './replace-kernel';
+import { asWasm, memoryOffset, type WasmBackend } from './wasm-internals';
+
+type Inputs = Record<string, tf.TensorInfo>;
+
+function heap(b: WasmBackend): ArrayBuffer {
+  return b.wasm.HEAPU8.buffer as ArrayBuffer;
+}
+
+/** Allocate outputs first, then read offsets: an allocation may grow (and move) the heap. */
+function outputs(b: WasmBackend, specs: Array<[number[], tf.DataType]>): tf.TensorInfo[] {
+  return specs.map(([shape, dtype]) => b.makeOutput(shape, dtype));
+}
+
+const UNARY_OPS = { Tanh: 0, Exp: 1 } as const;
+
+function unaryKernel(addon: NativeAddon, name: keyof typeof UNARY_OPS): tf.KernelFunc {
+  return (args) => {
+    const { x } = args.inputs as Inputs as { x: tf.TensorInfo };
+    if (x.dtype !== 'float32') return stockKernel(name, 'wasm').kernelFunc(args);
+    const b = asWasm(args.backend);
+    const [y] = outputs(b, [[x.shape, 'float32']]);
+    addon.unary(heap(b), UNARY_OPS[name], memoryOffset(b, x), memoryOffset(b, y!), tf.util.sizeFromShape(x.shape));
+    return y!;
+  };
+}
+
+/** Sum over a leading block of axes (bias gradients) or a trailing block; anything else: stock. */
+function sumKernel(addon: NativeAddon): tf.KernelFunc {
+  return (args) => {
+    const { x } = args.inputs as Inputs as { x: tf.TensorInfo };
+    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const r = x.shape.length;
+    const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+    const k = axes.length;
+    const leading = k > 0 && k < r && axes.every((a, i) => a === i);
+    const trailing = k > 0 && axes.every((a, i) => a === r - k + i);
+    if (x.dtype !== 'float32' || (!leading && !trailing)) return stockKernel('Sum', 'wasm').kernelFunc(args);
+    const split = leading ? k : r - k;
+    const outer = tf.util.sizeFromShape(x.shape.slice(0, split));
+    const inner = tf.util.sizeFromShape(x.shape.slice(split));
+    const shape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+    const b = asWasm(args.backend);
+    const [y] = outputs(b, [[shape, 'float32']]);
+    if (outer * inner === 0) {
+      b.typedArrayFromHeap(y!).fill(0);
+      return y!;
+    }
+    addon.sum(heap(b), memoryOffset(b, x), memoryOffset(b, y!), outer, inner, leading);
+    return y!;
+  };
+}
+
+function geluKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
+  return {
+    [FUSED_KERNELS.gelu]: (args) => {
+      const { x } = args.inputs as Inputs as { x: tf.TensorInfo };
+      const b = asWasm(args.backend);
+      const [y] = outputs(b, [[x.shape, 'float32']]);
+      addon.unary(heap(b), 2, memoryOffset(b, x), memoryOffset(b, y!), tf.util.sizeFromShape(x.shape));
+      return y!;
+    },
+    [FUSED_KERNELS.geluGrad]: (args) => {
+      const { x, dy } = args.inputs as Inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+      const b = asWasm(args.backend);
+      const [dx] = outputs(b, [[x.shape, 'float32']]);
+      addon.geluGrad(heap(b), memoryOffset(b, x), memoryOffset(b, dy), memoryOffset(b, dx!), tf.util.sizeFromShape(x.shape));
+      return dx!;
+    },
+  };
+}
+
+function xentKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
+  return {
+    // logits [N, V] f32, targets [N] i32, mask [N] f32 → loss [], lse [N]
+    [FUSED_KERNELS.xent]: (args) => {
+      const { logits, targets, mask } = args.inputs as Inputs as Record<'logits' | 'targets' | 'mask', tf.TensorInfo>;
+      const [n, v] = logits.shape as [number, number];
+      const b = asWasm(args.backend);
+      const [loss, lse] = outputs(b, [[[], 'float32'], [[n], 'float32']]);
+      addon.xent(heap(b), memoryOffset(b, logits), memoryOffset(b, targets), memoryOffset(b, mask), n, v, memoryOffset(b, loss!), memoryOffset(b, lse!));
+      return [loss!, lse!];
+    },
+    // + lse [N], dy [] → dlogits [N, V], dmask [N]
+    [FUSED_KERNELS.xentGrad]: (args) => {
+      const { logits, targets, mask, lse, dy } = args.inputs as Inputs as Record<'logits' | 'targets' | 'mask' | 'lse' | 'dy', tf.TensorInfo>;
+      const [n, v] = logits.shape as [number, number];
+      const b = asWasm(args.backend);
+      const [dl, dm] = outputs(b, [[[n, v], 'float32'], [[n], 'float32']]);
+      const g = (b.typedArrayFromHeap(dy) as Float32Array)[0]!;
+      addon.xentGrad(heap(b), memoryOffset(b, logits), memoryOffset(b, targets), memoryOffset(b, mask), memoryOffset(b, lse), g, n, v, memoryOffset(b, dl!), memoryOffset(b, dm!));
+      return [dl!, dm!];
+    },
+  };
+}
+
+function normKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
+  // x [R, D], gamma [D], beta [D] (LayerNorm only); saved per-row statistics: mean [R] (LayerNorm), rstd [R]
+  const forward = (kind: 0 | 1): tf.KernelFunc => (args) => {
+    const { x, gamma, beta } = args.inputs as Inputs as Record<'x' | 'gamma' | 'beta', tf.TensorInfo>;
+    const { eps } = args.attrs as unknown as { eps: number };
+    const [rows, d] = x.shape as [number, number];
+    const b = asWasm(args.backend);
+    const outs = outputs(b, kind === 0 ? [[[rows, d], 'float32'], [[rows], 'float32'], [[rows], 'float32']] : [[[rows, d], 'float32'], [[rows], 'float32']]);
+    const y = outs[0]!, rstd = outs[outs.length - 1]!;
+    const mean = kind === 0 ? memoryOffset(b, outs[1]!) : 0;
+    addon.norm(heap(b), kind, memoryOffset(b, x), memoryOffset(b, gamma), kind === 0 ? memoryOffset(b, beta) : 0, rows, d, eps, memoryOffset(b, y), mean, memoryOffset(b, rstd));
+    return outs;
+  };
+  const backward = (kind: 0 | 1): tf.KernelFunc => (args) => {
+    const { x, gamma, dy, mean, rstd } = args.inputs as Inputs as Record<'x' | 'gamma' | 'dy' | 'mean' | 'rstd', tf.TensorInfo>;
+    const [rows, d] = x.shape as [number, number];
+    const b = asWasm(args.backend);
+    const outs = outputs(b, kind === 0 ? [[[rows, d], 'float32'], [[d], 'float32'], [[d], 'float32']] : [[[rows, d], 'float32'], [[d], 'float32']]);
+    addon.normGrad(heap(b), kind, memoryOffset(b, x), memoryOffset(b, gamma), memoryOffset(b, dy), kind === 0 ? memoryOffset(b, mean) : 0,
+      memoryOffset(b, rstd), rows, d, memoryOffset(b, outs[0]!), memoryOffset(b, outs[1]!), kind === 0 ? memoryOffset(b, outs[2]!) : 0);
+    return outs;
+  };
+  return {
+    [FUSED_KERNELS.layerNorm]: forward(0),
+    [FUSED_KERNELS.layerNormGrad]: backward(0),
+    [FUSED_KERNELS.rmsNorm]: forward(1),
+    [FUSED_KERNELS.rmsNormGrad]: backward(1),
+  };
+}
+
+/** Replace Sum/Tanh/Exp on wasm by native kernels. */
+export function registerNativeReplacements(addon: NativeAddon): void {
+  replaceKernel('Sum', 'wasm', sumKernel(addon));
+  replaceKernel('Tanh', 'wasm', unaryKernel(addon, 'Tanh'));
+  replaceKernel('Exp', 'wasm', unaryKernel(addon, 'Exp'));
+}
+
+/** Register the Editlab* fused kernels on wasm (kernels/fused.ts uses them when present). */
+export function registerFusedKernels(addon: NativeAddon): void {
+  const all = { ...geluKernels(addon), ...xentKernels(addon), ...normKernels(addon) };
+  for (const [name, kernelFunc] of Object.entries(all)) replaceKernel(name, 'wasm', kernelFunc);
+}
+
+export function unregisterFusedKernels(): void {
+  for (const name of Object.values(FUSED_KERNELS)) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+}

@@ -1,0 +1,112 @@
+// Fused compound ops with custom gradients: one native kernel forward and one backward (registered on
+// wasm by backend/native-kernels.ts when the addon is built) instead of 5-15 tfjs kernels each way.
+// Each agrees with its composition in reference.ts (fused.spec.ts: values and gradients, rel. error < 1e-5).
+import * as tf from '@tensorflow/tfjs';
+import { FUSED_KERNELS } from './names';
+
+const K = FUSED_KERNELS;
+
+type NamedInputs = Record<string, tf.Tensor>;
+
+function run(name: string, inputs: NamedInputs, attrs: Record<string, number> = {}): tf.Tensor[] {
+  const out = tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap);
+  return Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
+}
+
+/** Whether the fused kernel `name` is registered on the active backend. */
+function has(name: string): boolean {
+  return tf.getKernel(name, tf.getBackend()) !== undefined;
+}
+
+const f32 = (...ts: tf.Tensor[]) => ts.every((t) => t.dtype === 'float32');
+
+type Save = (ts: tf.Tensor[]) => void;
+type GradResult = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
+const custom = (f: (...args: never[]) => GradResult) => tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as (...xs: tf.Tensor[]) => tf.Tensor;
+
+// ---- GELU (tanh form; Hendrycks & Gimpel 2016, eq. in reference.ts) ----
+const geluOp = custom((x: tf.Tensor, save: Save) => {
+  save([x]);
+  return { value: run(K.gelu, { x })[0]!, gradFunc: (dy, [xs]) => run(K.geluGrad, { x: xs!, dy })[0]! };
+});
+
+export function canGelu(x: tf.Tensor): boolean {
+  return has(K.gelu) && f32(x);
+}
+
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return geluOp(x);
+}
+
+// ---- masked mean cross-entropy ----
+const xentOp = custom((logits: tf.Tensor, targets: tf.Tensor, mask: tf.Tensor, save: Save) => {
+  const [loss, lse] = run(K.xent, { logits, targets, mask });
+  save([logits, targets, mask, lse!]);
+  return {
+    value: loss!,
+    gradFunc: (dy, [l, t, m, s]) => {
+      const [dl, dm] = run(K.xentGrad, { logits: l!, targets: t!, mask: m!, lse: s!, dy });
+      return [dl!, tf.zerosLike(t!).toFloat(), dm!];
+    },
+  };
+});
+
+export function canMaskedCrossEntropy(logits: tf.Tensor, targets: tf.Tensor, mask: tf.Tensor): boolean {
+  return has(K.xent) && logits.rank === 2 && f32(logits, mask) && targets.dtype === 'int32' &&
+    targets.rank === 1 && mask.rank === 1 && targets.shape[0] === logits.shape[0] && mask.shape[0] === logits.shape[0];
+}
+
+export function maskedCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, mask: tf.Tensor1D): tf.Scalar {
+  return xentOp(logits, targets, mask) as tf.Scalar;
+}
+
+// ---- LayerNorm / RMSNorm over the last axis ----
+function rows2d(x: tf.Tensor): tf.Tensor2D {
+  const d = x.shape[x.rank - 1]!;
+  return tf.reshape(x, [x.size / d, d]);
+}
+
+const layerNormOp = (eps: number) => custom((x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, save: Save) => {
+  const [y, mean, rstd] = run(K.layerNorm, { x: rows2d(x), gamma, beta }, { eps });
+  save([x, gamma, mean!, rstd!]);
+  return {
+    value: tf.reshape(y!, x.shape),
+    gradFunc: (dy, [xs, g, mu, r]) => {
+      const [dx, dg, db] = run(K.layerNormGrad, { x: rows2d(xs!), gamma: g!, dy: rows2d(dy), mean: mu!, rstd: r! });
+      return [tf.reshape(dx!, xs!.shape), dg!, db!];
+    },
+  };
+});
+
+const rmsNormOp = (eps: number) => custom((x: tf.Tensor, gamma: tf.Tensor, save: Save) => {
+  const [y, rstd] = run(K.rmsNorm, { x: rows2d(x), gamma }, { eps });
+  save([x, gamma, rstd!]);
+  return {
+    value: tf.reshape(y!, x.shape),
+    gradFunc: (dy, [xs, g, r]) => {
+      const [dx, dg] = run(K.rmsNormGrad, { x: rows2d(xs!), gamma: g!, dy: rows2d(dy), rstd: r! });
+      return [tf.reshape(dx!, xs!.shape), dg!];
+    },
+  };
+});
+
+function normParamsOk(x: tf.Tensor, ...params: tf.Tensor[]): boolean {
+  const d = x.shape[x.rank - 1];
+  return x.rank >= 1 && x.size > 0 && f32(x, ...params) && params.every((p) => p.rank === 1 && p.shape[0] === d);
+}
+
+export function canLayerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): boolean {
+  return has(K.layerNorm) && normParamsOk(x, gamma, beta);
+}
+
+export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps = 1e-5): tf.Tensor {
+  return tf.tidy(() => layerNormOp(eps)(x, gamma, beta));
+}
+
+export function canRmsNorm(x: tf.Tensor, gamma: tf.Tensor): boolean {
+  return has(K.rmsNorm) && normParamsOk(x, gamma);
+}
+
+export function rmsNorm(x: tf.Tensor, gamma: tf.Tensor, eps = 1e-6): tf.Tensor {
+  return tf.tidy(() => rmsNormOp(eps)(x, gamma));
+}

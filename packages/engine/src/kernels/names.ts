@@ -1,0 +1,11 @@
+// Names of the engine's fused kernels: registered on wasm by backend/native-kernels.ts, run by fused.ts.
+export const FUSED_KERNELS = {
+  gelu: 'EditlabGelu',
+  geluGrad: 'EditlabGeluGrad',
+  xent: 'EditlabMaskedXent',
+  xentGrad: 'EditlabMaskedXentGrad',
+  layerNorm: 'EditlabLayerNorm',
+  layerNormGrad: 'EditlabLayerNormGrad',
+  rmsNorm: 'EditlabRmsNorm',
+  rmsNormGrad: 'EditlabRmsNormGrad',
+} as const;
