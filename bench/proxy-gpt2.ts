@@ -4,7 +4,7 @@
 // Q/K/V projections, 4x tanh-GELU MLP, tied head, masked mean cross-entropy, Adam(3e-4).
 // Used until / unless the engine's own Transformer is available (bench/run.ts picks).
 import * as tf from '@tensorflow/tfjs';
-import { gelu, layerNorm, maskedCrossEntropy } from '@editlab/engine';
+import { adam, gelu, layerNorm, maskedCrossEntropy } from '@editlab/engine';
 import { GEN, type BenchSize } from './sizes';
 
 type Params = Map<string, tf.Variable>;
@@ -83,7 +83,7 @@ export interface ProxyModel {
 
 export function proxyModel(s: BenchSize, seed = 1): ProxyModel {
   const p = init(s, seed);
-  const opt = tf.train.adam(3e-4);
+  const opt = adam(3e-4);
   const vars = [...p.values()];
   const rnd = tf.randomUniform([s.batch, s.seq + 1], 0, s.vocab, 'int32', seed + 99);
   const ids = tf.keep(tf.slice(rnd, [0, 0], [s.batch, s.seq]) as tf.Tensor2D);

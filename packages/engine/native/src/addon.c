@@ -190,6 +190,19 @@ static napi_value norm_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* adam(heap, pOff, mOff, vOff, gOff, n, lr, b1, b2, eps, c1, c2, pOutOff, mOutOff, vOutOff) */
+static napi_value adam(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args_init(env, info, &a, 15, "adam: expected 15 arguments")) return NULL;
+  const size_t n = sz(&a, 5);
+  const float *p = ptr(&a, 1, n), *m = ptr(&a, 2, n), *v = ptr(&a, 3, n), *g = ptr(&a, 4, n);
+  float *po = ptr(&a, 12, n), *mo = ptr(&a, 13, n), *vo = ptr(&a, 14, n);
+  if (a.failed) return NULL;
+  el_adam(p, m, v, g, n, (float)num(&a, 6), (float)num(&a, 7), (float)num(&a, 8), (float)num(&a, 9), (float)num(&a, 10),
+          (float)num(&a, 11), po, mo, vo);
+  return NULL;
+}
+
 /* Call setter(n) with the one numeric argument. */
 static napi_value with_count(napi_env env, napi_callback_info info, void (*setter)(int)) {
   size_t argc = 1;
@@ -228,7 +241,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       FN("sgemmBatched", sgemm_batched), FN("unary", unary),       FN("geluGrad", gelu_grad),
       FN("sum", sum),                    FN("xent", xent),         FN("xentGrad", xent_grad),
-      FN("norm", norm),                  FN("normGrad", norm_grad), FN("setThreads", set_threads),
+      FN("norm", norm),                  FN("adam", adam),                  FN("normGrad", norm_grad), FN("setThreads", set_threads),
       FN("getThreads", get_threads),     FN("setParThreads", set_par_threads),     FN("blasConfig", blas_config),
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

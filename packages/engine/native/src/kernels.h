@@ -26,4 +26,6 @@ void el_layernorm_grad(const float *x, const float *gamma, const float *dy, cons
 void el_rmsnorm(const float *x, const float *gamma, size_t rows, size_t d, float eps, float *y, float *rstd);
 void el_rmsnorm_grad(const float *x, const float *gamma, const float *dy, const float *rstd, size_t rows, size_t d,
                      float *dx, float *dgamma);
+void el_adam(const float *p, const float *m, const float *v, const float *g, size_t n, float lr, float b1, float b2,
+             float eps, float c1, float c2, float *p_out, float *m_out, float *v_out);
 #endif

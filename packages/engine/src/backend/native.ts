@@ -18,6 +18,9 @@ export interface NativeAddon {
   /** kind 0 LayerNorm (uses beta, writes mean), 1 RMSNorm. */
   norm(heap: ArrayBuffer, kind: number, xOff: number, gammaOff: number, betaOff: number, rows: number, d: number, eps: number, yOff: number, meanOff: number, rstdOff: number): void;
   normGrad(heap: ArrayBuffer, kind: number, xOff: number, gammaOff: number, dyOff: number, meanOff: number, rstdOff: number, rows: number, d: number, dxOff: number, dgammaOff: number, dbetaOff: number): void;
+  /** One Adam step into fresh outputs (offsets in bytes; c1, c2 = 1 − β^t). */
+  adam(heap: ArrayBuffer, pOff: number, mOff: number, vOff: number, gOff: number, n: number, lr: number, b1: number, b2: number,
+    eps: number, c1: number, c2: number, pOutOff: number, mOutOff: number, vOutOff: number): void;
   /** OpenBLAS threads. */
   setThreads(n: number): void;
   /** OpenMP threads of the element-wise kernels (default 1: see eltwise.c). */

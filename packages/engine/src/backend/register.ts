@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { NativeKernelError } from './errors';
 import { DEFAULT_WASM_HEAP_LIMIT, installHeapGuard } from './heap-guard';
 import { nativeBatchMatMul } from './matmul-native';
-import { registerFusedKernels, registerNativeReplacements, unregisterFusedKernels } from './native-kernels';
+import { gatherRows, registerFusedKernels, registerNativeReplacements, unregisterFusedKernels } from './native-kernels';
 import { batchMatMulWrapper } from './matmul-wrapper';
 import { blasThreads, eltwiseThreads, loadNativeAddon } from './native';
 import { castNoCopy, identityNoCopy } from './nocopy';
@@ -18,7 +18,7 @@ export type MatMulPath = 'openblas' | 'xnnpack-wrapper' | 'stock';
 export interface WasmKernelOptions {
   /** 'auto' (default): openblas when the addon is built, else the wrapper. */
   matmul?: 'auto' | MatMulPath;
-  /** Zero-copy Identity / same-dtype Cast (default true). */
+  /** Zero-copy Identity / same-dtype Cast, and row-copy GatherV2 (default true). */
   noCopy?: boolean;
   /** Ceiling for live tensor bytes on the wasm heap (default ~3.75 GiB). */
   heapLimitBytes?: number;
@@ -68,9 +68,9 @@ export function registerWasmKernels(opts: WasmKernelOptions = {}): WasmKernelInf
   if (noCopy) {
     replaceKernel('Identity', 'wasm', identityNoCopy);
     replaceKernel('Cast', 'wasm', castNoCopy);
+    replaceKernel('GatherV2', 'wasm', gatherRows);
   } else {
-    restoreKernel('Identity', 'wasm');
-    restoreKernel('Cast', 'wasm');
+    for (const k of ['Identity', 'Cast', 'GatherV2']) restoreKernel(k, 'wasm');
   }
   const nativeElementwise = addon !== undefined && (opts.nativeElementwise ?? true);
   if (addon && nativeElementwise) registerNativeReplacements(addon);

@@ -5,6 +5,7 @@ import { WasmHeapError } from './errors';
 import { DEFAULT_WASM_HEAP_LIMIT } from './heap-guard';
 import { initBackend } from './index';
 import { registerWasmKernels } from './register';
+import { onBackend } from './testing';
 import { asWasm, memoryOffset } from './wasm-internals';
 
 describe('wasm kernel patches', () => {
@@ -54,6 +55,19 @@ describe('wasm kernel patches', () => {
     const got = tf.grad(f)(x);
     expect(Array.from(got.dataSync())).toEqual(Array.from(ref.dataSync()));
     tf.dispose([x, ref, got]);
+  });
+
+  it('GatherV2 rows (embedding lookup) match the cpu backend, repeats and 2-D indices included', async () => {
+    registerWasmKernels({ noCopy: true });
+    const table = Array.from({ length: 7 * 3 * 2 }, (_, i) => i * 0.5 - 3);
+    const idx = [[6, 0, 6], [2, 2, 1]];
+    const f = () => [tf.gather(tf.tensor3d(table, [7, 3, 2]), tf.tensor2d(idx, [2, 3], 'int32'))];
+    const [want] = await onBackend('cpu', f);
+    const [got] = await onBackend('wasm', f);
+    expect(Array.from(got!)).toEqual(Array.from(want!));
+    const t = tf.tensor2d([[1, 2], [3, 4]]);
+    expect(() => tf.gather(t, tf.tensor1d([2], 'int32'))).toThrow(/index value 2 is not in \[0, 1\]/);
+    t.dispose();
   });
 
   it('the heap guard refuses an allocation past a (small, artificial) limit with ENGINE_WASM_HEAP', () => {

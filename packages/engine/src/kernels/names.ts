@@ -8,4 +8,5 @@ export const FUSED_KERNELS = {
   layerNormGrad: 'EditlabLayerNormGrad',
   rmsNorm: 'EditlabRmsNorm',
   rmsNormGrad: 'EditlabRmsNormGrad',
+  adam: 'EditlabAdam',
 } as const;
