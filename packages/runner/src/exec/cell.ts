@@ -1,0 +1,81 @@
+// One cell: (model → for each record group: apply editor → evaluate metrics via the Scorer → undo)
+// under its protocol (BRIEF "Protocols"). Single: one request per edit, evaluated, undone. Batch:
+// `size` requests in one edit call. Sequential: T requests edited in order without undo, all T
+// evaluated on the final model, then undone in reverse order. Editors only edit; metrics only
+// score; this function is where the two meet (STYLE anti-pattern 5).
+import type { CellEditor, CellRecord, LoadedModel, MetricEntry } from '../registries';
+import type { Protocol } from '../spec/types';
+
+export interface RecordResult {
+  readonly id: string;
+  /** Metric id → value; null when the metric produced a non-finite number. */
+  readonly values: Record<string, number | null>;
+}
+
+export interface CellOutput {
+  readonly status: 'ok' | 'diverged' | 'failed' | 'unsupported';
+  readonly error?: string;
+  readonly records: readonly RecordResult[];
+  /** Volatile measurements (never written into the CSV). */
+  readonly timing: { readonly editMs: number; readonly evalMs: number };
+}
+
+/** Groups of records edited together before evaluation. */
+export function groupsFor(records: readonly CellRecord[], p: Protocol): CellRecord[][] {
+  const n = p.kind === 'sequential' ? p.T : p.kind === 'batch' ? p.size : 1;
+  const out: CellRecord[][] = [];
+  for (let i = 0; i < records.length; i += n) out.push(records.slice(i, i + n));
+  return out;
+}
+
+export class DivergedError extends Error {
+  readonly code = 'DIVERGED';
+}
+
+export async function runCell(
+  model: LoadedModel,
+  editor: CellEditor,
+  records: readonly CellRecord[],
+  protocol: Protocol,
+  metrics: readonly MetricEntry[],
+): Promise<CellOutput> {
+  const results: RecordResult[] = [];
+  let editMs = 0;
+  let evalMs = 0;
+  const divergence: string[] = [];
+  for (const group of groupsFor(records, protocol)) {
+    const undos: Array<() => void> = [];
+    try {
+      const t0 = performance.now();
+      const calls = protocol.kind === 'sequential' ? group.map((r) => [r]) : [group];
+      for (const call of calls) {
+        const res = await editor.apply(model, call.map((r) => r.request));
+        undos.push(res.undo);
+        for (const [name, series] of Object.entries(res.stats.losses ?? {})) {
+          if (series.some((x) => !Number.isFinite(x))) divergence.push(`non-finite ${name} loss editing record ${call[0]!.id}`);
+        }
+      }
+      const t1 = performance.now();
+      for (const r of group) {
+        const values: Record<string, number | null> = {};
+        for (const m of metrics) {
+          if (!m.evaluate) continue;
+          const v = await m.evaluate(model.scorer, r);
+          if (!Number.isFinite(v)) divergence.push(`metric ${m.id} is ${v} on record ${r.id}`);
+          values[m.id] = Number.isFinite(v) ? v : null;
+        }
+        results.push({ id: r.id, values });
+      }
+      editMs += t1 - t0;
+      evalMs += performance.now() - t1;
+    } finally {
+      for (const undo of undos.reverse()) undo();
+    }
+  }
+  return {
+    status: divergence.length ? 'diverged' : 'ok',
+    ...(divergence.length ? { error: divergence.slice(0, 3).join('; ') + (divergence.length > 3 ? ` (+${divergence.length - 3} more)` : '') } : {}),
+    records: results,
+    timing: { editMs, evalMs },
+  };
+}

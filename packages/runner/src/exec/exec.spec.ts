@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync, existsSync, rmSync } from 'node:fs';
+import { runExperiment, mergeShards } from '../experiment';
+import { fakeRegistries } from '../testing/fakes';
+import type { FakeCounters } from '../testing/fakes';
+import { tmpWorkspace, BASE_SPEC } from '../testing/tmp';
+import type { TmpWorkspace } from '../testing/tmp';
+import { RunnerError } from '../errors';
+
+const SWEEP = BASE_SPEC.replace(
+  '  - method: table-ft\n',
+  '  - method: table-ft\n    label: FT\n    matrix: { paraphrase: [false, true] }\n  - method: table-ft\n    label: FT-broken\n    params: { failOn: "Subject 5 " }\n  - method: table-ft\n    label: FT-hot\n    params: { lr: 100 }\n',
+) + 'protocols: [{ kind: single }, { kind: sequential, T: 3 }, { kind: batch, size: 6 }]\n';
+
+let ws: TmpWorkspace;
+afterEach(() => ws?.cleanup());
+
+function counters(): FakeCounters {
+  return { applies: 0, loads: 0, prepares: 0 };
+}
+const files = (w: TmpWorkspace) => ['fake.csv', 'fake.meta.json'].map((f) => readFileSync(`${w.resultsDir}/${f}`, 'utf8'));
+
+describe('run', () => {
+  it('writes a CSV with fixed row order and formatting; failing and diverging cells are recorded, the run goes on', async () => {
+    ws = tmpWorkspace({ 'spec.yaml': SWEEP });
+    const c = counters();
+    const res = await runExperiment('spec.yaml', fakeRegistries(c), ws, { renderer: 'silent' });
+    const [csv] = files(ws);
+    expect(csv!.split('\n').slice(0, 7)).toEqual([
+      'model,dataset,method,hparams,protocol,n,efficacy,generalization,locality,score,status,error',
+      'table,facts,FT,paraphrase=false,single,12,100.00,0.00,100.00,0.00,ok,',
+      'table,facts,FT,paraphrase=false,sequential(T=3),12,100.00,0.00,33.33,0.00,ok,',
+      'table,facts,FT,paraphrase=false,batch(6),12,100.00,0.00,16.67,0.00,ok,',
+      'table,facts,FT,paraphrase=true,single,12,100.00,100.00,100.00,100.00,ok,',
+      'table,facts,FT,paraphrase=true,sequential(T=3),12,100.00,100.00,33.33,60.00,ok,', // Score = HM(1, 1, 1/3)
+      'table,facts,FT,paraphrase=true,batch(6),12,100.00,100.00,16.67,37.50,ok,', // neighbours edited in the same batch
+    ]);
+    const rest = csv!.split('\n').slice(7);
+    expect(rest[0]).toBe("table,facts,FT-broken,,single,8,,,,,failed,cannot edit 'Subject 5 lives in'");
+    expect(rest[3]).toMatch(/^table,facts,FT-hot,,single,12,100\.00,0\.00,100\.00,0\.00,diverged,non-finite learn loss editing record 0/);
+    // 4 method variants × 3 protocols; chunk 4 → 3 chunks single, 4 sequential(T=3 → 6 per chunk: 2), batch(6 → 2)
+    expect(res.run.executed.length).toBe(1 + 4 * (3 + 2 + 2));
+    expect(c.prepares).toBe(1); // one shared stage: same inputs for every variant on the same model
+    const meta = JSON.parse(files(ws)[1]!);
+    expect(meta.errors.filter((e: { status: string }) => e.status === 'failed')).toHaveLength(3);
+    expect(meta.spec.methods[0].matrix).toEqual({ paraphrase: [false, true] });
+    expect(meta.environment).toEqual({ backend: 'fake', versions: { runner: 'test' } });
+  });
+
+  it('sequential editing evaluates all T requests on the final model (edits persist until the group is undone)', async () => {
+    // In single mode record i's neighbour (i+1) is untouched; in sequential/batch mode the neighbour of
+    // the group's first records was itself edited, so locality drops: 12 records, groups of 3 → 2 of 3 hit.
+    ws = tmpWorkspace({ 'spec.yaml': BASE_SPEC.replace('locality, score', 'locality') + 'protocols: [{ kind: single }, { kind: sequential, T: 3 }]\n' });
+    await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
+    const lines = files(ws)[0]!.trim().split('\n');
+    expect(lines[1]).toBe('table,facts,table-ft,,single,12,100.00,0.00,100.00,ok,');
+    expect(lines[2]).toBe('table,facts,table-ft,,sequential(T=3),12,100.00,0.00,33.33,ok,');
+  });
+
+  it('a rerun redoes nothing and writes byte-identical files; a fresh run (no cache) gives the same bytes', async () => {
+    ws = tmpWorkspace({ 'spec.yaml': SWEEP });
+    await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
+    const first = files(ws);
+    const c = counters();
+    const again = await runExperiment('spec.yaml', fakeRegistries(c), ws, { renderer: 'silent' });
+    expect(again.run.executed).toEqual([]);
+    expect(c.applies).toBe(0);
+    expect(files(ws)).toEqual(first);
+    rmSync(ws.cacheDir, { recursive: true });
+    rmSync(ws.resultsDir, { recursive: true });
+    await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
+    expect(files(ws)).toEqual(first);
+  });
+
+  it('a run interrupted after N tasks resumes without redoing or losing any', async () => {
+    ws = tmpWorkspace({ 'spec.yaml': SWEEP });
+    const total = 1 + 4 * 7;
+    const abort = new AbortController();
+    let done = 0;
+    const c1 = counters();
+    const interrupted = runExperiment('spec.yaml', fakeRegistries(c1), ws, {
+      renderer: 'silent',
+      concurrency: 2,
+      signal: abort.signal,
+      onTaskDone: () => {
+        if (++done === 9) abort.abort();
+      },
+    });
+    await expect(interrupted).rejects.toThrow(RunnerError);
+    expect(existsSync(`${ws.resultsDir}/fake.csv`)).toBe(false);
+    const finished = done; // 9, plus whatever was in flight on the second worker
+    const c2 = counters();
+    const resumed = await runExperiment('spec.yaml', fakeRegistries(c2), ws, { renderer: 'silent' });
+    expect(resumed.run.cached.length).toBe(finished);
+    expect(resumed.run.executed.length).toBe(total - finished);
+    const resumedFiles = files(ws);
+    rmSync(ws.cacheDir, { recursive: true });
+    await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
+    expect(files(ws)).toEqual(resumedFiles);
+  });
+
+  it('shards partition the cells, and merge writes exactly the bytes of a single run', async () => {
+    ws = tmpWorkspace({ 'spec.yaml': SWEEP });
+    await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
+    const single = files(ws);
+    const singleTiming = readFileSync(`${ws.resultsDir}/fake.timing.json`, 'utf8');
+    rmSync(ws.resultsDir, { recursive: true });
+    rmSync(ws.cacheDir, { recursive: true });
+    const shardFiles: string[] = [];
+    const seen = new Set<string>();
+    for (const index of [2, 0, 1]) {
+      const r = await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent', shard: { index, count: 3 } });
+      for (const k of r.run.outputs.keys()) {
+        expect(seen.has(k)).toBe(false);
+        seen.add(k);
+      }
+      shardFiles.push(r.shardFile!);
+      rmSync(ws.cacheDir, { recursive: true }); // each shard on its own machine
+    }
+    expect(existsSync(`${ws.resultsDir}/fake.csv`)).toBe(false);
+    expect(() => mergeShards(shardFiles.slice(0, 2), fakeRegistries(), ws)).toThrow(/missing shard\(s\) 1 of 3/);
+    mergeShards(shardFiles, fakeRegistries(), ws);
+    expect(files(ws)).toEqual(single);
+    expect(singleTiming).toContain('editMs');
+  });
+});

@@ -1,0 +1,201 @@
+// Execute a plan: shared stages first, then cells, each phase on a small worker pool shown by
+// listr2 (counts and ETA in the title; plain lines when not on a TTY). Every finished task is
+// written to the cache before the next starts, so a killed run resumes exactly where it stopped.
+// A failing or diverging cell is recorded (in the cache, with its error) and the run goes on.
+import { Listr } from 'listr2';
+import type { CellRecord, Registries } from '../registries';
+import type { JsonValue } from '../util/json';
+import type { CellTask, Plan, PlanTask } from '../plan/graph';
+import { shardCells } from '../plan/graph';
+import { RunnerError } from '../errors';
+import { TaskCache } from './cache';
+import { ModelPool } from './pool';
+import { runCell } from './cell';
+import type { CellOutput } from './cell';
+
+export type RendererName = 'default' | 'simple' | 'verbose' | 'silent';
+
+export interface RunOptions {
+  readonly cache: TaskCache;
+  readonly concurrency?: number;
+  readonly renderer?: RendererName;
+  /** Run only shard `index` (0-based) of `count`. */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** Recompute cells whose cached result is a failure. */
+  readonly retryFailed?: boolean;
+  /** When aborted no new task starts; finished ones stay cached. */
+  readonly signal?: AbortSignal;
+  /** Called after each task's result is safely in the cache. */
+  readonly onTaskDone?: (task: PlanTask, fromCache: boolean) => void;
+}
+
+export interface RunResult {
+  /** Outputs of the cells this run covered (all cells, or the shard's). */
+  readonly outputs: ReadonlyMap<string, CellOutput>;
+  readonly executed: readonly string[];
+  readonly cached: readonly string[];
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code;
+    return `${typeof code === 'string' ? `[${code}] ` : ''}${e.message}`.split('\n')[0]!.slice(0, 500);
+  }
+  return String(e);
+}
+
+function eta(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** Run tasks on `concurrency` workers in order, reporting progress; stops starting new ones on abort. */
+async function phase<T>(items: readonly T[], concurrency: number, signal: AbortSignal | undefined, work: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !signal?.aborted) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+}
+
+class Progress {
+  done = 0;
+  cached = 0;
+  failed = 0;
+  private executed = 0;
+  private readonly t0 = performance.now();
+  constructor(readonly name: string, readonly total: number) {}
+  tick(fromCache: boolean, failed = false): void {
+    this.done++;
+    if (fromCache) this.cached++;
+    else this.executed++;
+    if (failed) this.failed++;
+  }
+  title(): string {
+    const left = this.total - this.done;
+    const per = this.executed ? (performance.now() - this.t0) / this.executed : 0;
+    const parts = [`${this.name} ${this.done}/${this.total}`];
+    if (this.cached) parts.push(`${this.cached} cached`);
+    if (this.failed) parts.push(`${this.failed} failed`);
+    if (left && per) parts.push(`ETA ${eta(per * left)}`);
+    return parts.join(' · ');
+  }
+}
+
+export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Promise<RunResult> {
+  const { cache } = opts;
+  const concurrency = opts.concurrency ?? 1;
+  const cells = opts.shard ? shardCells(plan.cells, opts.shard.index, opts.shard.count) : [...plan.cells];
+  const needed = new Set(cells.flatMap((c) => c.deps));
+  const prepares = plan.stages.filter((s) => s.kind === 'prepare' && needed.has(s.key));
+  const prepared = new Map<string, { ok: true; value: JsonValue } | { ok: false; error: string }>();
+  const outputs = new Map<string, CellOutput>();
+  const executed: string[] = [];
+  const cachedKeys: string[] = [];
+  const pool = new ModelPool(plan.spec, reg, plan.ctx);
+  const prepOwner = new Map<string, CellTask>();
+  for (const c of cells) if (c.prepareKey && !prepOwner.has(c.prepareKey)) prepOwner.set(c.prepareKey, c);
+  const metrics = plan.spec.metrics.map((id) => reg.metrics.get(id)!);
+
+  const runPrepare = async (t: PlanTask) => {
+    const hit = cache.get(t.key);
+    if (hit) {
+      prepared.set(t.key, { ok: true, value: hit.result });
+      cachedKeys.push(t.key);
+      opts.onTaskDone?.(t, true);
+      return;
+    }
+    const owner = prepOwner.get(t.key)!;
+    const method = reg.methods.get(owner.variant.method)!;
+    const model = await pool.acquire(owner.modelIndex);
+    try {
+      const value = await method.prepare!.run(model, owner.variant.params, plan.ctx);
+      pool.release(owner.modelIndex, model);
+      cache.put({ key: t.key, kind: t.kind, label: t.label, result: value });
+      prepared.set(t.key, { ok: true, value });
+      executed.push(t.key);
+      opts.onTaskDone?.(t, false);
+    } catch (e) {
+      pool.discard(model);
+      prepared.set(t.key, { ok: false, error: `stage '${t.label}' failed: ${errorText(e)}` });
+    }
+  };
+
+  const runOne = async (c: CellTask): Promise<CellOutput> => {
+    if (c.unsupported) return { status: 'unsupported', error: c.unsupported, records: [], timing: { editMs: 0, evalMs: 0 } };
+    const prep = c.prepareKey ? prepared.get(c.prepareKey) : undefined;
+    if (prep && !prep.ok) return { status: 'failed', error: prep.error, records: [], timing: { editMs: 0, evalMs: 0 } };
+    const records: readonly CellRecord[] = plan.records.get(c.datasetKey)!.slice(c.start, c.end);
+    const method = reg.methods.get(c.variant.method)!;
+    const model = await pool.acquire(c.modelIndex);
+    try {
+      const editor = method.create(c.variant.params, { ...plan.ctx, ...(prep?.ok ? { prepared: prep.value } : {}) });
+      const out = await runCell(model, editor, records, c.protocol, metrics);
+      pool.release(c.modelIndex, model);
+      return out;
+    } catch (e) {
+      pool.discard(model);
+      return { status: 'failed', error: errorText(e), records: [], timing: { editMs: 0, evalMs: 0 } };
+    }
+  };
+
+  const cellProgress = new Progress('cells', cells.length);
+  const runCellTask = async (c: CellTask, setTitle: (s: string) => void) => {
+    const hit = cache.get<CellOutput>(c.key);
+    if (hit && !(opts.retryFailed && hit.result.status === 'failed')) {
+      outputs.set(c.key, hit.result);
+      cachedKeys.push(c.key);
+      cellProgress.tick(true, hit.result.status === 'failed');
+      setTitle(cellProgress.title());
+      opts.onTaskDone?.(c, true);
+      return;
+    }
+    const out = await runOne(c);
+    if (out.status !== 'unsupported') {
+      cache.put({ key: c.key, kind: c.kind, label: c.label, result: out });
+      executed.push(c.key);
+    }
+    outputs.set(c.key, out);
+    cellProgress.tick(false, out.status === 'failed' || out.status === 'diverged');
+    setTitle(cellProgress.title());
+    opts.onTaskDone?.(c, false);
+  };
+
+  const prepProgress = new Progress('shared stages', prepares.length);
+  const list = new Listr(
+    [
+      {
+        title: prepProgress.title(),
+        skip: () => prepares.length === 0,
+        task: async (_ctx, task) => {
+          await phase(prepares, concurrency, opts.signal, async (t) => {
+            await runPrepare(t);
+            prepProgress.tick(cachedKeys.includes(t.key), !prepared.get(t.key)?.ok);
+            task.title = prepProgress.title();
+          });
+        },
+      },
+      {
+        title: cellProgress.title(),
+        task: async (_ctx, task) => {
+          await phase(cells, concurrency, opts.signal, (c) => runCellTask(c, (s) => (task.title = s)));
+        },
+      },
+    ],
+    {
+      renderer: opts.renderer ?? 'default',
+      fallbackRenderer: 'simple',
+      exitOnError: true,
+      rendererOptions: {},
+    },
+  );
+  try {
+    await list.run();
+  } finally {
+    pool.disposeAll();
+  }
+  if (opts.signal?.aborted) {
+    throw new RunnerError('ABORTED', `run interrupted after ${executed.length} new task(s); rerun the same command to resume (finished tasks are cached in ${cache.dir})`);
+  }
+  return { outputs, executed, cached: cachedKeys };
+}

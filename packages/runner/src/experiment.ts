@@ -1,0 +1,123 @@
+// The runner's programmatic API, used by the CLI and by tests: spec file → validated spec → plan →
+// run → table files (or a shard file), and shard files → the single run's table.
+import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { Registries } from './registries';
+import { loadSpec } from './spec/load';
+import { validateSpec } from './spec/validate';
+import type { Spec } from './spec/types';
+import { buildPlan } from './plan/graph';
+import type { Plan } from './plan/graph';
+import { runPlan } from './exec/run';
+import type { RunOptions, RunResult } from './exec/run';
+import { TaskCache } from './exec/cache';
+import type { CellOutput } from './exec/cell';
+import { renderTable, tableDoc } from './report/table';
+import type { RenderedTable, TableDoc } from './report/table';
+import { tablePaths, writeTable } from './report/write';
+import type { TablePaths } from './report/write';
+import { writeFileAtomic } from './util/atomic';
+import { stableJson, isPlainObject } from './util/json';
+import { RunnerError } from './errors';
+
+export interface Workspace {
+  /** Directory relative spec paths resolve against (the CLI's cwd). */
+  readonly cwd: string;
+  readonly resultsDir: string;
+  readonly cacheDir: string;
+}
+
+export function defaultWorkspace(cwd = process.cwd()): Workspace {
+  return { cwd, resultsDir: resolve(cwd, 'results'), cacheDir: resolve(cwd, '.editlab-cache') };
+}
+
+export interface Prepared {
+  readonly spec: Spec;
+  readonly plan: Plan;
+  readonly paths: TablePaths;
+}
+
+export function checkSpec(specPath: string, reg: Registries, ws: Workspace): Spec {
+  return validateSpec(loadSpec(specPath, ws.cwd), reg);
+}
+
+export async function planExperiment(specPath: string, reg: Registries, ws: Workspace): Promise<Prepared> {
+  const loaded = loadSpec(specPath, ws.cwd);
+  const spec = validateSpec(loaded, reg);
+  const plan = await buildPlan(spec, reg, dirname(loaded.file));
+  return { spec, plan, paths: tablePaths(ws.resultsDir, spec.output) };
+}
+
+export interface ShardFile {
+  readonly format: 'editlab-shard/1';
+  readonly index: number;
+  readonly count: number;
+  readonly table: TableDoc;
+  readonly outputs: Record<string, CellOutput>;
+}
+
+export interface ExperimentResult {
+  readonly prepared: Prepared;
+  readonly run: RunResult;
+  /** The table, unless this was one shard of a sharded run. */
+  readonly table?: RenderedTable;
+  readonly shardFile?: string;
+}
+
+export async function runExperiment(
+  specPath: string,
+  reg: Registries,
+  ws: Workspace,
+  opts: Omit<RunOptions, 'cache'> = {},
+): Promise<ExperimentResult> {
+  const prepared = await planExperiment(specPath, reg, ws);
+  const run = await runPlan(prepared.plan, reg, { ...opts, cache: new TaskCache(ws.cacheDir) });
+  const doc = tableDoc(prepared.plan, reg);
+  if (opts.shard) {
+    const { index, count } = opts.shard;
+    const file: ShardFile = { format: 'editlab-shard/1', index, count, table: doc, outputs: Object.fromEntries(run.outputs) };
+    const path = prepared.paths.shard(index, count);
+    writeFileAtomic(path, stableJson(file));
+    return { prepared, run, shardFile: path };
+  }
+  const table = renderTable(doc, run.outputs, reg);
+  writeTable(prepared.paths, table);
+  return { prepared, run, table };
+}
+
+function readShard(path: string): ShardFile {
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new RunnerError('SHARD', `${path}: not a readable shard file (${(e as Error).message})`);
+  }
+  if (!isPlainObject(v) || v['format'] !== 'editlab-shard/1') throw new RunnerError('SHARD', `${path}: not an editlab shard file (format editlab-shard/1)`);
+  return v as unknown as ShardFile;
+}
+
+/** Join the shard files of one sharded run into exactly the files a single run writes. */
+export function mergeShards(files: readonly string[], reg: Registries, ws: Workspace): { paths: TablePaths; table: RenderedTable } {
+  if (!files.length) throw new RunnerError('USAGE', 'merge: no shard files given');
+  const shards = files.map(readShard);
+  const first = shards[0]!;
+  const seen = new Map<number, string>();
+  shards.forEach((s, i) => {
+    if (s.table.planKey !== first.table.planKey) {
+      throw new RunnerError('SHARD', `${files[i]}: belongs to a different run (plan ${s.table.planKey.slice(0, 12)} ≠ ${first.table.planKey.slice(0, 12)}); rerun all shards with the same spec and code`);
+    }
+    if (s.count !== first.count) throw new RunnerError('SHARD', `${files[i]}: shard of ${s.count}, others are of ${first.count}`);
+    if (seen.has(s.index)) throw new RunnerError('SHARD', `${files[i]}: shard ${s.index} given twice (also ${seen.get(s.index)})`);
+    seen.set(s.index, files[i]!);
+  });
+  const missing = Array.from({ length: first.count }, (_x, i) => i).filter((i) => !seen.has(i));
+  if (missing.length) throw new RunnerError('SHARD', `missing shard(s) ${missing.join(', ')} of ${first.count}`);
+  const outputs = new Map<string, CellOutput>();
+  for (const s of shards) for (const [k, o] of Object.entries(s.outputs)) outputs.set(k, o);
+  const absent = first.table.rows.flatMap((r) => r.cells).filter((k) => !outputs.has(k));
+  if (absent.length) throw new RunnerError('SHARD', `${absent.length} cell(s) are in no shard file (e.g. ${absent[0]!.slice(0, 12)}); was a shard interrupted?`);
+  const paths = tablePaths(ws.resultsDir, first.table.spec.output);
+  const table = renderTable(first.table, outputs, reg);
+  writeTable(paths, table);
+  return { paths, table };
+}

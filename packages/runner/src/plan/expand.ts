@@ -1,0 +1,40 @@
+// Expand a method's `matrix:` (a sweep over its params) into concrete variants. The order is the
+// cartesian product in the order the keys and values are written, last key fastest, so row order
+// follows the spec a reader sees.
+import type { JsonObject, JsonValue } from '../util/json';
+import type { MethodItem } from '../spec/types';
+
+export interface MethodVariant {
+  /** Index of the method in spec.methods. */
+  readonly index: number;
+  readonly method: string;
+  /** Name in the table's `method` column. */
+  readonly label: string;
+  /** The swept values of this variant, in matrix order ("lr=0.1 steps=5"); '' when none. */
+  readonly hparams: string;
+  readonly params: JsonObject;
+}
+
+export function formatValue(v: JsonValue): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+export function cartesian(matrix: Record<string, readonly JsonValue[]>): Array<Array<[string, JsonValue]>> {
+  let combos: Array<Array<[string, JsonValue]>> = [[]];
+  for (const [k, values] of Object.entries(matrix)) {
+    combos = combos.flatMap((c) => values.map((v) => [...c, [k, v] as [string, JsonValue]]));
+  }
+  return combos;
+}
+
+export function expandMethods(methods: readonly MethodItem[]): MethodVariant[] {
+  return methods.flatMap((m, index) =>
+    cartesian(m.matrix ?? {}).map((combo) => ({
+      index,
+      method: m.method,
+      label: m.label ?? m.method,
+      hparams: combo.map(([k, v]) => `${k}=${formatValue(v)}`).join(' '),
+      params: { ...m.params, ...Object.fromEntries(combo) },
+    })),
+  );
+}

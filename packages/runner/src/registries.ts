@@ -1,0 +1,132 @@
+// The runner's narrow view of everything it orchestrates. The schema is assembled from these
+// entries (each carries its own JSON Schema), the planner keys tasks by their versions, and the
+// executor calls them. The real entries (engine methods and models, datasets loaders, metrics)
+// are adapted onto these interfaces in `defaults.ts`; tests use fakes.
+import type { JsonObject, JsonValue } from './util/json';
+
+// Structural mirrors of engine's EditRequest/EditResult and metrics' Scorer (packages/engine/src/
+// methods/editor.ts, packages/metrics/src/scorer.ts): the real objects satisfy them, and the runner
+// does not depend on more of those packages than it calls.
+
+export interface EditRequest {
+  readonly prompt: string;
+  readonly subject: string;
+  readonly targetNew: string;
+  readonly targetTrue?: string;
+  readonly relationId?: string;
+  readonly trainPrompts?: readonly string[];
+}
+
+export interface EditResult {
+  readonly undo: () => void;
+  readonly stats: {
+    readonly wallMs: number;
+    readonly extraParams?: number;
+    readonly extraBytes?: number;
+    readonly losses?: Readonly<Record<string, readonly number[]>>;
+  };
+}
+
+export interface Scorer {
+  score(requests: readonly { prompt: string; continuation: string }[]): Promise<{ id: number; logprob: number; rank: number }[][]>;
+  generate(prompts: readonly string[], options: { maxNewTokens: number; topK?: number; seed?: number; stop?: readonly string[] }): Promise<string[]>;
+  tokenize(text: string): number[];
+}
+
+export type JsonSchema = { [key: string]: JsonValue };
+
+/** What every registry entry shares: a stable id, a version that enters cache keys, a schema. */
+export interface EntryBase {
+  readonly id: string;
+  /** Bump whenever the entry's behaviour changes: it is part of every task key that uses it. */
+  readonly version: string;
+  readonly description?: string;
+  /** JSON Schema (draft 2020-12) of `params`; properties should carry defaults. */
+  readonly paramsSchema: JsonSchema;
+}
+
+export interface RunContext {
+  readonly seed: number;
+  /** Directory of the spec file that named this entry: relative paths resolve against it. */
+  readonly specDir: string;
+}
+
+/** A model in memory. `model` is whatever the method entries of the same registries understand. */
+export interface LoadedModel {
+  readonly scorer: Scorer;
+  readonly model: unknown;
+  dispose(): void;
+}
+
+export interface ModelEntry extends EntryBase {
+  /** Content identity of the weights (e.g. the checkpoint's sha256); enters every downstream key. */
+  fingerprint(params: JsonObject, ctx: RunContext): Promise<JsonValue>;
+  load(params: JsonObject, ctx: RunContext): Promise<LoadedModel>;
+}
+
+/** One evaluation unit: an edit request plus whatever probes the metrics read. */
+export interface CellRecord {
+  /** Stable id within its dataset (e.g. the case_id). */
+  readonly id: string;
+  readonly request: EditRequest;
+  /** Format-specific evaluation data (paraphrases, neighbourhood prompts, retain QA …). */
+  readonly data: JsonValue;
+}
+
+export interface DatasetEntry extends EntryBase {
+  load(params: JsonObject, ctx: RunContext): Promise<CellRecord[]>;
+}
+
+/** A method ready to edit: created once per cell with its resolved params. */
+export interface CellEditor {
+  apply(model: LoadedModel, requests: readonly EditRequest[]): Promise<EditResult>;
+}
+
+/** A shared precomputation stage of a method (key statistics, locating, auxiliary training). */
+export interface PrepareStage {
+  /** Short name shown in the plan, e.g. "key-stats". */
+  readonly name: string;
+  /** The subset of params the stage depends on (so sweeps over other params share it). */
+  inputs(params: JsonObject): JsonValue;
+  run(model: LoadedModel, params: JsonObject, ctx: RunContext): Promise<JsonValue>;
+}
+
+export interface MethodEntry extends EntryBase {
+  /** Largest batch one apply() accepts (1 = single requests only). Undefined = any size. */
+  readonly maxBatch?: number;
+  readonly prepare?: PrepareStage;
+  create(params: JsonObject, ctx: RunContext & { prepared?: JsonValue }): CellEditor;
+}
+
+export interface MetricEntry {
+  readonly id: string;
+  readonly version: string;
+  readonly description?: string;
+  /** Direction for `diff`: a drop of a higher-is-better metric is a regression. */
+  readonly higherIsBetter: boolean;
+  /** Fixed formatting in the CSV: value × scale printed with `digits` decimals. */
+  readonly scale?: number;
+  readonly digits?: number;
+  /** Per-record value on the edited model; the table reports the mean over records. */
+  evaluate?(scorer: Scorer, record: CellRecord): Promise<number>;
+  /** Table-level metric computed from other metrics' means (e.g. Score = harmonic mean). */
+  readonly derive?: { readonly from: readonly string[]; combine(values: readonly number[]): number };
+}
+
+export interface Registries {
+  readonly models: ReadonlyMap<string, ModelEntry>;
+  readonly datasets: ReadonlyMap<string, DatasetEntry>;
+  readonly methods: ReadonlyMap<string, MethodEntry>;
+  readonly metrics: ReadonlyMap<string, MetricEntry>;
+  /** Environment recorded beside every table (backend, package versions); must be deterministic. */
+  environment(): Promise<JsonObject>;
+}
+
+export function byId<T extends { id: string }>(entries: readonly T[]): ReadonlyMap<string, T> {
+  const m = new Map<string, T>();
+  for (const e of entries) {
+    if (m.has(e.id)) throw new Error(`registry: '${e.id}' registered twice`);
+    m.set(e.id, e);
+  }
+  return m;
+}

@@ -1,0 +1,147 @@
+// Cell outputs → one table: a CSV (csv-stringify) with a fixed row order (the spec's order:
+// model, dataset, method variant, protocol) and fixed number formatting, and a deterministic
+// `.meta.json` beside it (resolved spec, environment, versions, task keys, errors). Nothing
+// volatile goes into these two files; wall times go to `.timing.json`.
+import { stringify } from 'csv-stringify/sync';
+import type { MetricEntry, Registries } from '../registries';
+import type { JsonObject } from '../util/json';
+import { stableJson } from '../util/json';
+import type { Plan, RowKeys, RowPlan } from '../plan/graph';
+import type { CellOutput } from '../exec/cell';
+
+export const KEY_COLUMNS = ['model', 'dataset', 'method', 'hparams', 'protocol'] as const;
+
+export interface MetricColumn {
+  readonly id: string;
+  readonly version: string;
+  readonly higherIsBetter: boolean;
+  readonly scale: number;
+  readonly digits: number;
+  readonly from?: readonly string[];
+}
+
+/** Everything the report needs besides the cell outputs; serialisable, so shards carry it. */
+export interface TableDoc extends Pick<Plan, 'planKey' | 'spec' | 'environment' | 'codeVersion' | 'rows'> {
+  readonly versions: JsonObject;
+  readonly metrics: readonly MetricColumn[];
+}
+
+export function tableDoc(plan: Plan, reg: Registries): TableDoc {
+  const versions = (ids: readonly string[], m: ReadonlyMap<string, { version: string }>) =>
+    Object.fromEntries([...new Set(ids)].sort().map((id) => [id, m.get(id)!.version]));
+  return {
+    planKey: plan.planKey,
+    spec: plan.spec,
+    environment: plan.environment,
+    codeVersion: plan.codeVersion,
+    versions: {
+      models: versions(plan.spec.models.map((m) => m.model), reg.models),
+      datasets: versions(plan.spec.datasets.map((d) => d.dataset), reg.datasets),
+      methods: versions(plan.spec.methods.map((m) => m.method), reg.methods),
+      metrics: versions(plan.spec.metrics, reg.metrics),
+    },
+    metrics: plan.spec.metrics.map((id) => metricColumn(reg.metrics.get(id)!)),
+    rows: plan.rows,
+  };
+}
+
+function metricColumn(m: MetricEntry): MetricColumn {
+  return {
+    id: m.id, version: m.version, higherIsBetter: m.higherIsBetter, scale: m.scale ?? 1, digits: m.digits ?? 4,
+    ...(m.derive ? { from: [...m.derive.from] } : {}),
+  };
+}
+
+/** Fixed formatting: value × scale with `digits` decimals; no "-0"; non-finite → "nan". */
+export function formatNumber(v: number | null, scale: number, digits: number): string {
+  if (v === null || !Number.isFinite(v)) return 'nan';
+  const s = (v * scale).toFixed(digits);
+  return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
+}
+
+export interface RowResult {
+  readonly keys: RowKeys;
+  readonly n: number;
+  readonly status: 'ok' | 'diverged' | 'failed' | 'unsupported' | 'missing';
+  readonly error: string;
+  /** Metric id → mean (unscaled), null when undefined. */
+  readonly values: Record<string, number | null>;
+}
+
+export function aggregateRow(row: RowPlan, outputs: ReadonlyMap<string, CellOutput>, metrics: readonly MetricColumn[], reg: Registries): RowResult {
+  const outs = row.cells.map((k) => outputs.get(k));
+  const present = outs.filter((o): o is CellOutput => o !== undefined);
+  const statuses = new Set(present.map((o) => o.status));
+  const status: RowResult['status'] =
+    present.length < outs.length ? 'missing'
+      : statuses.has('failed') ? 'failed'
+        : statuses.has('unsupported') ? 'unsupported'
+          : statuses.has('diverged') ? 'diverged' : 'ok';
+  const error = present.find((o) => o.error)?.error ?? '';
+  const records = present.flatMap((o) => o.records);
+  const values: Record<string, number | null> = {};
+  const usable = status === 'ok' || status === 'diverged';
+  for (const m of metrics.filter((x) => !x.from)) {
+    let sum = 0;
+    let bad = false;
+    for (const r of records) {
+      const v = r.values[m.id];
+      if (v === null || v === undefined) bad = true;
+      else sum += v;
+    }
+    values[m.id] = usable && records.length && !bad ? sum / records.length : null;
+  }
+  for (const m of metrics.filter((x) => x.from)) {
+    const inputs = m.from!.map((id) => values[id] ?? null);
+    const combine = reg.metrics.get(m.id)?.derive?.combine;
+    values[m.id] = usable && combine && inputs.every((v) => v !== null) ? combine(inputs as number[]) : null;
+  }
+  return { keys: row.keys, n: records.length, status, error, values };
+}
+
+export interface RenderedTable {
+  readonly csv: string;
+  readonly meta: string;
+  readonly timing: string;
+  readonly rows: readonly RowResult[];
+}
+
+export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, reg: Registries): RenderedTable {
+  const rows = doc.rows.map((r) => aggregateRow(r, outputs, doc.metrics, reg));
+  const header = [...KEY_COLUMNS, 'n', ...doc.metrics.map((m) => m.id), 'status', 'error'];
+  const body = rows.map((r) => [
+    ...KEY_COLUMNS.map((k) => r.keys[k]),
+    String(r.n),
+    ...doc.metrics.map((m) => (r.status === 'ok' || r.status === 'diverged' ? formatNumber(r.values[m.id] ?? null, m.scale, m.digits) : '')),
+    r.status,
+    r.error,
+  ]);
+  const csv = stringify([header, ...body], { record_delimiter: 'unix' });
+  const meta = stableJson({
+    format: 'editlab-table/1',
+    table: doc.spec.name,
+    planKey: doc.planKey,
+    seed: doc.spec.seed,
+    spec: doc.spec,
+    environment: doc.environment,
+    codeVersion: doc.codeVersion,
+    versions: doc.versions,
+    metrics: doc.metrics,
+    rows: doc.rows.map((r, i) => ({ ...r.keys, status: rows[i]!.status, cells: r.cells })),
+    errors: doc.rows.flatMap((r) =>
+      r.cells.flatMap((k) => {
+        const o = outputs.get(k);
+        return o?.error ? [{ ...r.keys, cell: k, status: o.status, error: o.error }] : [];
+      }),
+    ),
+  });
+  const timing = stableJson({
+    note: 'volatile: wall times of the runs that produced the cached cells; not part of the reproducible outputs',
+    rows: doc.rows.map((r) => ({
+      ...r.keys,
+      editMs: Math.round(r.cells.reduce((a, k) => a + (outputs.get(k)?.timing.editMs ?? 0), 0)),
+      evalMs: Math.round(r.cells.reduce((a, k) => a + (outputs.get(k)?.timing.evalMs ?? 0), 0)),
+    })),
+  });
+  return { csv, meta, timing, rows };
+}

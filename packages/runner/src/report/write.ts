@@ -1,0 +1,34 @@
+// Where a table's files go, and writing them atomically: <results>/<output>.csv, .meta.json beside
+// it, .timing.json (volatile), and the shard files of a sharded run.
+import { resolve, relative, isAbsolute } from 'node:path';
+import { writeFileAtomic } from '../util/atomic';
+import { RunnerError } from '../errors';
+import type { RenderedTable } from './table';
+
+export interface TablePaths {
+  readonly csv: string;
+  readonly meta: string;
+  readonly timing: string;
+  shard(index: number, count: number): string;
+}
+
+export function tablePaths(resultsDir: string, output: string): TablePaths {
+  const csv = resolve(resultsDir, output);
+  const rel = relative(resolve(resultsDir), csv);
+  if (rel.startsWith('..') || isAbsolute(rel)) {
+    throw new RunnerError('USAGE', `output '${output}' escapes the results directory ${resultsDir}`);
+  }
+  const stem = csv.replace(/\.csv$/, '');
+  return {
+    csv,
+    meta: `${stem}.meta.json`,
+    timing: `${stem}.timing.json`,
+    shard: (i, n) => `${stem}.shard-${i}-of-${n}.json`,
+  };
+}
+
+export function writeTable(paths: TablePaths, t: RenderedTable): void {
+  writeFileAtomic(paths.meta, t.meta);
+  writeFileAtomic(paths.timing, t.timing);
+  writeFileAtomic(paths.csv, t.csv); // last: a present CSV implies its meta is present
+}

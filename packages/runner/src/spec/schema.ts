@@ -1,0 +1,126 @@
+// The JSON Schema (draft 2020-12) of an experiment spec, assembled from the registries: each
+// model, dataset and method contributes its own params schema; metrics contribute their ids. The
+// same object validates specs (ajv, strict) and is written to experiments/schema.json so editors
+// autocomplete (`# yaml-language-server: $schema=./schema.json`).
+import type { EntryBase, JsonSchema, Registries } from '../registries';
+import type { JsonValue } from '../util/json';
+
+export const SCHEMA_ID = 'https://editlab.dev/schema/experiment.json';
+export const PROTOCOL_KINDS = ['single', 'sequential', 'batch'] as const;
+
+function paramsDef(schema: JsonSchema): JsonSchema {
+  const { $schema: _s, $id: _i, ...rest } = schema;
+  const out: JsonSchema = { type: 'object', ...rest };
+  if (out['additionalProperties'] === undefined) out['additionalProperties'] = false;
+  return out;
+}
+
+function propertyNames(schema: JsonSchema): string[] {
+  const props = schema['properties'];
+  return props && typeof props === 'object' && !Array.isArray(props) ? Object.keys(props).sort() : [];
+}
+
+/** Array of `{<tag>: id, label?, params?}` items whose params schema depends on the tag. */
+function axis(
+  tag: string,
+  kind: string,
+  entries: ReadonlyMap<string, EntryBase>,
+  defs: Record<string, JsonValue>,
+  withMatrix: boolean,
+): JsonSchema {
+  const ids = [...entries.keys()].sort();
+  const branches: JsonValue[] = [];
+  for (const id of ids) {
+    const entry = entries.get(id)!;
+    const ref = `${kind}-${id}`;
+    const params = paramsDef(entry.paramsSchema);
+    defs[ref] = params;
+    const then: Record<string, JsonValue> = { params: { $ref: `#/$defs/${ref}` } };
+    if (withMatrix) {
+      const sweep: Record<string, JsonValue> = {};
+      for (const p of propertyNames(params)) {
+        sweep[p] = { type: 'array', minItems: 1, items: { $ref: `#/$defs/${ref}/properties/${p}` } };
+      }
+      then['matrix'] = {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        description: `Sweep: every combination of these ${id} params becomes its own row.`,
+        properties: sweep,
+      };
+    }
+    branches.push({
+      if: { type: 'object', properties: { [tag]: { const: id } }, required: [tag] },
+      then: { type: 'object', properties: then },
+    });
+  }
+  const props: Record<string, JsonValue> = {
+    [tag]: { enum: ids, description: `Registered ${kind} id.` },
+    label: { type: 'string', minLength: 1, description: 'Name in the table (default: the id, plus swept params).' },
+    params: { type: 'object', default: {} },
+  };
+  if (withMatrix) props['matrix'] = { type: 'object' };
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: [tag],
+    properties: props,
+    ...(branches.length ? { allOf: branches } : {}),
+  };
+}
+
+export function buildSchema(reg: Registries): JsonSchema {
+  const defs: Record<string, JsonValue> = {};
+  const model = axis('model', 'model', reg.models, defs, false);
+  const dataset = axis('dataset', 'dataset', reg.datasets, defs, false);
+  const method = axis('method', 'method', reg.methods, defs, true);
+  const metricIds = [...reg.metrics.keys()].sort();
+  const protocol: JsonSchema = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['kind'],
+    properties: {
+      kind: { enum: [...PROTOCOL_KINDS], description: 'single: edit, evaluate, undo per record; sequential: T edits then evaluate all T; batch: one edit of `size` requests.' },
+      T: { type: 'integer', minimum: 1, description: 'Edits applied in sequence before evaluation (sequential).' },
+      size: { type: 'integer', minimum: 1, description: 'Requests per edit call (batch).' },
+    },
+    allOf: [
+      { if: { type: 'object', properties: { kind: { const: 'sequential' } } }, then: { type: 'object', required: ['T'], properties: { T: true, size: false } } },
+      { if: { type: 'object', properties: { kind: { const: 'batch' } } }, then: { type: 'object', required: ['size'], properties: { size: true, T: false } } },
+      { if: { type: 'object', properties: { kind: { const: 'single' } } }, then: { type: 'object', properties: { T: false, size: false } } },
+    ],
+  };
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: SCHEMA_ID,
+    title: 'editlab experiment',
+    description: 'One table: models × datasets × methods (× swept params) × protocols, scored by metrics.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'output', 'models', 'datasets', 'methods', 'metrics'],
+    properties: {
+      extends: { type: 'string', description: 'Relative path of a spec this one overrides (objects merge, arrays replace).' },
+      name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'Table name.' },
+      description: { type: 'string' },
+      seed: { type: 'integer', minimum: 0, default: 0, description: 'Seed passed to every task; part of every task key.' },
+      output: {
+        type: 'string',
+        pattern: '\\.csv$',
+        description: 'CSV path relative to the results directory (must stay inside it).',
+      },
+      models: { type: 'array', minItems: 1, items: { $ref: '#/$defs/model' } },
+      datasets: { type: 'array', minItems: 1, items: { $ref: '#/$defs/dataset' } },
+      methods: { type: 'array', minItems: 1, items: { $ref: '#/$defs/method' } },
+      protocols: { type: 'array', minItems: 1, items: { $ref: '#/$defs/protocol' }, default: [{ kind: 'single' }] },
+      metrics: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: metricIds } },
+      run: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          chunk: { type: 'integer', minimum: 1, default: 50, description: 'Records per cell task (the unit of caching, resume and sharding).' },
+        },
+      },
+    },
+    $defs: { ...defs, model, dataset, method, protocol },
+  };
+}

@@ -1,0 +1,41 @@
+// The resolved spec: the validated document with every default filled in. This exact object is
+// written beside each table (STYLE §1.7: snapshot the resolved config).
+import type { JsonObject, JsonValue } from '../util/json';
+
+export interface AxisItem {
+  readonly label?: string;
+  readonly params: JsonObject;
+}
+export interface ModelItem extends AxisItem {
+  readonly model: string;
+}
+export interface DatasetItem extends AxisItem {
+  readonly dataset: string;
+}
+export interface MethodItem extends AxisItem {
+  readonly method: string;
+  readonly matrix?: Record<string, JsonValue[]>;
+}
+export type Protocol =
+  | { readonly kind: 'single' }
+  | { readonly kind: 'sequential'; readonly T: number }
+  | { readonly kind: 'batch'; readonly size: number };
+
+export interface Spec {
+  readonly name: string;
+  readonly description?: string;
+  readonly seed: number;
+  readonly output: string;
+  readonly models: readonly ModelItem[];
+  readonly datasets: readonly DatasetItem[];
+  readonly methods: readonly MethodItem[];
+  readonly protocols: readonly Protocol[];
+  readonly metrics: readonly string[];
+  readonly run: { readonly chunk: number };
+}
+
+export function protocolLabel(p: Protocol): string {
+  if (p.kind === 'sequential') return `sequential(T=${p.T})`;
+  if (p.kind === 'batch') return `batch(${p.size})`;
+  return 'single';
+}

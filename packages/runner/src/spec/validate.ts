@@ -1,0 +1,151 @@
+// Validate a loaded spec against the registry-built schema with ajv (draft 2020-12, strict,
+// allErrors, additionalProperties:false everywhere) and turn every ajv error into a diagnostic with
+// file:line:col, the JSON path, a message and "did you mean …"/allowed values. Then the checks a
+// schema cannot express: output inside results/, swept keys not also fixed, unique row labels.
+import Ajv2020 from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { normalize, isAbsolute } from 'node:path';
+import { SpecError } from '../errors';
+import type { SpecDiagnostic } from '../errors';
+import type { EntryBase, JsonSchema, Registries } from '../registries';
+import { hintFor } from '../util/suggest';
+import { isPlainObject } from '../util/json';
+import type { JsonObject, JsonValue } from '../util/json';
+import { buildSchema } from './schema';
+import { diagnosticAt, pointerSegments, toPointer } from './source';
+import type { LoadedSpec } from './load';
+import type { Spec } from './types';
+
+export function compileSchema(schema: JsonSchema): ValidateFunction {
+  const ajv = new Ajv2020({ strict: true, allErrors: true, verbose: true, useDefaults: true });
+  return ajv.compile(schema);
+}
+
+const validators = new WeakMap<Registries, ValidateFunction>();
+
+function validatorFor(reg: Registries): ValidateFunction {
+  let v = validators.get(reg);
+  if (!v) {
+    v = compileSchema(buildSchema(reg));
+    validators.set(reg, v);
+  }
+  return v;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (isPlainObject(v)) return 'a mapping';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function toDiagnostic(e: ErrorObject, spec: LoadedSpec): SpecDiagnostic | undefined {
+  const src = spec.sources;
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'if':
+      return undefined; // the failing `then` branch reports its own, more precise errors
+    case 'additionalProperties': {
+      const key = String(p['additionalProperty']);
+      const props = (e.parentSchema as { properties?: object } | undefined)?.properties ?? {};
+      return diagnosticAt(src, `${e.instancePath}/${key}`, `unknown key '${key}'`, hintFor(key, Object.keys(props).sort()), true);
+    }
+    case 'enum': {
+      const allowed = (p['allowedValues'] as unknown[]).map(String);
+      return diagnosticAt(src, e.instancePath, `${describe(e.data)} is not allowed`, hintFor(String(e.data), allowed));
+    }
+    case 'required':
+      return diagnosticAt(src, e.instancePath, `missing required key '${String(p['missingProperty'])}'`);
+    case 'type':
+      return diagnosticAt(src, e.instancePath, `must be ${String(p['type'])}, got ${describe(e.data)}`);
+    case 'false schema': {
+      const key = pointerSegments(e.instancePath).pop() ?? '';
+      return diagnosticAt(src, e.instancePath, `key '${key}' is not allowed here`, undefined, true);
+    }
+    default:
+      return diagnosticAt(src, e.instancePath, `${e.message ?? 'invalid'}${e.data !== undefined && typeof e.data !== 'object' ? ` (got ${describe(e.data)})` : ''}`);
+  }
+}
+
+function semanticChecks(spec: Spec, loaded: LoadedSpec): SpecDiagnostic[] {
+  const out: SpecDiagnostic[] = [];
+  const src = loaded.sources;
+  const norm = normalize(spec.output);
+  if (isAbsolute(spec.output) || norm.startsWith('..') || norm.split(/[\\/]/).includes('..')) {
+    out.push(diagnosticAt(src, '/output', `output '${spec.output}' escapes the results directory`, 'use a path like tables/t1.csv'));
+  }
+  spec.methods.forEach((m, i) => {
+    for (const k of Object.keys(m.matrix ?? {})) {
+      const raw = (loaded.value['methods'] as { params?: object }[] | undefined)?.[i]?.params ?? {};
+      if (k in raw) {
+        out.push(diagnosticAt(src, toPointer(['methods', i, 'matrix', k]), `'${k}' is both fixed in params and swept in matrix`, 'keep one of them', true));
+      }
+    }
+  });
+  for (const [axis, tag] of [['models', 'model'], ['datasets', 'dataset'], ['methods', 'method']] as const) {
+    const seen = new Map<string, number>();
+    (spec[axis] as unknown as readonly { label?: string; [k: string]: unknown }[]).forEach((item, i) => {
+      if ((item as { matrix?: object }).matrix) return; // swept rows get distinct labels from their params
+      const label = item.label ?? String(item[tag]);
+      if (seen.has(label)) {
+        out.push(diagnosticAt(src, toPointer([axis, i]), `duplicate ${tag} label '${label}' (also item ${seen.get(label)})`, 'give each a distinct `label:`'));
+      } else seen.set(label, i);
+    });
+  }
+  return out;
+}
+
+function byPosition(a: SpecDiagnostic, b: SpecDiagnostic): number {
+  return a.pos.file.localeCompare(b.pos.file) || a.pos.line - b.pos.line || a.pos.col - b.pos.col || a.message.localeCompare(b.message);
+}
+
+/** Validate and fill defaults; throws SpecError listing every problem, sorted by position. */
+export function validateSpec(loaded: LoadedSpec, reg: Registries): Spec {
+  const doc = structuredClone(loaded.value);
+  const validate = validatorFor(reg);
+  if (!validate(doc)) {
+    const seen = new Set<string>();
+    const diags: SpecDiagnostic[] = [];
+    for (const e of validate.errors ?? []) {
+      const d = toDiagnostic(e, loaded);
+      const id = d && `${d.path}|${d.message}`;
+      if (d && !seen.has(id!)) {
+        seen.add(id!);
+        diags.push(d);
+      }
+    }
+    throw new SpecError(diags.sort(byPosition));
+  }
+  const spec = withAxisDefaults(doc as unknown as Spec, reg);
+  const extra = semanticChecks(spec, loaded);
+  if (extra.length) throw new SpecError(extra.sort(byPosition));
+  return spec;
+}
+
+/** Fill `default`s of a params schema (ajv's useDefaults does not reach into if/then branches). */
+export function applyDefaults(schema: JsonSchema, value: JsonObject): JsonObject {
+  const props = schema['properties'];
+  if (!isPlainObject(props)) return value;
+  const out: JsonObject = { ...value };
+  for (const [k, sub] of Object.entries(props)) {
+    if (!isPlainObject(sub)) continue;
+    if (out[k] === undefined && sub['default'] !== undefined) out[k] = structuredClone(sub['default'] as JsonValue);
+    const cur = out[k];
+    if (isPlainObject(cur)) out[k] = applyDefaults(sub as JsonSchema, cur as JsonObject);
+  }
+  return out;
+}
+
+function withAxisDefaults(s: Spec, reg: Registries): Spec {
+  const fill = <T extends { params?: JsonObject }>(xs: readonly T[], tag: keyof T, entries: ReadonlyMap<string, EntryBase>) =>
+    xs.map((x) => ({ ...x, params: applyDefaults(entries.get(String(x[tag]))!.paramsSchema, x.params ?? {}) }));
+  return {
+    ...s,
+    seed: s.seed ?? 0,
+    protocols: s.protocols ?? [{ kind: 'single' }],
+    run: { chunk: s.run?.chunk ?? 50 },
+    models: fill(s.models, 'model', reg.models),
+    datasets: fill(s.datasets, 'dataset', reg.datasets),
+    methods: fill(s.methods, 'method', reg.methods),
+  } as Spec;
+}

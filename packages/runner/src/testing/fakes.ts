@@ -1,0 +1,146 @@
+// Fakes for the runner's tests: a "model" that is a lookup table of facts, an editor that writes
+// into it (and can be told to fail or diverge), a seeded dataset and CounterFact-shaped metrics.
+// They follow the real contracts exactly (undo restores, metrics read only the Scorer).
+import type { CellRecord, LoadedModel, MetricEntry, MethodEntry, ModelEntry, DatasetEntry, Registries, Scorer } from '../registries';
+import { byId } from '../registries';
+
+export interface FakeCounters {
+  applies: number;
+  loads: number;
+  prepares: number;
+}
+
+class TableScorer implements Scorer {
+  constructor(readonly facts: Map<string, string>) {}
+  async score(reqs: readonly { prompt: string; continuation: string }[]) {
+    return reqs.map(({ prompt, continuation }) => {
+      const hit = this.facts.get(prompt) === continuation;
+      return [{ id: continuation.length, logprob: hit ? -0.1 : -3 - (continuation.length % 3), rank: hit ? 1 : 7 }];
+    });
+  }
+  async generate(prompts: readonly string[]) {
+    return prompts.map((p) => this.facts.get(p) ?? ' unknown');
+  }
+  tokenize(text: string) {
+    return [...text].map((c) => c.charCodeAt(0));
+  }
+}
+
+function nll(rows: { logprob: number }[][]): number {
+  const r = rows[0]!;
+  return -r.reduce((a, t) => a + t.logprob, 0) / r.length;
+}
+
+export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, prepares: 0 }): Registries {
+  const model: ModelEntry = {
+    id: 'table',
+    version: '1',
+    paramsSchema: { type: 'object', properties: { size: { type: 'integer', minimum: 1, default: 40 } } },
+    async fingerprint(params) {
+      return { size: params['size'] ?? 40 };
+    },
+    async load(params): Promise<LoadedModel> {
+      counters.loads++;
+      const facts = new Map<string, string>();
+      for (let i = 0; i < Number(params['size'] ?? 40); i++) {
+        facts.set(`Subject ${i} lives in`, ` City${i % 7}`);
+        facts.set(`Where does Subject ${i} live? In`, ` City${i % 7}`);
+      }
+      return { scorer: new TableScorer(facts), model: facts, dispose() {} };
+    },
+  };
+  const dataset: DatasetEntry = {
+    id: 'facts',
+    version: '1',
+    paramsSchema: { type: 'object', properties: { n: { type: 'integer', minimum: 1, default: 10 } } },
+    async load(params) {
+      const out: CellRecord[] = [];
+      for (let i = 0; i < Number(params['n'] ?? 10); i++) {
+        out.push({
+          id: String(i),
+          request: { prompt: `Subject ${i} lives in`, subject: `Subject ${i}`, targetNew: ` City${(i + 3) % 7}`, targetTrue: ` City${i % 7}` },
+          data: { paraphrases: [`Where does Subject ${i} live? In`], neighborhood: [`Subject ${i + 1} lives in`], neighborTrue: ` City${(i + 1) % 7}` },
+        });
+      }
+      return out;
+    },
+  };
+  const method: MethodEntry = {
+    id: 'table-ft',
+    version: '1',
+    paramsSchema: {
+      type: 'object',
+      properties: {
+        lr: { type: 'number', exclusiveMinimum: 0, default: 0.1 },
+        paraphrase: { type: 'boolean', default: false, description: 'also write the paraphrase prompt' },
+        failOn: { type: 'string', description: 'throw when a prompt contains this text' },
+      },
+    },
+    prepare: {
+      name: 'stats',
+      inputs: () => ({ what: 'facts-count' }),
+      async run(m) {
+        counters.prepares++;
+        return { count: (m.model as Map<string, string>).size };
+      },
+    },
+    create(params) {
+      return {
+        async apply(m, requests) {
+          counters.applies++;
+          const facts = m.model as Map<string, string>;
+          const old = new Map<string, string | undefined>();
+          for (const r of requests) {
+            if (params['failOn'] && r.prompt.includes(String(params['failOn']))) throw new Error(`cannot edit '${r.prompt}'`);
+            const prompts = [r.prompt, ...(params['paraphrase'] ? [r.prompt.replace(/^(Subject \d+) lives in$/, 'Where does $1 live? In')] : [])];
+            for (const p of prompts) {
+              if (!old.has(p)) old.set(p, facts.get(p));
+              facts.set(p, r.targetNew);
+            }
+          }
+          const lr = Number(params['lr']);
+          return {
+            undo: () => old.forEach((v, k) => (v === undefined ? facts.delete(k) : facts.set(k, v))),
+            stats: { wallMs: 1, losses: { learn: [lr > 10 ? Number.NaN : 1 / lr] } },
+          };
+        },
+      };
+    },
+  };
+  const byPrompts = async (s: Scorer, prompts: readonly string[], good: string, bad: string) => {
+    let ok = 0;
+    for (const p of prompts) {
+      const g = nll(await s.score([{ prompt: p, continuation: good }]));
+      const b = nll(await s.score([{ prompt: p, continuation: bad }]));
+      if (g < b) ok++;
+    }
+    return prompts.length ? ok / prompts.length : 0;
+  };
+  type D = { paraphrases: string[]; neighborhood: string[]; neighborTrue: string };
+  const metrics: MetricEntry[] = [
+    {
+      id: 'efficacy', version: '1', higherIsBetter: true, scale: 100, digits: 2,
+      evaluate: (s, r) => byPrompts(s, [r.request.prompt], r.request.targetNew, r.request.targetTrue!),
+    },
+    {
+      id: 'generalization', version: '1', higherIsBetter: true, scale: 100, digits: 2,
+      evaluate: (s, r) => byPrompts(s, (r.data as D).paraphrases, r.request.targetNew, r.request.targetTrue!),
+    },
+    {
+      id: 'locality', version: '1', higherIsBetter: true, scale: 100, digits: 2,
+      evaluate: (s, r) => byPrompts(s, (r.data as D).neighborhood, (r.data as D).neighborTrue, r.request.targetNew),
+    },
+    {
+      id: 'score', version: '1', higherIsBetter: true, scale: 100, digits: 2,
+      derive: { from: ['efficacy', 'generalization', 'locality'], combine: (v) => (v.some((x) => x === 0) ? 0 : v.length / v.reduce((a, x) => a + 1 / x, 0)) },
+    },
+    { id: 'nll', version: '1', higherIsBetter: false, digits: 4, evaluate: async (s, r) => nll(await s.score([{ prompt: r.request.prompt, continuation: r.request.targetNew }])) },
+  ];
+  return {
+    models: byId([model]),
+    datasets: byId([dataset]),
+    methods: byId([method]),
+    metrics: byId(metrics),
+    environment: async () => ({ backend: 'fake', versions: { runner: 'test' } }),
+  };
+}
