@@ -7,7 +7,7 @@ import { loadNativeAddon } from './native';
 import { registerWasmKernels, type MatMulPath } from './register';
 import { onBackend, randomValues, relError } from './testing';
 
-interface Case { name: string; a: number[]; b: number[]; tA: boolean; tB: boolean; grad: boolean }
+interface Case { name: string; a: number[]; b: number[]; tA: boolean; tB: boolean; grad: boolean; fused?: 'linear' | 'relu' | 'elu' }
 
 const CASES: Case[] = [
   { name: '2-D', a: [64, 48], b: [48, 40], tA: false, tB: false, grad: true },
@@ -23,16 +23,26 @@ const CASES: Case[] = [
   { name: 'decode QKᵀ, one query row', a: [8, 4, 1, 32], b: [8, 4, 20, 32], tA: false, tB: true, grad: true },
   { name: 'decode MLP, one token', a: [1, 64], b: [64, 256], tA: false, tB: false, grad: true },
   { name: 'tiny', a: [2, 3], b: [3, 2], tA: false, tB: false, grad: true },
+  { name: 'fused.matMul + bias, linear', a: [64, 48], b: [40, 48], tA: false, tB: true, grad: true, fused: 'linear' },
+  { name: 'fused.matMul + bias + relu, transposeA', a: [48, 64], b: [48, 40], tA: true, tB: false, grad: true, fused: 'relu' },
+  { name: 'fused.matMul + bias + elu, batched', a: [3, 20, 16], b: [3, 16, 24], tA: false, tB: false, grad: true, fused: 'elu' },
 ];
 
 function compute(c: Case, seed: number): tf.Tensor[] {
   const a = tf.tensor(randomValues(tf.util.sizeFromShape(c.a), seed), c.a);
   const b = tf.tensor(randomValues(tf.util.sizeFromShape(c.b), seed + 1), c.b);
-  const y = tf.matMul(a, b, c.tA, c.tB);
+  const n = c.tB ? c.b[c.b.length - 2]! : c.b[c.b.length - 1]!;
+  const bias = tf.tensor(randomValues(n, seed + 3), [n]);
+  const mm = (x: tf.Tensor, z: tf.Tensor, bi: tf.Tensor) => c.fused
+    ? tf.fused.matMul({ a: x, b: z, transposeA: c.tA, transposeB: c.tB, bias: bi, activation: c.fused })
+    : tf.matMul(x, z, c.tA, c.tB);
+  const y = mm(a, b, bias);
   if (!c.grad) return [y];
   const w = tf.tensor(randomValues(y.size, seed + 2), y.shape);
-  const [da, db] = tf.grads((x: tf.Tensor, z: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, z, c.tA, c.tB), w)))([a, b]);
-  return [y, da!, db!];
+  const grads = c.fused
+    ? tf.grads((x: tf.Tensor, z: tf.Tensor, bi: tf.Tensor) => tf.sum(tf.mul(mm(x, z, bi), w)))([a, b, bias])
+    : tf.grads((x: tf.Tensor, z: tf.Tensor) => tf.sum(tf.mul(mm(x, z, bias), w)))([a, b]);
+  return [y, ...grads];
 }
 
 const native = loadNativeAddon();

@@ -36,6 +36,10 @@ let cached: { addon?: NativeAddon; reason?: string } | undefined;
 /** Load the addon once per process. `reason` says why it is unavailable. */
 export function loadNativeAddon(): { addon?: NativeAddon; reason?: string } {
   if (cached) return cached;
+  if (process.env['EDITLAB_NATIVE'] === '0') {
+    cached = { reason: 'native kernels disabled by EDITLAB_NATIVE=0' };
+    return cached;
+  }
   if (!existsSync(NATIVE_ADDON_PATH)) {
     cached = { reason: 'native addon not built (apt-get install -y libopenblas-dev, then npm run build:native -w @editlab/engine)' };
     return cached;

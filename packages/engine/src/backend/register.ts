@@ -3,6 +3,7 @@
 // Identity/Cast, the heap guard. UnsortedSegmentSum is registered by initBackend for every backend.
 import * as tf from '@tensorflow/tfjs';
 import { NativeKernelError } from './errors';
+import { fusedMatMulComposed } from './fused-matmul';
 import { DEFAULT_WASM_HEAP_LIMIT, installHeapGuard } from './heap-guard';
 import { nativeBatchMatMul } from './matmul-native';
 import { gatherRows, registerFusedKernels, registerNativeReplacements, unregisterFusedKernels } from './native-kernels';
@@ -62,8 +63,13 @@ export function registerWasmKernels(opts: WasmKernelOptions = {}): WasmKernelInf
   addon?.setThreads(threads);
   addon?.setParThreads(opts.eltwiseThreads ?? eltwiseThreads());
   const { kernel, info } = chooseMatMul(opts.matmul ?? 'auto', threads);
-  if (kernel) replaceKernel('BatchMatMul', 'wasm', kernel);
-  else restoreKernel('BatchMatMul', 'wasm');
+  if (kernel) {
+    replaceKernel('BatchMatMul', 'wasm', kernel);
+    replaceKernel('_FusedMatMul', 'wasm', fusedMatMulComposed);
+  } else {
+    restoreKernel('BatchMatMul', 'wasm');
+    restoreKernel('_FusedMatMul', 'wasm');
+  }
   const noCopy = opts.noCopy ?? true;
   if (noCopy) {
     replaceKernel('Identity', 'wasm', identityNoCopy);
