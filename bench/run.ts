@@ -1,11 +1,12 @@
 // `npm run bench` -- editlab engine speed against PyTorch CPU on the same machine (issue 8).
 // Not a test. Options: --size=a,b,c  --steps=12  --warmup=3  --no-torch  --no-gen
 //   --matmul=openblas|xnnpack-wrapper|stock (same as EDITLAB_MATMUL)
+//   --variants  also time the step under each kernel set (stock tfjs-wasm → full engine path), same run
 // Prints the sgemm ceiling, a table per size, and last one line per size:
 //   step ratio editlab/pytorch size=<a|b|c>: <x.xx>      (against PyTorch's fastest thread setting)
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@editlab/engine';
+import { initBackend, registerWasmKernels, type WasmKernelOptions } from '@editlab/engine';
 import { benchEditlab, fmtMs, type EditlabResult } from './editlab-bench';
 import { median, SIZES, stepFlops, GEN, type BenchSize } from './sizes';
 import { runTorch, torchAvailable, tryInstallTorch, TORCH_SETTINGS, type TorchRun } from './torch-bench';
@@ -34,6 +35,32 @@ function sgemmCeiling(): number {
 
 interface Row { s: BenchSize; ed: EditlabResult; torch: TorchRun[] }
 
+/** Kernel sets from stock tfjs-wasm to the engine's full path (ENGINE-PERF.md §1a ladder). */
+const VARIANTS: Array<{ name: string; opts: WasmKernelOptions; maxSteps: number }> = [
+  { name: 'stock tfjs-wasm (+UnsortedSegmentSum)', opts: { matmul: 'stock', noCopy: false, nativeElementwise: false, fused: false }, maxSteps: 2 },
+  { name: 'JS XNNPACK matmul wrapper + zero-copy', opts: { matmul: 'xnnpack-wrapper', noCopy: true, nativeElementwise: false, fused: false }, maxSteps: 5 },
+  { name: 'OpenBLAS sgemm + zero-copy', opts: { matmul: 'openblas', noCopy: true, nativeElementwise: false, fused: false }, maxSteps: 8 },
+  { name: '+ native Sum/Tanh/Exp', opts: { matmul: 'openblas', noCopy: true, nativeElementwise: true, fused: false }, maxSteps: 12 },
+  { name: '+ fused GELU/LayerNorm/xent/Adam (default)', opts: {}, maxSteps: 12 },
+];
+
+async function variantLadder(sizes: readonly BenchSize[], steps: number): Promise<void> {
+  log(`\nkernel-set ladder (training step, median ms [min–max]; load avg ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+  log(`| kernel set | ${sizes.map((s) => s.id).join(' | ')} |`);
+  log(`|---|${sizes.map(() => '---').join('|')}|`);
+  for (const v of VARIANTS) {
+    let info;
+    try { info = registerWasmKernels(v.opts); } catch (e) { log(`| ${v.name} | skipped: ${(e as Error).message} |`); continue; }
+    const cells: string[] = [];
+    for (const s of sizes) {
+      const r = await benchEditlab(s, Math.min(steps, v.maxSteps), 1, false);
+      cells.push(`${fmtMs(r.stepMs)} (loss ${r.loss0.toFixed(4)})`);
+    }
+    log(`| ${v.name} [${info.matmul}] | ${cells.join(' | ')} |`);
+  }
+  registerWasmKernels();
+}
+
 function bestTorch(runs: TorchRun[], key: 'stepMs' | 'genMs'): TorchRun | undefined {
   return runs.filter((r) => r[key].length).sort((x, y) => median(x[key]) - median(y[key]))[0];
 }
@@ -51,6 +78,7 @@ async function main(): Promise<void> {
     `${steps} steps after ${warmup} warm-up; load avg ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   log(`sgemm ceiling (tf.matMul 1024³ on the ${info.matmul} path): ${sgemmCeiling().toFixed(1)} GFLOP/s`);
 
+  if (arg('variants') !== undefined && info.name === 'wasm') await variantLadder(sizes, steps);
   let torchOk = arg('no-torch') === undefined;
   if (torchOk) {
     const t = torchAvailable();
