@@ -3,7 +3,23 @@
  * ENGINE-PERF.md §3: called on Float32Array views of the wasm heap, 143-192 GFLOP/s at 1024^3 on 2 cores. */
 #include <cblas.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include "sgemm.h"
+
+static int g_blas_threads = 2;
+
+/* OpenBLAS (0.3.21 interface/gemm.c) multi-threads any product with M·N·K > 262144; below ~2^22 the wake-up
+ * and join of its workers costs more than the work (decode-time products: [8,256]·[256,256] took ~90 µs with
+ * 2 threads). Those run on the calling thread only. */
+static double g_small_work = -1; /* EDITLAB_SMALL_GEMM overrides (0 disables) */
+
+static double small_work(void) {
+  if (g_small_work < 0) {
+    const char *e = getenv("EDITLAB_SMALL_GEMM");
+    g_small_work = e ? atof(e) : (double)(1 << 22);
+  }
+  return g_small_work;
+}
 
 void el_sgemm_batched(int trans_a, int trans_b, int m, int n, int k, int batch,
                       const float *a, size_t stride_a, const float *b, size_t stride_b,
@@ -13,18 +29,25 @@ void el_sgemm_batched(int trans_a, int trans_b, int m, int n, int k, int batch,
   const int ldb = trans_b ? k : n;
   const enum CBLAS_TRANSPOSE ta = trans_a ? CblasTrans : CblasNoTrans;
   const enum CBLAS_TRANSPOSE tb = trans_b ? CblasTrans : CblasNoTrans;
+  const int small = g_blas_threads > 1 && (double)m * n * k * (batch > 1 && stride_b == 0 ? batch : 1) < small_work();
+  if (small) openblas_set_num_threads(1);
   if (batch > 1 && stride_b == 0 && !trans_a && stride_a == (size_t)m * k && stride_c == (size_t)m * n) {
     /* Shared right operand: fold the batch into rows, one [batch·m, k]·[k, n] product. */
     cblas_sgemm(CblasRowMajor, ta, tb, batch * m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, n);
-    return;
+  } else {
+    for (int i = 0; i < batch; i++) {
+      cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a + i * stride_a, lda, b + i * stride_b, ldb, 0.0f,
+                  c + i * stride_c, n);
+    }
   }
-  for (int i = 0; i < batch; i++) {
-    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a + i * stride_a, lda, b + i * stride_b, ldb, 0.0f,
-                c + i * stride_c, n);
-  }
+  if (small) openblas_set_num_threads(g_blas_threads);
 }
 
-void el_set_threads(int n) { openblas_set_num_threads(n); }
+
+void el_set_threads(int n) {
+  g_blas_threads = n < 1 ? 1 : n;
+  openblas_set_num_threads(g_blas_threads);
+}
 
 int el_get_threads(void) { return openblas_get_num_threads(); }
 

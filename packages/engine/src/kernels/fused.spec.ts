@@ -88,6 +88,21 @@ describe.skipIf(skip !== undefined)('fused kernels vs reference compositions (wa
     });
   });
 
+  it(title('inference (no tape) gives the same values as the recorded path, without leaks'), () => {
+    const x = rnd([6, 32], 95, 2);
+    const g = tf.add(rnd([32], 96, 0.3), 1);
+    const b = rnd([32], 97, 0.3);
+    const t = tf.tensor1d([0, 5, 31, 2, 7, 9], 'int32');
+    const m = tf.tensor1d([1, 1, 0, 1, 0.5, 1]);
+    const before = tf.memory().numTensors;
+    const direct = [fused.gelu(x), fused.layerNorm(x, g, b), fused.rmsNorm(x, g), fused.maskedCrossEntropy(x as tf.Tensor2D, t, m)];
+    const taped = tf.grads((z: tf.Tensor) => { direct.push(...[fused.gelu(z), fused.layerNorm(z, g, b), fused.rmsNorm(z, g), fused.maskedCrossEntropy(z as tf.Tensor2D, t, m)].map((r) => tf.keep(r))); return tf.sum(z); })([x]);
+    for (let i = 0; i < 4; i++) expect(relError(direct[i]!.dataSync(), direct[i + 4]!.dataSync())).toBe(0);
+    tf.dispose([...direct, ...taped]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, g, b, t, m]);
+  });
+
   it(title('no tensor leaks through a fused forward + backward'), () => {
     const x = rnd([3, 16], 90);
     const g = tf.ones([16]);
