@@ -113,6 +113,27 @@ export interface MetricEntry {
   readonly derive?: { readonly from: readonly string[]; combine(values: readonly number[]): number };
 }
 
+/** One record a dataset loader could not use: where it is and which field is wrong. */
+export interface MalformedRecord {
+  readonly file: string;
+  readonly index: number;
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface DataReport {
+  readonly format: string;
+  readonly detected: boolean;
+  readonly records: number;
+  readonly malformed: readonly MalformedRecord[];
+}
+
+/** Dataset file checking for `editlab data inspect` (the datasets package's loaders). */
+export interface DataInspector {
+  readonly formats: readonly string[];
+  inspect(path: string, format?: string): Promise<DataReport>;
+}
+
 export interface Registries {
   readonly models: ReadonlyMap<string, ModelEntry>;
   readonly datasets: ReadonlyMap<string, DatasetEntry>;
@@ -120,6 +141,7 @@ export interface Registries {
   readonly metrics: ReadonlyMap<string, MetricEntry>;
   /** Environment recorded beside every table (backend, package versions); must be deterministic. */
   environment(): Promise<JsonObject>;
+  readonly data?: DataInspector;
 }
 
 export function byId<T extends { id: string }>(entries: readonly T[]): ReadonlyMap<string, T> {

@@ -34,7 +34,7 @@ describe('malformed specs are rejected with file:line:col, path, message and a h
     ['batch size on a single protocol', BASE_SPEC + 'protocols: [{ kind: single, size: 3 }]\n', ["single-size.yaml:12:29: /protocols/0/size: key 'size' is not allowed here"]],
     ['output escaping results/', BASE_SPEC.replace('output: fake.csv', 'output: ../../etc/x.csv'), ["escape.yaml:2:9: /output: output '../../etc/x.csv' escapes the results directory (use a path like tables/t1.csv)"]],
     ['absolute output', BASE_SPEC.replace('output: fake.csv', 'output: /tmp/x.csv'), ["absolute.yaml:2:9: /output: output '/tmp/x.csv' escapes the results directory (use a path like tables/t1.csv)"]],
-    ['matrix key misspelled', BASE_SPEC.replace('method: table-ft', 'method: table-ft\n    matrix: { lrate: [0.1, 0.2] }'), ["matrix-key.yaml:10:15: /methods/0/matrix/lrate: unknown key 'lrate' (allowed: failOn, lr, paraphrase)"]],
+    ['matrix key misspelled', BASE_SPEC.replace('method: table-ft', 'method: table-ft\n    matrix: { lrate: [0.1, 0.2] }'), ["matrix-key.yaml:10:15: /methods/0/matrix/lrate: unknown key 'lrate' (allowed: delayMs, failOn, lr, paraphrase)"]],
     ['matrix value of the wrong type', BASE_SPEC.replace('method: table-ft', 'method: table-ft\n    matrix: { lr: [0.1, fast] }'), ['matrix-type.yaml:10:25: /methods/0/matrix/lr/1: must be number, got string "fast"']],
     ['swept and fixed at once', BASE_SPEC.replace('method: table-ft', 'method: table-ft\n    params: { lr: 0.5 }\n    matrix: { lr: [0.1] }'), ["both.yaml:11:15: /methods/0/matrix/lr: 'lr' is both fixed in params and swept in matrix (keep one of them)"]],
     ['YAML syntax error', BASE_SPEC.replace('metrics: [efficacy,', 'metrics: [efficacy,,'), ['syntax.yaml:10:20: /: YAML syntax error: Unexpected , in flow sequence']],
@@ -115,7 +115,7 @@ describe('schema', () => {
     expect(schema['$schema']).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(() => compileSchema(schema)).not.toThrow();
     const spec = checkSpec('ok.yaml', reg, (ws.write({ 'ok.yaml': BASE_SPEC }), ws));
-    expect(spec.methods[0]!.params).toEqual({ lr: 0.1, paraphrase: false });
+    expect(spec.methods[0]!.params).toEqual({ lr: 0.1, paraphrase: false, delayMs: 0 });
     expect(spec.protocols).toEqual([{ kind: 'single' }]);
     expect(spec.seed).toBe(0);
   });

@@ -74,6 +74,7 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
         lr: { type: 'number', exclusiveMinimum: 0, default: 0.1 },
         paraphrase: { type: 'boolean', default: false, description: 'also write the paraphrase prompt' },
         failOn: { type: 'string', description: 'throw when a prompt contains this text' },
+        delayMs: { type: 'integer', minimum: 0, default: 0, description: 'sleep in every apply (kill tests)' },
       },
     },
     prepare: {
@@ -88,6 +89,7 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
       return {
         async apply(m, requests) {
           counters.applies++;
+          if (params['delayMs']) await new Promise((r) => setTimeout(r, Number(params['delayMs'])));
           const facts = m.model as Map<string, string>;
           const old = new Map<string, string | undefined>();
           for (const r of requests) {

@@ -1,0 +1,95 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from './main';
+import type { Io } from './io';
+import { tmpWorkspace, BASE_SPEC } from '../testing/tmp';
+
+const PKG = fileURLToPath(new URL('../../', import.meta.url));
+const PLUGIN = resolve(PKG, 'src/testing/fake-plugin.ts');
+const ws = tmpWorkspace({ 'exp/spec.yaml': BASE_SPEC, 'exp/bad.yaml': BASE_SPEC.replace('table-ft', 'tabel-ft') });
+afterAll(() => ws.cleanup());
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false, env: { EDITLAB_REGISTRIES: PLUGIN }, cwd: ws.cwd };
+  const code = await main(argv, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('editlab CLI', () => {
+  it('--help on every command, usage errors exit 2 with a hint and no stack trace', async () => {
+    for (const c of ['validate', 'plan', 'run', 'merge', 'diff', 'plot', 'pretrain', 'data']) {
+      const r = await cli(c, '--help');
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(`usage: editlab ${c}`);
+    }
+    expect(await cli('rnu')).toMatchObject({ code: 2, err: "editlab: unknown command 'rnu' (did you mean 'run'?); see editlab --help" });
+    const bad = await cli('run', 'exp/spec.yaml', '--shard', '3/3');
+    expect(bad).toMatchObject({ code: 2, err: "editlab run: --shard must be i/n with 0 ≤ i < n (e.g. 0/4), got '3/3'" });
+    expect((await cli('run', '--concurency', '2')).err).toBe("editlab run: unknown option --concurency (did you mean '--concurrency'?); see editlab run --help");
+  });
+
+  it('validate: ok, or each problem as file:line:col (exit 2); --write-schema', async () => {
+    expect(await cli('validate', 'exp/spec.yaml')).toMatchObject({ code: 0 });
+    const r = await cli('validate', 'exp/bad.yaml');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("exp/bad.yaml:9:13: /methods/0/method: string \"tabel-ft\" is not allowed (did you mean 'table-ft'?)\nspec invalid (1 problem(s))");
+    expect(r.err).not.toMatch(/at .*\.ts:\d+/);
+    expect(await cli('validate', '--write-schema', 'exp/schema.json')).toMatchObject({ code: 0, out: 'wrote exp/schema.json' });
+    expect(JSON.parse(readFileSync(join(ws.cwd, 'exp/schema.json'), 'utf8')).$defs.method.properties.method.enum).toEqual(['table-ft']);
+  });
+
+  it('plan shows stages and cached counts; run writes the table; plan then shows everything cached', async () => {
+    const before = await cli('plan', 'exp/spec.yaml');
+    expect(before.out).toContain('shared stages:');
+    expect(before.out).toContain('3 cell task(s), 0 cached, 3 to run');
+    const run = await cli('run', 'exp/spec.yaml', '--renderer', 'silent');
+    expect(run).toMatchObject({ code: 0 });
+    expect(run.out).toContain('wrote results/fake.csv');
+    expect((await cli('plan', 'exp/spec.yaml')).out).toContain('3 cell task(s), 3 cached, 0 to run');
+  });
+
+  it('diff and data fetch (no network here: fails fast and says so)', async () => {
+    ws.write({ 'b.csv': readFileSync(join(ws.resultsDir, 'fake.csv'), 'utf8').replace(',100.00,0.00,100.00', ',90.00,0.00,100.00') });
+    const d = await cli('diff', 'results/fake.csv', 'b.csv', '--fail-on-regression');
+    expect(d.code).toBe(1);
+    expect(d.out).toContain('  efficacy           100.00 → 90.00        -10.00  REGRESSION');
+    const t0 = Date.now();
+    const f = await cli('data', 'fetch', 'counterfact', '--dest', 'data', '--timeout', '3');
+    expect(Date.now() - t0).toBeLessThan(8000);
+    if (f.code === 0) return; // a machine with internet: it downloaded (and verified) the file
+    expect(f.code).toBe(3);
+    expect(f.err.split('\n').pop()).toMatch(/^editlab data: no network: cannot reach memit\.baulab\.info \(.+\)\. On a machine with internet/);
+    expect((await cli('data', 'fetch', 'counterfakt')).err).toBe("editlab data: unknown dataset 'counterfakt' (did you mean 'counterfact'?)");
+  });
+
+  it('a killed `editlab run` child process resumes without redoing finished cells or losing any', async () => {
+    const spec = BASE_SPEC.replace('params: { n: 12 }', 'params: { n: 16 }').replace('- method: table-ft', '- method: table-ft\n    params: { delayMs: 150 }').replace('chunk: 4', 'chunk: 1');
+    ws.write({ 'kill/spec.yaml': spec });
+    const cacheDir = join(ws.cwd, 'kill-cache');
+    const tasks = () => (existsSync(join(cacheDir, 'tasks')) ? readdirSync(join(cacheDir, 'tasks'), { recursive: true }).filter((f) => String(f).endsWith('.json')).length : 0);
+    const child = spawn(process.execPath, [join(PKG, 'bin/editlab.mjs'), 'run', 'kill/spec.yaml', '--cache-dir', cacheDir, '--registries', PLUGIN, '--renderer', 'silent'], { cwd: ws.cwd, stdio: 'ignore' });
+    await new Promise<void>((res) => {
+      const poll = setInterval(() => {
+        if (tasks() >= 5) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+          res();
+        }
+      }, 20);
+    });
+    await new Promise((r) => child.on('exit', r));
+    const finished = tasks();
+    expect(finished).toBeGreaterThanOrEqual(5);
+    expect(finished).toBeLessThan(1 + 16);
+    expect(readdirSync(join(cacheDir, 'tasks'), { recursive: true }).filter((f) => String(f).endsWith('.tmp'))).toEqual([]);
+    const resumed = await cli('run', 'kill/spec.yaml', '--cache-dir', cacheDir, '--renderer', 'silent');
+    expect(resumed.code).toBe(0);
+    expect(resumed.out).toContain(`${1 + 16 - finished} task(s) run, ${finished} cached`);
+    expect(readFileSync(join(ws.resultsDir, 'fake.csv'), 'utf8').split('\n')[1]).toBe('table,facts,table-ft,,single,16,100.00,0.00,100.00,0.00,ok,');
+  });
+});

@@ -1,0 +1,145 @@
+// editlab validate | plan | run | merge.
+import { resolve } from 'node:path';
+import { UsageError } from '../errors';
+import { buildSchema } from '../spec/schema';
+import { checkSpec, mergeShards, planExperiment, runExperiment } from '../experiment';
+import type { Workspace } from '../experiment';
+import { TaskCache } from '../exec/cache';
+import { shardCells } from '../plan/graph';
+import { writeFileAtomic } from '../util/atomic';
+import { stableJson } from '../util/json';
+import { displayPath } from '../spec/load';
+import { parse, str, int, shardArg, oneOf } from './args';
+import type { Options, Parsed } from './args';
+import { loadRegistries } from './registries';
+import { EXIT } from './io';
+import type { Io } from './io';
+import type { RendererName } from '../exec/run';
+
+export const WORKSPACE_OPTIONS: Options = {
+  'results-dir': { type: 'string' },
+  'cache-dir': { type: 'string' },
+  registries: { type: 'string' },
+};
+
+export function workspace(io: Io, p: Parsed): Workspace {
+  return {
+    cwd: io.cwd,
+    resultsDir: resolve(io.cwd, str(p, 'results-dir') ?? 'results'),
+    cacheDir: resolve(io.cwd, str(p, 'cache-dir') ?? io.env['EDITLAB_CACHE'] ?? '.editlab-cache'),
+  };
+}
+
+function specArgs(cmd: string, p: Parsed, min = 1): string[] {
+  if (p.positionals.length < min) throw new UsageError(`${cmd}: give a spec file, e.g. editlab ${cmd} experiments/quickstart.yaml`);
+  return p.positionals;
+}
+
+export async function validateCmd(argv: readonly string[], io: Io): Promise<number> {
+  const p = parse('validate', argv, { ...WORKSPACE_OPTIONS, 'write-schema': { type: 'string' } });
+  const reg = await loadRegistries(io, str(p, 'registries'));
+  const schemaOut = str(p, 'write-schema');
+  if (schemaOut !== undefined) {
+    const target = resolve(io.cwd, schemaOut || 'experiments/schema.json');
+    writeFileAtomic(target, stableJson(buildSchema(reg)));
+    io.out(`wrote ${displayPath(target, io.cwd)}`);
+  } else specArgs('validate', p);
+  const ws = workspace(io, p);
+  for (const f of p.positionals) {
+    const spec = checkSpec(f, reg, ws);
+    io.out(`ok  ${f}  (${spec.models.length} model(s) × ${spec.datasets.length} dataset(s) × ${spec.methods.length} method(s) × ${spec.protocols.length} protocol(s) → ${spec.output})`);
+  }
+  return EXIT.ok;
+}
+
+export async function planCmd(argv: readonly string[], io: Io): Promise<number> {
+  const p = parse('plan', argv, { ...WORKSPACE_OPTIONS, shard: { type: 'string' } });
+  const reg = await loadRegistries(io, str(p, 'registries'));
+  const ws = workspace(io, p);
+  const cache = new TaskCache(ws.cacheDir);
+  const shard = shardArg(str(p, 'shard'));
+  for (const f of specArgs('plan', p)) {
+    const { plan, paths } = await planExperiment(f, reg, ws);
+    const cells = shard ? shardCells(plan.cells, shard.index, shard.count) : plan.cells;
+    const inShard = new Set(cells.map((c) => c.key));
+    const mark = (k: string) => (cache.has(k) ? 'cached' : 'todo  ');
+    io.out(`${f} → ${displayPath(paths.csv, io.cwd)}   plan ${plan.planKey.slice(0, 12)}${shard ? `   shard ${shard.index}/${shard.count}` : ''}`);
+    io.out('shared stages:');
+    for (const s of plan.stages) {
+      const state = s.kind === 'prepare' ? mark(s.key) : 'ready ';
+      io.out(`  ${state}  ${s.key.slice(0, 12)}  ${s.kind.padEnd(7)}  ${s.label}${s.deps.length ? `  ← ${s.deps.map((d) => d.slice(0, 8)).join(', ')}` : ''}`);
+    }
+    io.out('cells (rows of the table):');
+    let todo = 0;
+    for (const r of plan.rows) {
+      const mine = r.cells.filter((k) => inShard.has(k));
+      if (!mine.length) continue;
+      const done = mine.filter((k) => cache.has(k)).length;
+      todo += mine.length - done;
+      const k = r.keys;
+      io.out(`  ${String(done).padStart(4)}/${String(mine.length).padEnd(4)} cached  ${k.model} · ${k.dataset} · ${k.method}${k.hparams ? ` [${k.hparams}]` : ''} · ${k.protocol}`);
+    }
+    const unsupported = cells.filter((c) => c.unsupported);
+    for (const c of unsupported.slice(0, 5)) io.out(`  unsupported: ${c.label}: ${c.unsupported}`);
+    io.out(`${cells.length} cell task(s), ${cells.length - todo} cached, ${todo} to run`);
+  }
+  return EXIT.ok;
+}
+
+export async function runCmd(argv: readonly string[], io: Io): Promise<number> {
+  const p = parse('run', argv, {
+    ...WORKSPACE_OPTIONS,
+    shard: { type: 'string' },
+    concurrency: { type: 'string', short: 'j' },
+    renderer: { type: 'string' },
+    'retry-failed': { type: 'boolean' },
+  });
+  const reg = await loadRegistries(io, str(p, 'registries'));
+  const ws = workspace(io, p);
+  const shard = shardArg(str(p, 'shard'));
+  const renderer: RendererName = oneOf('renderer', str(p, 'renderer'), ['default', 'simple', 'verbose', 'silent'] as const) ?? (io.isTTY ? 'default' : 'simple');
+  const concurrency = int(p, 'concurrency', 1) ?? 1;
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    if (++interrupts > 1) process.exit(EXIT.interrupted);
+    io.err('interrupt: finishing the tasks in flight (finished tasks are cached); press Ctrl-C again to stop now');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  let failures = 0;
+  try {
+    for (const f of specArgs('run', p)) {
+      const env = await reg.environment();
+      const backend = (env['backend'] as { name?: string } | undefined)?.name ?? String(env['backend'] ?? 'n/a');
+      io.err(`editlab run ${f}  backend=${backend}  cache=${displayPath(ws.cacheDir, io.cwd)}`);
+      const r = await runExperiment(f, reg, ws, {
+        renderer, concurrency, signal: abort.signal, retryFailed: p.values['retry-failed'] === true, ...(shard ? { shard } : {}),
+      });
+      io.out(`${f}: ${r.run.executed.length} task(s) run, ${r.run.cached.length} cached`);
+      if (r.shardFile) io.out(`wrote ${displayPath(r.shardFile, io.cwd)} (merge all shards with: editlab merge ${displayPath(r.prepared.paths.shard(0, shard!.count), io.cwd).replace(/shard-0-of-/, 'shard-*-of-')})`);
+      if (r.table) {
+        io.out(`wrote ${displayPath(r.prepared.paths.csv, io.cwd)} (+ .meta.json, .timing.json)`);
+        const bad = r.table.rows.filter((x) => x.status !== 'ok' && x.status !== 'unsupported');
+        for (const b of bad) io.err(`${b.status}: ${b.keys.model} · ${b.keys.dataset} · ${b.keys.method}${b.keys.hparams ? ` [${b.keys.hparams}]` : ''} · ${b.keys.protocol}: ${b.error}`);
+        failures += bad.length;
+      } else {
+        failures += [...r.run.outputs.values()].filter((o) => o.status === 'failed' || o.status === 'diverged').length;
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+  return failures ? EXIT.failures : EXIT.ok;
+}
+
+export async function mergeCmd(argv: readonly string[], io: Io): Promise<number> {
+  const p = parse('merge', argv, WORKSPACE_OPTIONS);
+  if (!p.positionals.length) throw new UsageError('merge: give the shard files, e.g. editlab merge results/t1.shard-*-of-4.json');
+  const reg = await loadRegistries(io, str(p, 'registries'));
+  const { paths, table } = mergeShards(p.positionals.map((f) => resolve(io.cwd, f)), reg, workspace(io, p));
+  io.out(`merged ${p.positionals.length} shard(s) → ${displayPath(paths.csv, io.cwd)} (${table.rows.length} rows)`);
+  return table.rows.some((r) => r.status === 'failed' || r.status === 'diverged') ? EXIT.failures : EXIT.ok;
+}

@@ -1,0 +1,60 @@
+// --help text of every command.
+export const HELP: Record<string, string> = {
+  main: `editlab — declare knowledge-editing and unlearning experiments as YAML, run them, get CSV tables
+
+usage: editlab <command> [options]   (editlab <command> --help for details)
+
+commands:
+  validate  check spec files against the schema; --write-schema writes experiments/schema.json
+  plan      print the task graph of a spec and what is already cached
+  run       run a spec (resumable; cached tasks are skipped) and write its CSV table
+  merge     join the shard files of a sharded run into the table a single run writes
+  diff      align two result CSVs by their key columns and show per-metric deltas
+  plot      draw a result CSV as an SVG chart (bar, line, radar)
+  pretrain  train the embedded default models on the synthetic world
+  data      inspect a dataset file, or fetch the real datasets (needs internet)
+
+exit codes: 0 ok · 1 failures found (cells, regressions, malformed records) · 2 usage or spec error
+            3 runtime error (network, cache, shards) · 70 internal error (a bug) · 130 interrupted`,
+  validate: `usage: editlab validate <spec.yaml>... [--write-schema [path]] [--registries module]
+
+Checks each spec (YAML 1.2 + extends: + JSON Schema draft 2020-12). Every problem is printed as
+file:line:col: /json/path: message (did you mean …?). --write-schema writes the schema (default
+experiments/schema.json) for editors: put "# yaml-language-server: $schema=./schema.json" on top.`,
+  plan: `usage: editlab plan <spec.yaml>... [--shard i/n] [--cache-dir dir] [--results-dir dir]
+
+Prints shared stages (model, dataset, method precomputation) and the cells of each table row with
+how many are cached. Task keys are content hashes of inputs, code versions, seed and upstream keys.`,
+  run: `usage: editlab run <spec.yaml>... [-j N] [--shard i/n] [--retry-failed] [--renderer default|simple|verbose|silent]
+                   [--cache-dir dir (default .editlab-cache, env EDITLAB_CACHE)] [--results-dir dir (default results)]
+
+Runs every task not yet in the cache and writes <results>/<output>.csv, .meta.json (resolved spec,
+environment, versions; deterministic) and .timing.json (wall times). Ctrl-C or a kill loses no
+finished task: run the same command again to resume. Failed or diverged cells are recorded and the
+run goes on (exit 1). --shard i/n (0-based) runs a deterministic slice and writes a shard file
+instead of the CSV; join them with editlab merge.`,
+  merge: `usage: editlab merge <shard.json>... [--results-dir dir]
+
+Joins the shard files of one sharded run (all n of them, same spec and code) into exactly the files
+a single run writes.`,
+  diff: `usage: editlab diff <a.csv> <b.csv> [--all] [--tolerance x] [--fail-on-regression]
+
+Aligns rows by model, dataset, method, hparams, protocol and prints the metrics that changed, with
+REGRESSION where a metric moved against its direction (from the metric registry). --all prints
+unchanged metrics too; --fail-on-regression exits 1 when there is any.`,
+  plot: `usage: editlab plot <table.csv> --metric a[,b,…] [--kind bar|line|radar] [--x column] [--series column]
+                    [--title text] [--width px] [--height px] [-o out.svg]
+
+Bars and lines: one panel per metric, x = method (bars) or protocol (lines), one colour per series
+(default: the key columns that vary). Radar: one polygon per row over ≥ 3 metrics. Rendered with Vega.`,
+  pretrain: `usage: editlab pretrain [options]
+
+Trains the embedded default models (GPT-2 style and Llama style) on the synthetic world corpus.`,
+  data: `usage: editlab data inspect <file> [--format name]
+       editlab data fetch <name>... [--dest dir (default data)] [--timeout seconds] | --list
+
+inspect: loads a dataset file with the datasets package's loaders and prints the detected format,
+the record count and every malformed record (file, index, field); exit 1 when any is malformed.
+fetch: downloads counterfact, zsre, tofu, pistol, rippleedits or mmlu from their canonical URLs and
+verifies sizes and sha256 where published. Needs internet; fails fast with a clear message without.`,
+};

@@ -1,0 +1,169 @@
+// `editlab plot`: SVG charts of a result CSV — grouped bars, lines and radar (the unlearning
+// paper's Figures 3, 4 and 6). Rendered headless with Vega (vega-lite compiles bars and lines;
+// the radar is a plain Vega spec after Vega's radar example), so the same spec renders in the
+// online Vega editor too. Output is deterministic for the same CSV.
+import * as vega from 'vega';
+import { compile } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { RunnerError } from '../errors';
+import type { CsvTable } from './diff';
+import { KEY_COLUMNS } from './table';
+
+export type PlotKind = 'bar' | 'line' | 'radar';
+
+export interface PlotOptions {
+  readonly kind: PlotKind;
+  readonly metrics: readonly string[];
+  /** Category on the x axis (bar, line); default 'method' for bars, 'protocol' for lines. */
+  readonly x?: string;
+  /** Series (colour); default: the key columns that vary and are not x, joined. */
+  readonly series?: string;
+  readonly title?: string;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+interface Point {
+  x: string;
+  series: string;
+  metric: string;
+  value: number;
+}
+
+const SERIES = 'series';
+
+function seriesOf(t: CsvTable, exclude: string | undefined, field: string | undefined): (r: Record<string, string>) => string {
+  if (field) return (r) => r[field] ?? '';
+  const varying = KEY_COLUMNS.filter((k) => k !== exclude && t.header.includes(k) && new Set(t.rows.map((r) => r[k])).size > 1);
+  return (r) => (varying.length ? varying.map((k) => r[k]).join(' · ') : (r['method'] ?? ''));
+}
+
+export function plotPoints(t: CsvTable, o: PlotOptions): Point[] {
+  for (const m of o.metrics) {
+    if (!t.header.includes(m)) throw new RunnerError('PLOT', `${t.file}: no column '${m}' (columns: ${t.header.join(', ')})`);
+  }
+  for (const f of [o.x, o.series]) {
+    if (f && !t.header.includes(f)) throw new RunnerError('PLOT', `${t.file}: no column '${f}' (columns: ${t.header.join(', ')})`);
+  }
+  const x = o.x ?? (o.kind === 'line' ? 'protocol' : 'method');
+  const series = seriesOf(t, o.kind === 'radar' ? undefined : x, o.series);
+  const pts: Point[] = [];
+  for (const r of t.rows) {
+    if (r['status'] && r['status'] !== 'ok' && r['status'] !== 'diverged') continue;
+    for (const m of o.metrics) {
+      const v = Number(r[m]);
+      if (r[m] !== '' && Number.isFinite(v)) pts.push({ x: r[x] ?? '', series: series(r), metric: m, value: v });
+    }
+  }
+  if (!pts.length) throw new RunnerError('PLOT', `${t.file}: no finite values of ${o.metrics.join(', ')} to plot`);
+  return pts;
+}
+
+function liteSpec(pts: Point[], o: PlotOptions): TopLevelSpec {
+  const many = o.metrics.length > 1;
+  const order = (f: keyof Point) => [...new Set(pts.map((p) => String(p[f])))];
+  const inner = {
+    width: o.width ?? 240,
+    height: o.height ?? 200,
+    mark: o.kind === 'bar' ? { type: 'bar' as const } : { type: 'line' as const, point: true },
+    encoding: {
+      x: { field: 'x', type: 'ordinal' as const, title: o.x ?? (o.kind === 'line' ? 'protocol' : 'method'), sort: order('x') },
+      y: { field: 'value', type: 'quantitative' as const, title: many ? 'value' : o.metrics[0] },
+      color: { field: SERIES, type: 'nominal' as const, title: 'series', sort: order('series') },
+      ...(o.kind === 'bar' ? { xOffset: { field: SERIES, type: 'nominal' as const, sort: order('series') } } : {}),
+    },
+  };
+  const values = pts.map((p) => ({ x: p.x, [SERIES]: p.series, metric: p.metric, value: p.value }));
+  const base = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', ...(o.title ? { title: o.title } : {}), data: { values } };
+  if (!many) return { ...base, ...inner } as TopLevelSpec;
+  return {
+    ...base,
+    facet: { column: { field: 'metric', type: 'nominal', sort: [...o.metrics], title: null } },
+    spec: inner,
+    resolve: { scale: { y: 'independent' } },
+  } as TopLevelSpec;
+}
+
+/** Vega radar (after vega.github.io/vega/examples/radar-chart): one closed polygon per series. */
+function radarSpec(pts: Point[], o: PlotOptions): vega.Spec {
+  const size = o.width ?? 360;
+  const table = pts.map((p) => ({ key: p.metric, value: p.value, category: p.series }));
+  const angle = "scale('angular', datum.key)";
+  return {
+    $schema: 'https://vega.github.io/schema/vega/v5.json',
+    width: size,
+    height: size,
+    padding: { left: 60, right: 220, top: 50, bottom: 50 },
+    autosize: { type: 'none', contains: 'padding' },
+    ...(o.title ? { title: { text: o.title, anchor: 'start', offset: 30 } } : {}),
+    signals: [{ name: 'radius', update: 'width / 2' }],
+    data: [
+      { name: 'table', values: table },
+      { name: 'keys', source: 'table', transform: [{ type: 'aggregate', groupby: ['key'] }] },
+    ],
+    scales: [
+      { name: 'angular', type: 'point', range: { signal: '[-PI, PI]' }, padding: 0.5, domain: [...o.metrics] },
+      { name: 'radial', type: 'linear', range: { signal: '[0, radius]' }, zero: true, nice: false, domain: { data: 'table', field: 'value' }, domainMin: 0 },
+      { name: 'color', type: 'ordinal', domain: { data: 'table', field: 'category', sort: false }, range: { scheme: 'category10' } },
+    ],
+    encode: { enter: { x: { signal: 'radius' }, y: { signal: 'radius' } } },
+    legends: [{ fill: 'color', title: 'series', orient: 'none', legendX: { signal: 'radius + 40' }, legendY: { signal: '-radius' } }],
+    marks: [
+      {
+        type: 'group', name: 'categories', zindex: 1,
+        from: { facet: { data: 'table', name: 'facet', groupby: ['category'] } },
+        marks: [{
+          type: 'line', name: 'category-line', from: { data: 'facet' },
+          encode: { enter: {
+            interpolate: { value: 'linear-closed' },
+            x: { signal: `scale('radial', datum.value) * cos(${angle})` },
+            y: { signal: `scale('radial', datum.value) * sin(${angle})` },
+            stroke: { scale: 'color', field: 'category' }, strokeWidth: { value: 1.5 },
+            fill: { scale: 'color', field: 'category' }, fillOpacity: { value: 0.1 },
+          } },
+        }],
+      },
+      {
+        type: 'rule', name: 'radial-grid', from: { data: 'keys' }, zindex: 0,
+        encode: { enter: {
+          x: { value: 0 }, y: { value: 0 },
+          x2: { signal: `radius * cos(${angle})` }, y2: { signal: `radius * sin(${angle})` },
+          stroke: { value: 'lightgray' }, strokeWidth: { value: 1 },
+        } },
+      },
+      {
+        type: 'text', name: 'key-label', from: { data: 'keys' }, zindex: 1,
+        encode: { enter: {
+          x: { signal: `(radius + 5) * cos(${angle})` }, y: { signal: `(radius + 5) * sin(${angle})` },
+          text: { field: 'key' },
+          align: [{ test: `abs(${angle}) > PI / 2`, value: 'right' }, { value: 'left' }],
+          baseline: [{ test: `${angle} > 0`, value: 'top' }, { test: `${angle} == 0`, value: 'middle' }, { value: 'bottom' }],
+          fill: { value: 'black' }, fontWeight: { value: 'bold' },
+        } },
+      },
+      {
+        type: 'line', name: 'outer-line', from: { data: 'radial-grid' },
+        encode: { enter: { interpolate: { value: 'linear-closed' }, x: { field: 'x2' }, y: { field: 'y2' }, stroke: { value: 'lightgray' }, strokeWidth: { value: 1 } } },
+      },
+    ],
+  } as vega.Spec;
+}
+
+export function plotSpec(t: CsvTable, o: PlotOptions): vega.Spec {
+  const pts = plotPoints(t, o);
+  if (o.kind === 'radar') {
+    if (o.metrics.length < 3) throw new RunnerError('PLOT', 'a radar plot needs at least 3 metrics (--metric a,b,c)');
+    return radarSpec(pts, o);
+  }
+  return compile(liteSpec(pts, o)).spec as vega.Spec;
+}
+
+/** Render to SVG text without a browser (Vega's headless View, no canvas needed for SVG). */
+export async function renderSvg(spec: vega.Spec): Promise<string> {
+  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
