@@ -111,6 +111,30 @@ static napi_value gelu_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* swiglu(heap, gOff, uOff, yOff, n) */
+static napi_value swiglu(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args_init(env, info, &a, 5, "swiglu: expected 5 arguments")) return NULL;
+  const size_t n = sz(&a, 4);
+  const float *g = ptr(&a, 1, n), *u = ptr(&a, 2, n);
+  float *y = ptr(&a, 3, n);
+  if (a.failed) return NULL;
+  el_swiglu(g, u, y, n);
+  return NULL;
+}
+
+/* swigluGrad(heap, gOff, uOff, dyOff, dgOff, duOff, n) */
+static napi_value swiglu_grad(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args_init(env, info, &a, 7, "swigluGrad: expected 7 arguments")) return NULL;
+  const size_t n = sz(&a, 6);
+  const float *g = ptr(&a, 1, n), *u = ptr(&a, 2, n), *dy = ptr(&a, 3, n);
+  float *dg = ptr(&a, 4, n), *du = ptr(&a, 5, n);
+  if (a.failed) return NULL;
+  el_swiglu_grad(g, u, dy, dg, du, n);
+  return NULL;
+}
+
 /* sum(heap, xOff, yOff, outer, inner, leading): leading → y[inner] = Σ rows, else y[outer] = Σ columns */
 static napi_value sum(napi_env env, napi_callback_info info) {
   Args a;
@@ -240,7 +264,7 @@ static napi_value blas_config(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       FN("sgemmBatched", sgemm_batched), FN("unary", unary),       FN("geluGrad", gelu_grad),
-      FN("sum", sum),                    FN("xent", xent),         FN("xentGrad", xent_grad),
+      FN("sum", sum),                    FN("swiglu", swiglu),     FN("swigluGrad", swiglu_grad),                    FN("xent", xent),         FN("xentGrad", xent_grad),
       FN("norm", norm),                  FN("adam", adam),                  FN("normGrad", norm_grad), FN("setThreads", set_threads),
       FN("getThreads", get_threads),     FN("setParThreads", set_par_threads),     FN("blasConfig", blas_config),
   };

@@ -86,3 +86,24 @@ void el_sum_trailing(const float *x, float *y, size_t outer, size_t inner) {
     y[i] = s;
   }
 }
+
+/* SwiGLU (Shazeer 2020): y = silu(g)·u = g·σ(g)·u. */
+void el_swiglu(const float *g, const float *u, float *y, size_t n) {
+  const int nt = el_threads_for(n * 8);
+#pragma omp parallel for simd num_threads(nt) schedule(static)
+  for (size_t i = 0; i < n; i++) {
+    const float s = 1.0f / (1.0f + expf(-g[i]));
+    y[i] = g[i] * s * u[i];
+  }
+}
+
+/* dg = dy·u·σ(g)·(1 + g·(1 − σ(g))), du = dy·g·σ(g). */
+void el_swiglu_grad(const float *g, const float *u, const float *dy, float *dg, float *du, size_t n) {
+  const int nt = el_threads_for(n * 8);
+#pragma omp parallel for simd num_threads(nt) schedule(static)
+  for (size_t i = 0; i < n; i++) {
+    const float s = 1.0f / (1.0f + expf(-g[i]));
+    dg[i] = dy[i] * u[i] * s * (1.0f + g[i] * (1.0f - s));
+    du[i] = dy[i] * g[i] * s;
+  }
+}

@@ -11,6 +11,8 @@ void el_tanh(const float *x, float *y, size_t n);
 void el_exp(const float *x, float *y, size_t n);
 void el_gelu(const float *x, float *y, size_t n);
 void el_gelu_grad(const float *x, const float *dy, float *dx, size_t n);
+void el_swiglu(const float *g, const float *u, float *y, size_t n);
+void el_swiglu_grad(const float *g, const float *u, const float *dy, float *dg, float *du, size_t n);
 void el_sum_leading(const float *x, float *y, size_t outer, size_t inner);
 void el_sum_trailing(const float *x, float *y, size_t outer, size_t inner);
 

@@ -79,6 +79,25 @@ function geluKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
   };
 }
 
+function swigluKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
+  return {
+    [FUSED_KERNELS.swiglu]: (args) => {
+      const { gate, up } = args.inputs as Inputs as Record<'gate' | 'up', tf.TensorInfo>;
+      const b = asWasm(args.backend);
+      const [y] = outputs(b, [[gate.shape, 'float32']]);
+      addon.swiglu(heap(b), memoryOffset(b, gate), memoryOffset(b, up), memoryOffset(b, y!), tf.util.sizeFromShape(gate.shape));
+      return y!;
+    },
+    [FUSED_KERNELS.swigluGrad]: (args) => {
+      const { gate, up, dy } = args.inputs as Inputs as Record<'gate' | 'up' | 'dy', tf.TensorInfo>;
+      const b = asWasm(args.backend);
+      const [dg, du] = outputs(b, [[gate.shape, 'float32'], [gate.shape, 'float32']]);
+      addon.swigluGrad(heap(b), memoryOffset(b, gate), memoryOffset(b, up), memoryOffset(b, dy), memoryOffset(b, dg!), memoryOffset(b, du!), tf.util.sizeFromShape(gate.shape));
+      return [dg!, du!];
+    },
+  };
+}
+
 function xentKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
   return {
     // logits [N, V] f32, targets [N] i32, mask [N] f32 → loss [], lse [N]
@@ -184,7 +203,7 @@ export function registerNativeReplacements(addon: NativeAddon): void {
 
 /** Register the Editlab* fused kernels on wasm (kernels/fused.ts uses them when present). */
 export function registerFusedKernels(addon: NativeAddon): void {
-  const all = { ...geluKernels(addon), ...xentKernels(addon), ...normKernels(addon), [FUSED_KERNELS.adam]: adamKernel(addon) };
+  const all = { ...geluKernels(addon), ...swigluKernels(addon), ...xentKernels(addon), ...normKernels(addon), [FUSED_KERNELS.adam]: adamKernel(addon) };
   for (const [name, kernelFunc] of Object.entries(all)) replaceKernel(name, 'wasm', kernelFunc);
 }
 

@@ -11,6 +11,8 @@ export interface NativeAddon {
   /** op 0 tanh, 1 exp, 2 gelu: y[i] = f(x[i]) over n floats. */
   unary(heap: ArrayBuffer, op: number, xOff: number, yOff: number, n: number): void;
   geluGrad(heap: ArrayBuffer, xOff: number, dyOff: number, dxOff: number, n: number): void;
+  swiglu(heap: ArrayBuffer, gOff: number, uOff: number, yOff: number, n: number): void;
+  swigluGrad(heap: ArrayBuffer, gOff: number, uOff: number, dyOff: number, dgOff: number, duOff: number, n: number): void;
   /** x viewed as [outer, inner]: leading → y[inner] = Σ rows; else y[outer] = Σ columns. */
   sum(heap: ArrayBuffer, xOff: number, yOff: number, outer: number, inner: number, leading: boolean): void;
   xent(heap: ArrayBuffer, logitsOff: number, targetsOff: number, maskOff: number, rows: number, v: number, lossOff: number, lseOff: number): void;

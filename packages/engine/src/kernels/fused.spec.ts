@@ -44,6 +44,16 @@ describe.skipIf(skip !== undefined)('fused kernels vs reference compositions (wa
     }
   });
 
+  it(title('SwiGLU: [96,256] gate and up, odd [5,37]'), () => {
+    for (const [i, shape] of [[96, 256], [5, 37]].entries()) {
+      const g = rnd(shape, 110 + i, 5);
+      const u = rnd(shape, 120 + i, 2);
+      expect(fused.canSwiglu(g, u)).toBe(true);
+      expectAgree(`swiglu ${shape}`, valueAndGrads((p, q) => fused.swiglu(p, q), [g, u], 130 + i), valueAndGrads((p, q) => ref.swiglu(p, q), [g, u], 130 + i));
+      tf.dispose([g, u]);
+    }
+  });
+
   it(title('masked cross-entropy: [96,500] with masked rows, fractional mask, an out-of-range target'), () => {
     const n = 96, v = 500;
     const logits = rnd([n, v], 1, 6);

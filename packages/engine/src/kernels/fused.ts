@@ -48,6 +48,23 @@ export function gelu(x: tf.Tensor): tf.Tensor {
   return taping() ? geluOp(x) : run(K.gelu, { x })[0]!;
 }
 
+// ---- SwiGLU gate (Shazeer 2020): silu(gate)·up ----
+const swigluOp = custom((gate: tf.Tensor, up: tf.Tensor, save: Save) => {
+  save([gate, up]);
+  return {
+    value: run(K.swiglu, { gate, up })[0]!,
+    gradFunc: (dy, [g, u]) => run(K.swigluGrad, { gate: g!, up: u!, dy }),
+  };
+});
+
+export function canSwiglu(gate: tf.Tensor, up: tf.Tensor): boolean {
+  return has(K.swiglu) && f32(gate, up) && tf.util.arraysEqual(gate.shape, up.shape);
+}
+
+export function swiglu(gate: tf.Tensor, up: tf.Tensor): tf.Tensor {
+  return taping() ? swigluOp(gate, up) : run(K.swiglu, { gate, up })[0]!;
+}
+
 // ---- masked mean cross-entropy ----
 const xentOp = custom((logits: tf.Tensor, targets: tf.Tensor, mask: tf.Tensor, save: Save) => {
   const [loss, lse] = run(K.xent, { logits, targets, mask });

@@ -2,6 +2,8 @@
 export const FUSED_KERNELS = {
   gelu: 'EditlabGelu',
   geluGrad: 'EditlabGeluGrad',
+  swiglu: 'EditlabSwiglu',
+  swigluGrad: 'EditlabSwigluGrad',
   xent: 'EditlabMaskedXent',
   xentGrad: 'EditlabMaskedXentGrad',
   layerNorm: 'EditlabLayerNorm',

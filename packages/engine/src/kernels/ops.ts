@@ -13,7 +13,7 @@ export function gelu(x: tf.Tensor): tf.Tensor {
 
 /** SwiGLU gate: silu(gate) · up. */
 export function swiglu(gate: tf.Tensor, up: tf.Tensor): tf.Tensor {
-  return ref.swiglu(gate, up);
+  return fused.canSwiglu(gate, up) ? fused.swiglu(gate, up) : ref.swiglu(gate, up);
 }
 
 /** LayerNorm over the last axis: (x − μ)/√(σ² + ε) · γ + β. */
