@@ -67,6 +67,19 @@ describe('editlab CLI', () => {
     expect((await cli('data', 'fetch', 'counterfakt')).err).toBe("editlab data: unknown dataset 'counterfakt' (did you mean 'counterfact'?)");
   });
 
+  it('data inspect prints the format, the count and every malformed record (exit 1 when any)', async () => {
+    ws.write({ 'd/ok.json': '[{"prompt": "a", "target_new": "b"}]', 'd/bad.json': '[{"prompt": "a", "target_new": "b"}, {"prompt": 3}]' });
+    expect(await cli('data', 'inspect', 'd/ok.json')).toMatchObject({ code: 0, out: 'd/ok.json: format flat-edit (detected), 1 record(s), 0 malformed' });
+    const bad = await cli('data', 'inspect', 'd/bad.json', '--format', 'flat-edit');
+    expect(bad.code).toBe(1);
+    expect(bad.out.split('\n')).toEqual([
+      'd/bad.json: format flat-edit (given), 2 record(s), 2 malformed',
+      '  d/bad.json [1] prompt: must be a string, got number',
+      '  d/bad.json [1] target_new: missing',
+    ]);
+    expect(await cli('data', 'inspect', 'd/bad.json', '--format', 'flat-edt')).toMatchObject({ code: 2, err: "editlab data: data inspect: unknown format 'flat-edt' (did you mean 'flat-edit'?)" });
+  });
+
   it('a killed `editlab run` child process resumes without redoing finished cells or losing any', async () => {
     const spec = BASE_SPEC.replace('params: { n: 12 }', 'params: { n: 16 }').replace('- method: table-ft', '- method: table-ft\n    params: { delayMs: 150 }').replace('chunk: 4', 'chunk: 1');
     ws.write({ 'kill/spec.yaml': spec });

@@ -97,7 +97,7 @@ export async function runCmd(argv: readonly string[], io: Io): Promise<number> {
   const reg = await loadRegistries(io, str(p, 'registries'));
   const ws = workspace(io, p);
   const shard = shardArg(str(p, 'shard'));
-  const renderer: RendererName = oneOf('renderer', str(p, 'renderer'), ['default', 'simple', 'verbose', 'silent'] as const) ?? (io.isTTY ? 'default' : 'simple');
+  const renderer: RendererName = oneOf('renderer', str(p, 'renderer'), ['default', 'simple', 'verbose', 'silent'] as const) ?? (io.isTTY ? 'default' : 'verbose');
   const concurrency = int(p, 'concurrency', 1) ?? 1;
   const abort = new AbortController();
   let interrupts = 0;
@@ -115,7 +115,7 @@ export async function runCmd(argv: readonly string[], io: Io): Promise<number> {
       const backend = (env['backend'] as { name?: string } | undefined)?.name ?? String(env['backend'] ?? 'n/a');
       io.err(`editlab run ${f}  backend=${backend}  cache=${displayPath(ws.cacheDir, io.cwd)}`);
       const r = await runExperiment(f, reg, ws, {
-        renderer, concurrency, signal: abort.signal, retryFailed: p.values['retry-failed'] === true, ...(shard ? { shard } : {}),
+        renderer, concurrency, signal: abort.signal, progressIntervalMs: io.isTTY ? 0 : 5000, retryFailed: p.values['retry-failed'] === true, ...(shard ? { shard } : {}),
       });
       io.out(`${f}: ${r.run.executed.length} task(s) run, ${r.run.cached.length} cached`);
       if (r.shardFile) io.out(`wrote ${displayPath(r.shardFile, io.cwd)} (merge all shards with: editlab merge ${displayPath(r.prepared.paths.shard(0, shard!.count), io.cwd).replace(/shard-0-of-/, 'shard-*-of-')})`);

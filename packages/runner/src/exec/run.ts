@@ -25,6 +25,8 @@ export interface RunOptions {
   readonly retryFailed?: boolean;
   /** When aborted no new task starts; finished ones stay cached. */
   readonly signal?: AbortSignal;
+  /** Least time between two progress-title updates (plain-line renderers print each one). */
+  readonly progressIntervalMs?: number;
   /** Called after each task's result is safely in the cache. */
   readonly onTaskDone?: (task: PlanTask, fromCache: boolean) => void;
 }
@@ -64,7 +66,15 @@ class Progress {
   failed = 0;
   private executed = 0;
   private readonly t0 = performance.now();
-  constructor(readonly name: string, readonly total: number) {}
+  private shown = -Infinity;
+  constructor(readonly name: string, readonly total: number, readonly intervalMs = 0) {}
+  /** Push the title to `set` unless one was shown less than intervalMs ago (the last one always shows). */
+  show(set: (title: string) => void): void {
+    const now = performance.now();
+    if (this.done < this.total && now - this.shown < this.intervalMs) return;
+    this.shown = now;
+    set(this.title());
+  }
   tick(fromCache: boolean, failed = false): void {
     this.done++;
     if (fromCache) this.cached++;
@@ -139,14 +149,14 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
     }
   };
 
-  const cellProgress = new Progress('cells', cells.length);
-  const runCellTask = async (c: CellTask, setTitle: (s: string) => void) => {
+  const cellProgress = new Progress('cells', cells.length, opts.progressIntervalMs);
+  const runCellTask = async (c: CellTask, setTitle: (s: string) => void, note: (s: string) => void) => {
     const hit = cache.get<CellOutput>(c.key);
     if (hit && !(opts.retryFailed && hit.result.status === 'failed')) {
       outputs.set(c.key, hit.result);
       cachedKeys.push(c.key);
       cellProgress.tick(true, hit.result.status === 'failed');
-      setTitle(cellProgress.title());
+      cellProgress.show(setTitle);
       opts.onTaskDone?.(c, true);
       return;
     }
@@ -156,12 +166,13 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
       executed.push(c.key);
     }
     outputs.set(c.key, out);
+    if (out.status === 'failed' || out.status === 'diverged') note(`${out.status}: ${c.label}: ${out.error ?? ''}`);
     cellProgress.tick(false, out.status === 'failed' || out.status === 'diverged');
-    setTitle(cellProgress.title());
+    cellProgress.show(setTitle);
     opts.onTaskDone?.(c, false);
   };
 
-  const prepProgress = new Progress('shared stages', prepares.length);
+  const prepProgress = new Progress('shared stages', prepares.length, opts.progressIntervalMs);
   const list = new Listr(
     [
       {
@@ -171,22 +182,24 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
           await phase(prepares, concurrency, opts.signal, async (t) => {
             await runPrepare(t);
             prepProgress.tick(cachedKeys.includes(t.key), !prepared.get(t.key)?.ok);
-            task.title = prepProgress.title();
+            prepProgress.show((t) => (task.title = t));
           });
         },
       },
       {
         title: cellProgress.title(),
         task: async (_ctx, task) => {
-          await phase(cells, concurrency, opts.signal, (c) => runCellTask(c, (s) => (task.title = s)));
+          await phase(cells, concurrency, opts.signal, (c) =>
+            runCellTask(c, (s) => (task.title = s), (s) => (task.output = s)),
+          );
         },
       },
     ],
     {
-      renderer: opts.renderer ?? 'default',
-      fallbackRenderer: 'simple',
+      renderer: (opts.renderer ?? 'default') as 'default',
+      fallbackRenderer: 'verbose',
+      fallbackRendererOptions: { logTitleChange: true },
       exitOnError: true,
-      rendererOptions: {},
     },
   );
   try {

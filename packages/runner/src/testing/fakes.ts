@@ -3,6 +3,23 @@
 // They follow the real contracts exactly (undo restores, metrics read only the Scorer).
 import type { CellRecord, LoadedModel, MetricEntry, MethodEntry, ModelEntry, DatasetEntry, Registries, Scorer } from '../registries';
 import { byId } from '../registries';
+import type { DataInspector, MalformedRecord } from '../registries';
+import { readFileSync } from 'node:fs';
+
+/** A stand-in for the datasets package's loaders: a JSON array whose records need two string fields. */
+export const fakeInspector: DataInspector = {
+  formats: ['flat-edit'],
+  async inspect(path, format) {
+    const rows = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>[];
+    const malformed: MalformedRecord[] = [];
+    rows.forEach((r, index) => {
+      for (const field of ['prompt', 'target_new']) {
+        if (typeof r[field] !== 'string') malformed.push({ file: path, index, field, message: r[field] === undefined ? 'missing' : `must be a string, got ${typeof r[field]}` });
+      }
+    });
+    return { format: format ?? 'flat-edit', detected: format === undefined, records: rows.length, malformed };
+  },
+};
 
 export interface FakeCounters {
   applies: number;
@@ -144,5 +161,6 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
     methods: byId([method]),
     metrics: byId(metrics),
     environment: async () => ({ backend: 'fake', versions: { runner: 'test' } }),
+    data: fakeInspector,
   };
 }
