@@ -107,8 +107,11 @@ export interface MetricEntry {
   /** Fixed formatting in the CSV: value × scale printed with `digits` decimals. */
   readonly scale?: number;
   readonly digits?: number;
-  /** Per-record value on the edited model; the table reports the mean over records. */
+  /** Per-record value; the table reports the mean over records. */
   evaluate?(scorer: Scorer, record: CellRecord): Promise<number>;
+  /** 'after' (default): on the edited model. 'before': on the same model before the group's edit
+   *  (e.g. general capability before/after, ForGet Table 7). */
+  readonly when?: 'before' | 'after';
   /** Table-level metric computed from other metrics' means (e.g. Score = harmonic mean). */
   readonly derive?: { readonly from: readonly string[]; combine(values: readonly number[]): number };
 }

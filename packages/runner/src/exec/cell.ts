@@ -43,9 +43,25 @@ export async function runCell(
   let editMs = 0;
   let evalMs = 0;
   const divergence: string[] = [];
+  const evaluate = async (group: readonly CellRecord[], when: 'before' | 'after', into: Map<string, Record<string, number | null>>) => {
+    for (const r of group) {
+      const values = into.get(r.id) ?? {};
+      for (const m of metrics) {
+        if (!m.evaluate || (m.when ?? 'after') !== when) continue;
+        const v = await m.evaluate(model.scorer, r);
+        if (!Number.isFinite(v)) divergence.push(`metric ${m.id} is ${v} on record ${r.id}`);
+        values[m.id] = Number.isFinite(v) ? v : null;
+      }
+      into.set(r.id, values);
+    }
+  };
   for (const group of groupsFor(records, protocol)) {
     const undos: Array<() => void> = [];
+    const values = new Map<string, Record<string, number | null>>();
     try {
+      const tb = performance.now();
+      await evaluate(group, 'before', values);
+      evalMs += performance.now() - tb;
       const t0 = performance.now();
       const calls = protocol.kind === 'sequential' ? group.map((r) => [r]) : [group];
       for (const call of calls) {
@@ -56,16 +72,8 @@ export async function runCell(
         }
       }
       const t1 = performance.now();
-      for (const r of group) {
-        const values: Record<string, number | null> = {};
-        for (const m of metrics) {
-          if (!m.evaluate) continue;
-          const v = await m.evaluate(model.scorer, r);
-          if (!Number.isFinite(v)) divergence.push(`metric ${m.id} is ${v} on record ${r.id}`);
-          values[m.id] = Number.isFinite(v) ? v : null;
-        }
-        results.push({ id: r.id, values });
-      }
+      await evaluate(group, 'after', values);
+      for (const r of group) results.push({ id: r.id, values: values.get(r.id)! });
       editMs += t1 - t0;
       evalMs += performance.now() - t1;
     } finally {

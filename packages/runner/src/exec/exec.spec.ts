@@ -50,11 +50,12 @@ describe('run', () => {
   it('sequential editing evaluates all T requests on the final model (edits persist until the group is undone)', async () => {
     // In single mode record i's neighbour (i+1) is untouched; in sequential/batch mode the neighbour of
     // the group's first records was itself edited, so locality drops: 12 records, groups of 3 → 2 of 3 hit.
-    ws = tmpWorkspace({ 'spec.yaml': BASE_SPEC.replace('locality, score', 'locality') + 'protocols: [{ kind: single }, { kind: sequential, T: 3 }]\n' });
+    // `efficacy-before` (when: before) is measured on the same model before the group's edit.
+    ws = tmpWorkspace({ 'spec.yaml': BASE_SPEC.replace('locality, score', 'locality, efficacy-before') + 'protocols: [{ kind: single }, { kind: sequential, T: 3 }]\n' });
     await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
     const lines = files(ws)[0]!.trim().split('\n');
-    expect(lines[1]).toBe('table,facts,table-ft,,single,12,100.00,0.00,100.00,ok,');
-    expect(lines[2]).toBe('table,facts,table-ft,,sequential(T=3),12,100.00,0.00,33.33,ok,');
+    expect(lines[1]).toBe('table,facts,table-ft,,single,12,100.00,0.00,100.00,0.00,ok,');
+    expect(lines[2]).toBe('table,facts,table-ft,,sequential(T=3),12,100.00,0.00,33.33,0.00,ok,');
   });
 
   it('a rerun redoes nothing and writes byte-identical files; a fresh run (no cache) gives the same bytes', async () => {

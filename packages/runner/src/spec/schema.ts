@@ -15,6 +15,11 @@ function paramsDef(schema: JsonSchema): JsonSchema {
   return out;
 }
 
+/** An enum of registered ids; with none registered, a schema nothing satisfies (ajv rejects `enum: []`). */
+function idSchema(ids: readonly string[], description: string): JsonSchema {
+  return ids.length ? { enum: [...ids], description } : { type: 'string', not: {}, description: `${description} (none registered in this build)` };
+}
+
 function propertyNames(schema: JsonSchema): string[] {
   const props = schema['properties'];
   return props && typeof props === 'object' && !Array.isArray(props) ? Object.keys(props).sort() : [];
@@ -55,7 +60,7 @@ function axis(
     });
   }
   const props: Record<string, JsonValue> = {
-    [tag]: { enum: ids, description: `Registered ${kind} id.` },
+    [tag]: idSchema(ids, `Registered ${kind} id.`),
     label: { type: 'string', minLength: 1, description: 'Name in the table (default: the id, plus swept params).' },
     params: { type: 'object', default: {} },
   };
@@ -112,7 +117,7 @@ export function buildSchema(reg: Registries): JsonSchema {
       datasets: { type: 'array', minItems: 1, items: { $ref: '#/$defs/dataset' } },
       methods: { type: 'array', minItems: 1, items: { $ref: '#/$defs/method' } },
       protocols: { type: 'array', minItems: 1, items: { $ref: '#/$defs/protocol' }, default: [{ kind: 'single' }] },
-      metrics: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: metricIds } },
+      metrics: { type: 'array', minItems: 1, uniqueItems: true, items: idSchema(metricIds, 'Registered metric id.') },
       run: {
         type: 'object',
         additionalProperties: false,

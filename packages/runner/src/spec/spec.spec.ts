@@ -110,6 +110,19 @@ describe('extends', () => {
 });
 
 describe('schema', () => {
+  it('with nothing registered, ids are rejected with a clear message (ajv refuses empty enums)', () => {
+    const empty = { ...reg, models: new Map(), datasets: new Map(), methods: new Map(), metrics: new Map() };
+    ws.write({ 'empty.yaml': BASE_SPEC });
+    let msgs: string[] = [];
+    try {
+      checkSpec('empty.yaml', empty, ws);
+    } catch (e) {
+      msgs = (e as SpecError).diagnostics.map(formatDiagnostic);
+    }
+    expect(msgs[0]).toBe('empty.yaml:4:12: /models/0/model: string "table" is not allowed: nothing of this kind is registered in this build');
+    expect(msgs).toHaveLength(7);
+  });
+
   it('is a valid draft 2020-12 schema that ajv compiles in strict mode, and carries defaults', () => {
     const schema = buildSchema(reg);
     expect(schema['$schema']).toBe('https://json-schema.org/draft/2020-12/schema');

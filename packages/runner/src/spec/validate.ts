@@ -58,6 +58,8 @@ function toDiagnostic(e: ErrorObject, spec: LoadedSpec): SpecDiagnostic | undefi
       return diagnosticAt(src, e.instancePath, `missing required key '${String(p['missingProperty'])}'`);
     case 'type':
       return diagnosticAt(src, e.instancePath, `must be ${String(p['type'])}, got ${describe(e.data)}`);
+    case 'not':
+      return diagnosticAt(src, e.instancePath, `${describe(e.data)} is not allowed: nothing of this kind is registered in this build`);
     case 'false schema': {
       const key = pointerSegments(e.instancePath).pop() ?? '';
       return diagnosticAt(src, e.instancePath, `key '${key}' is not allowed here`, undefined, true);

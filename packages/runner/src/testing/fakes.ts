@@ -153,6 +153,10 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
       id: 'score', version: '1', higherIsBetter: true, scale: 100, digits: 2,
       derive: { from: ['efficacy', 'generalization', 'locality'], combine: (v) => (v.some((x) => x === 0) ? 0 : v.length / v.reduce((a, x) => a + 1 / x, 0)) },
     },
+    {
+      id: 'efficacy-before', version: '1', higherIsBetter: true, scale: 100, digits: 2, when: 'before',
+      evaluate: (s, r) => byPrompts(s, [r.request.prompt], r.request.targetNew, r.request.targetTrue!),
+    },
     { id: 'nll', version: '1', higherIsBetter: false, digits: 4, evaluate: async (s, r) => nll(await s.score([{ prompt: r.request.prompt, continuation: r.request.targetNew }])) },
   ];
   return {
