@@ -102,13 +102,15 @@ export interface MetricEntry {
   readonly id: string;
   readonly version: string;
   readonly description?: string;
+  /** JSON Schema of the metric's params (`metrics: [{ metric: id, params: {…} }]`). */
+  readonly paramsSchema?: JsonSchema;
   /** Direction for `diff`: a drop of a higher-is-better metric is a regression. */
   readonly higherIsBetter: boolean;
   /** Fixed formatting in the CSV: value × scale printed with `digits` decimals. */
   readonly scale?: number;
   readonly digits?: number;
   /** Per-record value; the table reports the mean over records. */
-  evaluate?(scorer: Scorer, record: CellRecord): Promise<number>;
+  evaluate?(scorer: Scorer, record: CellRecord, params: JsonObject): Promise<number>;
   /** 'after' (default): on the edited model. 'before': on the same model before the group's edit
    *  (e.g. general capability before/after, ForGet Table 7). */
   readonly when?: 'before' | 'after';

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../util/atomic';
 import { RunnerError, UsageError } from '../errors';
-import { diffTables, formatDiff, readCsv } from '../report/diff';
+import { diffTables, directions, formatDiff, readCsv } from '../report/diff';
 import { plotSpec, renderSvg } from '../report/plot';
 import type { PlotKind } from '../report/plot';
 import { fetchDataset, SOURCES } from '../data/fetch';
@@ -18,7 +18,7 @@ export async function diffCmd(argv: readonly string[], io: Io): Promise<number> 
   const [a, b, ...rest] = p.positionals;
   if (!a || !b || rest.length) throw new UsageError('diff: give exactly two CSV files: editlab diff a.csv b.csv');
   const reg = await loadRegistries(io, str(p, 'registries'));
-  const d = diffTables(readCsv(resolve(io.cwd, a)), readCsv(resolve(io.cwd, b)), reg.metrics, num(p, 'tolerance') ?? 0);
+  const d = diffTables(readCsv(resolve(io.cwd, a)), readCsv(resolve(io.cwd, b)), directions(resolve(io.cwd, a), reg.metrics), num(p, 'tolerance') ?? 0);
   io.out(formatDiff(d, a, b, p.values['all'] === true));
   return p.values['fail-on-regression'] === true && d.regressions > 0 ? EXIT.failures : EXIT.ok;
 }

@@ -4,11 +4,17 @@
 // evaluated on the final model, then undone in reverse order. Editors only edit; metrics only
 // score; this function is where the two meet (STYLE anti-pattern 5).
 import type { CellEditor, CellRecord, LoadedModel, MetricEntry } from '../registries';
-import type { Protocol } from '../spec/types';
+import type { MetricUse, Protocol } from '../spec/types';
+
+/** A metric column to fill: the registry entry and how the spec uses it. */
+export interface BoundMetric {
+  readonly use: MetricUse;
+  readonly entry: MetricEntry;
+}
 
 export interface RecordResult {
   readonly id: string;
-  /** Metric id → value; null when the metric produced a non-finite number. */
+  /** Metric column → value; null when the metric produced a non-finite number. */
   readonly values: Record<string, number | null>;
 }
 
@@ -37,7 +43,7 @@ export async function runCell(
   editor: CellEditor,
   records: readonly CellRecord[],
   protocol: Protocol,
-  metrics: readonly MetricEntry[],
+  metrics: readonly BoundMetric[],
 ): Promise<CellOutput> {
   const results: RecordResult[] = [];
   let editMs = 0;
@@ -46,11 +52,11 @@ export async function runCell(
   const evaluate = async (group: readonly CellRecord[], when: 'before' | 'after', into: Map<string, Record<string, number | null>>) => {
     for (const r of group) {
       const values = into.get(r.id) ?? {};
-      for (const m of metrics) {
-        if (!m.evaluate || (m.when ?? 'after') !== when) continue;
-        const v = await m.evaluate(model.scorer, r);
-        if (!Number.isFinite(v)) divergence.push(`metric ${m.id} is ${v} on record ${r.id}`);
-        values[m.id] = Number.isFinite(v) ? v : null;
+      for (const { use, entry } of metrics) {
+        if (!entry.evaluate || (entry.when ?? 'after') !== when) continue;
+        const v = await entry.evaluate(model.scorer, r, use.params);
+        if (!Number.isFinite(v)) divergence.push(`metric ${use.column} is ${v} on record ${r.id}`);
+        values[use.column] = Number.isFinite(v) ? v : null;
       }
       into.set(r.id, values);
     }

@@ -58,6 +58,18 @@ describe('run', () => {
     expect(lines[2]).toBe('table,facts,table-ft,,sequential(T=3),12,100.00,0.00,33.33,0.00,ok,');
   });
 
+  it('metrics with params and their own column names; a derived metric reads its inputs\' columns', async () => {
+    const spec = BASE_SPEC.replace('metrics: [efficacy, generalization, locality, score]', 'metrics: [{ metric: efficacy, label: eff }, generalization, locality, score, nll, { metric: nll, label: nll-true, params: { target: "true" } }]');
+    ws = tmpWorkspace({ 'spec.yaml': spec });
+    const r = await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
+    expect(r.prepared.spec.metrics[4]).toBe('nll');
+    expect(r.prepared.spec.metrics[0]).toEqual({ metric: 'efficacy', label: 'eff', params: {} });
+    expect(files(ws)[0]!.split('\n').slice(0, 2)).toEqual([
+      'model,dataset,method,hparams,protocol,n,eff,generalization,locality,score,nll,nll-true,status,error',
+      'table,facts,table-ft,,single,12,100.00,0.00,100.00,0.00,0.1000,3.0000,ok,',
+    ]);
+  });
+
   it('a rerun redoes nothing and writes byte-identical files; a fresh run (no cache) gives the same bytes', async () => {
     ws = tmpWorkspace({ 'spec.yaml': SWEEP });
     await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });

@@ -8,6 +8,7 @@ import type { JsonValue } from '../util/json';
 import type { CellTask, Plan, PlanTask } from '../plan/graph';
 import { shardCells } from '../plan/graph';
 import { RunnerError } from '../errors';
+import { metricUses } from '../spec/types';
 import { TaskCache } from './cache';
 import { ModelPool } from './pool';
 import { runCell } from './cell';
@@ -105,7 +106,7 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
   const pool = new ModelPool(plan.spec, reg, plan.ctx);
   const prepOwner = new Map<string, CellTask>();
   for (const c of cells) if (c.prepareKey && !prepOwner.has(c.prepareKey)) prepOwner.set(c.prepareKey, c);
-  const metrics = plan.spec.metrics.map((id) => reg.metrics.get(id)!);
+  const metrics = metricUses(plan.spec).map((use) => ({ use, entry: reg.metrics.get(use.id)! }));
 
   const runPrepare = async (t: PlanTask) => {
     const hit = cache.get(t.key);

@@ -7,7 +7,7 @@ import type { CellRecord, Registries, RunContext } from '../registries';
 import type { JsonObject, JsonValue } from '../util/json';
 import { contentKey } from '../util/json';
 import type { Protocol, Spec } from '../spec/types';
-import { protocolLabel } from '../spec/types';
+import { metricUses, protocolLabel } from '../spec/types';
 import { expandMethods } from './expand';
 import type { MethodVariant } from './expand';
 
@@ -106,7 +106,7 @@ export async function buildPlan(spec: Spec, reg: Registries, specDir: string): P
   }
 
   const variants = expandMethods(spec.methods);
-  const metricVersions = spec.metrics.map((id) => ({ id, version: reg.metrics.get(id)!.version }));
+  const metricVersions = metricUses(spec).map((u) => ({ ...u, version: reg.metrics.get(u.id)!.version }));
   const cells: CellTask[] = [];
   const rows: RowPlan[] = [];
   spec.models.forEach((_m, mi) => {

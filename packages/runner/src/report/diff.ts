@@ -1,7 +1,7 @@
 // `editlab diff a.csv b.csv`: align the rows of two result tables by their key columns and show
 // per-metric deltas, marking regressions by each metric's direction (lm-eval's higher_is_better,
 // STYLE §4.3) taken from the metric registry.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { RunnerError } from '../errors';
 import type { MetricEntry } from '../registries';
@@ -56,6 +56,24 @@ export interface TableDiff {
   readonly onlyA: readonly string[];
   readonly onlyB: readonly string[];
   readonly regressions: number;
+}
+
+/**
+ * Direction of each metric column: from the table's .meta.json when it is beside the CSV (exact,
+ * also for labelled columns), else from the metric registry by column name.
+ */
+export function directions(csvFile: string, metrics: ReadonlyMap<string, Pick<MetricEntry, 'higherIsBetter'>>): ReadonlyMap<string, Pick<MetricEntry, 'higherIsBetter'>> {
+  const out = new Map(metrics);
+  const meta = csvFile.replace(/\.csv$/, '.meta.json');
+  if (meta !== csvFile && existsSync(meta)) {
+    try {
+      const cols = (JSON.parse(readFileSync(meta, 'utf8')) as { metrics?: { column: string; higherIsBetter: boolean }[] }).metrics ?? [];
+      for (const c of cols) out.set(c.column, { higherIsBetter: c.higherIsBetter });
+    } catch {
+      // an unreadable meta file only costs the directions; the registry still gives most
+    }
+  }
+  return out;
 }
 
 export function diffTables(a: CsvTable, b: CsvTable, metrics: ReadonlyMap<string, Pick<MetricEntry, 'higherIsBetter'>>, tolerance = 0): TableDiff {

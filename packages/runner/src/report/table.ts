@@ -7,11 +7,14 @@ import type { MetricEntry, Registries } from '../registries';
 import type { JsonObject } from '../util/json';
 import { stableJson } from '../util/json';
 import type { Plan, RowKeys, RowPlan } from '../plan/graph';
+import { metricUses } from '../spec/types';
 import type { CellOutput } from '../exec/cell';
 
 export const KEY_COLUMNS = ['model', 'dataset', 'method', 'hparams', 'protocol'] as const;
 
 export interface MetricColumn {
+  /** CSV column name (the metric id unless the spec gave a label). */
+  readonly column: string;
   readonly id: string;
   readonly version: string;
   readonly higherIsBetter: boolean;
@@ -38,18 +41,23 @@ export function tableDoc(plan: Plan, reg: Registries): TableDoc {
       models: versions(plan.spec.models.map((m) => m.model), reg.models),
       datasets: versions(plan.spec.datasets.map((d) => d.dataset), reg.datasets),
       methods: versions(plan.spec.methods.map((m) => m.method), reg.methods),
-      metrics: versions(plan.spec.metrics, reg.metrics),
+      metrics: versions(metricUses(plan.spec).map((u) => u.id), reg.metrics),
     },
-    metrics: plan.spec.metrics.map((id) => metricColumn(reg.metrics.get(id)!)),
+    metrics: derivedFrom(metricUses(plan.spec).map((u) => metricColumn(u.column, reg.metrics.get(u.id)!))),
     rows: plan.rows,
   };
 }
 
-function metricColumn(m: MetricEntry): MetricColumn {
+function metricColumn(column: string, m: MetricEntry): MetricColumn {
   return {
-    id: m.id, version: m.version, higherIsBetter: m.higherIsBetter, scale: m.scale ?? 1, digits: m.digits ?? 4,
+    column, id: m.id, version: m.version, higherIsBetter: m.higherIsBetter, scale: m.scale ?? 1, digits: m.digits ?? 4,
     ...(m.derive ? { from: [...m.derive.from] } : {}),
   };
+}
+
+/** A derived metric reads the first column of each metric it is derived from. */
+function derivedFrom(cols: MetricColumn[]): MetricColumn[] {
+  return cols.map((c) => (c.from ? { ...c, from: c.from.map((id) => cols.find((x) => x.id === id && !x.from)?.column ?? id) } : c));
 }
 
 /** Fixed formatting: value × scale with `digits` decimals; no "-0"; non-finite → "nan". */
@@ -64,7 +72,7 @@ export interface RowResult {
   readonly n: number;
   readonly status: 'ok' | 'diverged' | 'failed' | 'unsupported' | 'missing';
   readonly error: string;
-  /** Metric id → mean (unscaled), null when undefined. */
+  /** Metric column → mean (unscaled), null when undefined. */
   readonly values: Record<string, number | null>;
 }
 
@@ -85,16 +93,16 @@ export function aggregateRow(row: RowPlan, outputs: ReadonlyMap<string, CellOutp
     let sum = 0;
     let bad = false;
     for (const r of records) {
-      const v = r.values[m.id];
+      const v = r.values[m.column];
       if (v === null || v === undefined) bad = true;
       else sum += v;
     }
-    values[m.id] = usable && records.length && !bad ? sum / records.length : null;
+    values[m.column] = usable && records.length && !bad ? sum / records.length : null;
   }
   for (const m of metrics.filter((x) => x.from)) {
-    const inputs = m.from!.map((id) => values[id] ?? null);
+    const inputs = m.from!.map((col) => values[col] ?? null);
     const combine = reg.metrics.get(m.id)?.derive?.combine;
-    values[m.id] = usable && combine && inputs.every((v) => v !== null) ? combine(inputs as number[]) : null;
+    values[m.column] = usable && combine && inputs.every((v) => v !== null) ? combine(inputs as number[]) : null;
   }
   return { keys: row.keys, n: records.length, status, error, values };
 }
@@ -108,11 +116,11 @@ export interface RenderedTable {
 
 export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, reg: Registries): RenderedTable {
   const rows = doc.rows.map((r) => aggregateRow(r, outputs, doc.metrics, reg));
-  const header = [...KEY_COLUMNS, 'n', ...doc.metrics.map((m) => m.id), 'status', 'error'];
+  const header = [...KEY_COLUMNS, 'n', ...doc.metrics.map((m) => m.column), 'status', 'error'];
   const body = rows.map((r) => [
     ...KEY_COLUMNS.map((k) => r.keys[k]),
     String(r.n),
-    ...doc.metrics.map((m) => (r.status === 'ok' || r.status === 'diverged' ? formatNumber(r.values[m.id] ?? null, m.scale, m.digits) : '')),
+    ...doc.metrics.map((m) => (r.status === 'ok' || r.status === 'diverged' ? formatNumber(r.values[m.column] ?? null, m.scale, m.digits) : '')),
     r.status,
     r.error,
   ]);

@@ -80,6 +80,8 @@ export function buildSchema(reg: Registries): JsonSchema {
   const dataset = axis('dataset', 'dataset', reg.datasets, defs, false);
   const method = axis('method', 'method', reg.methods, defs, true);
   const metricIds = [...reg.metrics.keys()].sort();
+  const withParams = new Map([...reg.metrics].map(([id, m]) => [id, { ...m, paramsSchema: m.paramsSchema ?? { type: 'object', properties: {} } }]));
+  const metricItem = axis('metric', 'metric', withParams, defs, false);
   const protocol: JsonSchema = {
     type: 'object',
     additionalProperties: false,
@@ -117,7 +119,12 @@ export function buildSchema(reg: Registries): JsonSchema {
       datasets: { type: 'array', minItems: 1, items: { $ref: '#/$defs/dataset' } },
       methods: { type: 'array', minItems: 1, items: { $ref: '#/$defs/method' } },
       protocols: { type: 'array', minItems: 1, items: { $ref: '#/$defs/protocol' }, default: [{ kind: 'single' }] },
-      metrics: { type: 'array', minItems: 1, uniqueItems: true, items: idSchema(metricIds, 'Registered metric id.') },
+      metrics: {
+        type: 'array',
+        minItems: 1,
+        description: 'Metric columns: an id, or { metric: id, label: column, params: {…} }.',
+        items: { type: ['string', 'object'], if: { type: 'string' }, then: idSchema(metricIds, 'Registered metric id.'), else: { $ref: '#/$defs/metric' } },
+      },
       run: {
         type: 'object',
         additionalProperties: false,
@@ -126,6 +133,6 @@ export function buildSchema(reg: Registries): JsonSchema {
         },
       },
     },
-    $defs: { ...defs, model, dataset, method, protocol },
+    $defs: { ...defs, model, dataset, method, metric: metricItem, protocol },
   };
 }

@@ -16,6 +16,26 @@ export interface MethodItem extends AxisItem {
   readonly method: string;
   readonly matrix?: Record<string, JsonValue[]>;
 }
+/** A metric with params or its own column name; a bare id means `{ metric: id }`. */
+export interface MetricItem {
+  readonly metric: string;
+  readonly label?: string;
+  readonly params?: JsonObject;
+}
+
+/** One metric column of the table: which metric, under which column name, with which params. */
+export interface MetricUse {
+  readonly id: string;
+  readonly column: string;
+  readonly params: JsonObject;
+}
+
+export function metricUses(spec: Pick<Spec, 'metrics'>): MetricUse[] {
+  return spec.metrics.map((m) =>
+    typeof m === 'string' ? { id: m, column: m, params: {} } : { id: m.metric, column: m.label ?? m.metric, params: m.params ?? {} },
+  );
+}
+
 export type Protocol =
   | { readonly kind: 'single' }
   | { readonly kind: 'sequential'; readonly T: number }
@@ -30,7 +50,7 @@ export interface Spec {
   readonly datasets: readonly DatasetItem[];
   readonly methods: readonly MethodItem[];
   readonly protocols: readonly Protocol[];
-  readonly metrics: readonly string[];
+  readonly metrics: readonly (string | MetricItem)[];
   readonly run: { readonly chunk: number };
 }
 

@@ -15,9 +15,10 @@ import { buildSchema } from './schema';
 import { diagnosticAt, pointerSegments, toPointer } from './source';
 import type { LoadedSpec } from './load';
 import type { Spec } from './types';
+import { metricUses } from './types';
 
 export function compileSchema(schema: JsonSchema): ValidateFunction {
-  const ajv = new Ajv2020({ strict: true, allErrors: true, verbose: true, useDefaults: true });
+  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true, verbose: true, useDefaults: true });
   return ajv.compile(schema);
 }
 
@@ -44,6 +45,7 @@ function toDiagnostic(e: ErrorObject, spec: LoadedSpec): SpecDiagnostic | undefi
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'if':
+    case 'else':
       return undefined; // the failing `then` branch reports its own, more precise errors
     case 'additionalProperties': {
       const key = String(p['additionalProperty']);
@@ -83,6 +85,12 @@ function semanticChecks(spec: Spec, loaded: LoadedSpec): SpecDiagnostic[] {
         out.push(diagnosticAt(src, toPointer(['methods', i, 'matrix', k]), `'${k}' is both fixed in params and swept in matrix`, 'keep one of them', true));
       }
     }
+  });
+  const columns = new Map<string, number>();
+  metricUses(spec).forEach((u, i) => {
+    if (columns.has(u.column)) {
+      out.push(diagnosticAt(src, toPointer(['metrics', i]), `metric column '${u.column}' appears twice (also item ${columns.get(u.column)})`, 'give one a distinct `label:`'));
+    } else columns.set(u.column, i);
   });
   for (const [axis, tag] of [['models', 'model'], ['datasets', 'dataset'], ['methods', 'method']] as const) {
     const seen = new Map<string, number>();
@@ -149,5 +157,8 @@ function withAxisDefaults(s: Spec, reg: Registries): Spec {
     models: fill(s.models, 'model', reg.models),
     datasets: fill(s.datasets, 'dataset', reg.datasets),
     methods: fill(s.methods, 'method', reg.methods),
+    metrics: s.metrics.map((m) =>
+      typeof m === 'string' ? m : { ...m, params: applyDefaults(reg.metrics.get(m.metric)!.paramsSchema ?? {}, m.params ?? {}) },
+    ),
   } as Spec;
 }

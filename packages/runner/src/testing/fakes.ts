@@ -157,7 +157,11 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
       id: 'efficacy-before', version: '1', higherIsBetter: true, scale: 100, digits: 2, when: 'before',
       evaluate: (s, r) => byPrompts(s, [r.request.prompt], r.request.targetNew, r.request.targetTrue!),
     },
-    { id: 'nll', version: '1', higherIsBetter: false, digits: 4, evaluate: async (s, r) => nll(await s.score([{ prompt: r.request.prompt, continuation: r.request.targetNew }])) },
+    {
+      id: 'nll', version: '1', higherIsBetter: false, digits: 4,
+      paramsSchema: { type: 'object', properties: { target: { enum: ['new', 'true'], default: 'new' } } },
+      evaluate: async (s, r, p) => nll(await s.score([{ prompt: r.request.prompt, continuation: p['target'] === 'true' ? r.request.targetTrue! : r.request.targetNew }])),
+    },
   ];
   return {
     models: byId([model]),
