@@ -6,3 +6,16 @@ export type { MatMulPath, WasmKernelOptions, WasmKernelInfo } from './backend/re
 export { DEFAULT_WASM_HEAP_LIMIT, wasmHeapBytes } from './backend/heap-guard';
 export { gelu, swiglu, layerNorm, rmsNorm, maskedCrossEntropy } from './kernels/ops';
 export { adam, FusedAdamOptimizer } from './kernels/adam';
+// Model story: transformer, hooks (train, generate, score below).
+export { headDim, kvHeads, paramShapes, paramCount } from './model/config';
+export type { ModelConfig, Architecture } from './model/config';
+export { Transformer } from './model/transformer';
+export type { ForwardOptions, KVCache } from './model/transformer';
+export type { Tokenizer } from './model/tokenizer';
+export { Rng, hashString } from './model/prng';
+export { EngineModelError, UnknownHookError, ShapeMismatchError, ModelConfigError, SequenceTooLongError } from './model/errors';
+export { hookName, listHookNames, checkHookName, hookShape } from './hooks/names';
+export type { HookName, BlockHookSuffix } from './hooks/names';
+export type { HookContext } from './hooks/context';
+export { ActivationCache, runWithCache, runWithHooks, gradsAt } from './hooks/run';
+export type { HookFn, RunOptions } from './hooks/run';
