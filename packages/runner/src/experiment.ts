@@ -19,6 +19,7 @@ import type { TablePaths } from './report/write';
 import { writeFileAtomic } from './util/atomic';
 import { stableJson, isPlainObject } from './util/json';
 import { RunnerError } from './errors';
+import { withBuiltins } from './builtin-metrics';
 
 export interface Workspace {
   /** Directory relative spec paths resolve against (the CLI's cwd). */
@@ -37,11 +38,12 @@ export interface Prepared {
   readonly paths: TablePaths;
 }
 
-export function checkSpec(specPath: string, reg: Registries, ws: Workspace): Spec {
-  return validateSpec(loadSpec(specPath, ws.cwd), reg);
+export function checkSpec(specPath: string, registries: Registries, ws: Workspace): Spec {
+  return validateSpec(loadSpec(specPath, ws.cwd), withBuiltins(registries));
 }
 
-export async function planExperiment(specPath: string, reg: Registries, ws: Workspace): Promise<Prepared> {
+export async function planExperiment(specPath: string, registries: Registries, ws: Workspace): Promise<Prepared> {
+  const reg = withBuiltins(registries);
   const loaded = loadSpec(specPath, ws.cwd);
   const spec = validateSpec(loaded, reg);
   const plan = await buildPlan(spec, reg, dirname(loaded.file));
@@ -66,10 +68,11 @@ export interface ExperimentResult {
 
 export async function runExperiment(
   specPath: string,
-  reg: Registries,
+  registries: Registries,
   ws: Workspace,
   opts: Omit<RunOptions, 'cache'> = {},
 ): Promise<ExperimentResult> {
+  const reg = withBuiltins(registries);
   const prepared = await planExperiment(specPath, reg, ws);
   const run = await runPlan(prepared.plan, reg, { ...opts, cache: new TaskCache(ws.cacheDir) });
   const doc = tableDoc(prepared.plan, reg);
@@ -97,7 +100,8 @@ function readShard(path: string): ShardFile {
 }
 
 /** Join the shard files of one sharded run into exactly the files a single run writes. */
-export function mergeShards(files: readonly string[], reg: Registries, ws: Workspace): { paths: TablePaths; table: RenderedTable } {
+export function mergeShards(files: readonly string[], registries: Registries, ws: Workspace): { paths: TablePaths; table: RenderedTable } {
+  const reg = withBuiltins(registries);
   if (!files.length) throw new RunnerError('USAGE', 'merge: no shard files given');
   const shards = files.map(readShard);
   const first = shards[0]!;

@@ -98,6 +98,16 @@ export interface MethodEntry extends EntryBase {
   create(params: JsonObject, ctx: RunContext & { prepared?: JsonValue }): CellEditor;
 }
 
+/** What editing one record cost: its share of the apply() call and the method's shared stage. */
+export interface EditCost {
+  /** Wall time of the apply() call that edited the record, divided by the requests in it. */
+  readonly editMs: number;
+  readonly extraParams: number;
+  readonly extraBytes: number;
+  /** Wall time of the method's shared precomputation stage (0 without one). */
+  readonly prepareMs: number;
+}
+
 export interface MetricEntry {
   readonly id: string;
   readonly version: string;
@@ -114,6 +124,8 @@ export interface MetricEntry {
   /** 'after' (default): on the edited model. 'before': on the same model before the group's edit
    *  (e.g. general capability before/after, ForGet Table 7). */
   readonly when?: 'before' | 'after';
+  /** Per-record value read from the measured cost of its edit instead of the Scorer (ForGet Table 5). */
+  fromCost?(cost: EditCost): number;
   /** Table-level metric computed from other metrics' means (e.g. Score = harmonic mean). */
   readonly derive?: { readonly from: readonly string[]; combine(values: readonly number[]): number };
 }

@@ -7,11 +7,12 @@ import { existsSync } from 'node:fs';
 import type { Registries } from '../registries';
 import { UsageError } from '../errors';
 import { defaultRegistries } from '../defaults';
+import { withBuiltins } from '../builtin-metrics';
 import type { Io } from './io';
 
 export async function loadRegistries(io: Io, module: string | undefined): Promise<Registries> {
   const name = module ?? io.env['EDITLAB_REGISTRIES'];
-  if (!name) return defaultRegistries();
+  if (!name) return withBuiltins(defaultRegistries());
   const abs = resolve(io.cwd, name);
   if (!existsSync(abs)) throw new UsageError(`registries module not found: ${abs}`);
   const mod = (await import(pathToFileURL(abs).href)) as { registries?: Registries; default?: Registries; createRegistries?: () => Promise<Registries> | Registries };
@@ -19,5 +20,5 @@ export async function loadRegistries(io: Io, module: string | undefined): Promis
   if (!reg || !(reg.methods instanceof Map)) {
     throw new UsageError(`${abs}: must export \`registries\` (or a default export, or createRegistries()) implementing the runner's Registries`);
   }
-  return reg;
+  return withBuiltins(reg);
 }

@@ -3,7 +3,7 @@
 // `size` requests in one edit call. Sequential: T requests edited in order without undo, all T
 // evaluated on the final model, then undone in reverse order. Editors only edit; metrics only
 // score; this function is where the two meet (STYLE anti-pattern 5).
-import type { CellEditor, CellRecord, LoadedModel, MetricEntry } from '../registries';
+import type { CellEditor, CellRecord, EditCost, LoadedModel, MetricEntry } from '../registries';
 import type { MetricUse, Protocol } from '../spec/types';
 
 /** A metric column to fill: the registry entry and how the spec uses it. */
@@ -34,16 +34,13 @@ export function groupsFor(records: readonly CellRecord[], p: Protocol): CellReco
   return out;
 }
 
-export class DivergedError extends Error {
-  readonly code = 'DIVERGED';
-}
-
 export async function runCell(
   model: LoadedModel,
   editor: CellEditor,
   records: readonly CellRecord[],
   protocol: Protocol,
   metrics: readonly BoundMetric[],
+  prepareMs = 0,
 ): Promise<CellOutput> {
   const results: RecordResult[] = [];
   let editMs = 0;
@@ -64,6 +61,7 @@ export async function runCell(
   for (const group of groupsFor(records, protocol)) {
     const undos: Array<() => void> = [];
     const values = new Map<string, Record<string, number | null>>();
+    const costs = new Map<string, EditCost>();
     try {
       const tb = performance.now();
       await evaluate(group, 'before', values);
@@ -73,12 +71,17 @@ export async function runCell(
       for (const call of calls) {
         const res = await editor.apply(model, call.map((r) => r.request));
         undos.push(res.undo);
+        const s = res.stats;
+        for (const r of call) costs.set(r.id, { editMs: s.wallMs / call.length, extraParams: s.extraParams ?? 0, extraBytes: s.extraBytes ?? 0, prepareMs });
         for (const [name, series] of Object.entries(res.stats.losses ?? {})) {
           if (series.some((x) => !Number.isFinite(x))) divergence.push(`non-finite ${name} loss editing record ${call[0]!.id}`);
         }
       }
       const t1 = performance.now();
       await evaluate(group, 'after', values);
+      for (const r of group) {
+        for (const { use, entry } of metrics) if (entry.fromCost) values.get(r.id)![use.column] = entry.fromCost(costs.get(r.id)!);
+      }
       for (const r of group) results.push({ id: r.id, values: values.get(r.id)! });
       editMs += t1 - t0;
       evalMs += performance.now() - t1;

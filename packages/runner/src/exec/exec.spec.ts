@@ -70,6 +70,14 @@ describe('run', () => {
     ]);
   });
 
+  it('cost metrics come from the edits\' measured stats (ForGet Table 5)', async () => {
+    ws = tmpWorkspace({ 'spec.yaml': BASE_SPEC.replace('locality, score]', 'locality, edit-ms, extra-bytes, prepare-ms]').replace('- method: table-ft', '- method: table-ft\n    params: { paraphrase: true }') });
+    await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
+    const [header, row] = files(ws)[0]!.split('\n');
+    expect(header).toBe('model,dataset,method,hparams,protocol,n,efficacy,generalization,locality,edit-ms,extra-bytes,prepare-ms,status,error');
+    expect(row).toMatch(/^table,facts,table-ft,,single,12,100\.00,100\.00,100\.00,2\.0,16,\d+,ok,$/); // 2 ms per request (fake), 2 prompts × 8 bytes
+  });
+
   it('a rerun redoes nothing and writes byte-identical files; a fresh run (no cache) gives the same bytes', async () => {
     ws = tmpWorkspace({ 'spec.yaml': SWEEP });
     await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });

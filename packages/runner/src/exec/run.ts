@@ -32,6 +32,12 @@ export interface RunOptions {
   readonly onTaskDone?: (task: PlanTask, fromCache: boolean) => void;
 }
 
+/** A shared stage's cached output and how long it took (the `prepare-ms` cost metric). */
+interface PreparedResult {
+  readonly value: JsonValue;
+  readonly ms: number;
+}
+
 export interface RunResult {
   /** Outputs of the cells this run covered (all cells, or the shard's). */
   readonly outputs: ReadonlyMap<string, CellOutput>;
@@ -99,7 +105,7 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
   const cells = opts.shard ? shardCells(plan.cells, opts.shard.index, opts.shard.count) : [...plan.cells];
   const needed = new Set(cells.flatMap((c) => c.deps));
   const prepares = plan.stages.filter((s) => s.kind === 'prepare' && needed.has(s.key));
-  const prepared = new Map<string, { ok: true; value: JsonValue } | { ok: false; error: string }>();
+  const prepared = new Map<string, ({ ok: true } & PreparedResult) | { ok: false; error: string }>();
   const outputs = new Map<string, CellOutput>();
   const executed: string[] = [];
   const cachedKeys: string[] = [];
@@ -109,9 +115,9 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
   const metrics = metricUses(plan.spec).map((use) => ({ use, entry: reg.metrics.get(use.id)! }));
 
   const runPrepare = async (t: PlanTask) => {
-    const hit = cache.get(t.key);
+    const hit = cache.get<PreparedResult>(t.key);
     if (hit) {
-      prepared.set(t.key, { ok: true, value: hit.result });
+      prepared.set(t.key, { ok: true, ...hit.result });
       cachedKeys.push(t.key);
       opts.onTaskDone?.(t, true);
       return;
@@ -120,10 +126,12 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
     const method = reg.methods.get(owner.variant.method)!;
     const model = await pool.acquire(owner.modelIndex);
     try {
+      const t0 = performance.now();
       const value = await method.prepare!.run(model, owner.variant.params, plan.ctx);
+      const result: PreparedResult = { value, ms: Math.round(performance.now() - t0) };
       pool.release(owner.modelIndex, model);
-      cache.put({ key: t.key, kind: t.kind, label: t.label, result: value });
-      prepared.set(t.key, { ok: true, value });
+      cache.put({ key: t.key, kind: t.kind, label: t.label, result });
+      prepared.set(t.key, { ok: true, ...result });
       executed.push(t.key);
       opts.onTaskDone?.(t, false);
     } catch (e) {
@@ -141,7 +149,7 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
     const model = await pool.acquire(c.modelIndex);
     try {
       const editor = method.create(c.variant.params, { ...plan.ctx, ...(prep?.ok ? { prepared: prep.value } : {}) });
-      const out = await runCell(model, editor, records, c.protocol, metrics);
+      const out = await runCell(model, editor, records, c.protocol, metrics, prep?.ok ? prep.ms : 0);
       pool.release(c.modelIndex, model);
       return out;
     } catch (e) {

@@ -120,7 +120,7 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
           const lr = Number(params['lr']);
           return {
             undo: () => old.forEach((v, k) => (v === undefined ? facts.delete(k) : facts.set(k, v))),
-            stats: { wallMs: 1, losses: { learn: [lr > 10 ? Number.NaN : 1 / lr] } },
+            stats: { wallMs: 2 * requests.length, extraParams: 0, extraBytes: 8 * old.size, losses: { learn: [lr > 10 ? Number.NaN : 1 / lr] } },
           };
         },
       };

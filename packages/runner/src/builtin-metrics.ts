@@ -1,0 +1,26 @@
+// Metrics every registry gets: the measured cost of editing (ForGet Table 5, BRIEF "Cost"), read
+// from each edit's EditResult.stats and the method's shared-stage time. Wall times are measured,
+// so a fresh run gives other numbers; a rerun from the cache gives the same bytes.
+import type { MetricEntry, Registries } from './registries';
+
+export const COST_METRICS: readonly MetricEntry[] = [
+  { id: 'edit-ms', version: '1', higherIsBetter: false, digits: 1, description: 'wall time per edited request (ms)', fromCost: (c) => c.editMs },
+  { id: 'extra-params', version: '1', higherIsBetter: false, digits: 0, description: 'parameters the method keeps besides the model', fromCost: (c) => c.extraParams },
+  { id: 'extra-bytes', version: '1', higherIsBetter: false, digits: 0, description: 'bytes the method keeps besides the model', fromCost: (c) => c.extraBytes },
+  { id: 'prepare-ms', version: '1', higherIsBetter: false, digits: 0, description: 'wall time of the method\'s shared precomputation (statistics, locating, auxiliary training)', fromCost: (c) => c.prepareMs },
+];
+
+const extended = new WeakMap<Registries, Registries>();
+
+/** The registries plus the built-in cost metrics (an entry of the same id in `reg` wins). */
+export function withBuiltins(reg: Registries): Registries {
+  if (COST_METRICS.every((m) => reg.metrics.has(m.id))) return reg;
+  let out = extended.get(reg);
+  if (!out) {
+    const metrics = new Map(reg.metrics);
+    for (const m of COST_METRICS) if (!metrics.has(m.id)) metrics.set(m.id, m);
+    out = { ...reg, metrics, environment: () => reg.environment() };
+    extended.set(reg, out);
+  }
+  return out;
+}
