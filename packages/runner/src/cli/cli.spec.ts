@@ -41,6 +41,7 @@ describe('editlab CLI', () => {
     expect(r.err).not.toMatch(/at .*\.ts:\d+/);
     expect(await cli('validate', '--write-schema', 'exp/schema.json')).toMatchObject({ code: 0, out: 'wrote exp/schema.json' });
     expect(JSON.parse(readFileSync(join(ws.cwd, 'exp/schema.json'), 'utf8')).$defs.method.properties.method.enum).toEqual(['table-ft']);
+    expect(await cli('validate', '--write-schema', 'exp/spec.yaml')).toMatchObject({ code: 0, out: 'wrote experiments/schema.json\nok  exp/spec.yaml  (1 model(s) × 1 dataset(s) × 1 method(s) × 1 protocol(s) → fake.csv)' });
   });
 
   it('plan shows stages and cached counts; run writes the table; plan then shows everything cached', async () => {
@@ -51,6 +52,17 @@ describe('editlab CLI', () => {
     expect(run).toMatchObject({ code: 0 });
     expect(run.out).toContain('wrote results/fake.csv');
     expect((await cli('plan', 'exp/spec.yaml')).out).toContain('3 cell task(s), 3 cached, 0 to run');
+  });
+
+  it('run --shard i/n writes shard files; merge joins them into the single run\'s bytes', async () => {
+    const single = readFileSync(join(ws.resultsDir, 'fake.csv'), 'utf8');
+    for (const i of [0, 1]) {
+      expect(await cli('run', 'exp/spec.yaml', '--shard', `${i}/2`, '--renderer', 'silent', '--cache-dir', `shard-cache-${i}`)).toMatchObject({ code: 0 });
+    }
+    const m = await cli('merge', 'results/fake.shard-0-of-2.json', 'results/fake.shard-1-of-2.json');
+    expect(m).toMatchObject({ code: 0, out: 'merged 2 shard(s) → results/fake.csv (1 rows)' });
+    expect(readFileSync(join(ws.resultsDir, 'fake.csv'), 'utf8')).toBe(single);
+    expect(await cli('merge', 'results/fake.shard-0-of-2.json')).toMatchObject({ code: 3, err: 'editlab merge: missing shard(s) 1 of 2' });
   });
 
   it('diff and data fetch (no network here: fails fast and says so)', async () => {

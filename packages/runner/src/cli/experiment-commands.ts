@@ -36,11 +36,13 @@ function specArgs(cmd: string, p: Parsed, min = 1): string[] {
 }
 
 export async function validateCmd(argv: readonly string[], io: Io): Promise<number> {
-  const p = parse('validate', argv, { ...WORKSPACE_OPTIONS, 'write-schema': { type: 'string' } });
+  // `--write-schema` takes an optional path (a .json file); without one it writes experiments/schema.json.
+  const args = argv.map((a, i) => (a === '--write-schema' && !(argv[i + 1] ?? '').endsWith('.json') ? '--write-schema=experiments/schema.json' : a));
+  const p = parse('validate', args, { ...WORKSPACE_OPTIONS, 'write-schema': { type: 'string' } });
   const reg = await loadRegistries(io, str(p, 'registries'));
   const schemaOut = str(p, 'write-schema');
   if (schemaOut !== undefined) {
-    const target = resolve(io.cwd, schemaOut || 'experiments/schema.json');
+    const target = resolve(io.cwd, schemaOut);
     writeFileAtomic(target, stableJson(buildSchema(reg)));
     io.out(`wrote ${displayPath(target, io.cwd)}`);
   } else specArgs('validate', p);
