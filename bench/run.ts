@@ -1,6 +1,8 @@
 // `npm run bench` -- editlab engine speed against PyTorch CPU on the same machine (issue 8).
 // Not a test. Options: --size=a,b,c  --steps=12  --warmup=3  --no-torch  --no-gen
 //   --matmul=openblas|xnnpack-wrapper|stock (same as EDITLAB_MATMUL)
+//   --rounds=2  alternate editlab and PyTorch runs this many times per size and pool the steps (a shared,
+//               noisy machine then loads both sides alike)
 //   --variants  also time the step under each kernel set (stock tfjs-wasm → full engine path), same run
 // Prints the sgemm ceiling, a table per size, and last one line per size:
 //   step ratio editlab/pytorch size=<a|b|c>: <x.xx>      (against PyTorch's fastest thread setting)
@@ -85,10 +87,21 @@ async function main(): Promise<void> {
     if (!t.ok && !tryInstallTorch(log)) { log(`PyTorch: skipping (${t.reason})`); torchOk = false; }
   }
   const rows: Row[] = [];
+  const rounds = Math.max(1, Number(arg('rounds') ?? 1));
   for (const s of sizes) {
-    const ed = await benchEditlab(s, steps, warmup, gen);
+    let ed: EditlabResult | undefined;
     const torch: TorchRun[] = [];
-    if (torchOk) for (const setting of TORCH_SETTINGS) torch.push(runTorch(s.id, steps, warmup, gen, setting));
+    for (let r = 0; r < rounds; r++) {
+      const e = await benchEditlab(s, steps, warmup, gen);
+      ed = ed ? { ...e, stepMs: [...ed.stepMs, ...e.stepMs], genMs: [...ed.genMs, ...e.genMs], loss0: ed.loss0 } : e;
+      if (!torchOk) continue;
+      TORCH_SETTINGS.forEach((setting, i) => {
+        const t = runTorch(s.id, steps, warmup, gen, setting);
+        const prev = torch[i];
+        torch[i] = prev ? { ...prev, stepMs: [...prev.stepMs, ...t.stepMs], genMs: [...prev.genMs, ...t.genMs] } : t;
+      });
+    }
+    if (!ed) continue;
     rows.push({ s, ed, torch });
     const gf = stepFlops(s) / (median(ed.stepMs) / 1000) / 1e9;
     log(`\nsize ${s.id} (V ${s.vocab}, d ${s.d}, L ${s.layers}, H ${s.heads}, T ${s.seq}, B ${s.batch}; ${(stepFlops(s) / 1e9).toFixed(2)} GFLOP/step)`);
