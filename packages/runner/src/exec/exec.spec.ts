@@ -78,6 +78,17 @@ describe('run', () => {
     expect(row).toMatch(/^table,facts,table-ft,,single,12,100\.00,100\.00,100\.00,2\.0,16,\d+,ok,$/); // 2 ms per request (fake), 2 prompts × 8 bytes
   });
 
+  it('models and datasets sweep with matrix: too (e.g. forget-set size), named label[k=v]', async () => {
+    ws = tmpWorkspace({ 'spec.yaml': BASE_SPEC.replace('    params: { n: 12 }', '    label: F\n    matrix: { n: [3, 6] }').replace('  - model: table', '  - model: table\n    matrix: { size: [40, 50] }') });
+    await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
+    expect(files(ws)[0]!.trim().split('\n').slice(1).map((l) => l.split(',').slice(0, 6).join(','))).toEqual([
+      'table[size=40],F[n=3],table-ft,,single,3',
+      'table[size=40],F[n=6],table-ft,,single,6',
+      'table[size=50],F[n=3],table-ft,,single,3',
+      'table[size=50],F[n=6],table-ft,,single,6',
+    ]);
+  });
+
   it('a rerun redoes nothing and writes byte-identical files; a fresh run (no cache) gives the same bytes', async () => {
     ws = tmpWorkspace({ 'spec.yaml': SWEEP });
     await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });

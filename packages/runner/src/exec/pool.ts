@@ -1,9 +1,8 @@
 // Loaded models, reused across cells. A cell takes an instance for its whole run and gives it back
 // after its last undo; an instance whose cell failed is disposed (its weights may be half-edited),
 // and concurrent cells never share one.
-import type { LoadedModel, Registries } from '../registries';
-import type { Spec } from '../spec/types';
-import type { RunContext } from '../registries';
+import type { LoadedModel, Registries, RunContext } from '../registries';
+import type { AxisVariant } from '../plan/expand';
 
 export class ModelPool {
   private readonly free = new Map<number, LoadedModel[]>();
@@ -11,7 +10,7 @@ export class ModelPool {
   loads = 0;
 
   constructor(
-    private readonly spec: Spec,
+    private readonly models: readonly AxisVariant[],
     private readonly reg: Registries,
     private readonly ctx: RunContext,
   ) {}
@@ -19,8 +18,8 @@ export class ModelPool {
   async acquire(modelIndex: number): Promise<LoadedModel> {
     const ready = this.free.get(modelIndex)?.pop();
     if (ready) return ready;
-    const item = this.spec.models[modelIndex]!;
-    const m = await this.reg.models.get(item.model)!.load(item.params, this.ctx);
+    const item = this.models[modelIndex]!;
+    const m = await this.reg.models.get(item.id)!.load(item.params, this.ctx);
     this.loads++;
     this.all.add(m);
     return m;

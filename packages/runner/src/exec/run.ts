@@ -109,7 +109,7 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
   const outputs = new Map<string, CellOutput>();
   const executed: string[] = [];
   const cachedKeys: string[] = [];
-  const pool = new ModelPool(plan.spec, reg, plan.ctx);
+  const pool = new ModelPool(plan.models, reg, plan.ctx);
   const prepOwner = new Map<string, CellTask>();
   for (const c of cells) if (c.prepareKey && !prepOwner.has(c.prepareKey)) prepOwner.set(c.prepareKey, c);
   const metrics = metricUses(plan.spec).map((use) => ({ use, entry: reg.metrics.get(use.id)! }));

@@ -1,8 +1,8 @@
-// Expand a method's `matrix:` (a sweep over its params) into concrete variants. The order is the
+// Expand `matrix:` (a sweep over an item's params) into concrete variants. The order is the
 // cartesian product in the order the keys and values are written, last key fastest, so row order
 // follows the spec a reader sees.
 import type { JsonObject, JsonValue } from '../util/json';
-import type { MethodItem } from '../spec/types';
+import type { DatasetItem, MethodItem, ModelItem } from '../spec/types';
 
 export interface MethodVariant {
   /** Index of the method in spec.methods. */
@@ -25,6 +25,26 @@ export function cartesian(matrix: Record<string, readonly JsonValue[]>): Array<A
     combos = combos.flatMap((c) => values.map((v) => [...c, [k, v] as [string, JsonValue]]));
   }
   return combos;
+}
+
+export interface AxisVariant {
+  /** Registry id of the model or dataset. */
+  readonly id: string;
+  /** Name in the table: the item's label, plus "[k=v …]" for a swept variant. */
+  readonly label: string;
+  readonly params: JsonObject;
+}
+
+/** Models and datasets: a swept variant is named "label[n=20]" in its own column. */
+export function expandAxis(items: readonly (ModelItem | DatasetItem)[]): AxisVariant[] {
+  return items.flatMap((item) => {
+    const id = 'model' in item ? item.model : item.dataset;
+    return cartesian(item.matrix ?? {}).map((combo) => ({
+      id,
+      label: (item.label ?? id) + (combo.length ? `[${combo.map(([k, v]) => `${k}=${formatValue(v)}`).join(' ')}]` : ''),
+      params: { ...item.params, ...Object.fromEntries(combo) },
+    }));
+  });
 }
 
 export function expandMethods(methods: readonly MethodItem[]): MethodVariant[] {

@@ -8,8 +8,8 @@ import type { JsonObject, JsonValue } from '../util/json';
 import { contentKey } from '../util/json';
 import type { Protocol, Spec } from '../spec/types';
 import { metricUses, protocolLabel } from '../spec/types';
-import { expandMethods } from './expand';
-import type { MethodVariant } from './expand';
+import { expandAxis, expandMethods } from './expand';
+import type { AxisVariant, MethodVariant } from './expand';
 
 export type TaskKind = 'model' | 'dataset' | 'prepare' | 'cell';
 
@@ -56,6 +56,8 @@ export interface Plan {
   readonly planKey: string;
   readonly codeVersion: string;
   readonly environment: JsonObject;
+  /** Model variants (matrix expanded); cells refer to them by modelIndex. */
+  readonly models: readonly AxisVariant[];
   readonly stages: readonly PlanTask[];
   readonly cells: readonly CellTask[];
   readonly rows: readonly RowPlan[];
@@ -83,35 +85,35 @@ export async function buildPlan(spec: Spec, reg: Registries, specDir: string): P
     }
   };
 
+  const models = expandAxis(spec.models);
   const modelKeys: string[] = [];
-  const modelLabels: string[] = [];
-  for (const m of spec.models) {
-    const entry = reg.models.get(m.model)!;
+  for (const m of models) {
+    const entry = reg.models.get(m.id)!;
     const fingerprint = await entry.fingerprint(m.params, ctx);
-    const key = contentKey({ kind: 'model', id: m.model, version: entry.version, params: m.params, fingerprint, codeVersion });
+    const key = contentKey({ kind: 'model', id: m.id, version: entry.version, params: m.params, fingerprint, codeVersion });
     modelKeys.push(key);
-    modelLabels.push(m.label ?? m.model);
-    addStage({ key, kind: 'model', label: `model ${m.label ?? m.model}`, deps: [] });
+    addStage({ key, kind: 'model', label: `model ${m.label}`, deps: [] });
   }
 
   const records = new Map<string, readonly CellRecord[]>();
   const datasetKeys: string[] = [];
-  for (const d of spec.datasets) {
-    const entry = reg.datasets.get(d.dataset)!;
+  const datasets = expandAxis(spec.datasets);
+  for (const d of datasets) {
+    const entry = reg.datasets.get(d.id)!;
     const recs = await entry.load(d.params, ctx);
-    const key = contentKey({ kind: 'dataset', id: d.dataset, version: entry.version, params: d.params, records: contentKey(recs), seed: spec.seed });
+    const key = contentKey({ kind: 'dataset', id: d.id, version: entry.version, params: d.params, records: contentKey(recs), seed: spec.seed });
     records.set(key, recs);
     datasetKeys.push(key);
-    addStage({ key, kind: 'dataset', label: `dataset ${d.label ?? d.dataset} (${recs.length} records)`, deps: [] });
+    addStage({ key, kind: 'dataset', label: `dataset ${d.label} (${recs.length} records)`, deps: [] });
   }
 
   const variants = expandMethods(spec.methods);
   const metricVersions = metricUses(spec).map((u) => ({ ...u, version: reg.metrics.get(u.id)!.version }));
   const cells: CellTask[] = [];
   const rows: RowPlan[] = [];
-  spec.models.forEach((_m, mi) => {
+  models.forEach((model, mi) => {
     const modelKey = modelKeys[mi]!;
-    spec.datasets.forEach((d, di) => {
+    datasets.forEach((d, di) => {
       const datasetKey = datasetKeys[di]!;
       const recs = records.get(datasetKey)!;
       for (const variant of variants) {
@@ -120,7 +122,7 @@ export async function buildPlan(spec: Spec, reg: Registries, specDir: string): P
         if (method.prepare) {
           const p = method.prepare;
           prepareKey = contentKey({ kind: 'prepare', id: variant.method, version: method.version, stage: p.name, inputs: p.inputs(variant.params), model: modelKey, seed: spec.seed, codeVersion });
-          addStage({ key: prepareKey, kind: 'prepare', label: `${p.name} ${variant.label} @ ${modelLabels[mi]}`, deps: [modelKey] });
+          addStage({ key: prepareKey, kind: 'prepare', label: `${p.name} ${variant.label} @ ${model.label}`, deps: [modelKey] });
         }
         for (const protocol of spec.protocols) {
           const size = chunkSize(spec.run.chunk, protocol);
@@ -128,7 +130,7 @@ export async function buildPlan(spec: Spec, reg: Registries, specDir: string): P
           const unsupported = method.maxBatch !== undefined && batch > method.maxBatch
             ? `${variant.method} edits at most ${method.maxBatch} request(s) per call; protocol asks for ${batch}`
             : undefined;
-          const keys: RowKeys = { model: modelLabels[mi]!, dataset: d.label ?? d.dataset, method: variant.label, hparams: variant.hparams, protocol: protocolLabel(protocol) };
+          const keys: RowKeys = { model: model.label, dataset: d.label, method: variant.label, hparams: variant.hparams, protocol: protocolLabel(protocol) };
           const rowCells: string[] = [];
           for (let start = 0, chunk = 0; start < recs.length; start += size, chunk++) {
             const end = Math.min(recs.length, start + size);
@@ -153,7 +155,7 @@ export async function buildPlan(spec: Spec, reg: Registries, specDir: string): P
     });
   });
   const planKey = contentKey({ spec: spec as unknown as JsonValue, codeVersion, cells: cells.map((c) => c.key) });
-  return { spec, planKey, codeVersion, environment, stages, cells, rows, records, ctx };
+  return { spec, planKey, codeVersion, environment, models, stages, cells, rows, records, ctx };
 }
 
 /** Deterministic slice of the cells for shard `index` of `count` (round-robin over plan order). */

@@ -76,8 +76,8 @@ function axis(
 
 export function buildSchema(reg: Registries): JsonSchema {
   const defs: Record<string, JsonValue> = {};
-  const model = axis('model', 'model', reg.models, defs, false);
-  const dataset = axis('dataset', 'dataset', reg.datasets, defs, false);
+  const model = axis('model', 'model', reg.models, defs, true);
+  const dataset = axis('dataset', 'dataset', reg.datasets, defs, true);
   const method = axis('method', 'method', reg.methods, defs, true);
   const metricIds = [...reg.metrics.keys()].sort();
   const withParams = new Map([...reg.metrics].map(([id, m]) => [id, { ...m, paramsSchema: m.paramsSchema ?? { type: 'object', properties: {} } }]));

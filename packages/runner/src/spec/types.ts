@@ -5,6 +5,8 @@ import type { JsonObject, JsonValue } from '../util/json';
 export interface AxisItem {
   readonly label?: string;
   readonly params: JsonObject;
+  /** Sweep: every combination of these params is its own variant. */
+  readonly matrix?: Record<string, JsonValue[]>;
 }
 export interface ModelItem extends AxisItem {
   readonly model: string;
@@ -14,7 +16,6 @@ export interface DatasetItem extends AxisItem {
 }
 export interface MethodItem extends AxisItem {
   readonly method: string;
-  readonly matrix?: Record<string, JsonValue[]>;
 }
 /** A metric with params or its own column name; a bare id means `{ metric: id }`. */
 export interface MetricItem {

@@ -78,14 +78,16 @@ function semanticChecks(spec: Spec, loaded: LoadedSpec): SpecDiagnostic[] {
   if (isAbsolute(spec.output) || norm.startsWith('..') || norm.split(/[\\/]/).includes('..')) {
     out.push(diagnosticAt(src, '/output', `output '${spec.output}' escapes the results directory`, 'use a path like tables/t1.csv'));
   }
-  spec.methods.forEach((m, i) => {
-    for (const k of Object.keys(m.matrix ?? {})) {
-      const raw = (loaded.value['methods'] as { params?: object }[] | undefined)?.[i]?.params ?? {};
-      if (k in raw) {
-        out.push(diagnosticAt(src, toPointer(['methods', i, 'matrix', k]), `'${k}' is both fixed in params and swept in matrix`, 'keep one of them', true));
+  for (const axis of ['models', 'datasets', 'methods'] as const) {
+    spec[axis].forEach((m, i) => {
+      for (const k of Object.keys(m.matrix ?? {})) {
+        const raw = (loaded.value[axis] as { params?: object }[] | undefined)?.[i]?.params ?? {};
+        if (k in raw) {
+          out.push(diagnosticAt(src, toPointer([axis, i, 'matrix', k]), `'${k}' is both fixed in params and swept in matrix`, 'keep one of them', true));
+        }
       }
-    }
-  });
+    });
+  }
   const columns = new Map<string, number>();
   metricUses(spec).forEach((u, i) => {
     if (columns.has(u.column)) {
