@@ -26,3 +26,7 @@ export { lrAt } from './train/schedule';
 export type { LrSchedule } from './train/schedule';
 export { train, clampToInitial } from './train/loop';
 export type { TrainOptions, TrainResult, StepInfo, Projection } from './train/loop';
+export { scoreContinuations, nextTokenTopK } from './score/score';
+export type { ContinuationRequest, TokenLogprob, ScoreOptions } from './score/score';
+export { generate, generateIds } from './generate/generate';
+export type { GenerateIdsOptions, GenerateTextOptions } from './generate/generate';

@@ -1,0 +1,99 @@
+// Teacher-forced scoring. For (prompt, continuation) pairs, prompt and continuation are tokenized
+// separately and concatenated (the MEMIT/ROME convention), and each continuation token gets
+// log p(token | prefix) (natural log) and its 1-based rank among the vocabulary (1 + number of tokens
+// with a strictly larger logit). Plus the next-token top-k after a prompt.
+import * as tf from '@tensorflow/tfjs';
+import type { Tokenizer } from '../model/tokenizer';
+import type { Transformer } from '../model/transformer';
+import { chunks, packRight, promptIds } from './pack';
+
+export interface ContinuationRequest {
+  readonly prompt: string;
+  /** Scored text, with its leading space (" Paris"). */
+  readonly continuation: string;
+}
+
+export interface TokenLogprob {
+  readonly id: number;
+  readonly logprob: number;
+  readonly rank: number;
+}
+
+export interface ScoreOptions {
+  /** Sequences per forward pass (default 16). */
+  readonly batchSize?: number;
+}
+
+/**
+ * Rows [M, V] of the logits at the given flat positions (b·T + t), their log-softmax at the given target
+ * ids, and the targets' ranks. Runs in one tidy; returns plain arrays.
+ */
+function scoreRows(logits: tf.Tensor3D, flat: number[], targets: number[]): { logprob: Float32Array; rank: Int32Array } {
+  return tf.tidy(() => {
+    const [B, T, V] = logits.shape;
+    const rows = tf.gather(tf.reshape(logits, [B * T, V]), tf.tensor1d(flat, 'int32')); // [M, V]
+    const tgt = tf.tensor2d(targets.map((t, i) => [i, t]), [targets.length, 2], 'int32');
+    const tgtLogit = tf.reshape(tf.gatherND(rows, tgt), [-1, 1]); // [M, 1]
+    const logprob = tf.gatherND(tf.logSoftmax(rows), tgt); // [M]: log softmax(z)_y
+    const rank = tf.add(tf.sum(tf.cast(tf.greater(rows, tgtLogit), 'int32'), 1), 1); // [M]
+    return { logprob: logprob.dataSync() as Float32Array, rank: rank.dataSync() as Int32Array };
+  });
+}
+
+export function scoreContinuations(
+  model: Transformer,
+  tok: Tokenizer,
+  requests: readonly ContinuationRequest[],
+  opts: ScoreOptions = {},
+): TokenLogprob[][] {
+  const out: TokenLogprob[][] = [];
+  for (const chunk of chunks(requests, opts.batchSize ?? 16)) {
+    const encoded = chunk.map((r, i) => ({ prompt: promptIds(tok, r.prompt, `score request ${out.length + i}`), cont: tok.encode(r.continuation) }));
+    const seqs = encoded.map((e) => [...e.prompt, ...e.cont]);
+    const T = Math.max(...seqs.map((s) => s.length));
+    const flat: number[] = [];
+    const targets: number[] = [];
+    encoded.forEach((e, b) =>
+      e.cont.forEach((id, j) => {
+        flat.push(b * T + e.prompt.length + j - 1); // position predicting continuation token j
+        targets.push(id);
+      }),
+    );
+    if (flat.length === 0) {
+      out.push(...encoded.map(() => []));
+      continue;
+    }
+    const ids = packRight(seqs, tok.padId);
+    const logits = model.forward(ids);
+    const { logprob, rank } = scoreRows(logits, flat, targets);
+    tf.dispose([ids, logits]);
+    let k = 0;
+    for (const e of encoded) out.push(e.cont.map((id) => ({ id, logprob: logprob[k]!, rank: rank[k++]! })));
+  }
+  return out;
+}
+
+/** The k most likely next tokens after each prompt, most likely first. */
+export function nextTokenTopK(
+  model: Transformer,
+  tok: Tokenizer,
+  prompts: readonly string[],
+  k: number,
+  opts: ScoreOptions = {},
+): Array<Array<{ id: number; logprob: number }>> {
+  const out: Array<Array<{ id: number; logprob: number }>> = [];
+  for (const chunk of chunks(prompts, opts.batchSize ?? 16)) {
+    const seqs = chunk.map((p, i) => promptIds(tok, p, `top-k prompt ${out.length + i}`));
+    const T = Math.max(...seqs.map((s) => s.length));
+    const ids = packRight(seqs, tok.padId);
+    const logits = model.forward(ids);
+    const { values, indices } = tf.tidy(() => {
+      const rows = tf.gather(tf.reshape(logits, [seqs.length * T, -1]), tf.tensor1d(seqs.map((s, b) => b * T + s.length - 1), 'int32'));
+      const top = tf.topk(tf.logSoftmax(rows), Math.min(k, model.config.vocabSize));
+      return { values: top.values.arraySync() as number[][], indices: top.indices.arraySync() as number[][] };
+    });
+    tf.dispose([ids, logits]);
+    values.forEach((row, b) => out.push(row.map((logprob, j) => ({ id: indices[b]![j]!, logprob }))));
+  }
+  return out;
+}
