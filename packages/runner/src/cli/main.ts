@@ -40,6 +40,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       io.err(e.code === 'SPEC_INVALID' ? `${e.message}\nspec invalid (${e.message.split('\n').length} problem(s))` : `editlab ${name}: ${e.message}`);
       return EXIT_BY_CODE[e.code] ?? EXIT.runtime;
     }
+    const sys = e as NodeJS.ErrnoException;
+    if (e instanceof Error && typeof sys.syscall === 'string') {
+      // The operating system refused something (permissions, full disk, a path that is a directory …).
+      io.err(`editlab ${name}: ${sys.message}`);
+      return EXIT.runtime;
+    }
     const code = (e as { code?: unknown }).code;
     if (e instanceof Error && typeof code === 'string' && /^[A-Z_]+$/.test(code) && e.constructor !== Error) {
       // A typed error from another editlab package (bad data file, unknown backend …): a message, no stack.

@@ -24,7 +24,13 @@ export function posAt(src: SourceFile, offset: number): SourcePos {
 
 /** Parse one YAML file into a plain value; syntax errors and alias bombs become SpecErrors. */
 export function parseYamlFile(abs: string, display: string, text?: string): { src: SourceFile; value: unknown } {
-  const body = text ?? readFileSync(abs, 'utf8');
+  let body: string;
+  try {
+    body = text ?? readFileSync(abs, 'utf8');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory, not a spec file' : `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+    throw new SpecError([{ pos: { file: display, line: 1, col: 1 }, path: '', message: `${abs} ${why}` }]);
+  }
   const lines = new LineCounter();
   const doc = parseDocument(body, { lineCounter: lines, prettyErrors: false, version: '1.2', uniqueKeys: true });
   const src: SourceFile = { display, abs, doc, lines };
