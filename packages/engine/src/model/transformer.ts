@@ -83,6 +83,13 @@ export class Transformer {
     return new Transformer(config, params);
   }
 
+  /** Token id rows (equal lengths) as the [B, T] int32 tensor forward() takes; the caller disposes it. */
+  static idsTensor(rows: readonly (readonly number[])[]): tf.Tensor2D {
+    const T = rows[0]?.length ?? 0;
+    if (rows.some((r) => r.length !== T)) throw new ShapeMismatchError('idsTensor: rows must have equal lengths (pad them)');
+    return tf.tensor2d(rows.flat(), [rows.length, T], 'int32');
+  }
+
   /** Current weights as fresh tensors (the caller disposes them). */
   weights(): Map<string, tf.Tensor> {
     const out = new Map<string, tf.Tensor>();
