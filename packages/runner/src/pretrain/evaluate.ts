@@ -9,6 +9,12 @@ export function continuation(prompt: string, target: string): string {
   return /\s$/.test(prompt) ? target : ` ${target}`;
 }
 
+/** Token ids of a prompt as the model sees it: BOS first when the tokenizer has one. */
+export function encodePrompt(tok: TextTokenizer, text: string): number[] {
+  const ids = tok.encode(text);
+  return tok.bosId === undefined ? ids : [tok.bosId, ...ids];
+}
+
 /** Group indices of token sequences by length. */
 function byLength(seqs: readonly number[][]): Map<number, number[]> {
   const groups = new Map<number, number[]>();
@@ -47,7 +53,7 @@ export interface ProbeResult {
 /** Share of probes whose target's first token is the model's top-1 next token after the prompt. */
 export function firstTokenAccuracy(model: CausalLM, tok: TextTokenizer, probes: readonly KnowledgeProbe[], batch = 64): ProbeResult {
   if (probes.length === 0) return { accuracy: Number.NaN, n: 0, misses: [] };
-  const prompts = probes.map((p) => tok.encode(p.prompt));
+  const prompts = probes.map((p) => encodePrompt(tok, p.prompt));
   const firsts = probes.map((p) => tok.encode(continuation(p.prompt, p.target))[0]);
   const misses: number[] = [];
   for (const idx of byLength(prompts).values()) {
@@ -60,7 +66,7 @@ export function firstTokenAccuracy(model: CausalLM, tok: TextTokenizer, probes: 
 
 /** Greedy continuation of each prompt, up to maxNew tokens or EOS (recomputes the prefix each step). */
 export function greedyGenerate(model: CausalLM, tok: TextTokenizer, prompts: readonly string[], maxNew: number, batch = 32): string[] {
-  const seqs = prompts.map((p) => tok.encode(p));
+  const seqs = prompts.map((p) => encodePrompt(tok, p));
   const gen: number[][] = prompts.map(() => []);
   for (const idx of byLength(seqs).values()) {
     for (let s = 0; s < idx.length; s += batch) {

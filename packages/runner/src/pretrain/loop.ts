@@ -65,9 +65,13 @@ export interface LoopOptions {
   readonly onProgress?: (p: Progress) => void;
   /** Report progress every this many steps (default 10). */
   readonly progressEvery?: number;
+  /** Stop (saving state) once this many steps are done, as a kill would: the next call resumes. */
+  readonly stopAfter?: number;
 }
 
 export interface LoopResult {
+  /** False when stopped early by `stopAfter` (the state file holds the run so far). */
+  readonly complete: boolean;
   readonly losses: readonly number[];
   readonly wallSeconds: number;
   readonly epochs: number;
@@ -104,6 +108,11 @@ async function snapshot(model: TrainableLM, opt: tf.AdamOptimizer, base: Omit<Tr
   const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const [name, v] of model.params) tensors.set(`w:${name}`, { shape: v.shape, data: (await v.data()) as Float32Array });
   const ow = await opt.getWeights();
+  // Adam's running β₁ᵗ, β₂ᵗ: setWeights would recompute them as powers, which differ from the
+  // running products in the last bits — saved as they are so a resumed run is bit-identical.
+  const acc = opt as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
+  tensors.set('adam:accBeta1', { shape: [], data: (await acc.accBeta1.data()) as Float32Array });
+  tensors.set('adam:accBeta2', { shape: [], data: (await acc.accBeta2.data()) as Float32Array });
   for (const [i, w] of ow.entries()) {
     tensors.set(`opt:${String(i).padStart(5, '0')}:${w.name}`, { shape: w.tensor.shape, data: (await w.tensor.data()) as Float32Array });
   }
@@ -112,16 +121,20 @@ async function snapshot(model: TrainableLM, opt: tf.AdamOptimizer, base: Omit<Tr
 
 async function restore(model: TrainableLM, opt: tf.AdamOptimizer, st: TrainState): Promise<void> {
   const slots: Array<{ name: string; tensor: tf.Tensor }> = [];
+  const accs: Array<[string, Float32Array]> = [];
   for (const [key, t] of st.tensors) {
-    if (key.startsWith('w:')) {
+    if (key.startsWith('adam:')) accs.push([key.slice(5), t.data]);
+    else if (key.startsWith('w:')) {
       const v = model.params.get(key.slice(2));
       if (!v) throw new Error(`training state has weight '${key.slice(2)}' that the model lacks`);
-      v.assign(tf.tensor(t.data, t.shape, 'float32'));
+      tf.tidy(() => v.assign(tf.tensor(t.data, t.shape, 'float32')));
     } else {
       slots.push({ name: key.slice('opt:00000:'.length), tensor: tf.tensor(t.data, t.shape, 'float32') });
     }
   }
   if (slots.length) await opt.setWeights(slots);
+  const acc = opt as unknown as Record<string, tf.Variable>;
+  for (const [name, data] of accs) tf.tidy(() => acc[name]!.assign(tf.scalar(data[0]!)));
 }
 
 /** Train `model` in place. Resumes from `statePath` when it holds a state of the same run. */
@@ -172,8 +185,9 @@ export async function pretrainLoop(model: TrainableLM, o: LoopOptions): Promise<
       o.onProgress({ step, steps: s.steps, loss, lr: lrAt(s, step - 1), epoch: stream.epoch, tokensPerSecond: tokens / dt, wallSeconds: wallBefore + dt });
     }
     if (o.saveEvery && step % o.saveEvery === 0 && step < s.steps) await save();
+    if (o.stopAfter !== undefined && step >= o.stopAfter && step < s.steps) break;
   }
   await save();
   opt.dispose();
-  return { losses, wallSeconds: wallBefore + (performance.now() - t0) / 1000, epochs: stream.epoch + stream.row / Math.max(1, stream.rowsPerEpoch), resumedFrom };
+  return { complete: step >= s.steps, losses, wallSeconds: wallBefore + (performance.now() - t0) / 1000, epochs: stream.epoch + stream.row / Math.max(1, stream.rowsPerEpoch), resumedFrom };
 }

@@ -33,6 +33,8 @@ export interface TextTokenizer {
   encode(text: string): number[];
   decode(ids: number[]): string;
   readonly vocabSize: number;
+  /** When set, every sequence starts with it (in training, scoring and generation alike). */
+  readonly bosId?: number;
   readonly eosId: number;
   readonly padId: number;
 }
