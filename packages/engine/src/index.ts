@@ -12,6 +12,7 @@ export type { ModelConfig, Architecture } from './model/config';
 export { Transformer } from './model/transformer';
 export type { ForwardOptions, KVCache } from './model/transformer';
 export type { Tokenizer } from './model/tokenizer';
+export { CharTokenizer } from './model/char-tokenizer';
 export { Rng, hashString } from './model/prng';
 export { EngineModelError, UnknownHookError, ShapeMismatchError, ModelConfigError, SequenceTooLongError } from './model/errors';
 export { hookName, listHookNames, checkHookName, hookShape } from './hooks/names';

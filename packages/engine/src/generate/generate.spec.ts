@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/index';
-import { CharTokenizer, tinyConfig } from '../model/testing';
+import { testTokenizer, tinyConfig } from '../model/testing';
 import { Transformer } from '../model/transformer';
 import { encodePairs } from '../train/batch';
 import { train } from '../train/loop';
@@ -11,7 +11,7 @@ beforeAll(async () => {
   await initBackend();
 });
 
-const tok = new CharTokenizer();
+const tok = testTokenizer();
 const prompts = [[5, 9, 3, 7, 2, 11], [4, 8], [6, 6, 6, 1]];
 
 describe.each([

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, it } from 'vitest';
 import { initBackend } from '../backend/index';
-import { CharTokenizer, tinyConfig } from '../model/testing';
+import { testTokenizer, tinyConfig } from '../model/testing';
 import { Transformer } from '../model/transformer';
 import { nextTokenTopK, scoreContinuations } from './score';
 
@@ -9,7 +9,7 @@ beforeAll(async () => {
   await initBackend();
 });
 
-const tok = new CharTokenizer();
+const tok = testTokenizer();
 
 it.each(['gpt2', 'llama'] as const)('%s: batched scores equal a direct log-softmax of a single forward pass; rank 1 = argmax', (arch) => {
   const m = Transformer.init(tinyConfig(arch, { vocabSize: tok.vocabSize }), 4);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/index';
-import { CharTokenizer, tinyConfig } from '../model/testing';
+import { testTokenizer, tinyConfig } from '../model/testing';
 import { Transformer } from '../model/transformer';
 import { encodePairs, encodeTexts, makeBatch, disposeBatch } from './batch';
 import { clampToInitial, train } from './loop';
@@ -12,7 +12,7 @@ beforeAll(async () => {
   await initBackend();
 });
 
-const tok = new CharTokenizer();
+const tok = testTokenizer();
 const pairs = [
   { prompt: 'the sky is', target: ' blue.' },
   { prompt: 'the grass is', target: ' green.' },
