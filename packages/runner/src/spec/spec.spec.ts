@@ -40,6 +40,7 @@ describe('malformed specs are rejected with file:line:col, path, message and a h
     ['unknown metric param', BASE_SPEC.replace('score]', 'score, { metric: nll, params: { targte: new } }]'), ["metric-param.yaml:10:79: /metrics/4/params/targte: unknown key 'targte' (did you mean 'target'?)"]],
     ['metric param value not allowed', BASE_SPEC.replace('score]', 'score, { metric: nll, params: { target: old } }]'), ['metric-value.yaml:10:87: /metrics/4/params/target: string "old" is not allowed (allowed: new, true)']],
     ['two metric columns with one name', BASE_SPEC.replace('score]', 'score, { metric: nll, label: score }]'), ["metric-dup.yaml:10:54: /metrics/4: metric column 'score' appears twice (also item 3) (give one a distinct `label:`)"]],
+    ['derived metric without its inputs', BASE_SPEC.replace('generalization, locality, score', 'score'), ["derived.yaml:10:21: /metrics/1: 'score' is computed from 'generalization', 'locality', which the spec does not measure (add generalization, locality to metrics)"]],
     ['YAML syntax error', BASE_SPEC.replace('metrics: [efficacy,', 'metrics: [efficacy,,'), ['syntax.yaml:10:20: /: YAML syntax error: Unexpected , in flow sequence']],
     ['duplicate key', BASE_SPEC + 'name: again\n', ['dup.yaml:12:1: /: YAML syntax error: Map keys must be unique']],
     ['top level is a list', '- a\n- b\n', ['list.yaml:1:1: /: a spec must be a YAML mapping (key: value pairs) at the top level']],

@@ -71,7 +71,7 @@ function toDiagnostic(e: ErrorObject, spec: LoadedSpec): SpecDiagnostic | undefi
   }
 }
 
-function semanticChecks(spec: Spec, loaded: LoadedSpec): SpecDiagnostic[] {
+function semanticChecks(spec: Spec, loaded: LoadedSpec, reg: Registries): SpecDiagnostic[] {
   const out: SpecDiagnostic[] = [];
   const src = loaded.sources;
   const norm = normalize(spec.output);
@@ -89,7 +89,12 @@ function semanticChecks(spec: Spec, loaded: LoadedSpec): SpecDiagnostic[] {
     });
   }
   const columns = new Map<string, number>();
-  metricUses(spec).forEach((u, i) => {
+  const uses = metricUses(spec);
+  uses.forEach((u, i) => {
+    const missing = (reg.metrics.get(u.id)?.derive?.from ?? []).filter((id) => !uses.some((x) => x.id === id));
+    if (missing.length) {
+      out.push(diagnosticAt(src, toPointer(['metrics', i]), `'${u.id}' is computed from ${missing.map((m) => `'${m}'`).join(', ')}, which the spec does not measure`, `add ${missing.join(', ')} to metrics`));
+    }
     if (columns.has(u.column)) {
       out.push(diagnosticAt(src, toPointer(['metrics', i]), `metric column '${u.column}' appears twice (also item ${columns.get(u.column)})`, 'give one a distinct `label:`'));
     } else columns.set(u.column, i);
@@ -129,7 +134,7 @@ export function validateSpec(loaded: LoadedSpec, reg: Registries): Spec {
     throw new SpecError(diags.sort(byPosition));
   }
   const spec = withAxisDefaults(doc as unknown as Spec, reg);
-  const extra = semanticChecks(spec, loaded);
+  const extra = semanticChecks(spec, loaded, reg);
   if (extra.length) throw new SpecError(extra.sort(byPosition));
   return spec;
 }
