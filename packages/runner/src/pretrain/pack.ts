@@ -3,7 +3,7 @@
 // targets = row[1..T]) without splitting a document across rows unless it is longer than a row.
 // Every row starts at a document boundary, so the model sees "fact at position 0" (how prompts are
 // evaluated) as well as facts after other documents. Padding is masked out of the loss.
-import { mulberry32, permutation } from './rng';
+import { Rng } from '@editlab/engine';
 
 export interface PackedRow {
   /** T+1 token ids. */
@@ -52,8 +52,8 @@ export function packRows(docs: readonly (readonly number[])[], order: readonly n
 
 /** The rows of epoch `epoch`: documents shuffled by a PRNG seeded from (seed, epoch). */
 export function epochRows(docs: readonly (readonly number[])[], seed: number, epoch: number, o: PackOptions): PackedRow[] {
-  const rng = mulberry32((seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
-  return packRows(docs, permutation(docs.length, rng), o);
+  const rng = new Rng((seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
+  return packRows(docs, rng.shuffle(docs.map((_, i) => i)), o);
 }
 
 /**

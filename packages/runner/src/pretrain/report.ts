@@ -1,8 +1,9 @@
 // The end-of-run evaluation recorded in the model card: knowledge on training and held-out templates,
 // refusal on absent entities, and fluency of greedy generations on the generation prompts.
-import { firstTokenAccuracy, greedyGenerate, refusalRate } from './evaluate';
+import type { Transformer } from '@editlab/engine';
+import { firstTokenAccuracy, greedy, refusalRate } from './evaluate';
 import { fluencyOf } from './fluency';
-import type { CausalLM, KnowledgeSource, TextTokenizer } from './types';
+import type { KnowledgeSource, TextTokenizer } from './types';
 
 export interface EvalReport {
   readonly train: { accuracy: number; n: number };
@@ -18,19 +19,19 @@ export function spread<T>(xs: readonly T[], limit?: number): T[] {
   return Array.from({ length: limit }, (_, i) => xs[Math.floor((i * xs.length) / limit)]!);
 }
 
-export function evaluateModel(model: CausalLM, tok: TextTokenizer, src: KnowledgeSource, limit?: number): EvalReport {
+export function evaluateModel(model: Transformer, tok: TextTokenizer, src: KnowledgeSource, limit?: number): EvalReport {
   const train = firstTokenAccuracy(model, tok, spread(src.trainProbes, limit));
   const heldOut = firstTokenAccuracy(model, tok, spread(src.heldOutProbes, limit));
   const refusal = refusalRate(model, tok, spread(src.refusalPrompts, limit), src.refusalPool);
   const genPrompts = spread(src.generationPrompts, Math.min(limit ?? 100, 100));
-  const gens = greedyGenerate(model, tok, genPrompts, 40);
+  const gens = greedy(model, tok, genPrompts, 40);
   const fluency = fluencyOf(gens);
   const samples = [
     ...spread(src.trainProbes, 2).map((p) => p.prompt),
     ...spread(src.refusalPrompts, 1),
     ...genPrompts.slice(0, 2),
   ];
-  const outs = greedyGenerate(model, tok, samples, 16);
+  const outs = greedy(model, tok, samples, 16);
   return {
     train: { accuracy: train.accuracy, n: train.n },
     heldOut: { accuracy: heldOut.accuracy, n: heldOut.n },

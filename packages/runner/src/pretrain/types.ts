@@ -1,7 +1,6 @@
 // The narrow views the pretraining pipeline needs of the world, the tokenizer and the model. The
 // pipeline is written against these so that each piece (datasets' world, engine's tokenizer and
-// Transformer) is adapted in one place (world-view.ts, pipeline.ts).
-import type * as tf from '@tensorflow/tfjs';
+// Transformer) is adapted in one place (world-source.ts, facts-source.ts, pipeline.ts).
 
 /** A fact as a prompt and its object: the model should put the object's first token on top. */
 export interface KnowledgeProbe {
@@ -37,10 +36,4 @@ export interface TextTokenizer {
   readonly bosId?: number;
   readonly eosId: number;
   readonly padId: number;
-}
-
-/** A causal LM: forward(ids [B, T] int32) → logits [B, T, V]. */
-export interface CausalLM {
-  readonly params: Map<string, tf.Variable>;
-  forward(ids: tf.Tensor2D): tf.Tensor;
 }
