@@ -20,7 +20,10 @@ const variants: Array<[string, ModelConfig]> = [
 const ids2d = (rows: number[][]): tf.Tensor2D => tf.tensor2d(rows, [rows.length, rows[0]!.length], 'int32');
 
 describe.each(variants)('Transformer %s', (_label, config) => {
-  it('has exactly the canonical parameters and a deterministic init', () => {
+  it('has exactly the canonical parameters and a deterministic init; dispose frees every tensor', () => {
+    const n0 = tf.memory().numTensors;
+    Transformer.init(config, 7).dispose();
+    expect(tf.memory().numTensors).toBe(n0);
     const a = Transformer.init(config, 7);
     const b = Transformer.init(config, 7);
     const c = Transformer.init(config, 8);
@@ -64,6 +67,7 @@ describe.each(variants)('Transformer %s', (_label, config) => {
     const m = Transformer.init(config, 3);
     const w = m.weights();
     const m2 = Transformer.fromWeights(config, w);
+    const m2Count = m2.params.size;
     const x = ids2d([[1, 2, 3, 4]]);
     const [a, b] = [m.forward(x), m2.forward(x)];
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
@@ -71,8 +75,10 @@ describe.each(variants)('Transformer %s', (_label, config) => {
     bad.set('embed.W_E', tf.zeros([3, 3]));
     expect(() => Transformer.fromWeights(config, bad)).toThrow(ShapeMismatchError);
     tf.dispose([x, a, b, ...w.values(), bad.get('embed.W_E')!]);
+    const n0 = tf.memory().numTensors;
     m.dispose();
     m2.dispose();
+    expect(tf.memory().numTensors).toBe(n0 - 2 * m2Count);
   });
 });
 

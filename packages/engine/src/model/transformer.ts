@@ -60,7 +60,7 @@ export class Transformer {
     validateConfig(config);
     const params = new Map<string, tf.Variable>();
     for (const [name, shape, values] of initialValues(config, seed)) {
-      params.set(name, tf.variable(tf.tensor(values, shape, 'float32'), true, `${name}#${uid()}`));
+      params.set(name, toVariable(name, tf.tensor(values, shape, 'float32')));
     }
     return new Transformer(config, params);
   }
@@ -78,7 +78,7 @@ export class Transformer {
       if (!tf.util.arraysEqual(w.shape, shape)) {
         throw new ShapeMismatchError(`weight '${name}' has shape [${w.shape.join(', ')}], expected [${shape.join(', ')}]`);
       }
-      params.set(name, tf.variable(tf.cast(w, 'float32'), true, `${name}#${uid()}`));
+      params.set(name, toVariable(name, tf.cast(w, 'float32')));
     }
     return new Transformer(config, params);
   }
@@ -270,8 +270,12 @@ export class Transformer {
 }
 
 let nextUid = 0;
-function uid(): number {
-  return nextUid++;
+
+/** A trainable variable holding t's data under a unique name (tfjs variable names are global); t is released. */
+function toVariable(name: string, t: tf.Tensor): tf.Variable {
+  const v = tf.variable(t, true, `${name}#${nextUid++}`);
+  t.dispose();
+  return v;
 }
 
 function validateConfig(c: ModelConfig): void {
