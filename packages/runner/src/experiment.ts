@@ -14,7 +14,7 @@ import { TaskCache } from './exec/cache';
 import type { CellOutput } from './exec/cell';
 import { renderTable, tableDoc } from './report/table';
 import type { RenderedTable, TableDoc } from './report/table';
-import { tablePaths, writeTable } from './report/write';
+import { tablePaths, writePlots, writeTable } from './report/write';
 import type { TablePaths } from './report/write';
 import { writeFileAtomic } from './util/atomic';
 import { stableJson, isPlainObject } from './util/json';
@@ -63,6 +63,8 @@ export interface ExperimentResult {
   readonly run: RunResult;
   /** The table, unless this was one shard of a sharded run. */
   readonly table?: RenderedTable;
+  /** SVG files of the spec's `plots:` (not for a shard). */
+  readonly plots?: readonly string[];
   readonly shardFile?: string;
 }
 
@@ -85,7 +87,8 @@ export async function runExperiment(
   }
   const table = renderTable(doc, run.outputs, reg);
   writeTable(prepared.paths, table);
-  return { prepared, run, table };
+  const plots = await writePlots(ws.resultsDir, prepared.spec, table);
+  return { prepared, run, table, plots };
 }
 
 function readShard(path: string): ShardFile {
@@ -100,7 +103,7 @@ function readShard(path: string): ShardFile {
 }
 
 /** Join the shard files of one sharded run into exactly the files a single run writes. */
-export function mergeShards(files: readonly string[], registries: Registries, ws: Workspace): { paths: TablePaths; table: RenderedTable } {
+export async function mergeShards(files: readonly string[], registries: Registries, ws: Workspace): Promise<{ paths: TablePaths; table: RenderedTable; plots: string[] }> {
   const reg = withBuiltins(registries);
   if (!files.length) throw new RunnerError('USAGE', 'merge: no shard files given');
   const shards = files.map(readShard);
@@ -123,5 +126,5 @@ export function mergeShards(files: readonly string[], registries: Registries, ws
   const paths = tablePaths(ws.resultsDir, first.table.spec.output);
   const table = renderTable(first.table, outputs, reg);
   writeTable(paths, table);
-  return { paths, table };
+  return { paths, table, plots: await writePlots(ws.resultsDir, first.table.spec, table) };
 }

@@ -123,6 +123,7 @@ export async function runCmd(argv: readonly string[], io: Io): Promise<number> {
       if (r.shardFile) io.out(`wrote ${displayPath(r.shardFile, io.cwd)} (merge all shards with: editlab merge ${displayPath(r.prepared.paths.shard(0, shard!.count), io.cwd).replace(/shard-0-of-/, 'shard-*-of-')})`);
       if (r.table) {
         io.out(`wrote ${displayPath(r.prepared.paths.csv, io.cwd)} (+ .meta.json, .timing.json)`);
+        for (const svg of r.plots ?? []) io.out(`wrote ${displayPath(svg, io.cwd)}`);
         const bad = r.table.rows.filter((x) => x.status !== 'ok' && x.status !== 'unsupported');
         for (const b of bad) io.err(`${b.status}: ${b.keys.model} · ${b.keys.dataset} · ${b.keys.method}${b.keys.hparams ? ` [${b.keys.hparams}]` : ''} · ${b.keys.protocol}: ${b.error}`);
         failures += bad.length;
@@ -141,7 +142,7 @@ export async function mergeCmd(argv: readonly string[], io: Io): Promise<number>
   const p = parse('merge', argv, WORKSPACE_OPTIONS);
   if (!p.positionals.length) throw new UsageError('merge: give the shard files, e.g. editlab merge results/t1.shard-*-of-4.json');
   const reg = await loadRegistries(io, str(p, 'registries'));
-  const { paths, table } = mergeShards(p.positionals.map((f) => resolve(io.cwd, f)), reg, workspace(io, p));
+  const { paths, table } = await mergeShards(p.positionals.map((f) => resolve(io.cwd, f)), reg, workspace(io, p));
   io.out(`merged ${p.positionals.length} shard(s) → ${displayPath(paths.csv, io.cwd)} (${table.rows.length} rows)`);
   return table.rows.some((r) => r.status === 'failed' || r.status === 'diverged') ? EXIT.failures : EXIT.ok;
 }

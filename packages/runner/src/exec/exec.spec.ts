@@ -89,6 +89,18 @@ describe('run', () => {
     ]);
   });
 
+  it('plots: declared in the spec are drawn after the run, deterministically', async () => {
+    const spec = SWEEP + 'plots:\n  - { kind: radar, metrics: [efficacy, generalization, locality], series: method, output: fig/radar.svg }\n  - { kind: bar, metrics: [score], output: fig/bar.svg }\n';
+    ws = tmpWorkspace({ 'spec.yaml': spec });
+    const r = await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
+    expect(r.plots).toEqual([`${ws.resultsDir}/fig/radar.svg`, `${ws.resultsDir}/fig/bar.svg`]);
+    const svg = readFileSync(r.plots![0]!, 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('FT-hot');
+    await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
+    expect(readFileSync(r.plots![0]!, 'utf8')).toBe(svg);
+  });
+
   it('a rerun redoes nothing and writes byte-identical files; a fresh run (no cache) gives the same bytes', async () => {
     ws = tmpWorkspace({ 'spec.yaml': SWEEP });
     await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
@@ -150,8 +162,8 @@ describe('run', () => {
       rmSync(ws.cacheDir, { recursive: true }); // each shard on its own machine
     }
     expect(existsSync(`${ws.resultsDir}/fake.csv`)).toBe(false);
-    expect(() => mergeShards(shardFiles.slice(0, 2), fakeRegistries(), ws)).toThrow(/missing shard\(s\) 1 of 3/);
-    mergeShards(shardFiles, fakeRegistries(), ws);
+    await expect(mergeShards(shardFiles.slice(0, 2), fakeRegistries(), ws)).rejects.toThrow(/missing shard\(s\) 1 of 3/);
+    await mergeShards(shardFiles, fakeRegistries(), ws);
     expect(files(ws)).toEqual(single);
     expect(singleTiming).toContain('editMs');
   });

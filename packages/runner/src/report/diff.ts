@@ -22,6 +22,10 @@ export function readCsv(file: string): CsvTable {
   } catch (e) {
     throw new RunnerError('CSV', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  return parseCsv(file, text);
+}
+
+export function parseCsv(file: string, text: string): CsvTable {
   try {
     const records = parse(text, { columns: false, skip_empty_lines: true }) as string[][];
     const [header, ...body] = records;

@@ -4,6 +4,9 @@ import { resolve, relative, isAbsolute } from 'node:path';
 import { writeFileAtomic } from '../util/atomic';
 import { RunnerError } from '../errors';
 import type { RenderedTable } from './table';
+import type { Spec } from '../spec/types';
+import { parseCsv } from './diff';
+import { plotSpec, renderSvg } from './plot';
 
 export interface TablePaths {
   readonly csv: string;
@@ -31,4 +34,17 @@ export function writeTable(paths: TablePaths, t: RenderedTable): void {
   writeFileAtomic(paths.meta, t.meta);
   writeFileAtomic(paths.timing, t.timing);
   writeFileAtomic(paths.csv, t.csv); // last: a present CSV implies its meta is present
+}
+
+/** Draw the spec's `plots:` from the rendered CSV; returns the SVG paths written. */
+export async function writePlots(resultsDir: string, spec: Spec, t: RenderedTable): Promise<string[]> {
+  const table = parseCsv(spec.output, t.csv);
+  const out: string[] = [];
+  for (const p of spec.plots ?? []) {
+    const path = tablePaths(resultsDir, p.output.replace(/\.svg$/, '.csv')).csv.replace(/\.csv$/, '.svg');
+    const { output: _o, ...opts } = p;
+    writeFileAtomic(path, await renderSvg(plotSpec(table, opts)));
+    out.push(path);
+  }
+  return out;
 }

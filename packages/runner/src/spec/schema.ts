@@ -125,6 +125,23 @@ export function buildSchema(reg: Registries): JsonSchema {
         description: 'Metric columns: an id, or { metric: id, label: column, params: {…} }.',
         items: { type: ['string', 'object'], if: { type: 'string' }, then: idSchema(metricIds, 'Registered metric id.'), else: { $ref: '#/$defs/metric' } },
       },
+      plots: {
+        type: 'array',
+        description: 'Figures drawn from the table after each run (SVG beside the CSV).',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'metrics', 'output'],
+          properties: {
+            kind: { enum: ['bar', 'line', 'radar'] },
+            metrics: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'Metric columns of this table.' },
+            x: { enum: ['model', 'dataset', 'method', 'hparams', 'protocol'], description: 'Category on the x axis (bar, line).' },
+            series: { enum: ['model', 'dataset', 'method', 'hparams', 'protocol'], description: 'Colour (default: the key columns that vary).' },
+            title: { type: 'string' },
+            output: { type: 'string', pattern: '\\.svg$', description: 'SVG path relative to the results directory.' },
+          },
+        },
+      },
       run: {
         type: 'object',
         additionalProperties: false,

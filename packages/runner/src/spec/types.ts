@@ -42,6 +42,17 @@ export type Protocol =
   | { readonly kind: 'sequential'; readonly T: number }
   | { readonly kind: 'batch'; readonly size: number };
 
+/** A figure drawn from the table after each run (`editlab plot` with these options). */
+export interface PlotItem {
+  readonly kind: 'bar' | 'line' | 'radar';
+  readonly metrics: readonly string[];
+  readonly x?: string;
+  readonly series?: string;
+  readonly title?: string;
+  /** SVG path relative to the results directory. */
+  readonly output: string;
+}
+
 export interface Spec {
   readonly name: string;
   readonly description?: string;
@@ -53,6 +64,7 @@ export interface Spec {
   readonly protocols: readonly Protocol[];
   readonly metrics: readonly (string | MetricItem)[];
   readonly run: { readonly chunk: number };
+  readonly plots?: readonly PlotItem[];
 }
 
 export function protocolLabel(p: Protocol): string {

@@ -74,10 +74,18 @@ function toDiagnostic(e: ErrorObject, spec: LoadedSpec): SpecDiagnostic | undefi
 function semanticChecks(spec: Spec, loaded: LoadedSpec, reg: Registries): SpecDiagnostic[] {
   const out: SpecDiagnostic[] = [];
   const src = loaded.sources;
-  const norm = normalize(spec.output);
-  if (isAbsolute(spec.output) || norm.startsWith('..') || norm.split(/[\\/]/).includes('..')) {
+  const escapes = (p: string) => isAbsolute(p) || normalize(p).split(/[\\/]/).includes('..');
+  if (escapes(spec.output)) {
     out.push(diagnosticAt(src, '/output', `output '${spec.output}' escapes the results directory`, 'use a path like tables/t1.csv'));
   }
+  const metricColumns = metricUses(spec).map((u) => u.column);
+  (spec.plots ?? []).forEach((p, i) => {
+    if (escapes(p.output)) out.push(diagnosticAt(src, toPointer(['plots', i, 'output']), `output '${p.output}' escapes the results directory`, 'use a path like figures/f4.svg'));
+    p.metrics.forEach((m, j) => {
+      if (!metricColumns.includes(m)) out.push(diagnosticAt(src, toPointer(['plots', i, 'metrics', j]), `'${m}' is not a metric column of this table`, hintFor(m, metricColumns)));
+    });
+    if (p.kind === 'radar' && p.metrics.length < 3) out.push(diagnosticAt(src, toPointer(['plots', i, 'metrics']), 'a radar plot needs at least 3 metrics'));
+  });
   for (const axis of ['models', 'datasets', 'methods'] as const) {
     spec[axis].forEach((m, i) => {
       for (const k of Object.keys(m.matrix ?? {})) {
