@@ -55,6 +55,9 @@ describe('editlab CLI', () => {
     expect(run).toMatchObject({ code: 0 });
     expect(run.out).toContain('wrote results/fake.csv');
     expect((await cli('plan', 'exp/spec.yaml')).out).toContain('3 cell task(s), 3 cached, 0 to run');
+    const json = JSON.parse((await cli('plan', 'exp/spec.yaml', '--json', '--shard', '1/2')).out);
+    expect(json.cells.map((c: { row: number; cached: boolean }) => [c.row, c.cached])).toEqual([[0, true]]); // cell 1 of 3
+    expect(json.stages.map((s: { kind: string }) => s.kind)).toEqual(['model', 'dataset', 'prepare']);
   });
 
   it('run --shard i/n writes shard files; merge joins them into the single run\'s bytes', async () => {
@@ -93,6 +96,32 @@ describe('editlab CLI', () => {
       '  d/bad.json [1] target_new: missing',
     ]);
     expect(await cli('data', 'inspect', 'd/bad.json', '--format', 'flat-edt')).toMatchObject({ code: 2, err: "editlab data: data inspect: unknown format 'flat-edt' (did you mean 'flat-edit'?)" });
+  });
+
+  it('Ctrl-C (SIGINT) finishes the tasks in flight, exits 130, and the rerun resumes', async () => {
+    const spec = BASE_SPEC.replace('params: { n: 12 }', 'params: { n: 10 }').replace('- method: table-ft', '- method: table-ft\n    params: { delayMs: 150 }').replace('chunk: 4', 'chunk: 1');
+    ws.write({ 'int/spec.yaml': spec });
+    const cacheDir = join(ws.cwd, 'int-cache');
+    const count = () => (existsSync(join(cacheDir, 'tasks')) ? readdirSync(join(cacheDir, 'tasks'), { recursive: true }).filter((f) => String(f).endsWith('.json')).length : 0);
+    const child = spawn(process.execPath, [join(PKG, 'bin/editlab.mjs'), 'run', 'int/spec.yaml', '--cache-dir', cacheDir, '--registries', PLUGIN, '--renderer', 'silent'], { cwd: ws.cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise<void>((res) => {
+      const poll = setInterval(() => {
+        if (count() >= 3) {
+          clearInterval(poll);
+          child.kill('SIGINT');
+          res();
+        }
+      }, 20);
+    });
+    const code = await new Promise((r) => child.on('exit', r));
+    expect(code).toBe(130);
+    expect(stderr).toContain('interrupt: finishing the tasks in flight');
+    expect(stderr).toMatch(/run interrupted after \d+ new task\(s\); rerun the same command to resume/);
+    const finished = count();
+    const resumed = await cli('run', 'int/spec.yaml', '--cache-dir', cacheDir, '--renderer', 'silent');
+    expect(resumed.out).toContain(`${1 + 10 - finished} task(s) run, ${finished} cached`);
   });
 
   it('a killed `editlab run` child process resumes without redoing finished cells or losing any', async () => {

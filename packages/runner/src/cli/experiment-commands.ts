@@ -55,7 +55,7 @@ export async function validateCmd(argv: readonly string[], io: Io): Promise<numb
 }
 
 export async function planCmd(argv: readonly string[], io: Io): Promise<number> {
-  const p = parse('plan', argv, { ...WORKSPACE_OPTIONS, shard: { type: 'string' } });
+  const p = parse('plan', argv, { ...WORKSPACE_OPTIONS, shard: { type: 'string' }, json: { type: 'boolean' } });
   const reg = await loadRegistries(io, str(p, 'registries'));
   const ws = workspace(io, p);
   const cache = new TaskCache(ws.cacheDir);
@@ -65,6 +65,14 @@ export async function planCmd(argv: readonly string[], io: Io): Promise<number> 
     const cells = shard ? shardCells(plan.cells, shard.index, shard.count) : plan.cells;
     const inShard = new Set(cells.map((c) => c.key));
     const mark = (k: string) => (cache.has(k) ? 'cached' : 'todo  ');
+    if (p.values['json'] === true) {
+      io.out(JSON.stringify({
+        spec: f, output: displayPath(paths.csv, io.cwd), planKey: plan.planKey,
+        stages: plan.stages.map((s) => ({ key: s.key, kind: s.kind, label: s.label, deps: s.deps, cached: s.kind === 'prepare' ? cache.has(s.key) : null })),
+        cells: cells.map((c) => ({ key: c.key, row: c.row, label: c.label, deps: c.deps, cached: cache.has(c.key), ...(c.unsupported ? { unsupported: c.unsupported } : {}) })),
+      }));
+      continue;
+    }
     io.out(`${f} → ${displayPath(paths.csv, io.cwd)}   plan ${plan.planKey.slice(0, 12)}${shard ? `   shard ${shard.index}/${shard.count}` : ''}`);
     io.out('shared stages:');
     for (const s of plan.stages) {

@@ -21,10 +21,11 @@ exit codes: 0 ok · 1 failures found (cells, regressions, malformed records) · 
 Checks each spec (YAML 1.2 + extends: + JSON Schema draft 2020-12). Every problem is printed as
 file:line:col: /json/path: message (did you mean …?). --write-schema writes the schema (default
 experiments/schema.json) for editors: put "# yaml-language-server: $schema=./schema.json" on top.`,
-  plan: `usage: editlab plan <spec.yaml>... [--shard i/n] [--cache-dir dir] [--results-dir dir]
+  plan: `usage: editlab plan <spec.yaml>... [--shard i/n] [--json] [--cache-dir dir] [--results-dir dir]
 
 Prints shared stages (model, dataset, method precomputation) and the cells of each table row with
-how many are cached. Task keys are content hashes of inputs, code versions, seed and upstream keys.`,
+how many are cached. Task keys are content hashes of inputs, code versions, seed and upstream keys.
+--json prints the graph as one JSON object per spec (for schedulers: cells.length, what is cached).`,
   run: `usage: editlab run <spec.yaml>... [-j N] [--shard i/n] [--retry-failed] [--renderer default|simple|verbose|silent]
                    [--cache-dir dir (default .editlab-cache, env EDITLAB_CACHE)] [--results-dir dir (default results)]
 

@@ -209,6 +209,8 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
       fallbackRenderer: 'verbose',
       fallbackRendererOptions: { logTitleChange: true },
       exitOnError: true,
+      // Ctrl-C is ours: finish the tasks in flight and exit 130 (listr2 would exit 127 at once).
+      registerSignalListeners: false,
     },
   );
   try {
