@@ -98,55 +98,43 @@ describe('editlab CLI', () => {
     expect(await cli('data', 'inspect', 'd/bad.json', '--format', 'flat-edt')).toMatchObject({ code: 2, err: "editlab data: data inspect: unknown format 'flat-edt' (did you mean 'flat-edit'?)" });
   });
 
-  it('Ctrl-C (SIGINT) finishes the tasks in flight, exits 130, and the rerun resumes', async () => {
-    const spec = BASE_SPEC.replace('params: { n: 12 }', 'params: { n: 10 }').replace('- method: table-ft', '- method: table-ft\n    params: { delayMs: 150 }').replace('chunk: 4', 'chunk: 1');
-    ws.write({ 'int/spec.yaml': spec });
-    const cacheDir = join(ws.cwd, 'int-cache');
-    const count = () => (existsSync(join(cacheDir, 'tasks')) ? readdirSync(join(cacheDir, 'tasks'), { recursive: true }).filter((f) => String(f).endsWith('.json')).length : 0);
-    const child = spawn(process.execPath, [join(PKG, 'bin/editlab.mjs'), 'run', 'int/spec.yaml', '--cache-dir', cacheDir, '--registries', PLUGIN, '--renderer', 'silent'], { cwd: ws.cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  /** Start `editlab run` on n slow records in a child process; send `signal` once `after` tasks are cached. */
+  async function interruptedRun(name: string, n: number, after: number, signal: NodeJS.Signals) {
+    const spec = BASE_SPEC.replace('params: { n: 12 }', `params: { n: ${n} }`).replace('- method: table-ft', '- method: table-ft\n    params: { delayMs: 150 }').replace('chunk: 4', 'chunk: 1');
+    ws.write({ [`${name}/spec.yaml`]: spec });
+    const cacheDir = join(ws.cwd, `${name}-cache`);
+    const files = () => (existsSync(join(cacheDir, 'tasks')) ? readdirSync(join(cacheDir, 'tasks'), { recursive: true }).map(String) : []);
+    const tasks = () => files().filter((f) => f.endsWith('.json')).length;
+    const child = spawn(process.execPath, [join(PKG, 'bin/editlab.mjs'), 'run', `${name}/spec.yaml`, '--cache-dir', cacheDir, '--registries', PLUGIN, '--renderer', 'silent'], { cwd: ws.cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    await new Promise<void>((res) => {
-      const poll = setInterval(() => {
-        if (count() >= 3) {
-          clearInterval(poll);
-          child.kill('SIGINT');
-          res();
-        }
-      }, 20);
-    });
-    const code = await new Promise((r) => child.on('exit', r));
+    const poll = setInterval(() => {
+      if (tasks() >= after) {
+        clearInterval(poll); // one signal: a second Ctrl-C means "stop now"
+        child.kill(signal);
+      }
+    }, 20);
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    clearInterval(poll);
+    const finished = tasks();
+    expect(finished).toBeGreaterThanOrEqual(after);
+    expect(finished).toBeLessThan(1 + n);
+    expect(files().filter((f) => f.endsWith('.tmp'))).toEqual([]); // no torn writes
+    const resumed = await cli('run', `${name}/spec.yaml`, '--cache-dir', cacheDir, '--renderer', 'silent');
+    expect(resumed.code).toBe(0);
+    expect(resumed.out).toContain(`${1 + n - finished} task(s) run, ${finished} cached`); // nothing redone, nothing lost
+    return { code, stderr };
+  }
+
+  it('Ctrl-C (SIGINT) finishes the tasks in flight, exits 130, and the rerun resumes', async () => {
+    const { code, stderr } = await interruptedRun('int', 10, 3, 'SIGINT');
     expect(code).toBe(130);
     expect(stderr).toContain('interrupt: finishing the tasks in flight');
     expect(stderr).toMatch(/run interrupted after \d+ new task\(s\); rerun the same command to resume/);
-    const finished = count();
-    const resumed = await cli('run', 'int/spec.yaml', '--cache-dir', cacheDir, '--renderer', 'silent');
-    expect(resumed.out).toContain(`${1 + 10 - finished} task(s) run, ${finished} cached`);
   });
 
-  it('a killed `editlab run` child process resumes without redoing finished cells or losing any', async () => {
-    const spec = BASE_SPEC.replace('params: { n: 12 }', 'params: { n: 16 }').replace('- method: table-ft', '- method: table-ft\n    params: { delayMs: 150 }').replace('chunk: 4', 'chunk: 1');
-    ws.write({ 'kill/spec.yaml': spec });
-    const cacheDir = join(ws.cwd, 'kill-cache');
-    const tasks = () => (existsSync(join(cacheDir, 'tasks')) ? readdirSync(join(cacheDir, 'tasks'), { recursive: true }).filter((f) => String(f).endsWith('.json')).length : 0);
-    const child = spawn(process.execPath, [join(PKG, 'bin/editlab.mjs'), 'run', 'kill/spec.yaml', '--cache-dir', cacheDir, '--registries', PLUGIN, '--renderer', 'silent'], { cwd: ws.cwd, stdio: 'ignore' });
-    await new Promise<void>((res) => {
-      const poll = setInterval(() => {
-        if (tasks() >= 5) {
-          clearInterval(poll);
-          child.kill('SIGKILL');
-          res();
-        }
-      }, 20);
-    });
-    await new Promise((r) => child.on('exit', r));
-    const finished = tasks();
-    expect(finished).toBeGreaterThanOrEqual(5);
-    expect(finished).toBeLessThan(1 + 16);
-    expect(readdirSync(join(cacheDir, 'tasks'), { recursive: true }).filter((f) => String(f).endsWith('.tmp'))).toEqual([]);
-    const resumed = await cli('run', 'kill/spec.yaml', '--cache-dir', cacheDir, '--renderer', 'silent');
-    expect(resumed.code).toBe(0);
-    expect(resumed.out).toContain(`${1 + 16 - finished} task(s) run, ${finished} cached`);
+  it('a killed (SIGKILL) `editlab run` child process resumes without redoing finished cells or losing any', async () => {
+    await interruptedRun('kill', 16, 5, 'SIGKILL');
     expect(readFileSync(join(ws.resultsDir, 'fake.csv'), 'utf8').split('\n')[1]).toBe('table,facts,table-ft,,single,16,100.00,0.00,100.00,0.00,ok,');
   });
 });
