@@ -22,7 +22,8 @@ describe.each([
     const m = Transformer.init(config, 1);
     const x = ids();
     const before = tf.memory().numTensors;
-    const names = listHookNames(config);
+    // every point except the opt-in per-head inputs (which switch ln1 to per-head mode; tested below)
+    const names = listHookNames(config).filter((n) => !n.endsWith('hook_attn_in'));
     const { logits, cache } = runWithCache(m, x, names);
     for (const n of names) expect(cache.get(n).shape, n).toEqual(hookShape(config, n, 2, 5));
     expect(cache.get(hookName.pattern(1)).shape).toEqual([2, 4, 5, 5]);
@@ -67,7 +68,7 @@ describe.each([
     // scalar: log-softmax of token `target` at the last position of sequence 0.
     const scalar = (logits: tf.Tensor3D): tf.Scalar =>
       tf.tidy(() => tf.logSoftmax(tf.slice(logits, [0, 4, 0], [1, 1, -1])).reshape([-1]).gather(target).asScalar());
-    for (const name of [hookName.mlpPost(0), hookName.residPre(1), hookName.v(0)]) {
+    for (const name of [hookName.mlpPost(0), hookName.residPre(1), hookName.v(0), hookName.attnIn(1), hookName.mlpIn(0)]) {
       const { value, grads } = gradsAt(m, x, [name], scalar);
       const g = grads.get(name)!;
       expect(g.shape).toEqual(hookShape(config, name, 2, 5));
@@ -90,6 +91,36 @@ describe.each([
       g.dispose();
     }
     tf.dispose(x);
+    m.dispose();
+  });
+
+  it('per-head inputs: identity keeps the logits, a change to one head moves only that head, gradients decompose', () => {
+    const m = Transformer.init(config, 4);
+    const x = ids();
+    const base = m.forward(x);
+    const split = runWithHooks(m, x, { [hookName.attnIn(1)]: (a) => a });
+    expect(maxAbsDiff(base, split)).toBeLessThan(1e-5);
+    // perturb head 0's input only (not by a constant: LayerNorm would remove it): head 0's pattern changes, the other heads' patterns do not
+    const H = config.nHeads;
+    const bump = (a: tf.Tensor) => tf.tidy(() => tf.add(a, tf.mul(tf.oneHot(tf.tensor1d([0], 'int32'), H).reshape([1, 1, H, 1]), tf.linspace(-1, 1, config.dModel).reshape([1, 1, 1, -1]))));
+    const clean = runWithCache(m, x, [hookName.pattern(1)], { replace: { [hookName.attnIn(1)]: (a) => a } });
+    const moved = runWithCache(m, x, [hookName.pattern(1)], { replace: { [hookName.attnIn(1)]: bump } });
+    const head = (c: typeof clean, h: number) => tf.slice(c.cache.get(hookName.pattern(1)), [0, h, 0, 0], [-1, 1, -1, -1]);
+    expect(maxAbsDiff(head(clean, 0), head(moved, 0))).toBeGreaterThan(1e-4);
+    for (let h = 1; h < H; h++) expect(maxAbsDiff(head(clean, h), head(moved, h))).toBeLessThan(1e-6);
+    // resid_pre = skip + Σ_h attn_in[h]  ⇒  ∂L/∂resid_pre = ∂L/∂resid_mid + Σ_h ∂L/∂attn_in[h]; same for the MLP.
+    const scalar = (logits: tf.Tensor3D) => tf.sum(tf.mul(tf.logSoftmax(logits), 0.1)).asScalar();
+    const names = [hookName.residPre(1), hookName.attnIn(1), hookName.residMid(1), hookName.mlpIn(1), hookName.residPost(1)];
+    const { grads } = gradsAt(m, x, names, scalar);
+    const g = (i: number) => grads.get(names[i]!)!;
+    const viaAttn = tf.add(g(2), tf.sum(g(1), 2));
+    const viaMlp = tf.add(g(4), g(3));
+    expect(maxAbsDiff(viaAttn, g(0))).toBeLessThan(1e-4);
+    expect(maxAbsDiff(viaMlp, g(2))).toBeLessThan(1e-4);
+    expect(() => m.forwardWithCache(x, { hooks: { has: () => true, point: (_n, a) => a } })).toThrow(/KV cache/);
+    tf.dispose([x, base, split, clean.logits, moved.logits, viaAttn, viaMlp, ...grads.values()]);
+    clean.cache.dispose();
+    moved.cache.dispose();
     m.dispose();
   });
 });

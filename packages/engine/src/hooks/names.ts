@@ -6,6 +6,9 @@
 //   hook_embed                      [B, T, d]     token embedding W_E[ids]
 //   hook_pos_embed                  [B, T, d]     learned position embedding (gpt2 only)
 //   blocks.l.hook_resid_pre         [B, T, d]     residual stream entering block l
+//   blocks.l.hook_attn_in           [B, T, H, d]  per-head copy of resid_pre read by head h (opt-in: when hooked,
+//                                                 ln1 runs per head, ln1.hook_normalized is not called, hook_k/v
+//                                                 have H heads, and no KV cache is allowed)
 //   blocks.l.ln1.hook_normalized    [B, T, d]     attention input after ln1
 //   blocks.l.attn.hook_q            [B, T, H, dh] queries (before RoPE)
 //   blocks.l.attn.hook_k|hook_v     [B, T, Hkv, dh] keys (before RoPE) / values of this call's tokens
@@ -16,6 +19,7 @@
 //   blocks.l.attn.hook_result       [B, T, H, d]  per-head output z_h·W_O[h] (opt-in: computed only when hooked)
 //   blocks.l.hook_attn_out          [B, T, d]     attention output (incl. b_O)
 //   blocks.l.hook_resid_mid         [B, T, d]     resid_pre + attn_out
+//   blocks.l.hook_mlp_in            [B, T, d]     the MLP's copy of resid_mid (its gradient excludes the skip path)
 //   blocks.l.ln2.hook_normalized    [B, T, d]     MLP input after ln2
 //   blocks.l.mlp.hook_pre           [B, T, m]     gpt2: x·W_in + b_in; llama: gate pre-activation x·W_gate
 //   blocks.l.mlp.hook_pre_linear    [B, T, m]     llama only: the linear branch x·W_in
@@ -33,6 +37,8 @@ export type BlockHookSuffix =
   | 'hook_resid_post'
   | 'hook_attn_out'
   | 'hook_mlp_out'
+  | 'hook_attn_in'
+  | 'hook_mlp_in'
   | 'ln1.hook_normalized'
   | 'ln2.hook_normalized'
   | 'attn.hook_q'
@@ -61,6 +67,8 @@ export const hookName = {
   residPost: (l: number) => block(l, 'hook_resid_post'),
   attnOut: (l: number) => block(l, 'hook_attn_out'),
   mlpOut: (l: number) => block(l, 'hook_mlp_out'),
+  attnIn: (l: number) => block(l, 'hook_attn_in'),
+  mlpIn: (l: number) => block(l, 'hook_mlp_in'),
   ln1: (l: number) => block(l, 'ln1.hook_normalized'),
   ln2: (l: number) => block(l, 'ln2.hook_normalized'),
   q: (l: number) => block(l, 'attn.hook_q'),
@@ -77,9 +85,9 @@ export const hookName = {
 } as const;
 
 const BLOCK_SUFFIXES: readonly BlockHookSuffix[] = [
-  'hook_resid_pre', 'ln1.hook_normalized', 'attn.hook_q', 'attn.hook_k', 'attn.hook_v', 'attn.hook_rot_q',
+  'hook_resid_pre', 'hook_attn_in', 'ln1.hook_normalized', 'attn.hook_q', 'attn.hook_k', 'attn.hook_v', 'attn.hook_rot_q',
   'attn.hook_rot_k', 'attn.hook_pattern', 'attn.hook_z', 'attn.hook_result', 'hook_attn_out', 'hook_resid_mid',
-  'ln2.hook_normalized', 'mlp.hook_pre', 'mlp.hook_pre_linear', 'mlp.hook_post', 'hook_mlp_out', 'hook_resid_post',
+  'hook_mlp_in', 'ln2.hook_normalized', 'mlp.hook_pre', 'mlp.hook_pre_linear', 'mlp.hook_post', 'hook_mlp_out', 'hook_resid_post',
 ];
 
 function suffixExists(c: ModelConfig, s: BlockHookSuffix): boolean {
@@ -115,7 +123,7 @@ export function hookShape(c: ModelConfig, name: HookName, B: number, T: number, 
   if (s === 'attn.hook_q' || s === 'attn.hook_rot_q' || s === 'attn.hook_z') return [B, T, c.nHeads, dh];
   if (s === 'attn.hook_k' || s === 'attn.hook_v' || s === 'attn.hook_rot_k') return [B, T, kvHeads(c), dh];
   if (s === 'attn.hook_pattern') return [B, c.nHeads, T, Tk];
-  if (s === 'attn.hook_result') return [B, T, c.nHeads, d];
+  if (s === 'attn.hook_result' || s === 'hook_attn_in') return [B, T, c.nHeads, d];
   if (s === 'mlp.hook_pre' || s === 'mlp.hook_pre_linear' || s === 'mlp.hook_post') return [B, T, c.dMlp];
   return [B, T, d];
 }

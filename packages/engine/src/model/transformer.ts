@@ -191,15 +191,40 @@ export class Transformer {
       x = hp2(hookName.residPre(l), x); // [N, d]
 
       // ---- attention ----
-      const xa = hp2(hookName.ln1(l), norm(x, `${b}.ln1`)); // [N, d]
-      let q = hp(hookName.q(l), tf.reshape(linear(xa, `${b}.attn.W_Q`, `${b}.attn.b_Q`), [B, T, H, dh])) as tf.Tensor4D;
-      let k = hp(hookName.k(l), tf.reshape(linear(xa, `${b}.attn.W_K`, `${b}.attn.b_K`), [B, T, Hkv, dh])) as tf.Tensor4D;
-      const v = hp(hookName.v(l), tf.reshape(linear(xa, `${b}.attn.W_V`, `${b}.attn.b_V`), [B, T, Hkv, dh])) as tf.Tensor4D;
+      // Per-head inputs (opt-in, for edge attribution): each head h reads its own copy of the residual,
+      // attn_in[:, :, h] [B, T, H, d], normalised per head; its q, k, v come from that copy (k, v then have H heads).
+      const split = hooks?.has(hookName.attnIn(l)) ?? false;
+      if (split && (opts.cache || wantCache)) throw new ModelConfigError(`hook '${hookName.attnIn(l)}' cannot be used with a KV cache`);
+      const hk = split ? H : Hkv; // key/value heads computed in this call
+      let q: tf.Tensor4D;
+      let k: tf.Tensor4D;
+      let v: tf.Tensor4D;
+      if (split) {
+        const xin = hp(hookName.attnIn(l), tf.tile(tf.reshape(x, [B, T, 1, d]), [1, 1, H, 1])); // [B, T, H, d]
+        const xh = tf.transpose(tf.reshape(norm(tf.reshape(xin, [N * H, d]) as tf.Tensor2D, `${b}.ln1`), [N, H, d]), [1, 0, 2]); // [H, N, d]
+        // head h: xh[h] · W[:, cols of h's (kv) head] + b[those cols] → [B, T, H, dh]
+        const perHead = (w: string, bias: string, heads: number, index: tf.Tensor1D | undefined): tf.Tensor4D => {
+          let wh = tf.transpose(tf.reshape(W(w), [d, heads, dh]), [1, 0, 2]); // [heads, d, dh]
+          if (index) wh = tf.gather(wh, index); // [H, d, dh]
+          let y: tf.Tensor = tf.transpose(tf.matMul(xh, wh), [1, 0, 2]); // [N, H, dh]
+          const bv = maybe(bias);
+          if (bv) y = tf.add(y, index ? tf.gather(tf.reshape(bv, [heads, dh]), index) : tf.reshape(bv, [heads, dh]));
+          return tf.reshape(y, [B, T, H, dh]) as tf.Tensor4D;
+        };
+        q = hp(hookName.q(l), perHead(`${b}.attn.W_Q`, `${b}.attn.b_Q`, H, undefined)) as tf.Tensor4D;
+        k = hp(hookName.k(l), perHead(`${b}.attn.W_K`, `${b}.attn.b_K`, Hkv, kvIndex)) as tf.Tensor4D;
+        v = hp(hookName.v(l), perHead(`${b}.attn.W_V`, `${b}.attn.b_V`, Hkv, kvIndex)) as tf.Tensor4D;
+      } else {
+        const xa = hp2(hookName.ln1(l), norm(x, `${b}.ln1`)); // [N, d]
+        q = hp(hookName.q(l), tf.reshape(linear(xa, `${b}.attn.W_Q`, `${b}.attn.b_Q`), [B, T, H, dh])) as tf.Tensor4D;
+        k = hp(hookName.k(l), tf.reshape(linear(xa, `${b}.attn.W_K`, `${b}.attn.b_K`), [B, T, Hkv, dh])) as tf.Tensor4D;
+        v = hp(hookName.v(l), tf.reshape(linear(xa, `${b}.attn.W_V`, `${b}.attn.b_V`), [B, T, Hkv, dh])) as tf.Tensor4D;
+      }
       if (rope) {
         q = hp(hookName.rotQ(l), applyRope(q, rope.cos, rope.sin)) as tf.Tensor4D; // [B, T, H, dh]
-        k = hp(hookName.rotK(l), applyRope(k, rope.cos, rope.sin)) as tf.Tensor4D; // [B, T, Hkv, dh]
+        k = hp(hookName.rotK(l), applyRope(k, rope.cos, rope.sin)) as tf.Tensor4D; // [B, T, hk, dh]
       }
-      let kAll = tf.transpose(k, [0, 2, 1, 3]) as tf.Tensor4D; // [B, Hkv, T, dh]
+      let kAll = tf.transpose(k, [0, 2, 1, 3]) as tf.Tensor4D; // [B, hk, T, dh]
       let vAll = tf.transpose(v, [0, 2, 1, 3]) as tf.Tensor4D;
       const past = opts.cache?.layers[l];
       if (past) {
@@ -207,8 +232,9 @@ export class Transformer {
         vAll = tf.concat([past.v, vAll], 2);
       }
       if (wantCache) newCache.push({ k: kAll, v: vAll });
-      const kH = kvIndex ? tf.gather(kAll, kvIndex, 1) : kAll; // [B, H, Tk, dh]
-      const vH = kvIndex ? tf.gather(vAll, kvIndex, 1) : vAll;
+      const repeat = kvIndex && hk !== H;
+      const kH = repeat ? tf.gather(kAll, kvIndex, 1) : kAll; // [B, H, Tk, dh]
+      const vH = repeat ? tf.gather(vAll, kvIndex, 1) : vAll;
       const q3 = tf.reshape(tf.transpose(q, [0, 2, 1, 3]), [B * H, T, dh]); // [B·H, T, dh]
       // scores = q·kᵀ/√dh (Vaswani et al. 2017, eq. 1), masked, softmax over keys.
       const scores = tf.reshape(tf.matMul(q3, tf.reshape(kH, [B * H, Tk, dh]), false, true), [B, H, T, Tk]);
@@ -231,7 +257,8 @@ export class Transformer {
       x = hp2(hookName.residMid(l), tf.add(x, attnOut)); // [N, d]
 
       // ---- MLP ----
-      const xm = hp2(hookName.ln2(l), norm(x, `${b}.ln2`)); // [N, d]
+      const mlpIn = hp2(hookName.mlpIn(l), x); // [N, d]: the MLP's own copy of the residual (edge attribution)
+      const xm = hp2(hookName.ln2(l), norm(mlpIn, `${b}.ln2`)); // [N, d]
       let post: tf.Tensor2D;
       if (gpt2) {
         const pre = hp2(hookName.mlpPre(l), linear(xm, `${b}.mlp.W_in`, `${b}.mlp.b_in`)); // [N, m]
