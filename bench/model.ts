@@ -1,5 +1,6 @@
-// Which model the bench times: the engine's own Transformer + train/generate when the engine exports
-// them, otherwise bench/proxy-gpt2.ts (same protocol, built from the engine's ops).
+// Which model the bench times: the engine's own Transformer + training step + generateIds (default), or
+// with --model=proxy the standalone bench/proxy-gpt2.ts (same protocol, built from the engine's ops).
+import { engineModel } from './engine-model';
 import { proxyModel } from './proxy-gpt2';
 import type { BenchSize } from './sizes';
 
@@ -11,5 +12,7 @@ export interface BenchModel {
 }
 
 export async function benchModel(s: BenchSize): Promise<BenchModel> {
-  return { name: 'proxy-gpt2 (bench/proxy-gpt2.ts)', ...proxyModel(s) };
+  const which = process.argv.find((a) => a.startsWith('--model='))?.split('=')[1] ?? 'engine';
+  if (which === 'proxy') return { name: 'proxy-gpt2 (bench/proxy-gpt2.ts)', ...proxyModel(s) };
+  return { name: 'engine Transformer + train step + generateIds', ...engineModel(s) };
 }

@@ -1,5 +1,5 @@
 // `npm run bench` -- editlab engine speed against PyTorch CPU on the same machine (issue 8).
-// Not a test. Options: --size=a,b,c  --steps=12  --warmup=3  --no-torch  --no-gen
+// Not a test. Options: --size=a,b,c  --steps=12  --warmup=3  --no-torch  --no-gen  --model=engine|proxy
 //   --matmul=openblas|xnnpack-wrapper|stock (same as EDITLAB_MATMUL)
 //   --rounds=2  alternate editlab and PyTorch runs this many times per size and pool the steps (a shared,
 //               noisy machine then loads both sides alike)
