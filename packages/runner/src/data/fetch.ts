@@ -128,7 +128,10 @@ async function download(f: RemoteFile, target: string, o: FetchOptions): Promise
 
 /** Download every file of a dataset into <dest>/<name>/, skipping files already there. */
 export async function fetchDataset(name: string, o: FetchOptions): Promise<string[]> {
-  const src = findSource(name);
+  return fetchSource(findSource(name), o);
+}
+
+export async function fetchSource(src: DatasetSource, o: FetchOptions): Promise<string[]> {
   const out: string[] = [];
   for (const f of src.files) {
     const target = join(o.dest, src.name, f.file);
