@@ -7,6 +7,7 @@ import { createWriteStream, mkdirSync, renameSync, rmSync, existsSync } from 'no
 import { dirname, join } from 'node:path';
 import { lookup } from 'node:dns/promises';
 import { Readable } from 'node:stream';
+import { spawnSync } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
 import { RunnerError } from '../errors';
 import { hintFor } from '../util/suggest';
@@ -126,6 +127,14 @@ async function download(f: RemoteFile, target: string, o: FetchOptions): Promise
   renameSync(tmp, target);
 }
 
+/** Unpack a downloaded tar archive beside it with the system `tar` (MMLU ships as data.tar). */
+function untar(archive: string): void {
+  const r = spawnSync('tar', ['-xf', archive, '-C', dirname(archive)], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) {
+    throw new RunnerError('DATA', `${archive}: downloaded, but \`tar -xf\` failed (${r.error?.message ?? r.stderr.trim()}); unpack it by hand`);
+  }
+}
+
 /** Download every file of a dataset into <dest>/<name>/, skipping files already there. */
 export async function fetchDataset(name: string, o: FetchOptions): Promise<string[]> {
   return fetchSource(findSource(name), o);
@@ -140,6 +149,7 @@ export async function fetchSource(src: DatasetSource, o: FetchOptions): Promise<
     } else {
       o.log?.(`${f.url} → ${target}`);
       await download(f, target, o);
+      if (f.file.endsWith('.tar')) untar(target);
     }
     out.push(target);
   }
