@@ -3,13 +3,19 @@ export { RunnerError, SpecError, UsageError, formatDiagnostic } from './errors';
 export type { RunnerErrorCode, SourcePos, SpecDiagnostic } from './errors';
 export { byId } from './registries';
 export type {
-  CellEditor, CellRecord, DatasetEntry, EditRequest, EditResult, EntryBase, JsonSchema, LoadedModel,
-  MethodEntry, MetricEntry, ModelEntry, PrepareStage, Registries, RunContext, Scorer,
+  CellEditor, CellRecord, DataInspector, DataReport, DatasetEntry, EditCost, EditRequest, EditResult, EntryBase,
+  JsonSchema, LoadedModel, MalformedRecord, MethodEntry, MetricEntry, ModelEntry, PrepareStage, Registries, RunContext, Scorer,
 } from './registries';
+export { COST_METRICS, withBuiltins } from './builtin-metrics';
+export { defaultRegistries } from './defaults';
+export { engineScorer, loadedEngineModel } from './adapters/engine';
+export type { EngineModel } from './adapters/engine';
+export { main } from './cli/main';
+export type { Io } from './cli/io';
 export { buildSchema, SCHEMA_ID } from './spec/schema';
 export { loadSpec } from './spec/load';
 export { validateSpec } from './spec/validate';
-export type { Spec, Protocol, ModelItem, DatasetItem, MethodItem } from './spec/types';
+export type { Spec, Protocol, ModelItem, DatasetItem, MethodItem, MetricItem, MetricUse, PlotItem } from './spec/types';
 export { buildPlan, shardCells } from './plan/graph';
 export type { Plan, PlanTask, CellTask, RowPlan, RowKeys } from './plan/graph';
 export { runPlan } from './exec/run';
@@ -18,6 +24,12 @@ export { TaskCache } from './exec/cache';
 export type { CellOutput } from './exec/cell';
 export { renderTable, tableDoc, formatNumber } from './report/table';
 export type { TableDoc, RenderedTable, RowResult } from './report/table';
+export { diffTables, formatDiff, readCsv, parseCsv } from './report/diff';
+export type { TableDiff, RowDiff, MetricDelta, CsvTable } from './report/diff';
+export { plotSpec, renderSvg } from './report/plot';
+export type { PlotKind, PlotOptions } from './report/plot';
+export { fetchDataset, SOURCES } from './data/fetch';
+export type { DatasetSource, RemoteFile } from './data/fetch';
 export { checkSpec, planExperiment, runExperiment, mergeShards, defaultWorkspace } from './experiment';
 export type { Workspace, Prepared, ShardFile, ExperimentResult } from './experiment';
 export { canonicalJson, contentKey } from './util/json';
