@@ -37,3 +37,10 @@ export class SequenceTooLongError extends EngineModelError {
     super('ENGINE_SEQUENCE_TOO_LONG', message);
   }
 }
+
+/** A parameter name that does not exist in this model (message carries a "did you mean"). */
+export class UnknownParamError extends EngineModelError {
+  constructor(message: string) {
+    super('ENGINE_UNKNOWN_PARAM', message);
+  }
+}

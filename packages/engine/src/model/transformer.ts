@@ -9,9 +9,11 @@ import * as tf from '@tensorflow/tfjs';
 import { gelu, layerNorm, rmsNorm, swiglu } from '../kernels/ops';
 import type { HookContext } from '../hooks/context';
 import type { HookName } from '../hooks/names';
-import { hookName } from '../hooks/names';
+import { checkHookName, hookName } from '../hooks/names';
+import { PatchSet, type PatchFn } from '../hooks/patches';
 import { headDim, kvHeads, paramShapes, type ModelConfig } from './config';
-import { ModelConfigError, SequenceTooLongError, ShapeMismatchError } from './errors';
+import { closest } from 'fastest-levenshtein';
+import { ModelConfigError, SequenceTooLongError, ShapeMismatchError, UnknownParamError } from './errors';
 import { initialValues } from './init';
 import { applyRope, ropeTables } from './rope';
 
@@ -49,6 +51,7 @@ const MASK_NEG = -1e9;
 export class Transformer {
   readonly config: ModelConfig;
   readonly params: Map<string, tf.Variable>;
+  private readonly patches = new PatchSet();
 
   private constructor(config: ModelConfig, params: Map<string, tf.Variable>) {
     this.config = config;
@@ -100,8 +103,24 @@ export class Transformer {
   /** One parameter by its canonical name. */
   param(name: string): tf.Variable {
     const p = this.params.get(name);
-    if (!p) throw new ShapeMismatchError(`no parameter '${name}' in this ${this.config.arch} model`);
+    if (!p) {
+      const near = this.params.size ? ` (did you mean '${closest(name, [...this.params.keys()])}'?)` : '';
+      throw new UnknownParamError(`no parameter '${name}' in this ${this.config.arch} model with ${this.config.nLayers} layers${near}`);
+    }
     return p;
+  }
+
+  /**
+   * Apply fn at a hook point in every forward pass (incl. scoring and generation) until the returned undo
+   * is called. Patches run before a run's own hooks; the function must keep the activation's shape.
+   */
+  addPatch(name: string, fn: PatchFn): () => void {
+    return this.patches.add(checkHookName(this.config, name), fn);
+  }
+
+  /** Number of installed patches. */
+  get patchCount(): number {
+    return this.patches.size;
   }
 
   /** Logits [B, T, V] for token ids [B, T] (int32). */
@@ -141,7 +160,7 @@ export class Transformer {
     if (opts.attentionMask && !tf.util.arraysEqual(opts.attentionMask.shape, [B, Tk])) {
       throw new ShapeMismatchError(`attentionMask has shape [${opts.attentionMask.shape.join(', ')}], expected [${B}, ${Tk}]`);
     }
-    const hooks = opts.hooks;
+    const hooks = this.patches.context(opts.hooks);
     const W = (name: string): tf.Variable => this.param(name);
     const maybe = (name: string): tf.Variable | undefined => this.params.get(name);
     // Hook point on a [N, k] activation seen as [B, T, k].
