@@ -38,6 +38,18 @@ describe.each([
     m.dispose();
   });
 
+  it('top-k sampling is reproducible for a seed and varies across seeds', () => {
+    const m = Transformer.init(config, 13);
+    const o = { maxNewTokens: 10, padId: 0, topK: 8 };
+    const runs = [1, 1, 2, 3].map((seed) => generateIds(m, prompts, { ...o, seed }));
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[2]).not.toEqual(runs[0]);
+    expect(runs[3]).not.toEqual(runs[2]);
+    // k = 1 is greedy
+    expect(generateIds(m, prompts, { ...o, topK: 1, seed: 5 })).toEqual(generateIds(m, prompts, { ...o, topK: undefined }));
+    m.dispose();
+  });
+
   it('stops at EOS and at the context window', () => {
     const m = Transformer.init(config, 12);
     const g = generateIds(m, [prompts[0]!], { maxNewTokens: 100, padId: 0 });
