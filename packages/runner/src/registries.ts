@@ -124,6 +124,9 @@ export interface MetricEntry {
   /** 'after' (default): on the edited model. 'before': on the same model before the group's edit
    *  (e.g. general capability before/after, ForGet Table 7). */
   readonly when?: 'before' | 'after';
+  /** A text column instead of a number (e.g. the generation for a case study, ForGet Table 4);
+   *  only in per-record tables (`rows: per-record`). */
+  text?(scorer: Scorer, record: CellRecord, params: JsonObject): Promise<string>;
   /** Per-record value read from the measured cost of its edit instead of the Scorer (ForGet Table 5). */
   fromCost?(cost: EditCost): number;
   /** Table-level metric computed from other metrics' means (e.g. Score = harmonic mean). */

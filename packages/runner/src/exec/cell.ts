@@ -16,6 +16,8 @@ export interface RecordResult {
   readonly id: string;
   /** Metric column → value; null when the metric produced a non-finite number. */
   readonly values: Record<string, number | null>;
+  /** Text columns (generations), when the spec asks for any. */
+  readonly texts?: Record<string, string>;
 }
 
 export interface CellOutput {
@@ -61,6 +63,7 @@ export async function runCell(
   for (const group of groupsFor(records, protocol)) {
     const undos: Array<() => void> = [];
     const values = new Map<string, Record<string, number | null>>();
+    const texts = new Map<string, Record<string, string>>();
     const costs = new Map<string, EditCost>();
     try {
       const tb = performance.now();
@@ -80,9 +83,12 @@ export async function runCell(
       const t1 = performance.now();
       await evaluate(group, 'after', values);
       for (const r of group) {
-        for (const { use, entry } of metrics) if (entry.fromCost) values.get(r.id)![use.column] = entry.fromCost(costs.get(r.id)!);
+        for (const { use, entry } of metrics) {
+          if (entry.fromCost) values.get(r.id)![use.column] = entry.fromCost(costs.get(r.id)!);
+          if (entry.text) texts.set(r.id, { ...texts.get(r.id), [use.column]: await entry.text(model.scorer, r, use.params) });
+        }
       }
-      for (const r of group) results.push({ id: r.id, values: values.get(r.id)! });
+      for (const r of group) results.push({ id: r.id, values: values.get(r.id)!, ...(texts.has(r.id) ? { texts: texts.get(r.id)! } : {}) });
       editMs += t1 - t0;
       evalMs += performance.now() - t1;
     } finally {

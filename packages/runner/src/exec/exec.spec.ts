@@ -101,6 +101,18 @@ describe('run', () => {
     expect(readFileSync(r.plots![0]!, 'utf8')).toBe(svg);
   });
 
+  it('rows: per-record gives one line per record, with text columns (case studies)', async () => {
+    ws = tmpWorkspace({ 'spec.yaml': BASE_SPEC.replace('metrics: [efficacy, generalization, locality, score]', 'rows: per-record\nmetrics: [efficacy, completion]') });
+    await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
+    const lines = files(ws)[0]!.trim().split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'model,dataset,method,hparams,protocol,record,efficacy,completion,status,error',
+      'table,facts,table-ft,,single,0,100.00, City3,ok,',
+      'table,facts,table-ft,,single,1,100.00, City4,ok,',
+    ]);
+    expect(lines).toHaveLength(13);
+  });
+
   it('a rerun redoes nothing and writes byte-identical files; a fresh run (no cache) gives the same bytes', async () => {
     ws = tmpWorkspace({ 'spec.yaml': SWEEP });
     await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });

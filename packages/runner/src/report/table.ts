@@ -21,6 +21,7 @@ export interface MetricColumn {
   readonly scale: number;
   readonly digits: number;
   readonly from?: readonly string[];
+  readonly text?: boolean;
 }
 
 /** Everything the report needs besides the cell outputs; serialisable, so shards carry it. */
@@ -52,6 +53,7 @@ function metricColumn(column: string, m: MetricEntry): MetricColumn {
   return {
     column, id: m.id, version: m.version, higherIsBetter: m.higherIsBetter, scale: m.scale ?? 1, digits: m.digits ?? 4,
     ...(m.derive ? { from: [...m.derive.from] } : {}),
+    ...(m.text ? { text: true } : {}),
   };
 }
 
@@ -89,7 +91,7 @@ export function aggregateRow(row: RowPlan, outputs: ReadonlyMap<string, CellOutp
   const records = present.flatMap((o) => o.records);
   const values: Record<string, number | null> = {};
   const usable = status === 'ok' || status === 'diverged';
-  for (const m of metrics.filter((x) => !x.from)) {
+  for (const m of metrics.filter((x) => !x.from && !x.text)) {
     let sum = 0;
     let bad = false;
     for (const r of records) {
@@ -114,16 +116,44 @@ export interface RenderedTable {
   readonly rows: readonly RowResult[];
 }
 
+/** `rows: per-record`: one line per record of every cell, in plan order (case studies, texts). */
+function recordLines(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, reg: Registries): string[][] {
+  return doc.rows.flatMap((row) =>
+    row.cells.flatMap((k) => {
+      const o = outputs.get(k);
+      if (!o) return [];
+      return o.records.map((rec) => {
+        const values: Record<string, number | null> = { ...rec.values };
+        for (const m of doc.metrics.filter((x) => x.from)) {
+          const inputs = m.from!.map((col) => values[col] ?? null);
+          const combine = reg.metrics.get(m.id)?.derive?.combine;
+          values[m.column] = combine && inputs.every((v) => v !== null) ? combine(inputs as number[]) : null;
+        }
+        return [
+          ...KEY_COLUMNS.map((c) => row.keys[c]),
+          rec.id,
+          ...doc.metrics.map((m) => (m.text ? (rec.texts?.[m.column] ?? '') : formatNumber(values[m.column] ?? null, m.scale, m.digits))),
+          o.status,
+          o.error ?? '',
+        ];
+      });
+    }),
+  );
+}
+
 export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, reg: Registries): RenderedTable {
   const rows = doc.rows.map((r) => aggregateRow(r, outputs, doc.metrics, reg));
-  const header = [...KEY_COLUMNS, 'n', ...doc.metrics.map((m) => m.column), 'status', 'error'];
-  const body = rows.map((r) => [
-    ...KEY_COLUMNS.map((k) => r.keys[k]),
-    String(r.n),
-    ...doc.metrics.map((m) => (r.status === 'ok' || r.status === 'diverged' ? formatNumber(r.values[m.column] ?? null, m.scale, m.digits) : '')),
-    r.status,
-    r.error,
-  ]);
+  const perRecord = doc.spec.rows === 'per-record';
+  const header = [...KEY_COLUMNS, perRecord ? 'record' : 'n', ...doc.metrics.map((m) => m.column), 'status', 'error'];
+  const body = perRecord
+    ? recordLines(doc, outputs, reg)
+    : rows.map((r) => [
+      ...KEY_COLUMNS.map((k) => r.keys[k]),
+      String(r.n),
+      ...doc.metrics.map((m) => (r.status === 'ok' || r.status === 'diverged' ? formatNumber(r.values[m.column] ?? null, m.scale, m.digits) : '')),
+      r.status,
+      r.error,
+    ]);
   const csv = stringify([header, ...body], { record_delimiter: 'unix' });
   const meta = stableJson({
     format: 'editlab-table/1',

@@ -125,6 +125,11 @@ export function buildSchema(reg: Registries): JsonSchema {
         description: 'Metric columns: an id, or { metric: id, label: column, params: {…} }.',
         items: { type: ['string', 'object'], if: { type: 'string' }, then: idSchema(metricIds, 'Registered metric id.'), else: { $ref: '#/$defs/metric' } },
       },
+      rows: {
+        enum: ['aggregate', 'per-record'],
+        default: 'aggregate',
+        description: 'aggregate: one row per model × dataset × method × protocol with metric means; per-record: one row per record (case studies, text columns).',
+      },
       plots: {
         type: 'array',
         description: 'Figures drawn from the table after each run (SVG beside the CSV).',

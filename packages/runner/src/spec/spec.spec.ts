@@ -43,6 +43,7 @@ describe('malformed specs are rejected with file:line:col, path, message and a h
     ['derived metric without its inputs', BASE_SPEC.replace('generalization, locality, score', 'score'), ["derived.yaml:10:21: /metrics/1: 'score' is computed from 'generalization', 'locality', which the spec does not measure (add generalization, locality to metrics)"]],
     ['plot of a column the table does not have', BASE_SPEC + 'plots: [{ kind: bar, metrics: [scor], output: f.svg }]\n', ["plot-metric.yaml:12:32: /plots/0/metrics/0: 'scor' is not a metric column of this table (did you mean 'score'?)"]],
     ['plot escaping results/', BASE_SPEC + 'plots: [{ kind: bar, metrics: [score], output: ../f.svg }]\n', ["plot-escape.yaml:12:48: /plots/0/output: output '../f.svg' escapes the results directory (use a path like figures/f4.svg)"]],
+    ['text column in an aggregate table', BASE_SPEC.replace('score]', 'score, completion]'), ["text-agg.yaml:10:54: /metrics/4: 'completion' is a text column; it needs one row per record (add `rows: per-record`)"]],
     ['YAML syntax error', BASE_SPEC.replace('metrics: [efficacy,', 'metrics: [efficacy,,'), ['syntax.yaml:10:20: /: YAML syntax error: Unexpected , in flow sequence']],
     ['duplicate key', BASE_SPEC + 'name: again\n', ['dup.yaml:12:1: /: YAML syntax error: Map keys must be unique']],
     ['top level is a list', '- a\n- b\n', ['list.yaml:1:1: /: a spec must be a YAML mapping (key: value pairs) at the top level']],
@@ -60,7 +61,7 @@ describe('malformed specs are rejected with file:line:col, path, message and a h
       'many.yaml:7:18: /datasets/0/params/n: must be >= 1 (got number -1)',
       "many.yaml:7:22: /datasets/0/params/m: unknown key 'm' (did you mean 'n'?)",
       "many.yaml:9:13: /methods/0/method: string \"ft\" is not allowed (allowed: table-ft)",
-      "many.yaml:12:1: /bogus: unknown key 'bogus' (allowed: datasets, description, extends, methods, metrics, models, name, output, plots, protocols, run, seed)",
+      "many.yaml:12:1: /bogus: unknown key 'bogus' (allowed: datasets, description, extends, methods, metrics, models, name, output, plots, protocols, rows, run, seed)",
     ]);
   });
 

@@ -65,6 +65,8 @@ export interface Spec {
   readonly metrics: readonly (string | MetricItem)[];
   readonly run: { readonly chunk: number };
   readonly plots?: readonly PlotItem[];
+  /** 'aggregate': one row per cell group with metric means; 'per-record': one row per record. */
+  readonly rows: 'aggregate' | 'per-record';
 }
 
 export function protocolLabel(p: Protocol): string {

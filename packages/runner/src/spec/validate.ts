@@ -99,6 +99,9 @@ function semanticChecks(spec: Spec, loaded: LoadedSpec, reg: Registries): SpecDi
   const columns = new Map<string, number>();
   const uses = metricUses(spec);
   uses.forEach((u, i) => {
+    if (reg.metrics.get(u.id)?.text && spec.rows !== 'per-record') {
+      out.push(diagnosticAt(src, toPointer(['metrics', i]), `'${u.id}' is a text column; it needs one row per record`, 'add `rows: per-record`'));
+    }
     const missing = (reg.metrics.get(u.id)?.derive?.from ?? []).filter((id) => !uses.some((x) => x.id === id));
     if (missing.length) {
       out.push(diagnosticAt(src, toPointer(['metrics', i]), `'${u.id}' is computed from ${missing.map((m) => `'${m}'`).join(', ')}, which the spec does not measure`, `add ${missing.join(', ')} to metrics`));
@@ -169,6 +172,7 @@ function withAxisDefaults(s: Spec, reg: Registries): Spec {
     seed: s.seed ?? 0,
     protocols: s.protocols ?? [{ kind: 'single' }],
     run: { chunk: s.run?.chunk ?? 50 },
+    rows: s.rows ?? 'aggregate',
     models: fill(s.models, 'model', reg.models),
     datasets: fill(s.datasets, 'dataset', reg.datasets),
     methods: fill(s.methods, 'method', reg.methods),

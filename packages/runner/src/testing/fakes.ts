@@ -154,6 +154,10 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
       derive: { from: ['efficacy', 'generalization', 'locality'], combine: (v) => (v.some((x) => x === 0) ? 0 : v.length / v.reduce((a, x) => a + 1 / x, 0)) },
     },
     {
+      id: 'completion', version: '1', higherIsBetter: true,
+      text: async (s, r) => (await s.generate([r.request.prompt], { maxNewTokens: 4 }))[0]!,
+    },
+    {
       id: 'efficacy-before', version: '1', higherIsBetter: true, scale: 100, digits: 2, when: 'before',
       evaluate: (s, r) => byPrompts(s, [r.request.prompt], r.request.targetNew, r.request.targetTrue!),
     },

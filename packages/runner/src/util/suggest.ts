@@ -17,6 +17,6 @@ export function hintFor(value: string, candidates: readonly string[]): string | 
   const near = closest(value, candidates);
   if (near.length) return `did you mean ${near.map((n) => `'${n}'`).join(' or ')}?`;
   if (!candidates.length) return undefined;
-  const shown = candidates.slice(0, 12).join(', ');
-  return `allowed: ${shown}${candidates.length > 12 ? `, … (${candidates.length} in all)` : ''}`;
+  const shown = candidates.slice(0, 16).join(', ');
+  return `allowed: ${shown}${candidates.length > 16 ? `, … (${candidates.length} in all)` : ''}`;
 }
