@@ -62,10 +62,11 @@ static void *ptr(Args *a, size_t i, size_t count) {
   return a->heap + (size_t)off;
 }
 
-/* sgemmBatched(heap, transA, transB, m, n, k, batch, aOff, strideA, bOff, strideB, cOff, strideC) */
+/* sgemmBatched(heap, transA, transB, m, n, k, batch, aOff, strideA, bOff, strideB, cOff, strideC, biasOff)
+ * biasOff < 0: no bias; else a bias [n] added to every row of C. */
 static napi_value sgemm_batched(napi_env env, napi_callback_info info) {
   Args a;
-  if (!args_init(env, info, &a, 13, "sgemmBatched: expected 13 arguments")) return NULL;
+  if (!args_init(env, info, &a, 14, "sgemmBatched: expected 14 arguments")) return NULL;
   bool ta = false, tb = false;
   napi_get_value_bool(env, a.argv[1], &ta);
   napi_get_value_bool(env, a.argv[2], &tb);
@@ -78,8 +79,9 @@ static napi_value sgemm_batched(napi_env env, napi_callback_info info) {
   const float *A = ptr(&a, 7, (batch - 1) * sa + m * k);
   const float *B = ptr(&a, 9, (batch - 1) * sb + k * n);
   float *C = ptr(&a, 11, (batch - 1) * sc + m * n);
+  const float *bias = num(&a, 13) < 0 ? NULL : ptr(&a, 13, n);
   if (a.failed) return NULL;
-  el_sgemm_batched(ta, tb, (int)m, (int)n, (int)k, (int)batch, A, sa, B, sb, C, sc);
+  el_sgemm_batched(ta, tb, (int)m, (int)n, (int)k, (int)batch, A, sa, B, sb, C, sc, bias);
   return NULL;
 }
 

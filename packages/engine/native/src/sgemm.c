@@ -4,6 +4,7 @@
 #include <cblas.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include "sgemm.h"
 
 static int g_blas_threads = 2;
@@ -23,7 +24,13 @@ static double small_work(void) {
 
 void el_sgemm_batched(int trans_a, int trans_b, int m, int n, int k, int batch,
                       const float *a, size_t stride_a, const float *b, size_t stride_b,
-                      float *c, size_t stride_c) {
+                      float *c, size_t stride_c, const float *bias) {
+  /* With a bias [n]: C rows start as the bias and sgemm accumulates (beta = 1), saving a separate Add. */
+  const float beta = bias ? 1.0f : 0.0f;
+  if (bias) {
+    for (int i = 0; i < batch; i++)
+      for (int r = 0; r < m; r++) memcpy(c + i * stride_c + (size_t)r * n, bias, (size_t)n * sizeof(float));
+  }
   /* Leading dimensions of the row-major operands as stored: A is [m,k] or [k,m], B is [k,n] or [n,k]. */
   const int lda = trans_a ? m : k;
   const int ldb = trans_b ? k : n;
@@ -33,10 +40,10 @@ void el_sgemm_batched(int trans_a, int trans_b, int m, int n, int k, int batch,
   if (small) openblas_set_num_threads(1);
   if (batch > 1 && stride_b == 0 && !trans_a && stride_a == (size_t)m * k && stride_c == (size_t)m * n) {
     /* Shared right operand: fold the batch into rows, one [batch·m, k]·[k, n] product. */
-    cblas_sgemm(CblasRowMajor, ta, tb, batch * m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, n);
+    cblas_sgemm(CblasRowMajor, ta, tb, batch * m, n, k, 1.0f, a, lda, b, ldb, beta, c, n);
   } else {
     for (int i = 0; i < batch; i++) {
-      cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a + i * stride_a, lda, b + i * stride_b, ldb, 0.0f,
+      cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a + i * stride_a, lda, b + i * stride_b, ldb, beta,
                   c + i * stride_c, n);
     }
   }

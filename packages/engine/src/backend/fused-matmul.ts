@@ -4,6 +4,8 @@
 // activation kernels. Its gradient (tfjs-core _FusedMatMul_grad) is matMul/sum calls, which land on the
 // engine's kernels as well.
 import * as tf from '@tensorflow/tfjs';
+import { nativeMatMulInto } from './matmul-native';
+import type { NativeAddon } from './native';
 import { stockKernel } from './replace-kernel';
 import { asWasm } from './wasm-internals';
 
@@ -13,6 +15,17 @@ function kernel(name: string): tf.KernelFunc {
   const k = tf.getKernel(name, 'wasm');
   if (!k) throw new Error(`kernel '${name}' is not registered for wasm`);
   return k.kernelFunc;
+}
+
+/** Native path: the bias goes into the sgemm itself (C starts as the bias rows, beta = 1); the activation,
+ * if any, runs as the stock kernel. Falls back to the composition for anything else. */
+export function fusedMatMulNative(addon: NativeAddon): tf.KernelFunc {
+  return (args) => {
+    const { a, b, bias } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const { transposeA, transposeB, activation } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean; activation: Act };
+    const out = activation === 'linear' ? nativeMatMulInto(addon, args.backend, a!, b!, transposeA, transposeB, bias) : undefined;
+    return out ?? fusedMatMulComposed(args);
+  };
 }
 
 export const fusedMatMulComposed: tf.KernelFunc = (args) => {

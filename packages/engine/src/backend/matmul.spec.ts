@@ -25,6 +25,8 @@ const CASES: Case[] = [
   { name: 'tiny', a: [2, 3], b: [3, 2], tA: false, tB: false, grad: true },
   { name: 'fused.matMul + bias, linear', a: [64, 48], b: [40, 48], tA: false, tB: true, grad: true, fused: 'linear' },
   { name: 'fused.matMul + bias + relu, transposeA', a: [48, 64], b: [48, 40], tA: true, tB: false, grad: true, fused: 'relu' },
+  { name: 'fused.matMul + bias, batched, linear (bias inside sgemm)', a: [3, 20, 16], b: [3, 24, 16], tA: false, tB: true, grad: true, fused: 'linear' },
+  { name: 'fused.matMul + bias, broadcast batch, linear', a: [3, 20, 16], b: [16, 24], tA: false, tB: false, grad: false, fused: 'linear' },
   { name: 'fused.matMul + bias + elu, batched', a: [3, 20, 16], b: [3, 16, 24], tA: false, tB: false, grad: true, fused: 'elu' },
 ];
 

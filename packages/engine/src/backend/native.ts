@@ -5,9 +5,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export interface NativeAddon {
-  /** Row-major batched sgemm on one ArrayBuffer: offsets in bytes, batch strides in elements (0 = broadcast). */
+  /** Row-major batched sgemm on one ArrayBuffer: offsets in bytes, batch strides in elements (0 = broadcast);
+   * biasOff ≥ 0 adds a bias [n] to every row (−1: none). */
   sgemmBatched(heap: ArrayBuffer, transA: boolean, transB: boolean, m: number, n: number, k: number, batch: number,
-    aOff: number, strideA: number, bOff: number, strideB: number, cOff: number, strideC: number): void;
+    aOff: number, strideA: number, bOff: number, strideB: number, cOff: number, strideC: number, biasOff: number): void;
   /** op 0 tanh, 1 exp, 2 gelu: y[i] = f(x[i]) over n floats. */
   unary(heap: ArrayBuffer, op: number, xOff: number, yOff: number, n: number): void;
   geluGrad(heap: ArrayBuffer, xOff: number, dyOff: number, dxOff: number, n: number): void;

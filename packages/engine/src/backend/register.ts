@@ -3,7 +3,7 @@
 // Identity/Cast, the heap guard. UnsortedSegmentSum is registered by initBackend for every backend.
 import * as tf from '@tensorflow/tfjs';
 import { NativeKernelError } from './errors';
-import { fusedMatMulComposed } from './fused-matmul';
+import { fusedMatMulComposed, fusedMatMulNative } from './fused-matmul';
 import { DEFAULT_WASM_HEAP_LIMIT, installHeapGuard } from './heap-guard';
 import { nativeBatchMatMul } from './matmul-native';
 import { gatherRows, registerFusedKernels, registerNativeReplacements, unregisterFusedKernels } from './native-kernels';
@@ -65,7 +65,7 @@ export function registerWasmKernels(opts: WasmKernelOptions = {}): WasmKernelInf
   const { kernel, info } = chooseMatMul(opts.matmul ?? 'auto', threads);
   if (kernel) {
     replaceKernel('BatchMatMul', 'wasm', kernel);
-    replaceKernel('_FusedMatMul', 'wasm', fusedMatMulComposed);
+    replaceKernel('_FusedMatMul', 'wasm', info.matmul === 'openblas' && addon ? fusedMatMulNative(addon) : fusedMatMulComposed);
   } else {
     restoreKernel('BatchMatMul', 'wasm');
     restoreKernel('_FusedMatMul', 'wasm');
