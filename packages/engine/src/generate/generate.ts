@@ -8,7 +8,7 @@ import { ModelConfigError } from '../model/errors';
 import { Rng } from '../model/prng';
 import type { Tokenizer } from '../model/tokenizer';
 import type { KVCache, Transformer } from '../model/transformer';
-import { chunks, packLeft, promptIds } from '../score/pack';
+import { checkIds, chunks, packLeft, promptIds } from '../score/pack';
 
 export interface GenerateIdsOptions {
   readonly maxNewTokens: number;
@@ -64,6 +64,7 @@ function pick(logits: tf.Tensor2D, o: GenerateIdsOptions, rng: Rng): number[] {
 export function generateIds(model: Transformer, prompts: readonly (readonly number[])[], o: GenerateIdsOptions): number[][] {
   if (!Number.isInteger(o.maxNewTokens) || o.maxNewTokens < 0) throw new ModelConfigError(`maxNewTokens must be a non-negative integer, got ${o.maxNewTokens}`);
   if (prompts.some((p) => p.length === 0)) throw new ModelConfigError('generate: every prompt needs at least one token');
+  checkIds(prompts, model.config.vocabSize, 'generation prompt');
   const B = prompts.length;
   const out: number[][] = prompts.map(() => []);
   const done = prompts.map(() => false);

@@ -1,6 +1,6 @@
 // Shared packing of token sequences for scoring and generation.
 import * as tf from '@tensorflow/tfjs';
-import { ModelConfigError } from '../model/errors';
+import { ModelConfigError, ShapeMismatchError } from '../model/errors';
 import type { Tokenizer } from '../model/tokenizer';
 
 /** Prompt tokens with the tokenizer's BOS (if any) in front; an empty result is refused. */
@@ -36,4 +36,14 @@ export function chunks<T>(xs: readonly T[], n: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
   return out;
+}
+
+/** Refuse token ids outside [0, vocabSize): a tokenizer that does not match the model (wasm gather would not). */
+export function checkIds(rows: readonly (readonly number[])[], vocabSize: number, what: string): void {
+  rows.forEach((r, i) => {
+    const bad = r.find((id) => !Number.isInteger(id) || id < 0 || id >= vocabSize);
+    if (bad !== undefined) {
+      throw new ShapeMismatchError(`${what} ${i}: token id ${bad} is outside the model's vocabulary 0..${vocabSize - 1} (does the tokenizer match the model?)`);
+    }
+  });
 }

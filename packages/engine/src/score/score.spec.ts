@@ -43,3 +43,9 @@ it.each(['gpt2', 'llama'] as const)('%s: batched scores equal a direct log-softm
   expect(best[0]![0]!.logprob).toBeCloseTo(top![0]!.logprob, 4);
   m.dispose();
 });
+
+it('refuses a tokenizer whose ids exceed the model vocabulary', () => {
+  const m = Transformer.init(tinyConfig('gpt2', { vocabSize: 10 }), 1);
+  expect(() => scoreContinuations(m, tok, [{ prompt: 'the', continuation: ' sky' }])).toThrow(/token id \d+ is outside the model's vocabulary 0..9/);
+  m.dispose();
+});

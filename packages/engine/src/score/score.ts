@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tokenizer } from '../model/tokenizer';
 import type { Transformer } from '../model/transformer';
-import { chunks, packRight, promptIds } from './pack';
+import { checkIds, chunks, packRight, promptIds } from './pack';
 
 export interface ContinuationRequest {
   readonly prompt: string;
@@ -50,6 +50,7 @@ export function scoreContinuations(
   for (const chunk of chunks(requests, opts.batchSize ?? 16)) {
     const encoded = chunk.map((r, i) => ({ prompt: promptIds(tok, r.prompt, `score request ${out.length + i}`), cont: tok.encode(r.continuation) }));
     const seqs = encoded.map((e) => [...e.prompt, ...e.cont]);
+    checkIds(seqs, model.config.vocabSize, 'score request');
     const T = Math.max(...seqs.map((s) => s.length));
     const flat: number[] = [];
     const targets: number[] = [];
@@ -84,6 +85,7 @@ export function nextTokenTopK(
   const out: Array<Array<{ id: number; logprob: number }>> = [];
   for (const chunk of chunks(prompts, opts.batchSize ?? 16)) {
     const seqs = chunk.map((p, i) => promptIds(tok, p, `top-k prompt ${out.length + i}`));
+    checkIds(seqs, model.config.vocabSize, 'top-k prompt');
     const T = Math.max(...seqs.map((s) => s.length));
     const ids = packRight(seqs, tok.padId);
     const logits = model.forward(ids);

@@ -6,6 +6,7 @@ import { adam } from '../kernels/adam';
 import { ModelConfigError } from '../model/errors';
 import { Rng } from '../model/prng';
 import type { Transformer } from '../model/transformer';
+import { checkIds } from '../score/pack';
 import { disposeBatch, makeBatch, type TokenExample } from './batch';
 import { nextTokenNll } from './loss';
 import { lrAt, type LrSchedule } from './schedule';
@@ -88,6 +89,7 @@ function* batches(examples: readonly TokenExample[], batchSize: number, rng: Rng
 
 export function train(model: Transformer, examples: readonly TokenExample[], o: TrainOptions): TrainResult {
   if (examples.length === 0) throw new ModelConfigError('train: no examples');
+  checkIds(examples.map((e) => e.ids), model.config.vocabSize, 'training example');
   if (!(o.lr > 0)) throw new ModelConfigError(`train: lr must be positive, got ${o.lr}`);
   const names = o.params ?? [...model.params.keys()];
   const vars = names.map((n) => model.param(n));
