@@ -58,10 +58,21 @@ export interface LoadedModel {
   dispose(): void;
 }
 
+/**
+ * A shared stage that makes the model before it can be loaded (pretrain, finetune on PISTOL …).
+ * It writes its artifacts under `dir` (inside the task cache, keyed like every task) and returns a
+ * JSON value (e.g. the checkpoint path and hash) that `load` receives as `built`.
+ */
+export interface ModelBuildStage {
+  readonly name: string;
+  run(params: JsonObject, ctx: RunContext & { readonly dir: string }): Promise<JsonValue>;
+}
+
 export interface ModelEntry extends EntryBase {
   /** Content identity of the weights (e.g. the checkpoint's sha256); enters every downstream key. */
   fingerprint(params: JsonObject, ctx: RunContext): Promise<JsonValue>;
-  load(params: JsonObject, ctx: RunContext): Promise<LoadedModel>;
+  readonly build?: ModelBuildStage;
+  load(params: JsonObject, ctx: RunContext & { readonly built?: JsonValue }): Promise<LoadedModel>;
 }
 
 /** One evaluation unit: an edit request plus whatever probes the metrics read. */

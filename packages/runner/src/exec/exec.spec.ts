@@ -113,6 +113,21 @@ describe('run', () => {
     expect(lines).toHaveLength(13);
   });
 
+  it('a model build stage (finetune) runs once, is cached with its artifacts, and its failure fails the model\'s cells', async () => {
+    const spec = BASE_SPEC.replace('  - model: table\n', '  - model: table-tuned\n    label: tuned\n  - model: table-tuned\n    label: broken\n    params: { failBuild: true }\n');
+    ws = tmpWorkspace({ 'spec.yaml': spec });
+    const c = counters();
+    await runExperiment('spec.yaml', fakeRegistries(c), ws, { renderer: 'silent' });
+    expect(c.builds).toBe(2);
+    const lines = files(ws)[0]!.trim().split('\n');
+    // the build moved every subject to its new city, so neighbours no longer say their true one: locality 0
+    expect(lines[1]).toBe('tuned,facts,table-ft,,single,12,100.00,0.00,0.00,0.00,ok,');
+    expect(lines[2]).toBe("broken,facts,table-ft,,single,0,,,,,failed,stage 'finetune broken' failed: finetuning diverged");
+    const again = counters();
+    await runExperiment('spec.yaml', fakeRegistries(again), ws, { renderer: 'silent' });
+    expect(again.builds).toBe(1); // the successful build is cached; the failed one is retried
+  });
+
   it('a rerun redoes nothing and writes byte-identical files; a fresh run (no cache) gives the same bytes', async () => {
     ws = tmpWorkspace({ 'spec.yaml': SWEEP });
     await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });

@@ -3,6 +3,7 @@
 // and concurrent cells never share one.
 import type { LoadedModel, Registries, RunContext } from '../registries';
 import type { AxisVariant } from '../plan/expand';
+import type { JsonValue } from '../util/json';
 
 export class ModelPool {
   private readonly free = new Map<number, LoadedModel[]>();
@@ -13,13 +14,16 @@ export class ModelPool {
     private readonly models: readonly AxisVariant[],
     private readonly reg: Registries,
     private readonly ctx: RunContext,
+    /** What each model's build stage produced (undefined when the entry has none). */
+    private readonly built: (modelIndex: number) => JsonValue | undefined = () => undefined,
   ) {}
 
   async acquire(modelIndex: number): Promise<LoadedModel> {
     const ready = this.free.get(modelIndex)?.pop();
     if (ready) return ready;
     const item = this.models[modelIndex]!;
-    const m = await this.reg.models.get(item.id)!.load(item.params, this.ctx);
+    const built = this.built(modelIndex);
+    const m = await this.reg.models.get(item.id)!.load(item.params, { ...this.ctx, ...(built !== undefined ? { built } : {}) });
     this.loads++;
     this.all.add(m);
     return m;

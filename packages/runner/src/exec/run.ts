@@ -3,6 +3,7 @@
 // written to the cache before the next starts, so a killed run resumes exactly where it stopped.
 // A failing or diverging cell is recorded (in the cache, with its error) and the run goes on.
 import { Listr } from 'listr2';
+import { join } from 'node:path';
 import type { CellRecord, Registries } from '../registries';
 import type { JsonValue } from '../util/json';
 import type { CellTask, Plan, PlanTask } from '../plan/graph';
@@ -104,17 +105,28 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
   const concurrency = opts.concurrency ?? 1;
   const cells = opts.shard ? shardCells(plan.cells, opts.shard.index, opts.shard.count) : [...plan.cells];
   const needed = new Set(cells.flatMap((c) => c.deps));
+  const builds = plan.stages.filter((s) => s.kind === 'model' && s.build && needed.has(s.key));
   const prepares = plan.stages.filter((s) => s.kind === 'prepare' && needed.has(s.key));
+  const stages = [...builds, ...prepares];
+  // Results of shared stages (model builds and method precomputations), by task key.
   const prepared = new Map<string, ({ ok: true } & PreparedResult) | { ok: false; error: string }>();
   const outputs = new Map<string, CellOutput>();
   const executed: string[] = [];
   const cachedKeys: string[] = [];
-  const pool = new ModelPool(plan.models, reg, plan.ctx);
+  const builtValue = (modelIndex: number) => {
+    const s = builds.find((b) => b.modelIndex === modelIndex);
+    const r = s && prepared.get(s.key);
+    return r?.ok ? r.value : undefined;
+  };
+  const pool = new ModelPool(plan.models, reg, plan.ctx, builtValue);
   const prepOwner = new Map<string, CellTask>();
   for (const c of cells) if (c.prepareKey && !prepOwner.has(c.prepareKey)) prepOwner.set(c.prepareKey, c);
   const metrics = metricUses(plan.spec).map((use) => ({ use, entry: reg.metrics.get(use.id)! }));
 
-  const runPrepare = async (t: PlanTask) => {
+  /** A stage whose upstream stage failed fails with that error, without running. */
+  const upstreamError = (deps: readonly string[]) => deps.map((d) => prepared.get(d)).find((r) => r && !r.ok) as { error: string } | undefined;
+
+  const runStage = async (t: PlanTask) => {
     const hit = cache.get<PreparedResult>(t.key);
     if (hit) {
       prepared.set(t.key, { ok: true, ...hit.result });
@@ -122,28 +134,42 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
       opts.onTaskDone?.(t, true);
       return;
     }
-    const owner = prepOwner.get(t.key)!;
-    const method = reg.methods.get(owner.variant.method)!;
-    const model = await pool.acquire(owner.modelIndex);
-    try {
-      const t0 = performance.now();
-      const value = await method.prepare!.run(model, owner.variant.params, plan.ctx);
+    const failedUpstream = upstreamError(t.deps);
+    if (failedUpstream) {
+      prepared.set(t.key, { ok: false, error: failedUpstream.error });
+      return;
+    }
+    const t0 = performance.now();
+    const done = (value: JsonValue) => {
       const result: PreparedResult = { value, ms: Math.round(performance.now() - t0) };
-      pool.release(owner.modelIndex, model);
       cache.put({ key: t.key, kind: t.kind, label: t.label, result });
       prepared.set(t.key, { ok: true, ...result });
       executed.push(t.key);
       opts.onTaskDone?.(t, false);
+    };
+    const fail = (e: unknown) => prepared.set(t.key, { ok: false, error: `stage '${t.label}' failed: ${errorText(e)}` });
+    if (t.kind === 'model') {
+      const m = plan.models[t.modelIndex!]!;
+      await reg.models.get(m.id)!.build!.run(m.params, { ...plan.ctx, dir: join(cache.dir, 'artifacts', t.key) }).then(done, fail);
+      return;
+    }
+    const owner = prepOwner.get(t.key)!;
+    const method = reg.methods.get(owner.variant.method)!;
+    const model = await pool.acquire(owner.modelIndex);
+    try {
+      done(await method.prepare!.run(model, owner.variant.params, plan.ctx));
+      pool.release(owner.modelIndex, model);
     } catch (e) {
       pool.discard(model);
-      prepared.set(t.key, { ok: false, error: `stage '${t.label}' failed: ${errorText(e)}` });
+      fail(e);
     }
   };
 
   const runOne = async (c: CellTask): Promise<CellOutput> => {
     if (c.unsupported) return { status: 'unsupported', error: c.unsupported, records: [], timing: { editMs: 0, evalMs: 0 } };
+    const failedUpstream = upstreamError(c.deps);
+    if (failedUpstream) return { status: 'failed', error: failedUpstream.error, records: [], timing: { editMs: 0, evalMs: 0 } };
     const prep = c.prepareKey ? prepared.get(c.prepareKey) : undefined;
-    if (prep && !prep.ok) return { status: 'failed', error: prep.error, records: [], timing: { editMs: 0, evalMs: 0 } };
     const records: readonly CellRecord[] = plan.records.get(c.datasetKey)!.slice(c.start, c.end);
     const method = reg.methods.get(c.variant.method)!;
     const model = await pool.acquire(c.modelIndex);
@@ -181,18 +207,21 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
     opts.onTaskDone?.(c, false);
   };
 
-  const prepProgress = new Progress('shared stages', prepares.length, opts.progressIntervalMs);
+  const prepProgress = new Progress('shared stages', stages.length, opts.progressIntervalMs);
   const list = new Listr(
     [
       {
         title: prepProgress.title(),
-        skip: () => prepares.length === 0,
+        skip: () => stages.length === 0,
         task: async (_ctx, task) => {
-          await phase(prepares, concurrency, opts.signal, async (t) => {
-            await runPrepare(t);
-            prepProgress.tick(cachedKeys.includes(t.key), !prepared.get(t.key)?.ok);
-            prepProgress.show((t) => (task.title = t));
-          });
+          const stagePhase = (list: readonly PlanTask[]) =>
+            phase(list, concurrency, opts.signal, async (t) => {
+              await runStage(t);
+              prepProgress.tick(cachedKeys.includes(t.key), !prepared.get(t.key)?.ok);
+              prepProgress.show((title) => (task.title = title));
+            });
+          await stagePhase(builds); // model builds first: a precomputation loads its model
+          await stagePhase(prepares);
         },
       },
       {

@@ -18,6 +18,9 @@ export interface PlanTask {
   readonly kind: TaskKind;
   readonly label: string;
   readonly deps: readonly string[];
+  /** Model stages: which model variant; `build` when the stage runs the entry's build (pretrain, finetune). */
+  readonly modelIndex?: number;
+  readonly build?: boolean;
 }
 
 export interface CellTask extends PlanTask {
@@ -87,12 +90,13 @@ export async function buildPlan(spec: Spec, reg: Registries, specDir: string): P
 
   const models = expandAxis(spec.models);
   const modelKeys: string[] = [];
-  for (const m of models) {
+  for (const [modelIndex, m] of models.entries()) {
     const entry = reg.models.get(m.id)!;
     const fingerprint = await entry.fingerprint(m.params, ctx);
-    const key = contentKey({ kind: 'model', id: m.id, version: entry.version, params: m.params, fingerprint, codeVersion });
+    const key = contentKey({ kind: 'model', id: m.id, version: entry.version, params: m.params, fingerprint, seed: spec.seed, codeVersion });
     modelKeys.push(key);
-    addStage({ key, kind: 'model', label: `model ${m.label}`, deps: [] });
+    const build = entry.build !== undefined;
+    addStage({ key, kind: 'model', label: `${build ? `${entry.build!.name} ` : 'model '}${m.label}`, deps: [], modelIndex, ...(build ? { build } : {}) });
   }
 
   const records = new Map<string, readonly CellRecord[]>();

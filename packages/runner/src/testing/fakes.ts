@@ -4,7 +4,8 @@
 import type { CellRecord, LoadedModel, MetricEntry, MethodEntry, ModelEntry, DatasetEntry, Registries, Scorer } from '../registries';
 import { byId } from '../registries';
 import type { DataInspector, MalformedRecord } from '../registries';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** A stand-in for the datasets package's loaders: a JSON array whose records need two string fields. */
 export const fakeInspector: DataInspector = {
@@ -25,6 +26,7 @@ export interface FakeCounters {
   applies: number;
   loads: number;
   prepares: number;
+  builds?: number;
 }
 
 class TableScorer implements Scorer {
@@ -64,6 +66,30 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
         facts.set(`Where does Subject ${i} live? In`, ` City${i % 7}`);
       }
       return { scorer: new TableScorer(facts), model: facts, dispose() {} };
+    },
+  };
+  /** A model made by a build stage ("finetuning" writes facts to a file) before it is loaded. */
+  const tuned: ModelEntry = {
+    id: 'table-tuned',
+    version: '1',
+    paramsSchema: { type: 'object', properties: { size: { type: 'integer', minimum: 1, default: 40 }, failBuild: { type: 'boolean', default: false } } },
+    fingerprint: async (params) => ({ size: params['size'] ?? 40 }),
+    build: {
+      name: 'finetune',
+      async run(params, ctx) {
+        counters.builds = (counters.builds ?? 0) + 1;
+        if (params['failBuild']) throw new Error('finetuning diverged');
+        mkdirSync(ctx.dir, { recursive: true });
+        const file = join(ctx.dir, 'facts.json');
+        writeFileSync(file, JSON.stringify(Array.from({ length: Number(params['size']) }, (_x, i) => [`Subject ${i} lives in`, ` City${(i + 3) % 7}`])));
+        return { file };
+      },
+    },
+    async load(params, ctx) {
+      const base = await model.load(params, ctx);
+      const facts = base.model as Map<string, string>;
+      for (const [p, t] of JSON.parse(readFileSync((ctx.built as { file: string }).file, 'utf8')) as [string, string][]) facts.set(p, t);
+      return base;
     },
   };
   const dataset: DatasetEntry = {
@@ -168,7 +194,7 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
     },
   ];
   return {
-    models: byId([model]),
+    models: byId([model, tuned]),
     datasets: byId([dataset]),
     methods: byId([method]),
     metrics: byId(metrics),
