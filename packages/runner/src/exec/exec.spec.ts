@@ -113,6 +113,14 @@ describe('run', () => {
     expect(lines).toHaveLength(13);
   });
 
+  it('a model that fails to load fails its cells (and stages) with the reason; the other model runs', async () => {
+    ws = tmpWorkspace({ 'spec.yaml': BASE_SPEC.replace('  - model: table\n', '  - model: table\n    label: bad\n    params: { failLoad: true }\n  - model: table\n') });
+    await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
+    const lines = files(ws)[0]!.trim().split('\n');
+    expect(lines[1]).toBe("bad,facts,table-ft,,single,0,,,,,failed,stage 'stats table-ft @ bad' failed: [CHECKPOINT] checkpoint is truncated");
+    expect(lines[2]).toBe('table,facts,table-ft,,single,12,100.00,0.00,100.00,0.00,ok,');
+  });
+
   it('a model build stage (finetune) runs once, is cached with its artifacts, and its failure fails the model\'s cells', async () => {
     const spec = BASE_SPEC.replace('  - model: table\n', '  - model: table-tuned\n    label: tuned\n  - model: table-tuned\n    label: broken\n    params: { failBuild: true }\n');
     ws = tmpWorkspace({ 'spec.yaml': spec });
@@ -126,6 +134,7 @@ describe('run', () => {
     const again = counters();
     await runExperiment('spec.yaml', fakeRegistries(again), ws, { renderer: 'silent' });
     expect(again.builds).toBe(1); // the successful build is cached; the failed one is retried
+    expect(again.applies).toBe(0); // cells behind the failed build were never attempted, so nothing to redo
   });
 
   it('a rerun redoes nothing and writes byte-identical files; a fresh run (no cache) gives the same bytes', async () => {

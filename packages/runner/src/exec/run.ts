@@ -4,7 +4,7 @@
 // A failing or diverging cell is recorded (in the cache, with its error) and the run goes on.
 import { Listr } from 'listr2';
 import { join } from 'node:path';
-import type { CellRecord, Registries } from '../registries';
+import type { CellRecord, LoadedModel, Registries } from '../registries';
 import type { JsonValue } from '../util/json';
 import type { CellTask, Plan, PlanTask } from '../plan/graph';
 import { shardCells } from '../plan/graph';
@@ -155,32 +155,36 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
     }
     const owner = prepOwner.get(t.key)!;
     const method = reg.methods.get(owner.variant.method)!;
-    const model = await pool.acquire(owner.modelIndex);
+    let model: LoadedModel | undefined;
     try {
+      model = await pool.acquire(owner.modelIndex);
       done(await method.prepare!.run(model, owner.variant.params, plan.ctx));
       pool.release(owner.modelIndex, model);
     } catch (e) {
-      pool.discard(model);
+      if (model) pool.discard(model);
       fail(e);
     }
   };
 
-  const runOne = async (c: CellTask): Promise<CellOutput> => {
-    if (c.unsupported) return { status: 'unsupported', error: c.unsupported, records: [], timing: { editMs: 0, evalMs: 0 } };
+  /** Run one cell; `attempted` is false when it could not start (unsupported, failed upstream stage), which is not cached. */
+  const runOne = async (c: CellTask): Promise<{ out: CellOutput; attempted: boolean }> => {
+    const none = { records: [], timing: { editMs: 0, evalMs: 0 } };
+    if (c.unsupported) return { out: { status: 'unsupported', error: c.unsupported, ...none }, attempted: false };
     const failedUpstream = upstreamError(c.deps);
-    if (failedUpstream) return { status: 'failed', error: failedUpstream.error, records: [], timing: { editMs: 0, evalMs: 0 } };
+    if (failedUpstream) return { out: { status: 'failed', error: failedUpstream.error, ...none }, attempted: false };
     const prep = c.prepareKey ? prepared.get(c.prepareKey) : undefined;
     const records: readonly CellRecord[] = plan.records.get(c.datasetKey)!.slice(c.start, c.end);
     const method = reg.methods.get(c.variant.method)!;
-    const model = await pool.acquire(c.modelIndex);
+    let model: LoadedModel | undefined;
     try {
+      model = await pool.acquire(c.modelIndex);
       const editor = method.create(c.variant.params, { ...plan.ctx, ...(prep?.ok ? { prepared: prep.value } : {}) });
       const out = await runCell(model, editor, records, c.protocol, metrics, prep?.ok ? prep.ms : 0);
       pool.release(c.modelIndex, model);
-      return out;
+      return { out, attempted: true };
     } catch (e) {
-      pool.discard(model);
-      return { status: 'failed', error: errorText(e), records: [], timing: { editMs: 0, evalMs: 0 } };
+      if (model) pool.discard(model);
+      return { out: { status: 'failed', error: errorText(e), ...none }, attempted: true };
     }
   };
 
@@ -195,8 +199,8 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
       opts.onTaskDone?.(c, true);
       return;
     }
-    const out = await runOne(c);
-    if (out.status !== 'unsupported') {
+    const { out, attempted } = await runOne(c);
+    if (attempted) {
       cache.put({ key: c.key, kind: c.kind, label: c.label, result: out });
       executed.push(c.key);
     }

@@ -54,12 +54,13 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
   const model: ModelEntry = {
     id: 'table',
     version: '1',
-    paramsSchema: { type: 'object', properties: { size: { type: 'integer', minimum: 1, default: 40 } } },
+    paramsSchema: { type: 'object', properties: { size: { type: 'integer', minimum: 1, default: 40 }, failLoad: { type: 'boolean', default: false } } },
     async fingerprint(params) {
       return { size: params['size'] ?? 40 };
     },
     async load(params): Promise<LoadedModel> {
       counters.loads++;
+      if (params['failLoad']) throw Object.assign(new Error('checkpoint is truncated'), { code: 'CHECKPOINT' });
       const facts = new Map<string, string>();
       for (let i = 0; i < Number(params['size'] ?? 40); i++) {
         facts.set(`Subject ${i} lives in`, ` City${i % 7}`);
