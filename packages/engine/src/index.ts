@@ -4,7 +4,7 @@ export { BackendError, WasmHeapError, NativeKernelError } from './backend/errors
 export { registerWasmKernels } from './backend/register';
 export type { MatMulPath, WasmKernelOptions, WasmKernelInfo } from './backend/register';
 export { DEFAULT_WASM_HEAP_LIMIT, wasmHeapBytes } from './backend/heap-guard';
-export { gelu, swiglu, layerNorm, rmsNorm, maskedCrossEntropy } from './kernels/ops';
+export { gelu, swiglu, layerNorm, rmsNorm, maskedCrossEntropy, rope } from './kernels/ops';
 export { adam, FusedAdamOptimizer } from './kernels/adam';
 // Model story: transformer, hooks (train, generate, score below).
 export { headDim, kvHeads, paramShapes, paramCount } from './model/config';

@@ -137,6 +137,31 @@ static napi_value swiglu_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* rope(heap, xOff, cosOff, sinOff, yOff, rows, heads, dh) */
+static napi_value rope(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args_init(env, info, &a, 8, "rope: expected 8 arguments")) return NULL;
+  const size_t rows = sz(&a, 5), heads = sz(&a, 6), dh = sz(&a, 7);
+  const float *x = ptr(&a, 1, rows * heads * dh), *c = ptr(&a, 2, rows * dh), *s = ptr(&a, 3, rows * dh);
+  float *y = ptr(&a, 4, rows * heads * dh);
+  if (a.failed) return NULL;
+  el_rope(x, c, s, y, rows, heads, dh);
+  return NULL;
+}
+
+/* ropeGrad(heap, xOff, cosOff, sinOff, dyOff, dxOff, dcosOff, dsinOff, rows, heads, dh) */
+static napi_value rope_grad(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args_init(env, info, &a, 11, "ropeGrad: expected 11 arguments")) return NULL;
+  const size_t rows = sz(&a, 8), heads = sz(&a, 9), dh = sz(&a, 10);
+  const size_t n = rows * heads * dh;
+  const float *x = ptr(&a, 1, n), *c = ptr(&a, 2, rows * dh), *s = ptr(&a, 3, rows * dh), *dy = ptr(&a, 4, n);
+  float *dx = ptr(&a, 5, n), *dc = ptr(&a, 6, rows * dh), *ds = ptr(&a, 7, rows * dh);
+  if (a.failed) return NULL;
+  el_rope_grad(x, c, s, dy, dx, dc, ds, rows, heads, dh);
+  return NULL;
+}
+
 /* sum(heap, xOff, yOff, outer, inner, leading): leading → y[inner] = Σ rows, else y[outer] = Σ columns */
 static napi_value sum(napi_env env, napi_callback_info info) {
   Args a;
@@ -266,7 +291,7 @@ static napi_value blas_config(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       FN("sgemmBatched", sgemm_batched), FN("unary", unary),       FN("geluGrad", gelu_grad),
-      FN("sum", sum),                    FN("swiglu", swiglu),     FN("swigluGrad", swiglu_grad),                    FN("xent", xent),         FN("xentGrad", xent_grad),
+      FN("sum", sum),                    FN("rope", rope),         FN("ropeGrad", rope_grad),                    FN("swiglu", swiglu),     FN("swigluGrad", swiglu_grad),                    FN("xent", xent),         FN("xentGrad", xent_grad),
       FN("norm", norm),                  FN("adam", adam),                  FN("normGrad", norm_grad), FN("setThreads", set_threads),
       FN("getThreads", get_threads),     FN("setParThreads", set_par_threads),     FN("blasConfig", blas_config),
   };

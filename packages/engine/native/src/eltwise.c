@@ -107,3 +107,50 @@ void el_swiglu_grad(const float *g, const float *u, const float *dy, float *dg, 
     du[i] = dy[i] * g[i] * s;
   }
 }
+
+/* RoPE, "rotate half" layout (Su et al. 2021, RoFormer eq. 34; model/rope.ts): x [R, H, dh] with R = B·T
+ * rows, cos/sin [R, dh] shared by the H heads. y = x·cos + rot(x)·sin, rot([x₁, x₂]) = [−x₂, x₁]. */
+void el_rope(const float *x, const float *cs, const float *sn, float *y, size_t rows, size_t heads, size_t dh) {
+  const size_t half = dh / 2;
+  const int nt = el_threads_for(rows * heads * dh * 2);
+#pragma omp parallel for num_threads(nt) schedule(static)
+  for (size_t r = 0; r < rows; r++) {
+    const float *c = cs + r * dh, *s = sn + r * dh;
+    for (size_t h = 0; h < heads; h++) {
+      const float *xr = x + (r * heads + h) * dh;
+      float *yr = y + (r * heads + h) * dh;
+#pragma omp simd
+      for (size_t j = 0; j < half; j++) {
+        yr[j] = xr[j] * c[j] - xr[j + half] * s[j];
+        yr[j + half] = xr[j + half] * c[j + half] + xr[j] * s[j + half];
+      }
+    }
+  }
+}
+
+/* dx₁ = dy₁·c₁ + dy₂·s₂, dx₂ = dy₂·c₂ − dy₁·s₁; dcos = Σ_h dy·x, dsin = Σ_h dy·rot(x). */
+void el_rope_grad(const float *x, const float *cs, const float *sn, const float *dy, float *dx, float *dcos,
+                  float *dsin, size_t rows, size_t heads, size_t dh) {
+  const size_t half = dh / 2;
+  const int nt = el_threads_for(rows * heads * dh * 4);
+#pragma omp parallel for num_threads(nt) schedule(static)
+  for (size_t r = 0; r < rows; r++) {
+    const float *c = cs + r * dh, *s = sn + r * dh;
+    float *dc = dcos + r * dh, *ds = dsin + r * dh;
+    for (size_t j = 0; j < dh; j++) dc[j] = ds[j] = 0.0f;
+    for (size_t h = 0; h < heads; h++) {
+      const size_t o = (r * heads + h) * dh;
+      const float *xr = x + o, *g = dy + o;
+      float *d = dx + o;
+#pragma omp simd
+      for (size_t j = 0; j < half; j++) {
+        d[j] = g[j] * c[j] + g[j + half] * s[j + half];
+        d[j + half] = g[j + half] * c[j + half] - g[j] * s[j];
+        dc[j] += g[j] * xr[j];
+        dc[j + half] += g[j + half] * xr[j + half];
+        ds[j] -= g[j] * xr[j + half];
+        ds[j + half] += g[j + half] * xr[j];
+      }
+    }
+  }
+}

@@ -13,6 +13,9 @@ void el_gelu(const float *x, float *y, size_t n);
 void el_gelu_grad(const float *x, const float *dy, float *dx, size_t n);
 void el_swiglu(const float *g, const float *u, float *y, size_t n);
 void el_swiglu_grad(const float *g, const float *u, const float *dy, float *dg, float *du, size_t n);
+void el_rope(const float *x, const float *cs, const float *sn, float *y, size_t rows, size_t heads, size_t dh);
+void el_rope_grad(const float *x, const float *cs, const float *sn, const float *dy, float *dx, float *dcos,
+                  float *dsin, size_t rows, size_t heads, size_t dh);
 void el_sum_leading(const float *x, float *y, size_t outer, size_t inner);
 void el_sum_trailing(const float *x, float *y, size_t outer, size_t inner);
 

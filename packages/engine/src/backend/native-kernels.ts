@@ -98,6 +98,30 @@ function swigluKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
   };
 }
 
+function ropeKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
+  // x [B, T, H, dh]; cos, sin [B, T, 1, dh] (shared by the heads)
+  const dims = (x: tf.TensorInfo) => { const [B, T, H, dh] = x.shape as [number, number, number, number]; return { rows: B * T, H, dh }; };
+  return {
+    [FUSED_KERNELS.rope]: (args) => {
+      const { x, cos, sin } = args.inputs as Inputs as Record<'x' | 'cos' | 'sin', tf.TensorInfo>;
+      const { rows, H, dh } = dims(x);
+      const b = asWasm(args.backend);
+      const [y] = outputs(b, [[x.shape, 'float32']]);
+      addon.rope(heap(b), memoryOffset(b, x), memoryOffset(b, cos), memoryOffset(b, sin), memoryOffset(b, y!), rows, H, dh);
+      return y!;
+    },
+    [FUSED_KERNELS.ropeGrad]: (args) => {
+      const { x, cos, sin, dy } = args.inputs as Inputs as Record<'x' | 'cos' | 'sin' | 'dy', tf.TensorInfo>;
+      const { rows, H, dh } = dims(x);
+      const b = asWasm(args.backend);
+      const [dx, dc, ds] = outputs(b, [[x.shape, 'float32'], [cos.shape, 'float32'], [sin.shape, 'float32']]);
+      addon.ropeGrad(heap(b), memoryOffset(b, x), memoryOffset(b, cos), memoryOffset(b, sin), memoryOffset(b, dy),
+        memoryOffset(b, dx!), memoryOffset(b, dc!), memoryOffset(b, ds!), rows, H, dh);
+      return [dx!, dc!, ds!];
+    },
+  };
+}
+
 function xentKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
   return {
     // logits [N, V] f32, targets [N] i32, mask [N] f32 → loss [], lse [N]
@@ -203,7 +227,7 @@ export function registerNativeReplacements(addon: NativeAddon): void {
 
 /** Register the Editlab* fused kernels on wasm (kernels/fused.ts uses them when present). */
 export function registerFusedKernels(addon: NativeAddon): void {
-  const all = { ...geluKernels(addon), ...swigluKernels(addon), ...xentKernels(addon), ...normKernels(addon), [FUSED_KERNELS.adam]: adamKernel(addon) };
+  const all = { ...geluKernels(addon), ...swigluKernels(addon), ...ropeKernels(addon), ...xentKernels(addon), ...normKernels(addon), [FUSED_KERNELS.adam]: adamKernel(addon) };
   for (const [name, kernelFunc] of Object.entries(all)) replaceKernel(name, 'wasm', kernelFunc);
 }
 

@@ -14,6 +14,10 @@ export interface NativeAddon {
   geluGrad(heap: ArrayBuffer, xOff: number, dyOff: number, dxOff: number, n: number): void;
   swiglu(heap: ArrayBuffer, gOff: number, uOff: number, yOff: number, n: number): void;
   swigluGrad(heap: ArrayBuffer, gOff: number, uOff: number, dyOff: number, dgOff: number, duOff: number, n: number): void;
+  /** RoPE on x [rows, heads, dh] with cos/sin [rows, dh]. */
+  rope(heap: ArrayBuffer, xOff: number, cosOff: number, sinOff: number, yOff: number, rows: number, heads: number, dh: number): void;
+  ropeGrad(heap: ArrayBuffer, xOff: number, cosOff: number, sinOff: number, dyOff: number, dxOff: number, dcosOff: number,
+    dsinOff: number, rows: number, heads: number, dh: number): void;
   /** x viewed as [outer, inner]: leading → y[inner] = Σ rows; else y[outer] = Σ columns. */
   sum(heap: ArrayBuffer, xOff: number, yOff: number, outer: number, inner: number, leading: boolean): void;
   xent(heap: ArrayBuffer, logitsOff: number, targetsOff: number, maskOff: number, rows: number, v: number, lossOff: number, lseOff: number): void;

@@ -54,6 +54,18 @@ describe.skipIf(skip !== undefined)('fused kernels vs reference compositions (wa
     }
   });
 
+  it(title('RoPE: [B,T,H,dh] = [2,7,3,16] and [1,64,4,32], gradients for x, cos and sin'), () => {
+    for (const [i, [B, T, H, dh]] of [[2, 7, 3, 16], [1, 64, 4, 32]].entries()) {
+      const x = rnd([B!, T!, H!, dh!], 140 + i, 2);
+      const c = rnd([B!, T!, 1, dh!], 150 + i);
+      const s = rnd([B!, T!, 1, dh!], 160 + i);
+      expect(fused.canRope(x, c, s)).toBe(true);
+      const f = (impl: typeof ref.rope) => (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => impl(p as tf.Tensor4D, q as tf.Tensor4D, r as tf.Tensor4D);
+      expectAgree(`rope ${[B, T, H, dh]}`, valueAndGrads(f(fused.rope), [x, c, s], 170 + i), valueAndGrads(f(ref.rope), [x, c, s], 170 + i));
+      tf.dispose([x, c, s]);
+    }
+  });
+
   it(title('masked cross-entropy: [96,500] with masked rows, fractional mask, an out-of-range target'), () => {
     const n = 96, v = 500;
     const logits = rnd([n, v], 1, 6);

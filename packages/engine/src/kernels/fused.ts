@@ -65,6 +65,27 @@ export function swiglu(gate: tf.Tensor, up: tf.Tensor): tf.Tensor {
   return taping() ? swigluOp(gate, up) : run(K.swiglu, { gate, up })[0]!;
 }
 
+// ---- RoPE (rotate half; Su et al. 2021, eq. 34) ----
+const ropeOp = custom((x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor, save: Save) => {
+  save([x, cos, sin]);
+  return {
+    value: run(K.rope, { x, cos, sin })[0]!,
+    gradFunc: (dy, [xs, c, s]) => run(K.ropeGrad, { x: xs!, cos: c!, sin: s!, dy }),
+  };
+});
+
+export function canRope(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): boolean {
+  if (x.rank !== 4) return false;
+  const [B, T, , dh] = x.shape as [number, number, number, number];
+  const table = [B, T, 1, dh];
+  return has(K.rope) && dh % 2 === 0 && f32(x, cos, sin) &&
+    tf.util.arraysEqual(cos.shape, table) && tf.util.arraysEqual(sin.shape, table);
+}
+
+export function rope(x: tf.Tensor4D, cos: tf.Tensor4D, sin: tf.Tensor4D): tf.Tensor4D {
+  return (taping() ? ropeOp(x, cos, sin) : run(K.rope, { x, cos, sin })[0]!) as tf.Tensor4D;
+}
+
 // ---- masked mean cross-entropy ----
 const xentOp = custom((logits: tf.Tensor, targets: tf.Tensor, mask: tf.Tensor, save: Save) => {
   const [loss, lse] = run(K.xent, { logits, targets, mask });

@@ -4,6 +4,8 @@ export const FUSED_KERNELS = {
   geluGrad: 'EditlabGeluGrad',
   swiglu: 'EditlabSwiglu',
   swigluGrad: 'EditlabSwigluGrad',
+  rope: 'EditlabRope',
+  ropeGrad: 'EditlabRopeGrad',
   xent: 'EditlabMaskedXent',
   xentGrad: 'EditlabMaskedXentGrad',
   layerNorm: 'EditlabLayerNorm',

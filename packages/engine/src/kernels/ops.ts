@@ -36,3 +36,8 @@ export function maskedCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, ma
     ? fused.maskedCrossEntropy(logits, targets, mask)
     : ref.maskedCrossEntropy(logits, targets, mask);
 }
+
+/** RoPE, rotate-half layout: x [B, T, H, dh], cos/sin [B, T, 1, dh] → x·cos + [−x₂, x₁]·sin. */
+export function rope(x: tf.Tensor4D, cos: tf.Tensor4D, sin: tf.Tensor4D): tf.Tensor4D {
+  return fused.canRope(x, cos, sin) ? fused.rope(x, cos, sin) : ref.rope(x, cos, sin);
+}

@@ -48,3 +48,17 @@ export function maskedCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, ma
     return tf.div(total, tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
   });
 }
+
+/**
+ * RoPE in the "rotate half" layout (Su et al. 2021, RoFormer eq. 34; model/rope.ts): x [B, T, H, dh],
+ * cos/sin [B, T, 1, dh]: x·cos + [−x₂, x₁]·sin.
+ */
+export function rope(x: tf.Tensor4D, cos: tf.Tensor4D, sin: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const half = x.shape[3] / 2;
+    const x1 = tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, half]);
+    const x2 = tf.slice(x, [0, 0, 0, half], [-1, -1, -1, half]);
+    const rot = tf.concat([tf.neg(x2), x1], 3); // rotate_half(x)
+    return tf.add(tf.mul(x, cos), tf.mul(rot, sin));
+  });
+}

@@ -2,6 +2,7 @@
 // Hugging Face Llama/Qwen2: for head vector x = [x₁, x₂] (halves), RoPE(x, p) = x·cos(pθ) + [−x₂, x₁]·sin(pθ)
 // with θ_i = base^(−2i/dh), i = 0..dh/2−1, and cos/sin repeated over both halves.
 import * as tf from '@tensorflow/tfjs';
+import { rope } from '../kernels/ops';
 
 /** Inverse frequencies θ_i = base^(−2i/dh), computed in JS (no tf.pow). */
 export function ropeInvFreq(dh: number, base: number): Float32Array {
@@ -20,12 +21,7 @@ export function ropeTables(positions: tf.Tensor2D, dh: number, base: number): { 
   return { cos: tf.reshape(tf.cos(full), [B, T, 1, dh]), sin: tf.reshape(tf.sin(full), [B, T, 1, dh]) };
 }
 
-/** Apply RoPE to x [B, T, heads, dh]. */
+/** Apply RoPE to x [B, T, heads, dh]: kernels/ops.ts `rope` (reference composition in kernels/reference.ts; fused on wasm with the native addon). */
 export function applyRope(x: tf.Tensor4D, cos: tf.Tensor4D, sin: tf.Tensor4D): tf.Tensor4D {
-  const dh = x.shape[3];
-  const half = dh / 2;
-  const x1 = tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, half]);
-  const x2 = tf.slice(x, [0, 0, 0, half], [-1, -1, -1, half]);
-  const rot = tf.concat([tf.neg(x2), x1], 3); // rotate_half(x)
-  return tf.add(tf.mul(x, cos), tf.mul(rot, sin));
+  return rope(x, cos, sin);
 }
