@@ -27,6 +27,7 @@ describe('editlab CLI', () => {
       expect(r.code).toBe(0);
       expect(r.out).toContain(`usage: editlab ${c}`);
     }
+    expect(await cli('--version')).toMatchObject({ code: 0, out: '0.1.0' });
     expect(await cli('rnu')).toMatchObject({ code: 2, err: "editlab: unknown command 'rnu' (did you mean 'run'?); see editlab --help" });
     const bad = await cli('run', 'exp/spec.yaml', '--shard', '3/3');
     expect(bad).toMatchObject({ code: 2, err: "editlab run: --shard must be i/n with 0 ≤ i < n (e.g. 0/4), got '3/3'" });

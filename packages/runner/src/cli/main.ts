@@ -9,6 +9,7 @@ import type { Io } from './io';
 import { mergeCmd, planCmd, runCmd, validateCmd } from './experiment-commands';
 import { dataCmd, diffCmd, plotCmd } from './other-commands';
 import { pretrainCmd } from './pretrain-command';
+import { packageVersions } from '../defaults';
 
 type Command = (argv: readonly string[], io: Io) => Promise<number>;
 
@@ -20,6 +21,10 @@ const EXIT_BY_CODE: Record<string, number> = { SPEC_INVALID: EXIT.usage, USAGE: 
 
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    io.out(String(packageVersions()['@editlab/runner'] ?? 'unknown'));
+    return EXIT.ok;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(HELP['main']!);
     return name ? EXIT.ok : EXIT.usage;
