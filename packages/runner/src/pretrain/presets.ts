@@ -3,6 +3,9 @@
 // so that one pretraining run stays within about an hour on the default wasm backend.
 import type { Schedule } from './loop';
 
+/** The world the default models learn (datasets' world generator: seed and size preset). */
+export const DEFAULT_WORLD = { seed: 1, size: 'default' } as const;
+
 export type DefaultModelName = 'tiny-gpt2' | 'tiny-llama';
 export const DEFAULT_MODEL_NAMES: readonly DefaultModelName[] = ['tiny-gpt2', 'tiny-llama'];
 

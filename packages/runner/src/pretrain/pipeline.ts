@@ -1,0 +1,148 @@
+// The pretraining pipeline of the embedded default models:
+//   world (seed, size) → corpus → BPE tokenizer → Transformer.init(seed) → pretrain (resumable)
+//   → evaluate knowledge / refusal / fluency → checkpoint (HF layout) + MODEL_CARD.md.
+// `pretrainWith(parts, options)` runs it over explicit parts; `pretrainDefault(options)` (default-parts.ts)
+// over the real world, BPE trainer and checkpoint writer — the entry of `editlab pretrain`.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, paramCount, Transformer, type ModelConfig } from '@editlab/engine';
+import { contentKey } from '../util/json';
+import { renderCard, type CardData } from './card';
+import { evaluateModel, type EvalReport } from './report';
+import { encodePrompt } from './evaluate';
+import { weightsSha256 } from './hash';
+import { corpusSha256, writeProvenance } from './provenance';
+import { pretrainLoop, type Schedule } from './loop';
+import { DEFAULT_WORLD, MODEL_PRESETS, type DefaultModelName } from './presets';
+import type { KnowledgeSource, TextTokenizer } from './types';
+import type { PretrainParts } from './parts';
+
+export const SPECIAL_TOKENS = ['<|endoftext|>', '<|pad|>'] as const;
+
+export interface PretrainOptions {
+  /** Which default model to train. */
+  readonly model: DefaultModelName;
+  /** Checkpoint directory (default: models/<model> under the repo root). */
+  readonly outDir?: string;
+  /** Resumable state and logs (default: .editlab-cache/pretrain/<model> under the repo root). */
+  readonly workDir?: string;
+  /** Repository root used for the defaults above (default: process.cwd()). */
+  readonly root?: string;
+  /** World seed and size preset (defaults: DEFAULT_WORLD). Ignored with `facts`. */
+  readonly worldSeed?: number;
+  readonly worldSize?: string;
+  /** Real dataset files whose true facts the model learns instead of the world's (CounterFact, ZsRE, TOFU, PISTOL). */
+  readonly facts?: readonly string[];
+  /** Overrides of the preset's schedule and architecture (for tests and experiments). */
+  readonly schedule?: Partial<Schedule>;
+  readonly arch?: Partial<ModelConfig>;
+  readonly vocabSize?: number;
+  readonly modelSeed?: number;
+  readonly dataSeed?: number;
+  /** Ignore a saved training state and start over. */
+  readonly fresh?: boolean;
+  /** Save resumable state every this many steps (default 200). */
+  readonly saveEvery?: number;
+  /** Cap on probes per check in the final evaluation (default: all). */
+  readonly evalLimit?: number;
+  /** Progress lines (default: console.log). */
+  readonly log?: (line: string) => void;
+  /** The command line recorded in the model card. */
+  readonly command?: string;
+  /** Stop after this many steps with the state saved (as a kill would); the next call resumes. */
+  readonly stopAfter?: number;
+}
+
+export type PretrainResult =
+  | { readonly complete: true; readonly dir: string; readonly card: CardData; readonly eval: EvalReport; readonly weightsSha256: string }
+  | { readonly complete: false; readonly step: number; readonly statePath: string };
+
+/** Train one default model end to end and write its checkpoint + model card. */
+/** The pipeline over explicit parts (knowledge source, tokenizer trainer, checkpoint writer). */
+export async function pretrainWith(parts: PretrainParts, o: PretrainOptions): Promise<PretrainResult> {
+  const log = o.log ?? ((l: string) => console.log(l));
+  const root = resolve(o.root ?? process.cwd());
+  const preset = MODEL_PRESETS[o.model];
+  const backend = await initBackend();
+  const backendLabel = `${backend.name}${backend.matmul !== 'backend' ? ` (matmul ${backend.matmul})` : ''}, tfjs ${backend.tfjsVersion}`;
+  log(`[pretrain ${o.model}] backend ${backendLabel}`);
+
+  const { source, worldSeed, worldSize } = parts.source(o);
+  log(`[pretrain ${o.model}] source: ${source.description}; ${source.corpus.length} documents, ${source.trainProbes.length} facts`);
+  const vocabSize = o.vocabSize ?? preset.vocabSize;
+  const tokenizer = parts.trainTokenizer(source.corpus, vocabSize, SPECIAL_TOKENS);
+  const tok: TextTokenizer = tokenizer;
+  const docs = source.corpus.map((t) => [...encodePrompt(tok, t), tok.eosId]);
+  const corpusTokens = docs.reduce((n, d) => n + d.length, 0);
+  const schedule: Schedule = { ...preset.schedule, ...o.schedule };
+  const config: ModelConfig = { ...preset.arch, ...o.arch, vocabSize: tok.vocabSize };
+  const modelSeed = o.modelSeed ?? preset.modelSeed;
+  const dataSeed = o.dataSeed ?? preset.dataSeed;
+  log(`[pretrain ${o.model}] tokenizer ${tok.vocabSize} tokens; corpus ${corpusTokens} tokens; ${paramCount(config)} parameters`);
+
+  const runKey = contentKey({ config, schedule, modelSeed, dataSeed, tokenizer: contentKey(tokenizer.toJSON()), corpus: contentKey(source.corpus) });
+  const workDir = resolve(o.workDir ?? join(root, '.editlab-cache', 'pretrain', o.model));
+  mkdirSync(workDir, { recursive: true });
+  const statePath = join(workDir, 'state.safetensors');
+  if (o.fresh) rmSync(statePath, { force: true });
+
+  const model = Transformer.init(config, modelSeed);
+  try {
+    const run = await pretrainLoop(model, {
+      schedule, seed: dataSeed, padId: tok.padId, docs, runKey,
+      statePath,
+      saveEvery: o.saveEvery ?? 200,
+      stopAfter: o.stopAfter,
+      onProgress: (p) => log(`[pretrain ${o.model}] step ${p.step}/${p.steps} loss ${p.loss.toFixed(4)} lr ${p.lr.toExponential(2)} epoch ${p.epoch} ${p.tokensPerSecond.toFixed(0)} tok/s ${(p.wallSeconds / 60).toFixed(1)} min`),
+    });
+    if (run.resumedFrom) log(`[pretrain ${o.model}] resumed from step ${run.resumedFrom}`);
+    if (!run.complete) return { complete: false, step: run.losses.length, statePath };
+    const report = evaluateModel(model, tok, source, o.evalLimit);
+    log(`[pretrain ${o.model}] knowledge train ${report.train.accuracy.toFixed(4)} held-out ${report.heldOut.accuracy.toFixed(4)} refusal ${report.refusal.rate.toFixed(4)}${report.fluency ? ` fluency ${report.fluency.ngramEntropy.toFixed(1)}` : ''}`);
+
+    const weights = model.weights();
+    const sha = weightsSha256(weights);
+    const dir = resolve(o.outDir ?? join(root, 'models', o.model));
+    await parts.saveCheckpoint(dir, { config, weights, tokenizer });
+    tf.dispose([...weights.values()]);
+    const last = run.losses.slice(-50);
+    const card: CardData = {
+      name: o.model,
+      source: source.description,
+      worldSeed,
+      worldSize,
+      config,
+      paramCount: paramCount(config),
+      tokenizer: { vocabSize: tok.vocabSize, trainedOn: 'the pretraining corpus' },
+      corpus: { documents: docs.length, tokens: corpusTokens },
+      training: {
+        steps: schedule.steps, batchSize: schedule.batchSize, seqLen: schedule.seqLen, lr: schedule.lr,
+        warmupSteps: schedule.warmupSteps, epochs: run.epochs, modelSeed, dataSeed,
+        finalLoss: last.reduce((a, b) => a + b, 0) / Math.max(1, last.length),
+        wallSeconds: run.wallSeconds, resumedFrom: run.resumedFrom,
+      },
+      scores: {
+        trainTemplates: report.train, heldOutTemplates: report.heldOut, refusal: report.refusal,
+        ...(report.fluency ? { fluency: report.fluency } : {}),
+      },
+      backend: backendLabel,
+      weightsSha256: sha,
+      command: o.command ?? `node --import tsx scripts/pretrain.ts --model ${o.model}`,
+      samples: report.samples,
+    };
+    writeFileSync(join(dir, 'MODEL_CARD.md'), renderCard(card));
+    writeProvenance(dir, {
+      model: o.model,
+      ...(worldSeed !== undefined && worldSize !== undefined ? { world: { seed: worldSeed, size: worldSize } } : {}),
+      ...(o.facts?.length ? { facts: { files: [...o.facts], worldSeed: o.worldSeed ?? DEFAULT_WORLD.seed } } : {}),
+      corpusSha256: corpusSha256(source.corpus),
+      weightsSha256: sha,
+      run: { config, schedule, modelSeed, dataSeed, vocabSize, scores: card.scores, training: card.training, backend: backendLabel },
+    });
+    log(`[pretrain ${o.model}] wrote ${dir} (weights sha256 ${sha.slice(0, 16)}…)`);
+    return { complete: true, dir, card, eval: report, weightsSha256: sha };
+  } finally {
+    model.dispose();
+  }
+}
