@@ -107,6 +107,10 @@ describe('extends', () => {
     expect(errorsOf({ 'ext4/b.yaml': 'extends: /etc/passwd\n' }, 'ext4/b.yaml')).toEqual(["ext4/b.yaml:1:10: /extends: must be relative to this file, got absolute path '/etc/passwd'"]);
   });
 
+  it('a syntax error in the extended file is reported in that file', () => {
+    expect(errorsOf({ 'ext5/base.yaml': 'name: [unclosed\n', 'ext5/child.yaml': 'extends: base.yaml\n' }, 'ext5/child.yaml')[0]).toMatch(/^ext5\/base\.yaml:2:1: \/: YAML syntax error: /);
+  });
+
   it('a cycle is reported with its chain', () => {
     const errors = errorsOf(
       { 'cyc/a.yaml': 'extends: ./b.yaml\nname: a\n', 'cyc/b.yaml': 'name: b\nextends: ./c.yaml\n', 'cyc/c.yaml': 'extends: a.yaml\n' },
