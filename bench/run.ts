@@ -40,8 +40,8 @@ interface Row { s: BenchSize; ed: EditlabResult; torch: TorchRun[] }
 /** Kernel sets from stock tfjs-wasm to the engine's full path (ENGINE-PERF.md §1a ladder). */
 const VARIANTS: Array<{ name: string; opts: WasmKernelOptions; maxSteps: number }> = [
   { name: 'stock tfjs-wasm (+UnsortedSegmentSum)', opts: { matmul: 'stock', noCopy: false, nativeElementwise: false, fused: false }, maxSteps: 2 },
-  { name: 'JS XNNPACK matmul wrapper + zero-copy', opts: { matmul: 'xnnpack-wrapper', noCopy: true, nativeElementwise: false, fused: false }, maxSteps: 5 },
-  { name: 'OpenBLAS sgemm + zero-copy', opts: { matmul: 'openblas', noCopy: true, nativeElementwise: false, fused: false }, maxSteps: 8 },
+  { name: 'JS XNNPACK matmul wrapper + zero-copy + JS leading-axis Sum', opts: { matmul: 'xnnpack-wrapper', noCopy: true, nativeElementwise: false, fused: false }, maxSteps: 5 },
+  { name: 'OpenBLAS sgemm + zero-copy + JS leading-axis Sum', opts: { matmul: 'openblas', noCopy: true, nativeElementwise: false, fused: false }, maxSteps: 8 },
   { name: '+ native Sum/Tanh/Exp', opts: { matmul: 'openblas', noCopy: true, nativeElementwise: true, fused: false }, maxSteps: 12 },
   { name: '+ fused GELU/LayerNorm/xent/Adam (default)', opts: {}, maxSteps: 12 },
 ];

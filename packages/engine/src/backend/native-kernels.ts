@@ -191,33 +191,6 @@ function adamKernel(addon: NativeAddon): tf.KernelFunc {
   };
 }
 
-/** GatherV2 along axis 0 with int32 indices (embedding lookups): one memmove per row instead of
- * per-element index arithmetic. Other layouts: stock. Pure JS on the heap, so no addon needed. */
-export const gatherRows: tf.KernelFunc = (args) => {
-  const { x, indices } = args.inputs as Inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
-  const { axis, batchDims } = args.attrs as unknown as { axis: number; batchDims: number };
-  const ax = tf.util.parseAxisParam(axis, x.shape)[0];
-  if (ax !== 0 || (batchDims ?? 0) !== 0 || indices.dtype !== 'int32' || x.shape.length < 1) {
-    return stockKernel('GatherV2', 'wasm').kernelFunc(args);
-  }
-  const b = asWasm(args.backend);
-  const rows = x.shape[0]!;
-  const inner = tf.util.sizeFromShape(x.shape.slice(1));
-  const [y] = outputs(b, [[[...indices.shape, ...x.shape.slice(1)], x.dtype]]);
-  const ids = b.typedArrayFromHeap(indices) as Int32Array;
-  const src = b.typedArrayFromHeap(x);
-  const dst = b.typedArrayFromHeap(y!);
-  for (let i = 0; i < ids.length; i++) {
-    const r = ids[i]!;
-    if (r < 0 || r >= rows) {
-      b.disposeData(y!.dataId);
-      throw new Error(`GatherV2: the index value ${r} is not in [0, ${rows - 1}]`);
-    }
-    dst.set(src.subarray(r * inner, (r + 1) * inner), i * inner);
-  }
-  return y!;
-};
-
 /** Replace Sum/Tanh/Exp on wasm by native kernels. */
 export function registerNativeReplacements(addon: NativeAddon): void {
   replaceKernel('Sum', 'wasm', sumKernel(addon));

@@ -6,7 +6,8 @@ import { NativeKernelError } from './errors';
 import { fusedMatMulComposed, fusedMatMulNative } from './fused-matmul';
 import { DEFAULT_WASM_HEAP_LIMIT, installHeapGuard } from './heap-guard';
 import { nativeBatchMatMul } from './matmul-native';
-import { gatherRows, registerFusedKernels, registerNativeReplacements, unregisterFusedKernels } from './native-kernels';
+import { gatherRows, sumLeadingJs } from './js-kernels';
+import { registerFusedKernels, registerNativeReplacements, unregisterFusedKernels } from './native-kernels';
 import { batchMatMulWrapper } from './matmul-wrapper';
 import { blasThreads, eltwiseThreads, loadNativeAddon } from './native';
 import { castNoCopy, identityNoCopy } from './nocopy';
@@ -19,7 +20,8 @@ export type MatMulPath = 'openblas' | 'xnnpack-wrapper' | 'stock';
 export interface WasmKernelOptions {
   /** 'auto' (default): openblas when the addon is built, else the wrapper. */
   matmul?: 'auto' | MatMulPath;
-  /** Zero-copy Identity / same-dtype Cast, and row-copy GatherV2 (default true). */
+  /** Zero-copy Identity / same-dtype Cast, row-copy GatherV2, and (without the addon) a JS leading-axis Sum
+   * (default true). */
   noCopy?: boolean;
   /** Ceiling for live tensor bytes on the wasm heap (default ~3.75 GiB). */
   heapLimitBytes?: number;
@@ -80,7 +82,11 @@ export function registerWasmKernels(opts: WasmKernelOptions = {}): WasmKernelInf
   }
   const nativeElementwise = addon !== undefined && (opts.nativeElementwise ?? true);
   if (addon && nativeElementwise) registerNativeReplacements(addon);
-  else for (const k of ['Sum', 'Tanh', 'Exp']) restoreKernel(k, 'wasm');
+  else {
+    for (const k of ['Tanh', 'Exp']) restoreKernel(k, 'wasm');
+    if (noCopy) replaceKernel('Sum', 'wasm', sumLeadingJs);
+    else restoreKernel('Sum', 'wasm');
+  }
   const fused = addon !== undefined && (opts.fused ?? true);
   if (addon && fused) registerFusedKernels(addon);
   else unregisterFusedKernels();

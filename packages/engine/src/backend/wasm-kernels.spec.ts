@@ -2,11 +2,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { WasmHeapError } from './errors';
-import { DEFAULT_WASM_HEAP_LIMIT } from './heap-guard';
+import { DEFAULT_WASM_HEAP_LIMIT, installHeapGuard } from './heap-guard';
 import { initBackend } from './index';
 import { registerWasmKernels } from './register';
+import { sumLeadingJs } from './js-kernels';
 import { onBackend } from './testing';
-import { asWasm, memoryOffset } from './wasm-internals';
+import { asWasm, memoryOffset, type WasmBackend } from './wasm-internals';
 
 describe('wasm kernel patches', () => {
   beforeAll(async () => { await initBackend('wasm'); });
@@ -70,6 +71,21 @@ describe('wasm kernel patches', () => {
     t.dispose();
   });
 
+  it('JS leading-axis Sum (the path without the addon) matches the cpu backend', async () => {
+    registerWasmKernels({ noCopy: true, nativeElementwise: false });
+    const cases: Array<[number[], number | number[], boolean]> = [[[37, 19], 0, false], [[4, 6, 5], [0, 1], true], [[4, 6, 5], 2, false], [[3, 3], [0, 1], false]];
+    for (const [shape, axis, keepDims] of cases) {
+      const vals = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i) * 3);
+      const f = () => [tf.sum(tf.tensor(vals, shape), axis, keepDims)];
+      const [want] = await onBackend('cpu', f);
+      const [got] = await onBackend('wasm', f);
+      expect(got!.length).toBe(want!.length);
+      got!.forEach((v, i) => expect(v).toBeCloseTo(want![i]!, 4));
+    }
+    expect(tf.getKernel('Sum', 'wasm')!.kernelFunc).toBe(sumLeadingJs);
+    registerWasmKernels();
+  });
+
   it('the heap guard refuses an allocation past a (small, artificial) limit with ENGINE_WASM_HEAP', () => {
     const live = tf.memory().numBytes;
     registerWasmKernels({ heapLimitBytes: live + 2 ** 20 });
@@ -94,5 +110,17 @@ describe('wasm kernel patches', () => {
     const ok = tf.add(tf.ones([4]), 1);
     expect(Array.from(ok.dataSync())).toEqual([2, 2, 2, 2]);
     expect(tf.memory().numBytes).toBeLessThan(live + 1024);
+  });
+
+  it('a silent malloc failure (offset 0, as wasm malloc does past ~3.9 GiB) becomes WasmHeapError', () => {
+    // A stand-in module whose raw malloc fails the way emscripten's does: it returns 0.
+    let next = 64;
+    const fake = { wasm: { asm: { malloc: (n: number) => (n > 1000 ? 0 : (next += n)) }, _malloc: () => 1 } } as unknown as WasmBackend;
+    installHeapGuard(fake, 2 ** 40);
+    expect(fake.wasm._malloc(100)).toBe(164);
+    let err: unknown;
+    try { fake.wasm._malloc(5000); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(WasmHeapError);
+    expect((err as Error).message).toMatch(/wasm malloc failed \(returned 0\).*requested 0\.0 MiB/);
   });
 });
