@@ -112,19 +112,26 @@ export function maskedCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, ma
 }
 
 // ---- LayerNorm / RMSNorm over the last axis ----
+/** x as [rows, d] (no Reshape kernel when it already is 2-D: every kernel call costs engine overhead). */
 function rows2d(x: tf.Tensor): tf.Tensor2D {
+  if (x.rank === 2) return x as tf.Tensor2D;
   const d = x.shape[x.rank - 1]!;
   return tf.reshape(x, [x.size / d, d]);
+}
+
+/** y back in x's shape (no Reshape when the shapes already agree). */
+function like(y: tf.Tensor, x: tf.Tensor): tf.Tensor {
+  return tf.util.arraysEqual(y.shape, x.shape) ? y : tf.reshape(y, x.shape);
 }
 
 const layerNormOp = (eps: number) => custom((x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, save: Save) => {
   const [y, mean, rstd] = run(K.layerNorm, { x: rows2d(x), gamma, beta }, { eps });
   save([x, gamma, mean!, rstd!]);
   return {
-    value: tf.reshape(y!, x.shape),
+    value: like(y!, x),
     gradFunc: (dy, [xs, g, mu, r]) => {
       const [dx, dg, db] = run(K.layerNormGrad, { x: rows2d(xs!), gamma: g!, dy: rows2d(dy), mean: mu!, rstd: r! });
-      return [tf.reshape(dx!, xs!.shape), dg!, db!];
+      return [like(dx!, xs!), dg!, db!];
     },
   };
 });
@@ -133,10 +140,10 @@ const rmsNormOp = (eps: number) => custom((x: tf.Tensor, gamma: tf.Tensor, save:
   const [y, rstd] = run(K.rmsNorm, { x: rows2d(x), gamma }, { eps });
   save([x, gamma, rstd!]);
   return {
-    value: tf.reshape(y!, x.shape),
+    value: like(y!, x),
     gradFunc: (dy, [xs, g, r]) => {
       const [dx, dg] = run(K.rmsNormGrad, { x: rows2d(xs!), gamma: g!, dy: rows2d(dy), rstd: r! });
-      return [tf.reshape(dx!, xs!.shape), dg!];
+      return [like(dx!, xs!), dg!];
     },
   };
 });
@@ -151,7 +158,7 @@ export function canLayerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): b
 }
 
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps = 1e-5): tf.Tensor {
-  return tf.tidy(() => (taping() ? layerNormOp(eps)(x, gamma, beta) : tf.reshape(run(K.layerNorm, { x: rows2d(x), gamma, beta }, { eps })[0]!, x.shape)));
+  return tf.tidy(() => (taping() ? layerNormOp(eps)(x, gamma, beta) : like(run(K.layerNorm, { x: rows2d(x), gamma, beta }, { eps })[0]!, x)));
 }
 
 export function canRmsNorm(x: tf.Tensor, gamma: tf.Tensor): boolean {
@@ -159,5 +166,5 @@ export function canRmsNorm(x: tf.Tensor, gamma: tf.Tensor): boolean {
 }
 
 export function rmsNorm(x: tf.Tensor, gamma: tf.Tensor, eps = 1e-6): tf.Tensor {
-  return tf.tidy(() => (taping() ? rmsNormOp(eps)(x, gamma) : tf.reshape(run(K.rmsNorm, { x: rows2d(x), gamma }, { eps })[0]!, x.shape)));
+  return tf.tidy(() => (taping() ? rmsNormOp(eps)(x, gamma) : like(run(K.rmsNorm, { x: rows2d(x), gamma }, { eps })[0]!, x)));
 }
