@@ -137,6 +137,16 @@ describe('run', () => {
     expect(again.applies).toBe(0); // cells behind the failed build were never attempted, so nothing to redo
   });
 
+  it('a batch larger than the method accepts is reported as unsupported, not run', async () => {
+    ws = tmpWorkspace({ 'spec.yaml': BASE_SPEC + 'protocols: [{ kind: single }, { kind: batch, size: 4 }]\n' });
+    const reg = fakeRegistries();
+    const ft = reg.methods.get('table-ft')!;
+    (reg.methods as Map<string, typeof ft>).set('table-ft', { ...ft, maxBatch: 1 });
+    const r = await runExperiment('spec.yaml', reg, ws, { renderer: 'silent' });
+    expect(files(ws)[0]!.trim().split('\n')[2]).toBe('table,facts,table-ft,,batch(4),0,,,,,unsupported,table-ft edits at most 1 request(s) per call; protocol asks for 4');
+    expect(r.run.executed).toHaveLength(1 + 3); // the stage and the single-protocol cells only
+  });
+
   it('a rerun redoes nothing and writes byte-identical files; a fresh run (no cache) gives the same bytes', async () => {
     ws = tmpWorkspace({ 'spec.yaml': SWEEP });
     await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
