@@ -1,0 +1,90 @@
+// Checkpoints in the Hugging Face layout: config.json + model.safetensors (HF tensor names, so the
+// directory is a real HF checkpoint) + tokenizer.json. Loads our own checkpoints and real HF GPT-2,
+// Llama, Qwen2 and Mistral directories, single-file or sharded (model.safetensors.index.json).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { ModelConfig } from '../model/config';
+import { loadTokenizer } from '../tokenizer/load';
+import type { BpeTokenizer } from '../tokenizer/bpe';
+import { CheckpointError, CheckpointErrorCode as C } from './errors';
+import { fromHfConfig, toHfConfig } from './hf-config';
+import type { CheckpointSource } from './hf-config';
+import { fromHfTensors, toHfTensors } from './hf-names';
+import { readSafetensors, writeSafetensors } from './safetensors';
+import type { RawTensor } from './safetensors';
+
+export interface SaveCheckpointInput {
+  readonly config: ModelConfig;
+  readonly weights: ReadonlyMap<string, tf.Tensor>;
+  /** Written as tokenizer.json; its special ids go into config.json. */
+  readonly tokenizer?: { toJSON(): string; readonly eosId?: number; readonly bosId?: number; readonly padId?: number };
+}
+
+export interface LoadedCheckpoint {
+  readonly config: ModelConfig;
+  /** Engine-named float32 weights (paramShapes(config)); the caller disposes them. */
+  readonly weights: Map<string, tf.Tensor>;
+  readonly tokenizer?: BpeTokenizer;
+  readonly source: CheckpointSource;
+}
+
+export async function saveCheckpoint(dir: string, c: SaveCheckpointInput): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const raw = new Map<string, RawTensor>();
+  for (const [name, t] of c.weights) {
+    const d = await t.data();
+    raw.set(name, { shape: [...t.shape], data: d instanceof Float32Array ? d : Float32Array.from(d as ArrayLike<number>) });
+  }
+  const tensors = toHfTensors(c.config, raw);
+  writeSafetensors(join(dir, 'model.safetensors'), tensors, { format: 'pt' });
+  const tk = c.tokenizer;
+  const special = tk ? { eosId: tk.eosId, bosId: tk.bosId, padId: tk.padId } : {};
+  writeFileSync(join(dir, 'config.json'), `${JSON.stringify(toHfConfig(c.config, special), null, 2)}\n`);
+  if (tk) writeFileSync(join(dir, 'tokenizer.json'), tk.toJSON());
+}
+
+function readJson(path: string): Record<string, unknown> {
+  if (!existsSync(path)) throw new CheckpointError(C.MISSING_FILE, `${path}: file not found`);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new CheckpointError(C.BAD_CONFIG, `${path}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** All tensors of a checkpoint directory: model.safetensors, or the shards its index names. */
+function readAllTensors(dir: string): { tensors: Map<string, RawTensor>; file: string } {
+  const single = join(dir, 'model.safetensors');
+  if (existsSync(single)) return { tensors: readSafetensors(single).tensors, file: single };
+  const indexPath = join(dir, 'model.safetensors.index.json');
+  if (!existsSync(indexPath)) throw new CheckpointError(C.MISSING_FILE, `${dir}: neither model.safetensors nor model.safetensors.index.json found`);
+  const map = readJson(indexPath).weight_map;
+  if (typeof map !== 'object' || map === null) throw new CheckpointError(C.BAD_CONFIG, `${indexPath}: weight_map is missing`);
+  const wanted = new Map(Object.entries(map as Record<string, string>));
+  const tensors = new Map<string, RawTensor>();
+  for (const shard of [...new Set(wanted.values())].sort()) {
+    for (const [name, t] of readSafetensors(join(dir, shard)).tensors) {
+      if (wanted.get(name) !== shard) throw new CheckpointError(C.BAD_TENSORS, `${join(dir, shard)}: tensor '${name}' is not listed for this shard in ${indexPath}`);
+      tensors.set(name, t);
+    }
+  }
+  const absent = [...wanted.keys()].filter((n) => !tensors.has(n));
+  if (absent.length) throw new CheckpointError(C.BAD_TENSORS, `${indexPath}: tensors listed but not found in their shards: ${absent.slice(0, 8).join(', ')}`);
+  return { tensors, file: indexPath };
+}
+
+export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
+  const cfgPath = join(dir, 'config.json');
+  const { config, source } = fromHfConfig(readJson(cfgPath), cfgPath);
+  const { tensors, file } = readAllTensors(dir);
+  const raw = fromHfTensors(config, tensors, file);
+  const weights = new Map<string, tf.Tensor>();
+  for (const [name, t] of raw) weights.set(name, tf.tensor(t.data, t.shape, 'float32'));
+  const tokPath = join(dir, 'tokenizer.json');
+  const tokenizer = existsSync(tokPath) ? loadTokenizer(tokPath) : undefined;
+  return { config, weights, source, ...(tokenizer ? { tokenizer } : {}) };
+}
+
+
+export type { CheckpointSource } from './hf-config';
