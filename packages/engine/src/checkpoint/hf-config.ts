@@ -98,7 +98,8 @@ export function fromHfConfig(j: Record<string, unknown>, file: string): { config
   const config: ModelConfig = {
     arch: 'llama', vocabSize: int('vocab_size'), dModel: d, nLayers: int('num_hidden_layers'), nHeads,
     nKvHeads: int('num_key_value_heads', nHeads), dMlp: int('intermediate_size'),
-    maxSeq: int('max_position_embeddings', 2048), normEps: num('rms_norm_eps', 1e-6), ropeTheta: num('rope_theta', 10000),
+    // Mistral's sliding window only differs from full attention beyond the window: cap maxSeq there.
+    maxSeq: Math.min(int('max_position_embeddings', 2048), j.sliding_window == null ? Infinity : int('sliding_window')), normEps: num('rms_norm_eps', 1e-6), ropeTheta: num('rope_theta', 10000),
     qkvBias: source === 'qwen2', tieEmbeddings: j.tie_word_embeddings === true,
   };
   return { config, source };
