@@ -34,9 +34,9 @@ export { generate, generateIds } from './generate/generate';
 export type { GenerateIdsOptions, GenerateTextOptions } from './generate/generate';
 // Checkpoints (HF layout, safetensors) and the byte-level BPE tokenizer.
 export { saveCheckpoint, loadCheckpoint } from './checkpoint/index';
-export type { SaveCheckpointInput, LoadedCheckpoint, CheckpointSource } from './checkpoint/index';
+export type { SaveCheckpointInput, LoadedCheckpoint, LoadCheckpointOptions, CheckpointSource } from './checkpoint/index';
 export { CheckpointError, CheckpointErrorCode } from './checkpoint/errors';
 export { readSafetensors, writeSafetensors, parseSafetensors, serializeSafetensors } from './checkpoint/safetensors';
 export type { RawTensor, SafetensorsFile } from './checkpoint/safetensors';
 export { BpeTokenizer, trainBpe, loadTokenizer, TokenizerError, TokenizerErrorCode } from './tokenizer/index';
-export type { AddedToken, SerializableTokenizer, TrainBpeOptions } from './tokenizer/index';
+export type { AddedToken, SerializableTokenizer, PreTokenization, TrainBpeOptions } from './tokenizer/index';

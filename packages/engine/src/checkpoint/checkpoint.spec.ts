@@ -75,6 +75,9 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     const ck = await loadCheckpoint(dir);
     disposeAll(ck.weights);
     expect(ck.tokenizer!.toJSON()).toBe(tok.toJSON());
+    const noTok = await loadCheckpoint(dir, { tokenizer: false });
+    disposeAll(noTok.weights);
+    expect(noTok.tokenizer).toBeUndefined();
   });
 
   it('loads a GPT-2 checkpoint written under HF names (fused c_attn, transformer. prefix, buffers, tied lm_head) from HF config keys', async () => {

@@ -74,7 +74,12 @@ function readAllTensors(dir: string): { tensors: Map<string, RawTensor>; file: s
   return { tensors, file: indexPath };
 }
 
-export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
+export interface LoadCheckpointOptions {
+  /** Load tokenizer.json when present (default true); false skips it, e.g. for an unsupported tokenizer type. */
+  readonly tokenizer?: boolean;
+}
+
+export async function loadCheckpoint(dir: string, opts: LoadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
   const cfgPath = join(dir, 'config.json');
   const { config, source } = fromHfConfig(readJson(cfgPath), cfgPath);
   const { tensors, file } = readAllTensors(dir);
@@ -82,7 +87,7 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const weights = new Map<string, tf.Tensor>();
   for (const [name, t] of raw) weights.set(name, tf.tensor(t.data, t.shape, 'float32'));
   const tokPath = join(dir, 'tokenizer.json');
-  const tokenizer = existsSync(tokPath) ? loadTokenizer(tokPath) : undefined;
+  const tokenizer = opts.tokenizer !== false && existsSync(tokPath) ? loadTokenizer(tokPath) : undefined;
   return { config, weights, source, ...(tokenizer ? { tokenizer } : {}) };
 }
 

@@ -2,7 +2,7 @@
 // in the Hugging Face tokenizer.json format: model.vocab (token → id), model.merges (ranked pairs),
 // added_tokens (special tokens matched verbatim before pre-tokenization).
 import type { Tokenizer } from '../model/tokenizer';
-import { fromByteLevel, preTokenize } from './bytes';
+import { GPT2_SPLIT, fromByteLevel, preTokenize } from './bytes';
 import { TokenizerError, TokenizerErrorCode as C } from './errors';
 
 export interface AddedToken {
@@ -15,6 +15,19 @@ export interface AddedToken {
 export interface SerializableTokenizer extends Tokenizer {
   toJSON(): string;
 }
+
+/** How plain text is normalised and split before BPE (default: none, GPT-2 regex). */
+export interface PreTokenization {
+  readonly split: RegExp;
+  /** Unicode NFC normalisation first (Qwen2's normalizer). */
+  readonly nfc: boolean;
+  /** The tokenizer.json `normalizer` / `pre_tokenizer` objects this came from, written back by toJSON. */
+  readonly normalizerJson: unknown;
+  readonly preTokenizerJson: unknown;
+}
+
+const BYTE_LEVEL = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true };
+export const GPT2_PRE: PreTokenization = { split: GPT2_SPLIT, nfc: false, normalizerJson: null, preTokenizerJson: BYTE_LEVEL };
 
 const CACHE_LIMIT = 200_000;
 
@@ -42,6 +55,7 @@ export class BpeTokenizer implements SerializableTokenizer {
     readonly vocab: ReadonlyMap<string, number>,
     readonly merges: ReadonlyArray<readonly [string, string]>,
     readonly added: readonly AddedToken[],
+    readonly pre: PreTokenization = GPT2_PRE,
   ) {
     merges.forEach(([a, b], i) => this.ranks.set(`${a} ${b}`, i));
     const all = new Map(vocab);
@@ -107,7 +121,7 @@ export class BpeTokenizer implements SerializableTokenizer {
     parts.forEach((part, i) => {
       // split() with one capture group alternates plain text (even) and matched added tokens (odd).
       if (i % 2 === 1) out.push(this.addedByContent.get(part)!);
-      else if (part) for (const w of preTokenize(part)) for (const id of this.bpe(w)) out.push(id);
+      else if (part) for (const w of preTokenize(this.pre.nfc ? part.normalize('NFC') : part, this.pre.split)) for (const id of this.bpe(w)) out.push(id);
     });
     return out;
   }
@@ -128,16 +142,15 @@ export class BpeTokenizer implements SerializableTokenizer {
 
   /** The Hugging Face tokenizer.json (GPT-2 layout: ByteLevel pre-tokenizer/decoder, BPE model). */
   toJSON(): string {
-    const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true };
     const head = {
       version: '1.0',
       truncation: null,
       padding: null,
       added_tokens: this.added.map((t) => ({ id: t.id, content: t.content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: t.special })),
-      normalizer: null,
-      pre_tokenizer: byteLevel,
-      post_processor: { ...byteLevel, trim_offsets: false },
-      decoder: byteLevel,
+      normalizer: this.pre.normalizerJson,
+      pre_tokenizer: this.pre.preTokenizerJson,
+      post_processor: { ...BYTE_LEVEL, trim_offsets: false },
+      decoder: BYTE_LEVEL,
     };
     // The vocab is written by hand so entries keep id order (JS objects would hoist integer-like keys).
     const vocab = [...this.vocab].sort((a, b) => a[1] - b[1]).map(([t, id]) => `${JSON.stringify(t)}:${id}`).join(',');

@@ -17,15 +17,34 @@ export const BYTE_TO_CHAR: readonly string[] = (() => {
 export const CHAR_TO_BYTE: ReadonlyMap<string, number> = new Map(BYTE_TO_CHAR.map((c, b) => [c, b]));
 
 /** GPT-2 pre-tokenization pattern (openai/gpt-2 encoder.py, as in HF ByteLevel use_regex). */
-const GPT2_SPLIT = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+export const GPT2_SPLIT = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
 
 const encoder = new TextEncoder();
 
-/** Split text into GPT-2 pre-tokens, each as its byte-level string. */
-export function preTokenize(text: string): string[] {
+/**
+ * Split text into pre-tokens, each as its byte-level string. Like HF's Split with behavior "Isolated":
+ * every match is a piece and so is any unmatched text between matches.
+ */
+export function preTokenize(text: string, split: RegExp = GPT2_SPLIT): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(GPT2_SPLIT)) out.push(toByteLevel(m[0]));
+  let pos = 0;
+  for (const m of text.matchAll(split)) {
+    if (m.index > pos) out.push(toByteLevel(text.slice(pos, m.index)));
+    if (m[0]) out.push(toByteLevel(m[0]));
+    pos = m.index + m[0].length;
+  }
+  if (pos < text.length) out.push(toByteLevel(text.slice(pos)));
   return out;
+}
+
+/**
+ * An HF (Oniguruma/Rust) split pattern as a JS regex. Node 20 lacks inline modifier groups, so
+ * `(?i:…)` (Llama-3 / Qwen2 contractions) is rewritten with each ASCII letter as [xX].
+ */
+export function hfPattern(src: string): RegExp {
+  const js = src.replace(/\(\?i:([^()]*)\)/g, (_m, body: string) =>
+    `(?:${body.replace(/[A-Za-z]/g, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`)})`);
+  return new RegExp(js, 'gu');
 }
 
 export function toByteLevel(s: string): string {

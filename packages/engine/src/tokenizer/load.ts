@@ -2,7 +2,8 @@
 // GPT-2 layout (merges as "a b" strings) and the newer one (merges as [a, b] pairs).
 import { existsSync, readFileSync } from 'node:fs';
 import { BpeTokenizer } from './bpe';
-import type { AddedToken } from './bpe';
+import type { AddedToken, PreTokenization } from './bpe';
+import { GPT2_SPLIT, hfPattern } from './bytes';
 import { TokenizerError, TokenizerErrorCode as C } from './errors';
 
 export function loadTokenizer(pathOrJson: string): BpeTokenizer {
@@ -20,9 +21,7 @@ export function loadTokenizer(pathOrJson: string): BpeTokenizer {
   }
   const model = j.model as Record<string, unknown> | undefined;
   if (!model || model.type !== 'BPE') bad(`model.type is ${JSON.stringify(model?.type)}, only "BPE" is supported`);
-  const pre = j.pre_tokenizer as { type?: string; pretokenizers?: Array<{ type?: string }> } | null;
-  const preTypes = pre?.type === 'Sequence' ? (pre.pretokenizers ?? []).map((p) => p.type) : [pre?.type];
-  if (!preTypes.includes('ByteLevel')) bad(`pre_tokenizer ${JSON.stringify(pre?.type ?? null)} is not ByteLevel; only byte-level BPE (GPT-2 style) is supported`);
+  const pre = preTokenization(j, bad);
   const vocabObj = model!.vocab;
   if (typeof vocabObj !== 'object' || vocabObj === null) bad('model.vocab is missing');
   const vocab = new Map<string, number>();
@@ -44,5 +43,33 @@ export function loadTokenizer(pathOrJson: string): BpeTokenizer {
     if (!Number.isSafeInteger(a.id) || typeof a.content !== 'string') bad(`added_tokens[${i}] needs an integer id and a string content`);
     return { id: a.id as number, content: a.content as string, special: a.special !== false };
   });
-  return new BpeTokenizer(vocab, merges, added);
+  return new BpeTokenizer(vocab, merges, added, pre);
+}
+
+type PreJson = { type?: string; use_regex?: boolean; pretokenizers?: PreJson[]; pattern?: { Regex?: string; String?: string }; behavior?: string; invert?: boolean };
+
+/**
+ * The supported pre-tokenizers: ByteLevel with the GPT-2 regex (GPT-2, our own files), and
+ * Sequence[Split(Regex, Isolated), ByteLevel(use_regex: false)] (Llama-3, Qwen2); normalizer null or NFC.
+ */
+function preTokenization(j: Record<string, unknown>, bad: (msg: string) => never): PreTokenization {
+  const norm = j.normalizer as { type?: string } | null | undefined;
+  if (norm != null && norm.type !== 'NFC') bad(`normalizer ${JSON.stringify(norm.type)} is not supported (null or NFC)`);
+  const nfc = norm?.type === 'NFC';
+  const p = (j.pre_tokenizer ?? null) as PreJson | null;
+  const base = { nfc, normalizerJson: norm ?? null, preTokenizerJson: p };
+  if (p?.type === 'ByteLevel' && p.use_regex !== false) return { ...base, split: GPT2_SPLIT };
+  const steps = p?.type === 'Sequence' ? (p.pretokenizers ?? []) : [];
+  const [split, byteLevel] = steps;
+  if (steps.length === 2 && split?.type === 'Split' && byteLevel?.type === 'ByteLevel' && byteLevel.use_regex === false) {
+    if (split.behavior !== 'Isolated' || split.invert) bad(`pre_tokenizer Split behavior ${JSON.stringify(split.behavior)} (invert ${String(split.invert)}) is not supported (Isolated)`);
+    const src = split.pattern?.Regex;
+    if (typeof src !== 'string') bad('pre_tokenizer Split needs a pattern.Regex');
+    try {
+      return { ...base, split: hfPattern(src!) };
+    } catch (e) {
+      return bad(`pre_tokenizer Split pattern cannot be compiled (${(e as Error).message})`);
+    }
+  }
+  return bad(`pre_tokenizer ${JSON.stringify(p?.type ?? null)} is not supported; only byte-level BPE (ByteLevel, or Split + ByteLevel as in Llama-3 / Qwen2)`);
 }

@@ -104,10 +104,33 @@ describe('tokenizer.json', () => {
     expect(loadTokenizer(JSON.stringify(pairs)).encode('hello')).toEqual([12]);
   });
 
+  it('loads Llama-3 / Qwen2 pre-tokenization (Split regex with (?i:…), digits in threes, NFC) and writes it back', () => {
+    const bytes = trainBpe([], { vocabSize: 258, specialTokens: ['<|endoftext|>', '<|pad|>'] });
+    const j = JSON.parse(bytes.toJSON()) as { model: { vocab: Record<string, number>; merges: string[] }; normalizer: unknown; pre_tokenizer: unknown };
+    const extra = ['34', '12', '123', '45', "'S"];
+    extra.forEach((t, i) => (j.model.vocab[t] = 258 + i));
+    j.model.merges = ['3 4', '1 2', '12 3', '4 5', "' S"];
+    const gpt2 = loadTokenizer(JSON.stringify(j));
+    const id = (t: string) => j.model.vocab[t]!;
+    // GPT-2 regex keeps "12345" whole: 3 4 merges first → 12 | 34 | 5.
+    expect(gpt2.encode('12345')).toEqual([id('12'), id('34'), id('5')]);
+    const llama3 = String.raw`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`;
+    j.normalizer = { type: 'NFC' };
+    j.pre_tokenizer = { type: 'Sequence', pretokenizers: [
+      { type: 'Split', pattern: { Regex: llama3 }, behavior: 'Isolated', invert: false },
+      { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false }] };
+    const tok = loadTokenizer(JSON.stringify(j));
+    expect(tok.encode('12345')).toEqual([id('123'), id('45')]); // \p{N}{1,3} splits 123 | 45
+    expect(tok.encode("IT'S")).toEqual([id('I'), id('T'), id("'S")]); // (?i:'s) matches 'S as one piece
+    expect(tok.encode('e\u0301')).toEqual(tok.encode('\u00e9')); // NFC
+    expect(loadTokenizer(tok.toJSON()).toJSON()).toBe(tok.toJSON());
+    expect(JSON.parse(tok.toJSON()).pre_tokenizer).toEqual(j.pre_tokenizer);
+  });
+
   it('refuses non-BPE or broken files with a clear error', () => {
     expect(() => loadTokenizer('/nonexistent/tokenizer.json')).toThrow(/\/nonexistent\/tokenizer\.json: file not found/);
     expect(() => loadTokenizer('{"model": {"type": "WordPiece"}}')).toThrow(/only "BPE" is supported/);
     expect(() => loadTokenizer('{"model": ')).toThrow(/not valid JSON/);
-    expect(() => loadTokenizer('{"model": {"type": "BPE", "vocab": {}, "merges": []}, "pre_tokenizer": {"type": "Metaspace"}}')).toThrow(/not ByteLevel/);
+    expect(() => loadTokenizer('{"model": {"type": "BPE", "vocab": {}, "merges": []}, "pre_tokenizer": {"type": "Metaspace"}}')).toThrow(/pre_tokenizer "Metaspace" is not supported/);
   });
 });
