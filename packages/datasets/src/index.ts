@@ -1,1 +1,24 @@
 export const PACKAGE = '@editlab/datasets';
+
+export { CANONICAL_VERSION } from './types';
+export type { FormatName, Probe, EditRecord, QAItem, MultipleChoiceItem, CanonicalRecord } from './types';
+export { DatasetError, describeMalformed } from './errors';
+export type { DatasetErrorCode, MalformedRecord } from './errors';
+export { WorldRng, fnv1a } from './rng';
+export { QA_FORMAT, qaPrompt, formatQA, parseQA } from './qa';
+
+export { buildWorld, neighbours } from './world/build';
+export type { World, Entity, Fact, WorldEdit, RippleEdit } from './world/build';
+export { WORLD_SIZES, worldOptions } from './world/size';
+export type { WorldOptions, WorldSizeName } from './world/size';
+export {
+  RELATIONS, RELATION_BY_ID, CHAINS, ENTITY_TYPES, REFUSAL_POOL, PREFIX_SENTENCES, GENERATION_TEMPLATES,
+} from './world/schema';
+export type { EntityType, RelationDef, ChainDef } from './world/schema';
+export type { Contract } from './world/contracts';
+export { renderCorpus, refusalQA, factProbes, heldOutQAProbes, generationPrompts, fill } from './world/corpus';
+export type { FactProbe } from './world/corpus';
+export {
+  renderCounterFact, renderCounterFactEasyEdit, renderZsre, renderRipple, renderTofu, renderPistol, renderRefusal, renderMmlu,
+} from './world/benchmarks';
+export { renderFiles, renderWorld, WORLD_FILES } from './world/render';

@@ -1,0 +1,74 @@
+// Everything a world renders, as (relative path → file text) in memory, and renderWorld(world, dir)
+// to write it. File names follow the real datasets so `loadDataset` detects each format.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { formatQA } from '../qa';
+import type { World } from './build';
+import { renderCorpus } from './corpus';
+import {
+  renderCounterFact, renderCounterFactEasyEdit, renderMmlu, renderPistol, renderRefusal, renderRipple, renderTofu, renderZsre,
+} from './benchmarks';
+import { REFUSAL_POOL } from './schema';
+
+const json = (x: unknown): string => `${JSON.stringify(x, null, 2)}\n`;
+const jsonl = (xs: readonly unknown[]): string => xs.map((x) => JSON.stringify(x)).join('\n') + (xs.length ? '\n' : '');
+
+/** Relative paths of the rendered files (stable names other packages may rely on). */
+export const WORLD_FILES = {
+  manifest: 'world.json',
+  corpus: 'corpus/pretrain.jsonl',
+  finetune: 'corpus/finetune-pistol.jsonl',
+  counterfact: 'counterfact/counterfact.json',
+  counterfactEasyEdit: 'counterfact/counterfact-edit.json',
+  zsre: 'zsre/zsre_mend_eval.json',
+  zsrePortability: 'zsre/zsre_mend_eval_portability.json',
+  ripple: 'rippleedits/random.json',
+  tofu: 'tofu/world_perturbed.json',
+  tofuFactual: 'tofu/factual_data.json',
+  pistol: 'pistol/sample_data.json',
+  refusal: 'refusal/refusal_qa.json',
+  refusalPool: 'refusal/refusal_pool.json',
+} as const;
+
+/** Render every file of the world in memory: relative path → contents. Deterministic. */
+export function renderFiles(w: World): Map<string, string> {
+  const files = new Map<string, string>();
+  const corpus = renderCorpus(w);
+  files.set(WORLD_FILES.manifest, json({
+    seed: w.seed, size: w.size, options: w.options,
+    counts: { entities: w.entities.length, facts: w.facts.length, corpusDocuments: corpus.length, contracts: w.contracts.length },
+    entities: w.entities, facts: w.facts, absent: w.absent, benchmark: w.benchmark,
+  }));
+  files.set(WORLD_FILES.corpus, jsonl(corpus.map((text) => ({ text }))));
+  const pistol = renderPistol(w) as { question: string; answer: string }[];
+  files.set(WORLD_FILES.finetune, jsonl(pistol.map((q) => ({ text: formatQA(q.question, q.answer) }))));
+  files.set(WORLD_FILES.counterfact, json(renderCounterFact(w)));
+  files.set(WORLD_FILES.counterfactEasyEdit, json(renderCounterFactEasyEdit(w)));
+  files.set(WORLD_FILES.zsre, json(renderZsre(w, false)));
+  files.set(WORLD_FILES.zsrePortability, json(renderZsre(w, true)));
+  files.set(WORLD_FILES.ripple, json(renderRipple(w)));
+  const tofu = renderTofu(w) as { question: string; answer: string }[];
+  files.set(WORLD_FILES.tofu, jsonl(tofu));
+  files.set(WORLD_FILES.tofuFactual, json(tofu.map((q) => ({ question: q.question, answer: q.answer }))));
+  files.set(WORLD_FILES.pistol, json(pistol));
+  files.set(WORLD_FILES.refusal, json(renderRefusal(w)));
+  files.set(WORLD_FILES.refusalPool, json(REFUSAL_POOL));
+  // MMLU: the original headerless layout (question, A, B, C, D, letter), one file per topic.
+  for (const [topic, items] of [...renderMmlu(w)].sort(([a], [b]) => a.localeCompare(b))) {
+    const rows = items.map((it) => [it.question, ...it.choices, 'ABCD'[it.answer]!]);
+    files.set(`mmlu/test/${topic}_test.csv`, stringify(rows));
+  }
+  return files;
+}
+
+/** Write every rendered file under `dir`; returns the relative paths written. */
+export async function renderWorld(w: World, dir: string): Promise<string[]> {
+  const files = renderFiles(w);
+  for (const [rel, text] of files) {
+    const p = join(dir, rel);
+    await mkdir(dirname(p), { recursive: true });
+    await writeFile(p, text, 'utf8');
+  }
+  return [...files.keys()];
+}

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { buildWorld, neighbours } from './build';
+import { renderFiles } from './render';
+import { renderCorpus, refusalQA, fill } from './corpus';
+import { CHAINS, RELATION_BY_ID } from './schema';
+import { renderCounterFact, renderRipple } from './benchmarks';
+
+const hash = (files: Map<string, string>): string => {
+  const h = createHash('sha256');
+  for (const [k, v] of [...files].sort(([a], [b]) => a.localeCompare(b))) h.update(`${k}\n${v}\n`);
+  return h.digest('hex');
+};
+const w = buildWorld(7, 'tiny');
+const corpus = renderCorpus(w);
+const corpusText = corpus.join('\n');
+const wordRe = (s: string): RegExp => new RegExp(`(^|[^A-Za-z])${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z]|$)`);
+
+describe('world determinism', () => {
+  it('same seed and size give the same bytes; another seed differs', () => {
+    const a = hash(renderFiles(buildWorld(7, 'tiny')));
+    expect(hash(renderFiles(buildWorld(7, 'tiny')))).toBe(a);
+    expect(hash(renderFiles(buildWorld(8, 'tiny')))).not.toBe(a);
+  });
+  it('tiny renders in under a second with ~100 facts', () => {
+    const t = performance.now();
+    renderFiles(buildWorld(3, 'tiny'));
+    expect(performance.now() - t).toBeLessThan(1000);
+    expect(w.facts.length).toBeGreaterThanOrEqual(80);
+    expect(w.facts.length).toBeLessThanOrEqual(150);
+  });
+  it('unknown size is a located error', () => {
+    expect(() => buildWorld(1, 'huge')).toThrow(/unknown world size "huge"/);
+  });
+});
+
+describe('world invariants', () => {
+  it('facts respect relation type constraints; one object per (subject, relation)', () => {
+    const seen = new Set<string>();
+    for (const f of w.facts) {
+      const rel = RELATION_BY_ID.get(f.relation)!;
+      expect(w.entity(f.subject).type).toBe(rel.subjectType);
+      expect(w.entity(f.object).type).toBe(rel.objectType);
+      const key = `${f.subject}|${f.relation}`;
+      expect(seen.has(key)).toBe(false);
+      seen.add(key);
+    }
+    expect(new Set(w.facts.map((f) => f.relation)).size).toBeGreaterThanOrEqual(15);
+  });
+  it('names are unique and subject names are multi-word', () => {
+    const all = [...w.entities, ...w.absent].map((e) => e.name);
+    expect(new Set(all).size).toBe(all.length);
+    const subjects = new Set(w.facts.map((f) => f.subject));
+    for (const id of subjects) expect(w.entity(id).name.split(' ').length).toBeGreaterThanOrEqual(2);
+    for (const e of w.entities) expect(e.name.length).toBeGreaterThanOrEqual(6);
+  });
+  it('a capital is a city of its own country', () => {
+    for (const f of w.facts.filter((x) => x.relation === 'P36')) {
+      expect(w.facts.some((g) => g.relation === 'P17' && g.subject === f.object && g.object === f.subject)).toBe(true);
+    }
+  });
+  it('held-out templates of a fact never appear in the corpus for that fact', () => {
+    for (const f of w.facts) {
+      const rel = RELATION_BY_ID.get(f.relation)!;
+      const s = w.entity(f.subject).name;
+      expect(corpusText.includes(fill(rel.statements[f.heldOutStatement]!, s))).toBe(false);
+      expect(corpusText.includes(fill(rel.questions[f.heldOutQuestion]!, s))).toBe(false);
+      const other = (f.heldOutStatement + 1) % rel.statements.length;
+      expect(corpusText.includes(fill(rel.statements[other]!, s))).toBe(true);
+    }
+  });
+  it('refusal entities are in no fact; held-out ones are absent from the corpus', () => {
+    const ids = new Set(w.facts.flatMap((f) => [f.subject, f.object]));
+    for (const e of w.absent) expect(ids.has(e.id)).toBe(false);
+    const { train, heldOut } = refusalQA(w);
+    for (const q of train) expect(corpus).toContain(`Question: ${q.question}\nAnswer: ${q.answer}`);
+    for (const e of w.absent.slice(train.length)) expect(wordRe(e.name).test(corpusText)).toBe(false);
+    expect(heldOut.length).toBe(w.options.refusalHeldOut);
+  });
+  it('PISTOL contracts are absent from the pretraining corpus', () => {
+    expect(w.contracts.length).toBe(w.options.pistolContracts);
+    for (const c of w.contracts) {
+      expect(c.qa.length).toBe(20);
+      expect(wordRe(c.partyA).test(corpusText)).toBe(false);
+      expect(wordRe(c.partyB).test(corpusText)).toBe(false);
+      for (const q of c.qa) expect(corpusText.includes(q.question)).toBe(false);
+    }
+  });
+  it('neighbourhood prompts share relation and object, with another subject', () => {
+    const recs = renderCounterFact(w) as { requested_rewrite: { subject: string; relation_id: string; target_true: { id: string }; target_new: { id: string } }; neighborhood_prompts: string[] }[];
+    expect(recs.length).toBe(w.options.counterfactRecords);
+    for (const r of recs) {
+      const rr = r.requested_rewrite;
+      expect(rr.target_new.id).not.toBe(rr.target_true.id);
+      expect(w.entity(rr.target_new.id).type).toBe(w.entity(rr.target_true.id).type);
+      expect(r.neighborhood_prompts.length).toBeGreaterThan(0);
+      const f = w.facts.find((x) => w.entity(x.subject).name === rr.subject && x.relation === rr.relation_id)!;
+      const nb = neighbours(w.facts, f).map((g) => w.entity(g.subject).name);
+      for (const p of r.neighborhood_prompts) {
+        expect(p.includes(rr.subject)).toBe(false);
+        expect(nb.some((n) => p.includes(n))).toBe(true);
+      }
+    }
+  });
+  it('MMLU facts are edited by no benchmark record', () => {
+    const b = w.benchmark;
+    const edited = new Set([...b.counterfact, ...b.zsre, ...b.ripple].map((e) => e.fact).concat(b.tofu));
+    expect(b.mmlu.length).toBeGreaterThan(0);
+    for (const id of b.mmlu) expect(edited.has(id)).toBe(false);
+  });
+  it('ripple two-hop answers follow the world from the new object', () => {
+    const recs = renderRipple(w) as { edit: { subject_id: string; target_id: string }; Compositionality_I: { test_queries: { answers: { value: string }[] }[] }[] }[];
+    expect(recs.length).toBe(w.options.rippleRecords);
+    recs.forEach((r, i) => {
+      const e = w.benchmark.ripple[i]!;
+      const second = CHAINS[e.chain]!.second;
+      const g = w.facts.find((x) => x.subject === r.edit.target_id && x.relation === second)!;
+      expect(r.Compositionality_I[0]!.test_queries[0]!.answers[0]!.value).toBe(w.entity(g.object).name);
+      const old = w.fact(e.oldSecond);
+      expect(old.object).not.toBe(g.object);
+    });
+  });
+  it('default preset: a few thousand facts and a ~0.5–2 MB corpus', () => {
+    const d = buildWorld(1, 'default');
+    expect(d.facts.length).toBeGreaterThan(2000);
+    const bytes = renderCorpus(d).join('\n').length;
+    expect(bytes).toBeGreaterThan(500_000);
+    expect(bytes).toBeLessThan(2_000_000);
+  });
+});
