@@ -134,6 +134,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
         model_type: type, vocab_size: 40, hidden_size: 32, intermediate_size: 64, num_hidden_layers: 2, num_attention_heads: 4,
         num_key_value_heads: config.nKvHeads, max_position_embeddings: 48, rms_norm_eps: 1e-6, rope_theta: 10000, hidden_act: 'silu', tie_word_embeddings: false,
         ...(type === 'mistral' ? { max_position_embeddings: 4096, sliding_window: 48 } : {}),
+        ...(type === 'qwen2' ? { sliding_window: 8, use_sliding_window: false } : {}),
       };
       writeDir(dir, cfg, { 'model-00001-of-00002.safetensors': shard1, 'model-00002-of-00002.safetensors': shard2 });
       const weightMap = Object.fromEntries([...[...shard1.keys()].map((k) => [k, 'model-00001-of-00002.safetensors']), ...[...shard2.keys()].map((k) => [k, 'model-00002-of-00002.safetensors'])]);

@@ -80,6 +80,7 @@ export function fromHfConfig(j: Record<string, unknown>, file: string): { config
   if (source === 'gpt2') {
     const act = j.activation_function ?? 'gelu_new';
     if (act !== 'gelu_new' && act !== 'gelu_pytorch_tanh') bad(`activation_function '${String(act)}' is not supported (the engine's GELU is the tanh approximation, gelu_new)`);
+    if (j.scale_attn_by_inverse_layer_idx === true || j.scale_attn_weights === false) bad('non-standard attention scaling (scale_attn_by_inverse_layer_idx / scale_attn_weights) is not supported');
     const d = int('n_embd');
     const config: ModelConfig = {
       arch: 'gpt2', vocabSize: int('vocab_size'), dModel: d, nLayers: int('n_layer'), nHeads: int('n_head'),
@@ -92,14 +93,16 @@ export function fromHfConfig(j: Record<string, unknown>, file: string): { config
   if (j.attention_bias === true && source !== 'qwen2') bad('attention_bias=true (bias on o_proj) is not supported');
   if (j.mlp_bias === true) bad('mlp_bias=true is not supported');
   if (j.rope_scaling != null) bad(`rope_scaling ${JSON.stringify(j.rope_scaling)} is not supported (plain RoPE only)`);
+  const slides = j.sliding_window != null && (source === 'mistral' || j.use_sliding_window === true);
   const d = int('hidden_size');
   const nHeads = int('num_attention_heads');
   if (j.head_dim != null && j.head_dim !== d / nHeads) bad(`head_dim ${String(j.head_dim)} ≠ hidden_size / num_attention_heads (${d / nHeads}) is not supported`);
   const config: ModelConfig = {
     arch: 'llama', vocabSize: int('vocab_size'), dModel: d, nLayers: int('num_hidden_layers'), nHeads,
     nKvHeads: int('num_key_value_heads', nHeads), dMlp: int('intermediate_size'),
-    // Mistral's sliding window only differs from full attention beyond the window: cap maxSeq there.
-    maxSeq: Math.min(int('max_position_embeddings', 2048), j.sliding_window == null ? Infinity : int('sliding_window')), normEps: num('rms_norm_eps', 1e-6), ropeTheta: num('rope_theta', 10000),
+    // A sliding window only differs from full attention beyond the window: cap maxSeq there. Qwen2 files
+    // carry sliding_window but apply it only with use_sliding_window.
+    maxSeq: Math.min(int('max_position_embeddings', 2048), slides ? int('sliding_window') : Infinity), normEps: num('rms_norm_eps', 1e-6), ropeTheta: num('rope_theta', 10000),
     qkvBias: source === 'qwen2', tieEmbeddings: j.tie_word_embeddings === true,
   };
   return { config, source };

@@ -31,7 +31,12 @@ function halfToFloat(h: number): number {
   return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
+/** Whether this host stores floats little-endian (as safetensors does), so bytes copy as they are. */
+const LITTLE_ENDIAN = new Uint8Array(new Float32Array([1]).buffer)[3] === 0x3f;
+
 function decode(bytes: Uint8Array, dtype: string, n: number): Float32Array {
+  // new Uint8Array(view) copies into a fresh, aligned buffer (Buffer#slice would only make a view).
+  if (dtype === 'F32' && LITTLE_ENDIAN) return new Float32Array(new Uint8Array(bytes).buffer);
   const out = new Float32Array(n);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (dtype === 'F32') for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, true);
@@ -144,7 +149,8 @@ export function serializeSafetensors(tensors: ReadonlyMap<string, RawTensor>, me
   out.set(hbytes, 8);
   let p = 8 + hbytes.length;
   for (const t of tensors.values()) {
-    for (let i = 0; i < t.data.length; i++) view.setFloat32(p + 4 * i, t.data[i]!, true);
+    if (LITTLE_ENDIAN) out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), p);
+    else for (let i = 0; i < t.data.length; i++) view.setFloat32(p + 4 * i, t.data[i]!, true);
     p += 4 * t.data.length;
   }
   return out;
