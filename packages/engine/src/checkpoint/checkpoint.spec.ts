@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/index';
 import type { ModelConfig } from '../model/config';
 import { tinyConfig } from '../model/testing';
@@ -11,7 +11,9 @@ import { CheckpointError } from './errors';
 import { transpose } from './hf-names';
 import { loadCheckpoint, saveCheckpoint } from './index';
 import { serializeSafetensors, type RawTensor } from './safetensors';
-import { disposeAll, randomWeights, tempDir, toTf } from './testing';
+import { disposeAll, randomWeights, removeTempDirs, tempDir, toTf } from './testing';
+
+afterAll(removeTempDirs);
 
 beforeAll(async () => {
   await initBackend();

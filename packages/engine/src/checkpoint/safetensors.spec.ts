@@ -1,9 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CheckpointError } from './errors';
 import { parseSafetensors, readSafetensors, serializeSafetensors } from './safetensors';
-import { tempDir } from './testing';
+import { removeTempDirs, tempDir } from './testing';
+
+afterAll(removeTempDirs);
 
 /** A safetensors buffer from a raw header object and data bytes. */
 function build(header: unknown, data: Uint8Array, headerText?: string): Uint8Array {

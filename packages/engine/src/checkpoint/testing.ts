@@ -1,13 +1,24 @@
 // Test helpers for checkpoint specs (not exported from index).
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { paramShapes, type ModelConfig } from '../model/config';
 import { Rng } from '../model/prng';
 import type { RawTensor } from './safetensors';
 
-export const tempDir = (tag: string): string => mkdtempSync(join(tmpdir(), `editlab-${tag}-`));
+const made: string[] = [];
+
+/** A fresh temporary directory, removed by removeTempDirs(). */
+export function tempDir(tag: string): string {
+  const d = mkdtempSync(join(tmpdir(), `editlab-${tag}-`));
+  made.push(d);
+  return d;
+}
+
+export function removeTempDirs(): void {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+}
 
 /** Seeded random weights for every parameter (norm gains and biases too, so no mapping slip can hide). */
 export function randomWeights(c: ModelConfig, seed: number): Map<string, RawTensor> {
