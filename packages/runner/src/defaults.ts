@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { initBackend } from '@editlab/engine';
 import type { Registries } from './registries';
+import { datasetInspector } from './adapters/datasets';
 import type { JsonObject } from './util/json';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -32,5 +33,6 @@ export function defaultRegistries(): Registries {
     methods: new Map(),
     metrics: new Map(),
     environment: async () => ({ backend: await backendEnvironment(), versions: packageVersions(), node: process.versions.node.split('.')[0]! }),
+    data: datasetInspector,
   };
 }
