@@ -22,3 +22,11 @@ export {
   renderCounterFact, renderCounterFactEasyEdit, renderZsre, renderRipple, renderTofu, renderPistol, renderRefusal, renderMmlu,
 } from './world/benchmarks';
 export { renderFiles, renderWorld, WORLD_FILES } from './world/render';
+
+export { detectFormat, loadDataset } from './formats/load';
+export type { LoadedDataset, LoadOptions } from './formats/load';
+export { FORMATS, formatByName } from './formats/registry';
+export type { FormatInfo } from './formats/registry';
+export { parseRecords } from './formats/read';
+export { MMLU_HEADER, mmluSubject } from './formats/mmlu';
+export { RIPPLE_FAMILIES } from './formats/ripple';

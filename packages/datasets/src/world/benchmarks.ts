@@ -114,8 +114,8 @@ export function renderRipple(w: World): object[] {
     return {
       example_type: 'random',
       edit: {
-        prompt: `${fill(tpl, s)} ${nm(w, e.newObject)}.`, subject_id: f.subject, relation: relName(f.relation), target_id: e.newObject,
-        original_fact: { prompt: `${fill(tpl, s)} ${nm(w, f.object)}.`, subject_id: f.subject, relation: relName(f.relation), target_id: f.object },
+        prompt: `${fill(tpl, s)} ${nm(w, e.newObject)}.`, subject_id: f.subject, subject: s, relation: relName(f.relation), target_id: e.newObject, target: nm(w, e.newObject),
+        original_fact: { prompt: `${fill(tpl, s)} ${nm(w, f.object)}.`, subject_id: f.subject, relation: relName(f.relation), target_id: f.object, target: nm(w, f.object) },
       },
       Logical_Generalization: [],
       Compositionality_I: [{

@@ -196,6 +196,7 @@ function selectBenchmark(
   const mmlu: string[] = [];
   for (const f of rng.shuffle(facts)) {
     if (used.has(f.id) || rippleUsedSecond.has(f.id)) continue;
+    if (pool(entities.get(f.object)!.type).length < 4) continue; // 4 choices need 3 distractors of the same type
     const topic = RELATION_BY_ID.get(f.relation)!.topic;
     const n = perTopic.get(topic) ?? 0;
     if (n >= o.mmluPerTopic) continue;

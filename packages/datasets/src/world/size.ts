@@ -39,7 +39,7 @@ export type WorldSizeName = 'tiny' | 'default';
 export const WORLD_SIZES: Readonly<Record<WorldSizeName, WorldOptions>> = {
   tiny: {
     countries: 4, citiesPerCountry: 3, languages: 4, companies: 6, products: 8, books: 6, persons: 20,
-    factsPerPerson: 3, sports: 3, instruments: 3, religions: 3, occupations: 4,
+    factsPerPerson: 3, sports: 4, instruments: 4, religions: 4, occupations: 4,
     refusalEntities: 10, refusalHeldOut: 4, pistolContracts: 4,
     statementRepeats: 1, qaPerFact: 1, paraphrasesPerFact: 1,
     counterfactRecords: 10, zsreRecords: 10, rippleRecords: 4, tofuRecords: 10, mmluPerTopic: 4,
@@ -64,6 +64,11 @@ export function worldOptions(size: WorldSizeName | string, overrides: Partial<Wo
     if (!Number.isInteger(v) || v < 0) throw new DatasetError('WORLD_SIZE', `world option ${k} must be a non-negative integer, got ${String(v)}`);
   }
   if (o.factsPerPerson < 1 || o.factsPerPerson > 9) throw new DatasetError('WORLD_SIZE', 'world option factsPerPerson must be in 1..9');
+  // Every object type needs ≥ 4 entities: TOFU's 3 perturbed answers and MMLU's 3 distractors.
+  for (const k of ['countries', 'languages', 'companies', 'persons', 'sports', 'instruments', 'religions', 'occupations'] as const) {
+    if (o[k] < 4) throw new DatasetError('WORLD_SIZE', `world option ${k} must be at least 4 (3 wrong answers of the same type are needed), got ${o[k]}`);
+  }
+  if (o.countries * o.citiesPerCountry < 4) throw new DatasetError('WORLD_SIZE', 'countries × citiesPerCountry must be at least 4');
   if (o.refusalHeldOut > o.refusalEntities) throw new DatasetError('WORLD_SIZE', 'refusalHeldOut must be ≤ refusalEntities');
   return o;
 }
