@@ -26,3 +26,4 @@ export { editDistance, getMetric, listMetrics, metricRegistry, suggestMetric } f
 export type { Aggregation, DatasetKind, MetricRecord, Unit } from './registry';
 export { tableScorer, wordPieces } from './fake-scorer';
 export type { TableScorerSpec } from './fake-scorer';
+export { choiceItem, counterfactCase, unlearningItem, zsreCase } from './adapters';
