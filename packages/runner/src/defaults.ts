@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { initBackend } from '@editlab/engine';
 import type { Registries } from './registries';
 import { datasetInspector } from './adapters/datasets';
+import { checkpointModel, embeddedModel } from './adapters/models';
+import { byId } from './registries';
+import { DEFAULT_MODEL_NAMES } from './pretrain/presets';
 import type { JsonObject } from './util/json';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -28,7 +31,7 @@ export async function backendEnvironment(): Promise<JsonObject> {
 
 export function defaultRegistries(): Registries {
   return {
-    models: new Map(),
+    models: byId([checkpointModel, embeddedModel(ROOT, DEFAULT_MODEL_NAMES)]),
     datasets: new Map(),
     methods: new Map(),
     metrics: new Map(),

@@ -8,7 +8,9 @@ export type {
 } from './registries';
 export { COST_METRICS, withBuiltins } from './builtin-metrics';
 export { defaultRegistries } from './defaults';
-export { engineScorer, loadedEngineModel } from './adapters/engine';
+export { loadedEngineModel } from './adapters/engine';
+export { checkpointModel, embeddedModel, checkpointHash } from './adapters/models';
+export { datasetInspector } from './adapters/datasets';
 export type { EngineModel } from './adapters/engine';
 export { main } from './cli/main';
 export type { Io } from './cli/io';
@@ -34,3 +36,12 @@ export { checkSpec, planExperiment, runExperiment, mergeShards, defaultWorkspace
 export type { Workspace, Prepared, ShardFile, ExperimentResult } from './experiment';
 export { canonicalJson, contentKey } from './util/json';
 export type { JsonValue, JsonObject } from './util/json';
+// Pretraining of the embedded default models (src/pretrain/).
+export { pretrainDefault, defaultParts } from './pretrain/default-parts';
+export { pretrainWith } from './pretrain/pipeline';
+export type { PretrainOptions, PretrainResult } from './pretrain/pipeline';
+export type { PretrainParts, TrainedTokenizer } from './pretrain/parts';
+export { MODEL_PRESETS, DEFAULT_MODEL_NAMES, DEFAULT_WORLD } from './pretrain/presets';
+export type { DefaultModelName, ModelPreset } from './pretrain/presets';
+export { readProvenance, sourceFromProvenance, PROVENANCE_FILE } from './pretrain/provenance';
+export type { Provenance } from './pretrain/provenance';

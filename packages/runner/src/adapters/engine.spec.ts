@@ -5,7 +5,7 @@ import { initBackend, scoreContinuations, Transformer } from '@editlab/engine';
 import type { Tokenizer } from '@editlab/engine';
 import { runCell } from '../exec/cell';
 import type { CellEditor, CellRecord, MetricEntry } from '../registries';
-import { engineScorer, loadedEngineModel } from './engine';
+import { loadedEngineModel } from './engine';
 import type { EngineModel } from './engine';
 
 class Chars implements Tokenizer {
@@ -40,7 +40,7 @@ const scaleEditor: CellEditor = {
 describe('engine adapter', () => {
   it('the Scorer is engine scoring and generation', async () => {
     const m = model();
-    const s = engineScorer(m);
+    const s = loadedEngineModel(m).scorer;
     const req = [{ prompt: 'the cat', continuation: ' sat' }];
     expect(await s.score(req)).toEqual(scoreContinuations(m.transformer, m.tokenizer, req));
     const [g] = await s.generate(['the cat'], { maxNewTokens: 4 });

@@ -1,0 +1,39 @@
+// The checkpoint model entry on a real Hugging Face style directory written by the engine.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { initBackend, saveCheckpoint, trainBpe, Transformer } from '@editlab/engine';
+import { tmpWorkspace } from '../testing/tmp';
+import { checkpointModel, embeddedModel } from './models';
+
+const ws = tmpWorkspace();
+afterAll(() => ws.cleanup());
+
+beforeAll(async () => {
+  await initBackend();
+  const tokenizer = trainBpe(['the cat sat on the mat', 'the dog sat on the log'], { vocabSize: 300 });
+  const t = Transformer.init({ arch: 'llama', vocabSize: tokenizer.vocabSize, dModel: 16, nLayers: 1, nHeads: 2, dMlp: 32, maxSeq: 32 }, 1);
+  await saveCheckpoint(join(ws.cwd, 'models', 'tiny'), { config: t.config, weights: t.params, tokenizer });
+  t.dispose();
+});
+
+describe('model entries', () => {
+  const ctx = () => ({ seed: 0, specDir: ws.cwd });
+
+  it('checkpoint: loads a directory relative to the spec and scores through the Scorer', async () => {
+    const m = await checkpointModel.load({ path: 'models/tiny' }, ctx());
+    const [scores] = await m.scorer.score([{ prompt: 'the cat', continuation: ' sat' }]);
+    expect(scores!.length).toBeGreaterThan(0);
+    expect(scores!.every((s) => s.logprob < 0 && s.rank >= 1)).toBe(true);
+    m.dispose();
+  });
+
+  it('the fingerprint is a content hash of the checkpoint files', async () => {
+    const a = await checkpointModel.fingerprint({ path: 'models/tiny' }, ctx());
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(await embeddedModel(ws.cwd, ['tiny']).fingerprint({ name: 'tiny' }, ctx())).toBe(a);
+    appendFileSync(join(ws.cwd, 'models/tiny/config.json'), '\n');
+    expect(await checkpointModel.fingerprint({ path: 'models/tiny' }, ctx())).not.toBe(a);
+    await expect(checkpointModel.fingerprint({ path: 'models/none' }, ctx())).rejects.toThrow(/model checkpoint not found: .*models\/none/);
+  });
+});

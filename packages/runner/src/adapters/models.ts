@@ -1,0 +1,55 @@
+// Model registry entries backed by the engine: `checkpoint` (any Hugging Face style directory:
+// config.json, *.safetensors, tokenizer.json) and `embedded` (the committed default models under
+// models/<name>/). The fingerprint is the sha256 of the checkpoint's files, so retraining a model
+// re-keys every task that used it.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { initBackend, loadCheckpoint, Transformer } from '@editlab/engine';
+import type { ModelEntry } from '../registries';
+import { RunnerError } from '../errors';
+import { loadedEngineModel } from './engine';
+
+/** sha256 over the names and bytes of the files of a checkpoint directory, in name order. */
+export function checkpointHash(dir: string): string {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new RunnerError('DATA', `model checkpoint not found: ${dir}`);
+  const h = createHash('sha256');
+  for (const f of readdirSync(dir).filter((n) => /\.(json|safetensors)$/.test(n)).sort()) {
+    h.update(f).update('\0').update(readFileSync(join(dir, f)));
+  }
+  return h.digest('hex');
+}
+
+async function loadDir(dir: string) {
+  await initBackend();
+  const c = await loadCheckpoint(dir);
+  if (!c.tokenizer) throw new RunnerError('DATA', `${dir}: no tokenizer.json beside the weights`);
+  const transformer = Transformer.fromWeights(c.config, c.weights);
+  for (const w of c.weights.values()) w.dispose();
+  return loadedEngineModel({ transformer, tokenizer: c.tokenizer });
+}
+
+export const checkpointModel: ModelEntry = {
+  id: 'checkpoint',
+  version: '1',
+  description: 'A local checkpoint directory in the Hugging Face layout (GPT-2, Llama, Qwen2, Mistral)',
+  paramsSchema: {
+    type: 'object',
+    required: ['path'],
+    properties: { path: { type: 'string', minLength: 1, description: 'Directory, relative to the spec file.' } },
+  },
+  fingerprint: async (p, ctx) => checkpointHash(resolve(ctx.specDir, String(p['path']))),
+  load: (p, ctx) => loadDir(resolve(ctx.specDir, String(p['path']))),
+};
+
+export function embeddedModel(root: string, names: readonly string[]): ModelEntry {
+  const dir = (p: Record<string, unknown>) => join(root, 'models', String(p['name']));
+  return {
+    id: 'embedded',
+    version: '1',
+    description: 'The default tiny models pretrained on the synthetic world (models/<name>/, `editlab pretrain`)',
+    paramsSchema: { type: 'object', required: ['name'], properties: { name: { enum: [...names], description: 'Which default model.' } } },
+    fingerprint: async (p) => checkpointHash(dir(p)),
+    load: (p) => loadDir(dir(p)),
+  };
+}
