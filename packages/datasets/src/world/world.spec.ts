@@ -128,3 +128,20 @@ describe('world invariants', () => {
     expect(bytes).toBeLessThan(2_000_000);
   });
 });
+
+describe('QA format and size options', () => {
+  it('formatQA / qaPrompt / parseQA agree', async () => {
+    const { formatQA, qaPrompt, parseQA } = await import('../qa');
+    expect(formatQA('Who?', 'Me')).toBe('Question: Who?\nAnswer: Me');
+    expect(formatQA('Who?', 'Me').startsWith(qaPrompt('Who?'))).toBe(true);
+    expect(parseQA(formatQA('Who?', 'Me'))).toEqual({ question: 'Who?', answer: 'Me' });
+    expect(parseQA('Who? Me')).toBeUndefined();
+  });
+  it('overrides change the world; bad knobs are named', async () => {
+    const { worldOptions } = await import('./size');
+    const big = buildWorld(7, 'tiny', { persons: 40 });
+    expect(big.entities.filter((e) => e.type === 'person').length).toBe(40);
+    expect(() => worldOptions('tiny', { sports: 2 })).toThrow(/sports must be at least 4/);
+    expect(() => worldOptions('tiny', { persons: 1.5 })).toThrow(/persons must be a non-negative integer/);
+  });
+});
