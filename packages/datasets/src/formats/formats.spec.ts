@@ -75,7 +75,8 @@ describe('loaders round-trip world-rendered files', () => {
       [WORLD_FILES.zsrePortability, 'zsre-mend', w.options.zsreRecords],
       [WORLD_FILES.ripple, 'rippleedits', w.options.rippleRecords],
       [WORLD_FILES.tofu, 'tofu', w.options.tofuRecords],
-      [WORLD_FILES.tofuFactual, 'tofu', w.options.tofuRecords],
+      [WORLD_FILES.tofuRetain, 'tofu', w.benchmark.mmlu.length],
+      [WORLD_FILES.tofuFactual, 'tofu', w.benchmark.mmlu.length],
       [WORLD_FILES.pistol, 'pistol', 20 * w.options.pistolContracts],
       [WORLD_FILES.refusal, 'tofu', w.options.refusalEntities],
     ];

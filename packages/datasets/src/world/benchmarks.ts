@@ -135,10 +135,13 @@ export function renderRipple(w: World): object[] {
   });
 }
 
-/** TOFU-format forget QA (question, answer, 3 perturbed answers) + the paraphrased question. */
-export function renderTofu(w: World): object[] {
-  const rng = new WorldRng(w.seed, 'tofu');
-  return w.benchmark.tofu.map((id) => {
+/**
+ * TOFU-format QA (question, answer, 3 perturbed answers) + the paraphrased question. Default: the
+ * forget set (`benchmark.tofu`); `retain` gives the same over the untouched facts (`benchmark.mmlu`).
+ */
+export function renderTofu(w: World, set: 'forget' | 'retain' = 'forget'): object[] {
+  const rng = new WorldRng(w.seed, `tofu:${set}`);
+  return (set === 'forget' ? w.benchmark.tofu : w.benchmark.mmlu).map((id) => {
     const f = w.fact(id);
     const rel = RELATION_BY_ID.get(f.relation)!;
     const s = nm(w, f.subject);

@@ -25,6 +25,8 @@ export const WORLD_FILES = {
   zsrePortability: 'zsre/zsre_mend_eval_portability.json',
   ripple: 'rippleedits/random.json',
   tofu: 'tofu/world_perturbed.json',
+  tofuRetain: 'tofu/retain_perturbed.json',
+  /** Retained factual QA (untouched facts), like PISTOL's factual_data.json. */
   tofuFactual: 'tofu/factual_data.json',
   pistol: 'pistol/sample_data.json',
   refusal: 'refusal/refusal_qa.json',
@@ -50,7 +52,9 @@ export function renderFiles(w: World): Map<string, string> {
   files.set(WORLD_FILES.ripple, json(renderRipple(w)));
   const tofu = renderTofu(w) as { question: string; answer: string }[];
   files.set(WORLD_FILES.tofu, jsonl(tofu));
-  files.set(WORLD_FILES.tofuFactual, json(tofu.map((q) => ({ question: q.question, answer: q.answer }))));
+  const retain = renderTofu(w, 'retain') as { question: string; answer: string }[];
+  files.set(WORLD_FILES.tofuRetain, jsonl(retain));
+  files.set(WORLD_FILES.tofuFactual, json(retain.map((q) => ({ question: q.question, answer: q.answer }))));
   files.set(WORLD_FILES.pistol, json(pistol));
   files.set(WORLD_FILES.refusal, json(renderRefusal(w)));
   files.set(WORLD_FILES.refusalPool, json(REFUSAL_POOL));
