@@ -145,3 +145,13 @@ describe('QA format and size options', () => {
     expect(() => worldOptions('tiny', { persons: 1.5 })).toThrow(/persons must be a non-negative integer/);
   });
 });
+
+describe('pinned world bytes', () => {
+  // The committed default checkpoints are trained on the seed-1 default corpus: a change here means
+  // the world changed and those models must be retrained (update the pin on purpose, say so in the commit).
+  it('seed 1 default corpus and seed 7 tiny files have their pinned sha256', () => {
+    const corpus = renderFiles(buildWorld(1, 'default')).get('corpus/pretrain.jsonl')!;
+    expect(createHash('sha256').update(corpus).digest('hex')).toBe('f52daabb030fcf00b96cba00edcf3dc7a8b0f7dc77eef9f190df957fcf58df63');
+    expect(hash(renderFiles(buildWorld(7, 'tiny')))).toBe('b48c1ef40aed8e843e1fa9a11a9e79ced09f0278d668eaeb9aa3dca5460cb28b');
+  });
+});
