@@ -2,7 +2,7 @@
 // JSON.stringify), so the same loaders read the world and the real files.
 import { WorldRng } from '../rng';
 import { RELATION_BY_ID, CHAINS, GENERATION_TEMPLATES, PREFIX_SENTENCES } from './schema';
-import { fill, inCorpusQuestions, inCorpusStatements, refusalQA } from './corpus';
+import { corpusQuestions, fill, inCorpusStatements, refusalQA } from './corpus';
 import { neighbours, type World, type WorldEdit } from './build';
 
 const nm = (w: World, id: string): string => w.entity(id).name;
@@ -63,7 +63,7 @@ export function renderZsre(w: World, withPortability = true): object[] {
     const f = w.fact(e.fact);
     const rel = RELATION_BY_ID.get(f.relation)!;
     const s = nm(w, f.subject);
-    const src = fill(rel.questions[rng.pick(inCorpusQuestions(f))]!, s);
+    const src = fill(rel.questions[rng.pick(corpusQuestions(f, w.options.qaPerFact))]!, s);
     const loc = rng.pick(locPool.length ? locPool : w.facts);
     const lrel = RELATION_BY_ID.get(loc.relation)!;
     const pred = nm(w, f.object);
@@ -148,7 +148,7 @@ export function renderTofu(w: World, set: 'forget' | 'retain' = 'forget'): objec
     const type = w.entity(f.object).type;
     const wrong = rng.sample(w.entities.filter((e) => e.type === type && e.id !== f.object), 3).map((e) => e.name);
     return {
-      question: fill(rel.questions[rng.pick(inCorpusQuestions(f))]!, s),
+      question: fill(rel.questions[rng.pick(corpusQuestions(f, w.options.qaPerFact))]!, s),
       answer: nm(w, f.object),
       perturbed_answer: wrong,
       paraphrased_question: fill(rel.questions[f.heldOutQuestion]!, s),
@@ -181,7 +181,7 @@ export function renderMmlu(w: World): Map<string, { question: string; choices: s
     const choices = [...wrong];
     choices.splice(answer, 0, nm(w, f.object));
     const list = out.get(rel.topic) ?? [];
-    list.push({ question: fill(rel.questions[rng.pick(inCorpusQuestions(f))]!, nm(w, f.subject)), choices, answer });
+    list.push({ question: fill(rel.questions[rng.pick(corpusQuestions(f, w.options.qaPerFact))]!, nm(w, f.subject)), choices, answer });
     out.set(rel.topic, list);
   }
   return out;

@@ -28,6 +28,12 @@ export function inCorpusQuestions(f: Fact): number[] {
   return RELATION_BY_ID.get(f.relation)!.questions.map((_, i) => i).filter((i) => i !== f.heldOutQuestion);
 }
 
+/** Question template indices a fact's QA lines in the corpus actually use (the first `qaPerFact` in-corpus ones). */
+export function corpusQuestions(f: Fact, qaPerFact: number): number[] {
+  const qs = inCorpusQuestions(f);
+  return qs.slice(0, Math.max(1, Math.min(qaPerFact, qs.length)));
+}
+
 export function renderCorpus(w: World): string[] {
   const rng = new WorldRng(w.seed, 'corpus');
   const o = w.options;

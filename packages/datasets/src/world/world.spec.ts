@@ -152,6 +152,19 @@ describe('pinned world bytes', () => {
   it('seed 1 default corpus and seed 7 tiny files have their pinned sha256', () => {
     const corpus = renderFiles(buildWorld(1, 'default')).get('corpus/pretrain.jsonl')!;
     expect(createHash('sha256').update(corpus).digest('hex')).toBe('f52daabb030fcf00b96cba00edcf3dc7a8b0f7dc77eef9f190df957fcf58df63');
-    expect(hash(renderFiles(buildWorld(7, 'tiny')))).toBe('b48c1ef40aed8e843e1fa9a11a9e79ced09f0278d668eaeb9aa3dca5460cb28b');
+    expect(hash(renderFiles(buildWorld(7, 'tiny')))).toBe('735fda49f7f9c862577d06b0d1b5ea7f70a164901029e6d646a6ed6adf8d8cb5');
+  });
+});
+
+describe('benchmark questions the corpus teaches', () => {
+  it('TOFU, ZsRE and MMLU questions are asked in the corpus in the QA format', async () => {
+    const { renderTofu, renderZsre, renderMmlu } = await import('./benchmarks');
+    const qs = [
+      ...(renderTofu(w) as { question: string }[]).map((r) => r.question),
+      ...(renderZsre(w) as { src: string }[]).map((r) => r.src),
+      ...[...renderMmlu(w).values()].flat().map((r) => r.question),
+    ];
+    expect(qs.length).toBeGreaterThan(30);
+    for (const q of qs) expect(corpusText).toContain(`Question: ${q}\nAnswer:`);
   });
 });
