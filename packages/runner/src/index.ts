@@ -37,7 +37,6 @@ export type { Workspace, Prepared, ShardFile, ExperimentResult } from './experim
 export { canonicalJson, contentKey } from './util/json';
 export type { JsonValue, JsonObject } from './util/json';
 // Pretraining of the embedded default models (src/pretrain/).
-export { pretrainDefault, defaultParts } from './pretrain/default-parts';
 export { pretrainWith } from './pretrain/pipeline';
 export type { PretrainOptions, PretrainResult } from './pretrain/pipeline';
 export type { PretrainParts, TrainedTokenizer } from './pretrain/parts';
