@@ -20,7 +20,8 @@ describe('n-gram entropy (MEMIT compute_n_gram_entropy)', () => {
     expect(nGramEntropy(['a b a b', ''])).toBeCloseTo((H2 / 3 + 2 / 3) / 2, 12);
   });
   it('word tokens follow the Treebank rules for punctuation and contractions', () => {
-    expect(wordTokenize('I don\'t know, "Paris."')).toEqual(['I', 'do', "n't", 'know', ',', '"', 'Paris', '.', '"']);
+    expect(wordTokenize('I don\'t know, "Paris." J.K. Rowling wrote it.')).toEqual(['I', 'do', "n't", 'know', ',', '``', 'Paris', '.', "''", 'J.K.', 'Rowling', 'wrote', 'it', '.']);
+    expect(wordTokenize('the U.S. army')).toEqual(['the', 'U.S.', 'army']);
   });
   it('fluency generates with top-k 5 up to 100 tokens in total and scores prompt + text ×100', async () => {
     const seen: { maxNewTokens: number; topK?: number }[] = [];

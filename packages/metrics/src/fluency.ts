@@ -6,35 +6,46 @@ import type { Scorer } from './scorer';
 import { mean } from './stats';
 
 const CONTRACTIONS = /^(.+?)('s|'S|'re|'RE|'ve|'VE|'ll|'LL|'d|'D|'m|'M|n't|N'T)$/;
-const LEADING = /^([("'`[{]+)(.*)$/;
-const TRAILING = /^(.*?)([.,;:!?)"'\]}]+)$/;
+const LEADING = /^([("`[{]+)(.*)$/;
+const TRAILING = /^(.*?)([,;:!?)"'\]}]+)$/;
+const INITIALS = /^(?:[A-Za-z]\.)+$/;
+const quote = (c: string, open: boolean) => (c === '"' ? (open ? '``' : "''") : c);
 
 /**
- * Word tokens approximating `nltk.word_tokenize` (Treebank rules): whitespace split, opening
- * quotes/brackets and closing punctuation split off, English contractions split ("don't" → do n't).
- * NLTK's sentence splitting and its rarer rules (e.g. "..." handling, "cannot") are not reproduced.
+ * Word tokens approximating `nltk.word_tokenize` (punkt sentences, then NLTK's Treebank rules):
+ * whitespace split; opening brackets and double quotes (→ ``) split off; closing punctuation and
+ * quotes (" → '') split off; English contractions split ("don't" → do n't); a period is split off
+ * at the end of the text and before a capitalised word (a sentence end), but kept in initials and
+ * abbreviations ("U.S.", "J.K."). Rarer Treebank rules are not reproduced; scripts/nltk-compare.ts
+ * measures the agreement with NLTK.
  */
 export function wordTokenize(text: string): string[] {
+  const raws = text.split(/\s+/).filter((w) => w !== '');
   const out: string[] = [];
-  for (const raw of text.split(/\s+/)) {
-    if (raw === '') continue;
+  raws.forEach((raw, i) => {
     let w = raw;
     const lead = LEADING.exec(w);
     if (lead && lead[2] !== '') {
-      out.push(...[...lead[1]!]);
+      out.push(...[...lead[1]!].map((c) => quote(c, true)));
       w = lead[2]!;
     }
-    const trail = TRAILING.exec(w);
     const tail: string[] = [];
+    const trail = TRAILING.exec(w);
     if (trail && trail[1] !== '') {
       w = trail[1]!;
-      tail.push(...[...trail[2]!]);
+      tail.push(...[...trail[2]!].map((c) => quote(c, false)));
+    }
+    const next = raws[i + 1];
+    const sentenceEnd = next === undefined || (/^[("'`]?[A-Z]/.test(next) && !INITIALS.test(w));
+    if (w.length > 1 && w.endsWith('.') && !w.endsWith('..') && sentenceEnd) {
+      w = w.slice(0, -1);
+      tail.unshift('.');
     }
     const con = CONTRACTIONS.exec(w);
     if (con) out.push(con[1]!, con[2]!);
     else out.push(w);
     out.push(...tail);
-  }
+  });
   return out;
 }
 

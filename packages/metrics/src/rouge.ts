@@ -3,10 +3,8 @@
 // `evaluate_util.py::eval_rouge_recall`, PISTOL `eval_util.py`; REFERENCE-unlearning §2, §3).
 // Tokenizer (rouge_score/tokenize.py): lowercase → replace [^a-z0-9]+ by a space → split →
 // Porter-stem tokens longer than 3 characters → keep tokens matching ^[a-z0-9]+$.
-// Stemming uses the `stemmer` package (Martin Porter's original algorithm); rouge_score calls
-// NLTK's PorterStemmer, whose default NLTK_EXTENSIONS mode differs from the original on a few
-// irregular words (e.g. "dying", "news"), which can change a stemmed match in rare cases.
-import { stemmer } from 'stemmer';
+// Stemming: porter.ts, a port of NLTK's PorterStemmer (the one rouge_score calls).
+import { porterStem } from './porter';
 
 export interface RougeScore {
   readonly precision: number;
@@ -23,7 +21,7 @@ export interface RougeResult {
 export function rougeTokenize(text: string, useStemmer = true): string[] {
   const toks = text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').split(/\s+/);
   return toks
-    .map((t) => (useStemmer && t.length > 3 ? stemmer(t) : t))
+    .map((t) => (useStemmer && t.length > 3 ? porterStem(t) : t))
     .filter((t) => /^[a-z0-9]+$/.test(t));
 }
 
