@@ -4,7 +4,9 @@ import { CharTokenizer, initBackend, Transformer } from '@editlab/engine';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { counterfactMetrics, type CounterFactCase } from './counterfact';
 import { modelScorer } from './model-scorer';
+import { fluency } from './fluency';
 import { unlearningMetrics } from './unlearning';
+import { zsreMetrics } from './zsre';
 
 let model: Transformer;
 const tok = new CharTokenizer(' abcdefghijklmnopqrstuvwxyz?');
@@ -63,4 +65,22 @@ it('CounterFact ES/PS/NS and unlearning MRR/probability match direct logits', as
   expect(item.probability).toBeCloseTo(Math.exp(d.lp.reduce((a, b) => a + b, 0)), 6);
   expect(item.mrr).toBeCloseTo(d.rank.reduce((a, r) => a + 1 / r, 0) / d.rank.length, 10);
   expect(item.topHit).toBeCloseTo(d.rank.filter((r) => r <= 5).length / d.rank.length, 10);
+});
+
+it('ZsRE token accuracy equals direct top-1 checks; fluency is deterministic for a fixed seed', async () => {
+  const scorer = modelScorer(model, tok, { batchSize: 4 });
+  const c = { src: 'who made it?', rephrase: 'who built it?', target: 'ann lee', loc: 'where is x', locAns: 'oslo' };
+  const z = await zsreMetrics(scorer, [c]);
+  const acc = (p: string, t: string) => {
+    const { rank } = direct(p, ` ${t}`);
+    return (100 * rank.filter((r) => r === 1).length) / rank.length;
+  };
+  expect(z.efficacy).toBeCloseTo(acc(c.src, c.target), 10);
+  expect(z.generalization).toBeCloseTo(acc(c.rephrase, c.target), 10);
+  expect(z.locality).toBeCloseTo(acc('where is x?', c.locAns), 10);
+  const a = await fluency(scorer, ['the city is', 'bob plays'], { maxLength: 30, seed: 3 });
+  const b = await fluency(scorer, ['the city is', 'bob plays'], { maxLength: 30, seed: 3 });
+  expect(a).toEqual(b);
+  expect(a.texts[0]!.startsWith('the city is')).toBe(true);
+  expect(a.fluency).toBeGreaterThanOrEqual(0);
 });
