@@ -37,10 +37,13 @@ export type { Workspace, Prepared, ShardFile, ExperimentResult } from './experim
 export { canonicalJson, contentKey } from './util/json';
 export type { JsonValue, JsonObject } from './util/json';
 // Pretraining of the embedded default models (src/pretrain/).
+export { pretrainDefault, defaultParts } from './pretrain/default-parts';
 export { pretrainWith } from './pretrain/pipeline';
 export type { PretrainOptions, PretrainResult } from './pretrain/pipeline';
 export type { PretrainParts, TrainedTokenizer } from './pretrain/parts';
 export { MODEL_PRESETS, DEFAULT_MODEL_NAMES, DEFAULT_WORLD } from './pretrain/presets';
 export type { DefaultModelName, ModelPreset } from './pretrain/presets';
 export { readProvenance, sourceFromProvenance, PROVENANCE_FILE } from './pretrain/provenance';
+export { finetunePistol } from './pretrain/finetune';
+export type { PistolFinetuneOptions, PistolFinetuneResult } from './pretrain/finetune';
 export type { Provenance } from './pretrain/provenance';

@@ -69,7 +69,7 @@ export async function pretrainWith(parts: PretrainParts, o: PretrainOptions): Pr
   log(`[pretrain ${o.model}] backend ${backendLabel}`);
 
   const { source, worldSeed, worldSize } = parts.source(o);
-  log(`[pretrain ${o.model}] source: ${source.description}; ${source.corpus.length} documents, ${source.trainProbes.length} facts`);
+  log(`[pretrain ${o.model}] source: ${source.description}; ${source.corpus.length} documents, ${source.heldOutProbes.length} facts (${source.trainProbes.length} training-template probes)`);
   const vocabSize = o.vocabSize ?? preset.vocabSize;
   const tokenizer = parts.trainTokenizer(source.corpus, vocabSize, SPECIAL_TOKENS);
   const tok: TextTokenizer = tokenizer;
