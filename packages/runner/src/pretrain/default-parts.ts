@@ -21,7 +21,7 @@ export const defaultParts: PretrainParts = {
     const worldSeed = o.worldSeed ?? DEFAULT_WORLD.seed;
     if (o.facts?.length) return { source: factsSource(o.facts, worldSeed) };
     const worldSize = o.worldSize ?? DEFAULT_WORLD.size;
-    if (!worldSize.startsWith(STANDIN_PREFIX)) return { source: worldSource(worldSeed, worldSize), worldSeed, worldSize };
+    if (!worldSize.startsWith(STANDIN_PREFIX)) return { source: worldSource(worldSeed, worldSize, o.refusalRepeats), worldSeed, worldSize };
     const preset = STANDIN_SIZES[worldSize.slice(STANDIN_PREFIX.length)];
     if (!preset) {
       const known = Object.keys(STANDIN_SIZES).map((k) => STANDIN_PREFIX + k).join(', ');

@@ -13,6 +13,8 @@ export interface SourceChoice {
   readonly worldSeed?: number;
   readonly worldSize?: string;
   readonly facts?: readonly string[];
+  /** Copies of each in-corpus refusal QA document (world sources). */
+  readonly refusalRepeats?: number;
 }
 
 export interface PretrainParts {

@@ -32,6 +32,8 @@ export interface PretrainOptions {
   /** World seed and size preset (defaults: DEFAULT_WORLD). Ignored with `facts`. */
   readonly worldSeed?: number;
   readonly worldSize?: string;
+  /** Copies of each in-corpus refusal QA document (default: the model preset's). */
+  readonly refusalRepeats?: number;
   /** Real dataset files whose true facts the model learns instead of the world's (CounterFact, ZsRE, TOFU, PISTOL). */
   readonly facts?: readonly string[];
   /** Overrides of the preset's schedule and architecture (for tests and experiments). */
@@ -68,7 +70,8 @@ export async function pretrainWith(parts: PretrainParts, o: PretrainOptions): Pr
   const backendLabel = `${backend.name}${backend.matmul !== 'backend' ? ` (matmul ${backend.matmul})` : ''}, tfjs ${backend.tfjsVersion}`;
   log(`[pretrain ${o.model}] backend ${backendLabel}`);
 
-  const { source, worldSeed, worldSize } = parts.source(o);
+  const refusalRepeats = o.refusalRepeats ?? preset.refusalRepeats;
+  const { source, worldSeed, worldSize } = parts.source({ ...o, refusalRepeats });
   log(`[pretrain ${o.model}] source: ${source.description}; ${source.corpus.length} documents, ${source.heldOutProbes.length} facts (${source.trainProbes.length} training-template probes)`);
   const vocabSize = o.vocabSize ?? preset.vocabSize;
   const tokenizer = parts.trainTokenizer(source.corpus, vocabSize, SPECIAL_TOKENS);
@@ -134,7 +137,7 @@ export async function pretrainWith(parts: PretrainParts, o: PretrainOptions): Pr
     writeFileSync(join(dir, 'MODEL_CARD.md'), renderCard(card));
     writeProvenance(dir, {
       model: o.model,
-      ...(worldSeed !== undefined && worldSize !== undefined ? { world: { seed: worldSeed, size: worldSize } } : {}),
+      ...(worldSeed !== undefined && worldSize !== undefined ? { world: { seed: worldSeed, size: worldSize, refusalRepeats } } : {}),
       ...(o.facts?.length ? { facts: { files: [...o.facts], worldSeed: o.worldSeed ?? DEFAULT_WORLD.seed } } : {}),
       corpusSha256: corpusSha256(source.corpus),
       weightsSha256: sha,

@@ -32,6 +32,8 @@ export interface ModelPreset {
   readonly vocabSize: number;
   readonly modelSeed: number;
   readonly dataSeed: number;
+  /** Copies of each refusal QA document in the corpus (1 = as the world renders it). */
+  readonly refusalRepeats: number;
 }
 
 const SEQ = 64;
@@ -57,6 +59,7 @@ export const MODEL_PRESETS: Readonly<Record<DefaultModelName, ModelPreset>> = {
     vocabSize: 2048,
     modelSeed: 1,
     dataSeed: 2,
+    refusalRepeats: 3,
   },
   'tiny-llama': {
     name: 'tiny-llama',
@@ -66,5 +69,6 @@ export const MODEL_PRESETS: Readonly<Record<DefaultModelName, ModelPreset>> = {
     vocabSize: 2048,
     modelSeed: 1,
     dataSeed: 2,
+    refusalRepeats: 3,
   },
 };

@@ -1,15 +1,19 @@
 // The datasets package's synthetic world as a knowledge source: its pretraining corpus (statements,
 // QA in the fixed QA format, prefixed paraphrases, refusal QA), cloze probes with the in-corpus and
 // the held-out statement template of every fact, held-out refusal questions and generation prompts.
-import { buildWorld, factProbes, generationPrompts, qaPrompt, refusalQA, renderCorpus, REFUSAL_POOL } from '@editlab/datasets';
+import { buildWorld, factProbes, formatQA, generationPrompts, qaPrompt, refusalQA, renderCorpus, REFUSAL_POOL } from '@editlab/datasets';
 import type { KnowledgeSource } from './types';
 
-export function worldSource(seed: number, size: string): KnowledgeSource {
+/**
+ * @param refusalRepeats how many times each in-corpus refusal QA document appears (the world renders
+ *   it once; more copies raise the refusal rate on absent entities, see docs/default-models.md).
+ */
+export function worldSource(seed: number, size: string, refusalRepeats = 1): KnowledgeSource {
   const w = buildWorld(seed, size);
   const probes = factProbes(w);
   return {
-    description: `the synthetic world of @editlab/datasets (seed ${seed}, size ${size}: ${w.facts.length} facts)`,
-    corpus: renderCorpus(w),
+    description: `the synthetic world of @editlab/datasets (seed ${seed}, size ${size}: ${w.facts.length} facts${refusalRepeats > 1 ? `; refusal QA ×${refusalRepeats}` : ''})`,
+    corpus: [...renderCorpus(w), ...Array.from({ length: Math.max(0, refusalRepeats - 1) }, () => refusalQA(w).train.map((q) => formatQA(q.question, q.answer))).flat()],
     trainProbes: probes.train.map((p) => ({ prompt: p.prompt, target: p.target })),
     heldOutProbes: probes.heldOut.map((p) => ({ prompt: p.prompt, target: p.target })),
     refusalPrompts: refusalQA(w).heldOut.map((q) => qaPrompt(q.question)),
