@@ -59,7 +59,7 @@ export const MODEL_PRESETS: Readonly<Record<DefaultModelName, ModelPreset>> = {
     vocabSize: 2048,
     modelSeed: 1,
     dataSeed: 2,
-    refusalRepeats: 3,
+    refusalRepeats: 1,
   },
   'tiny-llama': {
     name: 'tiny-llama',
@@ -69,6 +69,6 @@ export const MODEL_PRESETS: Readonly<Record<DefaultModelName, ModelPreset>> = {
     vocabSize: 2048,
     modelSeed: 1,
     dataSeed: 2,
-    refusalRepeats: 3,
+    refusalRepeats: 1,
   },
 };

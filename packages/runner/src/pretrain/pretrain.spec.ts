@@ -47,7 +47,7 @@ describe('pretrain pipeline', () => {
 
     for (const f of ['config.json', 'model.safetensors', 'tokenizer.json', 'MODEL_CARD.md', 'editlab-pretrain.json']) expect(existsSync(join(a.dir, f)), f).toBe(true);
     const prov = readProvenance(a.dir);
-    expect(prov.world).toEqual({ seed: 3, size: 'tiny', refusalRepeats: 3 });
+    expect(prov.world).toEqual({ seed: 3, size: 'tiny', refusalRepeats: 1 });
     expect((prov.run['config'] as { dModel: number }).dModel).toBe(32);
     expect(prov.weightsSha256).toBe(a.weightsSha256);
     const card = readFileSync(join(a.dir, 'MODEL_CARD.md'), 'utf8');
