@@ -23,7 +23,7 @@ export {
 } from './world/benchmarks';
 export { renderFiles, renderWorld, WORLD_FILES } from './world/render';
 
-export { detectFormat, loadDataset } from './formats/load';
+export { detectFormat, loadDataset, parseDataset } from './formats/load';
 export type { LoadedDataset, LoadOptions } from './formats/load';
 export { FORMATS, formatByName } from './formats/registry';
 export type { FormatInfo } from './formats/registry';

@@ -99,7 +99,10 @@ export interface PrepareStage {
   readonly name: string;
   /** The subset of params the stage depends on (so sweeps over other params share it). */
   inputs(params: JsonObject): JsonValue;
-  run(model: LoadedModel, params: JsonObject, ctx: RunContext): Promise<JsonValue>;
+  /** The stage reads the cell's dataset (e.g. ForGet locates per relation type from its facts): it is
+   *  then keyed by model × dataset × inputs and `run` receives all of the dataset's records. */
+  readonly usesRecords?: boolean;
+  run(model: LoadedModel, params: JsonObject, ctx: RunContext, records?: readonly CellRecord[]): Promise<JsonValue>;
 }
 
 export interface MethodEntry extends EntryBase {

@@ -75,3 +75,11 @@ export function loadDataset(path: string, options: LoadOptions = {}): LoadedData
   if (options.strict && malformed.length) throw malformedError(malformed);
   return { format, files, records, malformed };
 }
+
+/** Parses dataset text already in memory (e.g. a world-rendered file) as `format`; `file` names it in errors. */
+export function parseDataset(text: string, format: FormatName, file: string): LoadedDataset {
+  const info = formatByName(format);
+  const c = new RecordChecker(file);
+  const records = info.parse(text, c);
+  return { format: info.name, files: [file], records, malformed: c.malformed };
+}

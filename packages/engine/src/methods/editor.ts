@@ -32,3 +32,50 @@ export interface EditResult {
     readonly losses?: Readonly<Record<string, readonly number[]>>;
   };
 }
+
+// ---- The method contract shared by engine/methods/* and the runner's adapter (runner/src/adapters/methods.ts).
+
+import type { Transformer } from '../model/transformer';
+import type { Tokenizer } from '../model/tokenizer';
+
+/** The model a method edits in place: its parameters (`transformer.params`) and its tokenizer. */
+export interface EditModel {
+  readonly transformer: Transformer;
+  readonly tokenizer: Tokenizer;
+}
+
+/**
+ * Where a located method edits: MLP layers ranked by their degree in the knowledge circuit (best
+ * first), per relation type and over all relations (engine/locate produces it; ForGet reads it).
+ */
+export interface MlpLocation {
+  /** MLP layers by degree, best first, for each relation id located. */
+  readonly byRelation: Readonly<Record<string, readonly number[]>>;
+  /** MLP layers by degree summed over every located relation: the fallback for unseen relations. */
+  readonly all: readonly number[];
+}
+
+export interface MethodContext {
+  /** Seed of everything random in the method (data order, masks). */
+  readonly seed: number;
+  /** Output of the method's shared locate stage, for methods with `needsLocation`. */
+  readonly location?: MlpLocation;
+}
+
+/** JSON Schema (draft 2020-12) of a method's hyper-parameters: an object, every property with a default. */
+export type ParamsSchema = { readonly [key: string]: unknown };
+
+export interface MethodDef {
+  /** Registry id used in YAML specs: 'ft', 'ft-c', 'forget', 'forget-u', 'forget-pa', 'f-learning'. */
+  readonly id: string;
+  /** Bump when behaviour changes: it enters every cache key of a cell that uses the method. */
+  readonly version: string;
+  readonly description: string;
+  readonly paramsSchema: ParamsSchema;
+  /** Largest batch one apply() accepts; undefined = any size. */
+  readonly maxBatch?: number;
+  /** True when apply() needs ctx.location (the runner then runs the locate stage first). */
+  readonly needsLocation?: boolean;
+  /** Edit the model in place for these requests; `params` are already defaulted and validated. */
+  apply(model: EditModel, requests: readonly EditRequest[], params: Readonly<Record<string, unknown>>, ctx: MethodContext): EditResult;
+}

@@ -158,7 +158,8 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
     let model: LoadedModel | undefined;
     try {
       model = await pool.acquire(owner.modelIndex);
-      done(await method.prepare!.run(model, owner.variant.params, plan.ctx));
+      const records = method.prepare!.usesRecords ? plan.records.get(owner.datasetKey)! : undefined;
+      done(await method.prepare!.run(model, owner.variant.params, plan.ctx, records));
       pool.release(owner.modelIndex, model);
     } catch (e) {
       if (model) pool.discard(model);

@@ -125,8 +125,14 @@ export async function buildPlan(spec: Spec, reg: Registries, specDir: string): P
         let prepareKey: string | undefined;
         if (method.prepare) {
           const p = method.prepare;
-          prepareKey = contentKey({ kind: 'prepare', id: variant.method, version: method.version, stage: p.name, inputs: p.inputs(variant.params), model: modelKey, seed: spec.seed, codeVersion });
-          addStage({ key: prepareKey, kind: 'prepare', label: `${p.name} ${variant.label} @ ${model.label}`, deps: [modelKey] });
+          prepareKey = contentKey({
+            kind: 'prepare', id: variant.method, version: method.version, stage: p.name, inputs: p.inputs(variant.params), model: modelKey,
+            ...(p.usesRecords ? { dataset: datasetKey } : {}), seed: spec.seed, codeVersion,
+          });
+          addStage({
+            key: prepareKey, kind: 'prepare', label: `${p.name} ${variant.label} @ ${model.label}${p.usesRecords ? ` on ${d.label}` : ''}`,
+            deps: p.usesRecords ? [modelKey, datasetKey] : [modelKey],
+          });
         }
         for (const protocol of spec.protocols) {
           const size = chunkSize(spec.run.chunk, protocol);
