@@ -4,8 +4,9 @@
 // as a model build stage. A small replay of the pretraining corpus keeps the world knowledge.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { encodePairs, encodeTexts, initBackend, loadCheckpoint, saveCheckpoint, train, Transformer } from '@editlab/engine';
-import { greedy } from './evaluate';
+import * as tf from '@tensorflow/tfjs';
+import { encodeTexts, initBackend, loadCheckpoint, saveCheckpoint, train, Transformer, type ModelConfig, type TokenExample } from '@editlab/engine';
+import { encodePrompt, greedy } from './evaluate';
 import { weightsSha256 } from './hash';
 import { readProvenance, sourceFromProvenance } from './provenance';
 import { spread } from './report';
@@ -31,9 +32,20 @@ export interface PistolFinetuneOptions {
   readonly target?: number;
   /** Pretraining documents mixed into each round, per QA pair (default 0.5). */
   readonly replay?: number;
+  /**
+   * Context window of the finetuned model (default: the base's, or the smallest multiple of 32 that
+   * holds the longest QA pair + EOS and the longest question + ANSWER_TOKENS). PISTOL questions name
+   * both contract parties and run to 63 BPE tokens on the default world, longer than the default
+   * models' 64-token window once the answer follows; a longer window costs nothing for Llama (RoPE) and,
+   * for GPT-2, adds learned position rows initialised from the last trained one (finetuned here).
+   */
+  readonly maxSeq?: number;
   readonly log?: (line: string) => void;
   readonly command?: string;
 }
+
+/** Greedy tokens generated per answer when scoring (PISTOL answers are ≤ 13 tokens on the default world). */
+export const ANSWER_TOKENS = 24;
 
 export interface PistolFinetuneResult {
   readonly dir: string;
@@ -45,7 +57,7 @@ export interface PistolFinetuneResult {
 
 /** Mean ROUGE-1 recall of greedy answers to the questions. */
 export function qaRouge(model: Transformer, tok: Parameters<typeof greedy>[1], qa: readonly QaPair[]): number {
-  const answers = greedy(model, tok, qa.map((q) => qaPrompt(q.question)), 24);
+  const answers = greedy(model, tok, qa.map((q) => qaPrompt(q.question)), ANSWER_TOKENS);
   return answers.reduce((a, g, i) => a + rouge1Recall(g.split('\n')[0]!, qa[i]!.answer), 0) / Math.max(1, qa.length);
 }
 
@@ -59,16 +71,26 @@ export async function finetunePistol(o: PistolFinetuneOptions): Promise<PistolFi
   const source = sourceFromProvenance(defaultParts, prov);
   const qa = o.qa ?? pistolQa(o.worldSeed ?? prov.world?.seed ?? 1, prov.world?.size ?? 'default');
   const seed = o.seed ?? 1;
-  const pairs = encodePairs(tok, qa.map((q) => ({ prompt: qaPrompt(q.question), target: ` ${q.answer}` })));
+  // Each pair as the corpus renders QA (formatQA + EOS), loss on the answer and EOS only.
+  const pairs: TokenExample[] = qa.map((q) => {
+    const p = encodePrompt(tok, qaPrompt(q.question));
+    return { ids: [...p, ...tok.encode(` ${q.answer}`), tok.eosId], lossFrom: p.length };
+  });
   const replay = encodeTexts(tok, spread(source.corpus, Math.round((o.replay ?? 0.5) * qa.length)));
   const examples = [...pairs, ...replay];
-  const model = Transformer.fromWeights(base.config, base.weights);
+  const longestPrompt = Math.max(...qa.map((q) => encodePrompt(tok, qaPrompt(q.question)).length));
+  const needed = Math.max(...examples.map((e) => e.ids.length - 1), longestPrompt + ANSWER_TOKENS - 1);
+  const maxSeq = o.maxSeq ?? (needed > base.config.maxSeq ? Math.ceil(needed / 32) * 32 : base.config.maxSeq);
+  const ctx = withContext(base.config, base.weights, maxSeq);
+  const config = ctx.config;
+  const model = Transformer.fromWeights(config, ctx.weights);
+  ctx.weights.forEach((t, k) => { if (base.weights.get(k) !== t) t.dispose(); });
   try {
     const target = o.target ?? 0.95;
     const roundSteps = o.roundSteps ?? 100;
     let steps = 0;
     let score = qaRouge(model, tok, qa);
-    log(`[finetune pistol] ${qa.length} QA pairs (+${replay.length} replayed documents); ROUGE-1 recall before: ${score.toFixed(4)}`);
+    log(`[finetune pistol] ${qa.length} QA pairs (+${replay.length} replayed documents); context ${base.config.maxSeq}${maxSeq !== base.config.maxSeq ? ` → ${maxSeq}` : ''} tokens; ROUGE-1 recall before: ${score.toFixed(4)}`);
     for (let round = 0; round < (o.maxRounds ?? 20) && score < target; round++) {
       const r = train(model, examples, { lr: o.lr ?? 1e-3, steps: roundSteps, batchSize: o.batchSize ?? 16, seed: seed + round, clipNorm: 1, adamBetas: [0.9, 0.99] });
       steps += roundSteps;
@@ -79,11 +101,12 @@ export async function finetunePistol(o: PistolFinetuneOptions): Promise<PistolFi
     mkdirSync(dir, { recursive: true });
     const weights = model.weights();
     const sha = weightsSha256(weights);
-    await saveCheckpoint(dir, { config: base.config, weights, tokenizer: tok });
+    await saveCheckpoint(dir, { config, weights, tokenizer: tok });
     writeFileSync(join(dir, 'FINETUNE.md'), [
       `# ${prov.model} + PISTOL finetune`, '',
       `- Base: ${o.baseDir} (weights sha256 ${prov.weightsSha256})`,
       `- ${qa.length} QA pairs, ${steps} steps, lr ${o.lr ?? 1e-3}, batch ${o.batchSize ?? 16}, seed ${seed}, replay ${replay.length} documents`,
+      `- Context window ${config.maxSeq} tokens (base ${base.config.maxSeq}${config.maxSeq !== base.config.maxSeq ? (config.arch === 'gpt2' ? '; new learned position rows initialised from the last one' : '; RoPE, no new weights') : ''})`,
       `- ROUGE-1 recall of greedy answers: ${score.toFixed(4)} (target ${target})`,
       `- Weights sha256 ${sha}`, '',
     ].join('\n'));
@@ -91,4 +114,22 @@ export async function finetunePistol(o: PistolFinetuneOptions): Promise<PistolFi
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The base config and weights with a context window of `maxSeq` tokens. GPT-2's learned position
+ * table gets new rows, each a copy of its last trained row (finetuning then trains them); RoPE models
+ * (Llama) need only the config. Returns the inputs themselves when nothing changes.
+ */
+export function withContext(config: ModelConfig, weights: Map<string, tf.Tensor>, maxSeq: number): { config: ModelConfig; weights: Map<string, tf.Tensor> } {
+  if (maxSeq === config.maxSeq) return { config, weights };
+  if (maxSeq < config.maxSeq) throw new Error(`finetune: maxSeq ${maxSeq} is below the base model's ${config.maxSeq}`);
+  const out = new Map(weights);
+  const pos = weights.get('pos_embed.W_pos');
+  if (pos) {
+    const last = tf.slice(pos, [config.maxSeq - 1, 0], [1, pos.shape[1]!]);
+    out.set('pos_embed.W_pos', tf.concat([pos, tf.tile(last, [maxSeq - config.maxSeq, 1])], 0));
+    last.dispose();
+  }
+  return { config: { ...config, maxSeq }, weights: out };
 }
