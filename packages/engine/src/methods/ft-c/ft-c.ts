@@ -1,0 +1,24 @@
+// FT-c: FT with the trained weight clamped to W₀ ± ε after every optimizer step — the L∞-constrained
+// fine-tuning of Zhu et al. 2020 ("Modifying memories in transformer models"), as ForGet runs it (App.
+// B.2: ε = 5e-4 on Llama-2-7b, 5e-5 on Qwen2-7b) and EasyEdit implements it (FT with a float
+// norm_constraint: W = clamp(W, W₀ − ε, W₀ + ε)). The projection is the engine's clampToInitial.
+import { clampToInitial } from '../../train/loop';
+import type { MethodDef } from '../editor';
+import { checkBatch } from '../common/edit';
+import { num, objectSchema, resolveParams } from '../common/params';
+import { FT_PROPERTIES, fineTuneOutWeight } from '../ft/ft';
+
+export const ftC: MethodDef = {
+  id: 'ft-c',
+  version: '1',
+  description: 'FT-c: FT with W_out clamped to W₀ ± ε (L∞ ball) after every step (Zhu et al. 2020; ForGet App. B.2)',
+  paramsSchema: objectSchema('ft-c', {
+    ...FT_PROPERTIES,
+    epsilon: num(1e-2, 'L∞ radius ε of the ball around W₀ (paper: 5e-4 on Llama-2-7b; tuned for the tiny models)', { exclusiveMin: 0 }),
+  }),
+  apply(model, requests, params, ctx) {
+    checkBatch('ft-c', requests, undefined);
+    const p = resolveParams(ftC, params);
+    return fineTuneOutWeight(model, requests, { id: 'ft-c', params: p, project: clampToInitial(p.epsilon as number) }, ctx);
+  },
+};

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { defaultParams, resolveParams } from './common/params';
+import { METHODS, methodById } from './registry';
+
+describe('registry', () => {
+  it('finds every method by id and says "did you mean" for an unknown one', () => {
+    for (const m of METHODS) expect(methodById(m.id)).toBe(m);
+    expect(() => methodById('forgett')).toThrow(/unknown method 'forgett' \(did you mean 'forget'\?/);
+    expect(() => methodById('ft_c')).toThrow(/did you mean 'ft-c'/);
+  });
+
+  it('every schema is a closed draft 2020-12 object with a default for every property, valid under itself', () => {
+    for (const m of METHODS) {
+      const s = m.paramsSchema as { $schema: string; type: string; additionalProperties: boolean; properties: Record<string, { default?: unknown; description?: string }> };
+      expect(s.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+      expect(s.type).toBe('object');
+      expect(s.additionalProperties).toBe(false);
+      for (const [k, p] of Object.entries(s.properties)) {
+        expect(p.default, `${m.id}.${k}`).not.toBeUndefined();
+        expect(p.description, `${m.id}.${k}`).toBeTruthy();
+      }
+      expect(resolveParams(m, {})).toEqual(defaultParams(m));
+      expect(m.version).toMatch(/^\d+$/);
+      expect(m.description.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('resolveParams rejects unknown keys, wrong types, enums and ranges', () => {
+    const f = methodById('forget');
+    expect(() => resolveParams(f, { nope: 1 })).toThrow(/unknown param 'nope'/);
+    expect(() => resolveParams(f, { k: 1.5 })).toThrow(/integer/);
+    expect(() => resolveParams(f, { scope: 'some' })).toThrow(/one of "located", "all"/);
+    expect(() => resolveParams(f, { learnLr: 0 })).toThrow(/> 0/);
+    expect(() => resolveParams(f, { layers: [1, 1] })).toThrow(/repeat/);
+    expect(resolveParams(f, { k: 3 }).k).toBe(3);
+  });
+});

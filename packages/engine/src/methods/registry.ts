@@ -1,0 +1,17 @@
+// The methods of this folder by id (BRIEF "Add a method: one folder, one interface, one registry entry,
+// one hparams schema"). methodById throws UnknownMethodError with "did you mean".
+import { closest } from 'fastest-levenshtein';
+import type { MethodDef } from './editor';
+import { UnknownMethodError } from './common/errors';
+import { ft } from './ft/ft';
+import { ftC } from './ft-c/ft-c';
+import { forget } from './forget/forget';
+
+export const METHODS: readonly MethodDef[] = [ft, ftC, forget];
+
+export function methodById(id: string): MethodDef {
+  const m = METHODS.find((d) => d.id === id);
+  if (m) return m;
+  const ids = METHODS.map((d) => d.id);
+  throw new UnknownMethodError(`unknown method '${id}' (did you mean '${closest(id, ids)}'? known: ${ids.join(', ')})`);
+}
