@@ -1,0 +1,126 @@
+// locateMlps and corruptFacts on the committed checkpoints models/tiny-gpt2 and models/tiny-llama with facts
+// of their own world (fixtures.ts).
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { initBackend } from '../backend/index';
+import { loadCheckpoint } from '../checkpoint/index';
+import type { EditModel } from '../methods/editor';
+import { ModelConfigError } from '../model/errors';
+import { Transformer } from '../model/transformer';
+import { corruptFacts } from './corrupt';
+import { FIXTURE_FACTS } from './fixtures';
+import { locateMlps } from './locate';
+
+const modelDir = (name: string): string => fileURLToPath(new URL(`../../../../models/${name}`, import.meta.url));
+
+async function load(name: string): Promise<EditModel> {
+  const ck = await loadCheckpoint(modelDir(name));
+  const transformer = Transformer.fromWeights(ck.config, ck.weights);
+  for (const w of ck.weights.values()) w.dispose();
+  return { transformer, tokenizer: ck.tokenizer! };
+}
+
+let gpt2: EditModel;
+let llama: EditModel;
+beforeAll(async () => {
+  await initBackend();
+  gpt2 = await load('tiny-gpt2');
+  llama = await load('tiny-llama');
+});
+afterAll(() => {
+  gpt2?.transformer.dispose();
+  llama?.transformer.dispose();
+});
+
+describe('corruptFacts', () => {
+  it('swaps the subject for a pool subject of the same token length and a different first answer token', () => {
+    const facts = FIXTURE_FACTS.P17;
+    const tok = gpt2.tokenizer;
+    const pairs = corruptFacts(tok, facts, facts, 1);
+    expect(pairs.length).toBeGreaterThan(12);
+    for (const p of pairs) {
+      expect(p.corrupted.length).toBe(p.clean.length);
+      expect(p.partner.subject).not.toBe(p.fact.subject);
+      expect(p.corruptedPrompt).toBe(p.fact.prompt.replace(p.fact.subject, p.partner.subject));
+      expect(p.clean).toEqual(tok.encode(p.fact.prompt));
+      expect(p.answer).toBe(tok.encode(p.fact.target)[0]);
+      expect(p.corruptAnswer).toBe(tok.encode(p.partner.target)[0]);
+      expect(p.corruptAnswer).not.toBe(p.answer);
+    }
+    expect(corruptFacts(tok, facts, facts, 1)).toEqual(pairs); // deterministic
+    expect(corruptFacts(tok, facts, facts, 2).map((p) => p.partner.subject)).not.toEqual(pairs.map((p) => p.partner.subject));
+    // A fact's partner does not depend on the other facts passed.
+    const alone = corruptFacts(tok, [pairs[3]!.fact], facts, 1);
+    expect(alone[0]!.partner).toEqual(pairs[3]!.partner);
+  });
+
+  it('skips facts with no valid partner', () => {
+    const [a] = FIXTURE_FACTS.P17;
+    const tok = gpt2.tokenizer;
+    expect(corruptFacts(tok, [a!], [a!], 1)).toEqual([]); // only itself
+    // A partner that works (control), then the same partner with a's answer, then with a longer subject.
+    const b = FIXTURE_FACTS.P17.find((f) => f.subject !== a!.subject && corruptFacts(tok, [a!], [f], 1).length === 1)!;
+    expect(b).toBeDefined();
+    expect(corruptFacts(tok, [a!], [{ ...b, target: a!.target }], 1)).toEqual([]); // same first answer token
+    expect(corruptFacts(tok, [a!], [{ ...b, subject: `${b.subject} Upon Tide Marsh` }], 1)).toEqual([]); // token length differs
+    expect(corruptFacts(tok, [{ ...a!, subject: 'Atlantis' }], [b], 1)).toEqual([]); // subject not in the prompt
+    expect(() => locateMlps(gpt2, [a!], [a!], { seed: 1 })).toThrow(ModelConfigError);
+  });
+});
+
+describe('locateMlps on the committed tiny models', () => {
+  it('tiny-gpt2, P17 (country): deterministic, no tensors left, 16 facts, the corruption flips the answer', () => {
+    const n0 = tf.memory().numTensors;
+    const t0 = performance.now();
+    const a = locateMlps(gpt2, FIXTURE_FACTS.P17, FIXTURE_FACTS.P17, { seed: 1 });
+    const ms = performance.now() - t0;
+    expect(tf.memory().numTensors).toBe(n0);
+    const b = locateMlps(gpt2, FIXTURE_FACTS.P17, FIXTURE_FACTS.P17, { seed: 1 });
+    expect(b).toEqual(a);
+    expect(a.nFacts).toBe(16);
+    expect([...a.mlpRanking].sort()).toEqual([0, 1, 2, 3]);
+    expect(a.mlpDegree).toHaveLength(4);
+    expect(a.circuit.edges).toBeGreaterThan(0);
+    expect(a.circuit.edges).toBeLessThanOrEqual(32); // default topN: ⌈0.15 · 207⌉
+    expect(a.topEdges).toHaveLength(a.circuit.edges);
+    expect(a.loss.clean).toBeLessThan(0.5); // the model knows the facts …
+    expect(a.loss.corrupted).toBeGreaterThan(5); // … and the swapped subject changes the answer
+    expect(ms).toBeLessThan(15_000);
+  });
+
+  it('tiny-gpt2, P17: the ranking is stable across disjoint halves of the facts and across seeds', () => {
+    // Disjoint fact sets (10 + 10, partners from all 20) and three seeds (other fact subsets and partners):
+    // the same top-1 MLP and the same top-2 set. Observed: 0,2,3,1 in all of these.
+    const all = FIXTURE_FACTS.P17;
+    const runs = [
+      locateMlps(gpt2, all.slice(0, 10), all, { seed: 1 }),
+      locateMlps(gpt2, all.slice(10), all, { seed: 1 }),
+      ...[2, 3].map((seed) => locateMlps(gpt2, all, all, { seed })),
+      locateMlps(gpt2, all, all, { seed: 1, selection: 'greedy' }),
+      locateMlps(gpt2, all, all, { seed: 1, metric: 'logit-diff' }),
+    ];
+    const top2 = runs.map((r) => [...r.mlpRanking.slice(0, 2)].sort());
+    expect(new Set(runs.map((r) => r.mlpRanking[0]))).toEqual(new Set([runs[0]!.mlpRanking[0]]));
+    for (const t of top2) expect(t).toEqual(top2[0]);
+  });
+
+  it('tiny-llama, P36 (capital): deterministic and the same top-2 over seeds; weighted degree agrees on top-1', () => {
+    const facts = FIXTURE_FACTS.P36;
+    const a = locateMlps(llama, facts, facts, { seed: 1 });
+    expect(locateMlps(llama, facts, facts, { seed: 1 })).toEqual(a);
+    expect(a.nFacts).toBeGreaterThan(0);
+    expect(a.nFacts).toBeLessThanOrEqual(facts.length);
+    const others = [2, 3].map((seed) => locateMlps(llama, facts, facts, { seed }));
+    for (const r of others) expect([...r.mlpRanking.slice(0, 2)].sort()).toEqual([...a.mlpRanking.slice(0, 2)].sort());
+    const w = locateMlps(llama, facts, facts, { seed: 1, degree: 'weighted' });
+    expect(w.mlpRanking[0]).toBe(a.mlpRanking[0]);
+  });
+
+  it('validates options', () => {
+    const facts = FIXTURE_FACTS.P36;
+    expect(() => locateMlps(gpt2, facts, facts, { seed: 1, steps: 0 })).toThrow(ModelConfigError);
+    expect(() => locateMlps(gpt2, facts, facts, { seed: 1, topN: 1.5 })).toThrow(ModelConfigError);
+    expect(() => locateMlps(gpt2, facts, facts, { seed: 1, metric: 'kl' as never })).toThrow(ModelConfigError);
+  });
+});
