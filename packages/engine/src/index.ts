@@ -40,3 +40,6 @@ export { readSafetensors, writeSafetensors, parseSafetensors, serializeSafetenso
 export type { RawTensor, SafetensorsFile } from './checkpoint/safetensors';
 export { BpeTokenizer, trainBpe, loadTokenizer, TokenizerError, TokenizerErrorCode } from './tokenizer/index';
 export type { AddedToken, SerializableTokenizer, PreTokenization, TrainBpeOptions } from './tokenizer/index';
+// Editing methods (one folder each behind MethodDef) and EAP-IG locating.
+export * from './methods/index';
+export * from './locate/index';

@@ -28,9 +28,13 @@ export interface ZsreSummary extends ZsreRecordResult {
 
 const METRIC = 'zsre';
 
-/** MEMIT appends "?" to `loc` (dsets/zsre.py); not doubled when the question already has one. */
+/**
+ * MEMIT appends "?" to `loc` (dsets/zsre.py); not doubled when the question already has one, and not
+ * added to a prompt already in a QA format that ends with its answer cue ("…\nAnswer:").
+ */
 export function locPrompt(loc: string): string {
-  return loc.trimEnd().endsWith('?') ? loc : `${loc}?`;
+  const t = loc.trimEnd();
+  return t.endsWith('?') || t.endsWith(':') ? loc : `${loc}?`;
 }
 
 /** Efficacy on src, generalization on rephrase, locality of the gold loc_ans on loc, in percent. */

@@ -4,10 +4,13 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { initBackend } from '@editlab/engine';
+import { initBackend, METHODS } from '@editlab/engine';
 import type { Registries } from './registries';
 import { datasetInspector } from './adapters/datasets';
 import { checkpointModel, embeddedModel } from './adapters/models';
+import { EDIT_DATASETS } from './adapters/edit-datasets';
+import { EDIT_METRICS } from './adapters/edit-metrics';
+import { methodEntry } from './adapters/methods';
 import { byId } from './registries';
 import { DEFAULT_MODEL_NAMES } from './pretrain/presets';
 import type { JsonObject } from './util/json';
@@ -32,9 +35,9 @@ export async function backendEnvironment(): Promise<JsonObject> {
 export function defaultRegistries(): Registries {
   return {
     models: byId([checkpointModel, embeddedModel(ROOT, DEFAULT_MODEL_NAMES)]),
-    datasets: new Map(),
-    methods: new Map(),
-    metrics: new Map(),
+    datasets: byId([...EDIT_DATASETS]),
+    methods: byId(METHODS.map(methodEntry)),
+    metrics: byId([...EDIT_METRICS]),
     environment: async () => ({ backend: await backendEnvironment(), versions: packageVersions(), node: process.versions.node.split('.')[0]! }),
     data: datasetInspector,
   };

@@ -17,7 +17,7 @@ import type { RenderedTable, TableDoc } from './report/table';
 import { tablePaths, writePlots, writeTable } from './report/write';
 import type { TablePaths } from './report/write';
 import { writeFileAtomic } from './util/atomic';
-import { stableJson, isPlainObject } from './util/json';
+import { stableJson, isPlainObject, type JsonValue } from './util/json';
 import { RunnerError } from './errors';
 import { withBuiltins } from './builtin-metrics';
 
@@ -56,6 +56,8 @@ export interface ShardFile {
   readonly count: number;
   readonly table: TableDoc;
   readonly outputs: Record<string, CellOutput>;
+  /** The shared-stage values this shard used (merged into the single table's meta.json). */
+  readonly stages?: Record<string, { label: string; value: JsonValue }>;
 }
 
 export interface ExperimentResult {
@@ -80,12 +82,12 @@ export async function runExperiment(
   const doc = tableDoc(prepared.plan, reg);
   if (opts.shard) {
     const { index, count } = opts.shard;
-    const file: ShardFile = { format: 'editlab-shard/1', index, count, table: doc, outputs: Object.fromEntries(run.outputs) };
+    const file: ShardFile = { format: 'editlab-shard/1', index, count, table: doc, outputs: Object.fromEntries(run.outputs), stages: Object.fromEntries(run.stages) };
     const path = prepared.paths.shard(index, count);
     writeFileAtomic(path, stableJson(file));
     return { prepared, run, shardFile: path };
   }
-  const table = renderTable(doc, run.outputs, reg);
+  const table = renderTable(doc, run.outputs, reg, run.stages);
   writeTable(prepared.paths, table);
   const plots = await writePlots(ws.resultsDir, prepared.spec, table);
   return { prepared, run, table, plots };
@@ -120,11 +122,15 @@ export async function mergeShards(files: readonly string[], registries: Registri
   const missing = Array.from({ length: first.count }, (_x, i) => i).filter((i) => !seen.has(i));
   if (missing.length) throw new RunnerError('SHARD', `missing shard(s) ${missing.join(', ')} of ${first.count}`);
   const outputs = new Map<string, CellOutput>();
-  for (const s of shards) for (const [k, o] of Object.entries(s.outputs)) outputs.set(k, o);
+  const stages = new Map<string, { label: string; value: JsonValue }>();
+  for (const s of shards) {
+    for (const [k, o] of Object.entries(s.outputs)) outputs.set(k, o);
+    for (const [k, v] of Object.entries(s.stages ?? {})) stages.set(k, v);
+  }
   const absent = first.table.rows.flatMap((r) => r.cells).filter((k) => !outputs.has(k));
   if (absent.length) throw new RunnerError('SHARD', `${absent.length} cell(s) are in no shard file (e.g. ${absent[0]!.slice(0, 12)}); was a shard interrupted?`);
   const paths = tablePaths(ws.resultsDir, first.table.spec.output);
-  const table = renderTable(first.table, outputs, reg);
+  const table = renderTable(first.table, outputs, reg, stages);
   writeTable(paths, table);
   return { paths, table, plots: await writePlots(ws.resultsDir, first.table.spec, table) };
 }

@@ -86,6 +86,11 @@ export interface CellRecord {
 
 export interface DatasetEntry extends EntryBase {
   load(params: JsonObject, ctx: RunContext): Promise<CellRecord[]>;
+  /**
+   * Every record of the dataset, not only the evaluated slice (`load` applies n/offset): what a
+   * stage with `usesRecords` learns from (e.g. ForGet's per-relation locating batches). Default: load.
+   */
+  pool?(params: JsonObject, ctx: RunContext): Promise<CellRecord[]>;
 }
 
 /** A method ready to edit: created once per cell with its resolved params. */
@@ -100,7 +105,7 @@ export interface PrepareStage {
   /** The subset of params the stage depends on (so sweeps over other params share it). */
   inputs(params: JsonObject): JsonValue;
   /** The stage reads the cell's dataset (e.g. ForGet locates per relation type from its facts): it is
-   *  then keyed by model × dataset × inputs and `run` receives all of the dataset's records. */
+   *  then keyed by model × dataset × inputs and `run` receives the dataset's pool (DatasetEntry.pool). */
   readonly usesRecords?: boolean;
   run(model: LoadedModel, params: JsonObject, ctx: RunContext, records?: readonly CellRecord[]): Promise<JsonValue>;
 }

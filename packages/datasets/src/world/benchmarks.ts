@@ -55,8 +55,13 @@ export function renderCounterFactEasyEdit(w: World): object[] {
   });
 }
 
-/** ZsRE MEND-format records: `alt` is the new target, `answers[0]` the true answer. */
-export function renderZsre(w: World, withPortability = true): object[] {
+/**
+ * ZsRE MEND-format records: `alt` is the new target, `answers[0]` the true answer. `locStyle` 'nq'
+ * (the default, what the real files look like) writes `loc` as a lower-cased "nq question: …";
+ * 'question' writes the locality question in the world's own question template, which the tiny
+ * default models were trained on (so their pre-edit locality is meaningful).
+ */
+export function renderZsre(w: World, withPortability = true, locStyle: 'nq' | 'question' = 'nq'): object[] {
   const rng = new WorldRng(w.seed, 'zsre');
   const locPool = w.facts.filter((f) => !w.benchmark.zsre.some((e) => e.fact === f.id));
   return w.benchmark.zsre.map((e: WorldEdit) => {
@@ -72,7 +77,9 @@ export function renderZsre(w: World, withPortability = true): object[] {
       subject: s, src, pred,
       rephrase: fill(rel.questions[f.heldOutQuestion]!, s),
       alt, answers: [nm(w, f.object)],
-      loc: `nq question: ${fill(lrel.questions[0]!, nm(w, loc.subject)).replace(/\?$/, '').toLowerCase()}`,
+      loc: locStyle === 'nq'
+        ? `nq question: ${fill(lrel.questions[0]!, nm(w, loc.subject)).replace(/\?$/, '').toLowerCase()}`
+        : fill(lrel.questions[0]!, nm(w, loc.subject)),
       loc_ans: nm(w, loc.object),
       cond: `${pred} >> ${alt} || ${src}`,
     };

@@ -39,9 +39,17 @@ interface PreparedResult {
   readonly ms: number;
 }
 
+/** What a method's shared stage produced (e.g. the located MLP layers), written beside the table. */
+export interface StageOutput {
+  readonly label: string;
+  readonly value: JsonValue;
+}
+
 export interface RunResult {
   /** Outputs of the cells this run covered (all cells, or the shard's). */
   readonly outputs: ReadonlyMap<string, CellOutput>;
+  /** Values of the method precomputation stages this run used, by task key (failed ones left out). */
+  readonly stages: ReadonlyMap<string, StageOutput>;
   readonly executed: readonly string[];
   readonly cached: readonly string[];
 }
@@ -123,6 +131,13 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
   for (const c of cells) if (c.prepareKey && !prepOwner.has(c.prepareKey)) prepOwner.set(c.prepareKey, c);
   const metrics = metricUses(plan.spec).map((use) => ({ use, entry: reg.metrics.get(use.id)! }));
 
+  /** The records a `usesRecords` stage learns from: the dataset's whole pool, else its evaluated records. */
+  const datasetPool = async (c: CellTask): Promise<readonly CellRecord[]> => {
+    const d = plan.datasets[c.datasetIndex]!;
+    const entry = reg.datasets.get(d.id)!;
+    return entry.pool ? entry.pool(d.params, plan.ctx) : plan.records.get(c.datasetKey)!;
+  };
+
   /** A stage whose upstream stage failed fails with that error, without running. */
   const upstreamError = (deps: readonly string[]) => deps.map((d) => prepared.get(d)).find((r) => r && !r.ok) as { error: string } | undefined;
 
@@ -158,7 +173,7 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
     let model: LoadedModel | undefined;
     try {
       model = await pool.acquire(owner.modelIndex);
-      const records = method.prepare!.usesRecords ? plan.records.get(owner.datasetKey)! : undefined;
+      const records = method.prepare!.usesRecords ? await datasetPool(owner) : undefined;
       done(await method.prepare!.run(model, owner.variant.params, plan.ctx, records));
       pool.release(owner.modelIndex, model);
     } catch (e) {
@@ -255,5 +270,10 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
   if (opts.signal?.aborted) {
     throw new RunnerError('ABORTED', `run interrupted after ${executed.length} new task(s); rerun the same command to resume (finished tasks are cached in ${cache.dir})`);
   }
-  return { outputs, executed, cached: cachedKeys };
+  const stageOutputs = new Map<string, StageOutput>();
+  for (const t of prepares) {
+    const r = prepared.get(t.key);
+    if (r?.ok) stageOutputs.set(t.key, { label: t.label, value: r.value });
+  }
+  return { outputs, stages: stageOutputs, executed, cached: cachedKeys };
 }

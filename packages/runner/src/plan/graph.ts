@@ -30,6 +30,7 @@ export interface CellTask extends PlanTask {
   readonly modelKey: string;
   readonly modelIndex: number;
   readonly datasetKey: string;
+  readonly datasetIndex: number;
   readonly variant: MethodVariant;
   readonly protocol: Protocol;
   readonly prepareKey?: string;
@@ -61,6 +62,8 @@ export interface Plan {
   readonly environment: JsonObject;
   /** Model variants (matrix expanded); cells refer to them by modelIndex. */
   readonly models: readonly AxisVariant[];
+  /** Dataset variants (matrix expanded); cells refer to them by datasetIndex. */
+  readonly datasets: readonly AxisVariant[];
   readonly stages: readonly PlanTask[];
   readonly cells: readonly CellTask[];
   readonly rows: readonly RowPlan[];
@@ -152,7 +155,7 @@ export async function buildPlan(spec: Spec, reg: Registries, specDir: string): P
             });
             rowCells.push(key);
             cells.push({
-              key, kind: 'cell', row: rows.length, chunk, modelKey, modelIndex: mi, datasetKey, variant, protocol,
+              key, kind: 'cell', row: rows.length, chunk, modelKey, modelIndex: mi, datasetKey, datasetIndex: di, variant, protocol,
               start, end, deps: [modelKey, datasetKey, ...(prepareKey ? [prepareKey] : [])],
               label: `${keys.model} · ${keys.dataset} · ${keys.method}${keys.hparams ? ` [${keys.hparams}]` : ''} · ${keys.protocol} · records ${start}-${end - 1}`,
               ...(prepareKey ? { prepareKey } : {}),
@@ -165,7 +168,7 @@ export async function buildPlan(spec: Spec, reg: Registries, specDir: string): P
     });
   });
   const planKey = contentKey({ spec: spec as unknown as JsonValue, codeVersion, cells: cells.map((c) => c.key) });
-  return { spec, planKey, codeVersion, environment, models, stages, cells, rows, records, ctx };
+  return { spec, planKey, codeVersion, environment, models, datasets, stages, cells, rows, records, ctx };
 }
 
 /** Deterministic slice of the cells for shard `index` of `count` (round-robin over plan order). */

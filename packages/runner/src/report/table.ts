@@ -4,7 +4,7 @@
 // volatile goes into these two files; wall times go to `.timing.json`.
 import { stringify } from 'csv-stringify/sync';
 import type { MetricEntry, Registries } from '../registries';
-import type { JsonObject } from '../util/json';
+import type { JsonObject, JsonValue } from '../util/json';
 import { stableJson } from '../util/json';
 import type { Plan, RowKeys, RowPlan } from '../plan/graph';
 import { metricUses } from '../spec/types';
@@ -141,7 +141,10 @@ function recordLines(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, re
   );
 }
 
-export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, reg: Registries): RenderedTable {
+/** Shared-stage values by task key (e.g. ForGet's located layers), listed in meta.json in key order. */
+export type StageValues = ReadonlyMap<string, { readonly label: string; readonly value: JsonValue }>;
+
+export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, reg: Registries, stages: StageValues = new Map()): RenderedTable {
   const rows = doc.rows.map((r) => aggregateRow(r, outputs, doc.metrics, reg));
   const perRecord = doc.spec.rows === 'per-record';
   const header = [...KEY_COLUMNS, perRecord ? 'record' : 'n', ...doc.metrics.map((m) => m.column), 'status', 'error'];
@@ -166,6 +169,7 @@ export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutp
     versions: doc.versions,
     metrics: doc.metrics,
     rows: doc.rows.map((r, i) => ({ ...r.keys, status: rows[i]!.status, cells: r.cells })),
+    stages: [...stages.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([key, v]) => ({ key, label: v.label, value: v.value })),
     errors: doc.rows.flatMap((r) =>
       r.cells.flatMap((k) => {
         const o = outputs.get(k);

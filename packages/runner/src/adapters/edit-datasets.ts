@@ -1,0 +1,145 @@
+// Dataset registry entries for editing: the synthetic world's CounterFact- and ZsRE-style benchmarks
+// (what the embedded default models know: world seed 1, size 'default'), and any real dataset file
+// in an editing format (CounterFact ROME / EasyEdit, ZsRE MEND, RippleEdits). Each record becomes a
+// CellRecord whose `request` is what a method sees and whose `data` is the canonical EditRecord the
+// metrics read (adapters/edit-metrics.ts).
+import { resolve } from 'node:path';
+import {
+  buildWorld, loadDataset, parseDataset, qaPrompt, renderCounterFact, renderZsre, WORLD_SIZES,
+  type CanonicalRecord, type EditRecord, type FormatName, type LoadedDataset, type World,
+} from '@editlab/datasets';
+import type { CellRecord, DatasetEntry, JsonSchema } from '../registries';
+import { RunnerError } from '../errors';
+import type { JsonObject, JsonValue } from '../util/json';
+
+const EDIT_FORMATS: readonly FormatName[] = ['counterfact-rome', 'counterfact-easyedit', 'zsre-mend', 'rippleedits'];
+
+const SLICE: Record<string, JsonSchema> = {
+  n: { type: 'integer', minimum: 1, default: 100, description: 'Records to use (after offset); fewer when the dataset is smaller.' },
+  offset: { type: 'integer', minimum: 0, default: 0, description: 'First record used (0-based), for disjoint samples.' },
+};
+const WORLD: Record<string, JsonSchema> = {
+  worldSeed: { type: 'integer', minimum: 0, default: 1, description: 'World seed (the embedded default models know world 1).' },
+  worldSize: { enum: Object.keys(WORLD_SIZES), default: 'default', description: 'World size (the embedded default models know "default").' },
+};
+
+/** The request a method edits with, from a canonical record (the evaluation prompts stay in `data`). */
+export function editCellRecord(r: EditRecord): CellRecord {
+  return {
+    id: r.id,
+    request: {
+      prompt: r.prompt,
+      subject: r.subject,
+      targetNew: r.targetNew,
+      ...(r.targetTrue !== undefined ? { targetTrue: r.targetTrue } : {}),
+      ...(r.relationId !== undefined ? { relationId: r.relationId } : {}),
+    },
+    data: r as unknown as JsonValue,
+  };
+}
+
+function slice(loaded: LoadedDataset, params: JsonObject, what: string, all = false): CellRecord[] {
+  if (loaded.malformed.length) {
+    const m = loaded.malformed[0]!;
+    throw new RunnerError('DATA', `${what}: ${loaded.malformed.length} malformed record(s), first ${m.file} record ${m.index} field ${m.field}: ${m.message} (check it with \`editlab data inspect\`)`);
+  }
+  const edits = loaded.records.filter((r: CanonicalRecord): r is EditRecord => r.kind === 'edit');
+  if (edits.length === 0) throw new RunnerError('DATA', `${what}: no editing records (format ${loaded.format}); editing tables need one of ${EDIT_FORMATS.join(', ')}`);
+  const offset = Number(params['offset'] ?? 0);
+  const n = Number(params['n'] ?? 100);
+  if (offset >= edits.length) throw new RunnerError('DATA', `${what}: offset ${offset} is past its ${edits.length} records`);
+  return (all ? edits : edits.slice(offset, offset + n)).map(editCellRecord);
+}
+
+const worlds = new Map<string, World>();
+function world(params: JsonObject): World {
+  const key = `${params['worldSeed'] ?? 1}/${params['worldSize'] ?? 'default'}`;
+  let w = worlds.get(key);
+  if (!w) {
+    w = buildWorld(Number(params['worldSeed'] ?? 1), String(params['worldSize'] ?? 'default'));
+    worlds.set(key, w);
+  }
+  return w;
+}
+
+/** The record with every prompt put in the world's one QA format ("Question: q\nAnswer:"). */
+function asQA(r: EditRecord): EditRecord {
+  const probe = <P extends { prompt: string }>(p: P): P => ({ ...p, prompt: qaPrompt(p.prompt) });
+  return {
+    ...r,
+    prompt: qaPrompt(r.prompt),
+    paraphrasePrompts: r.paraphrasePrompts.map(qaPrompt),
+    neighborhood: r.neighborhood.map(probe),
+    locality: r.locality.map(probe),
+    portability: r.portability.map(probe),
+  };
+}
+
+function worldEntry(
+  id: string, description: string, format: FormatName, render: (w: World, p: JsonObject) => object[], extra: Record<string, JsonSchema> = {},
+): DatasetEntry {
+  return {
+    id,
+    version: '1',
+    description,
+    paramsSchema: { type: 'object', properties: { ...WORLD, ...extra, ...SLICE } },
+    load: async (params) => slice(loadWorld(params), params, id),
+    pool: async (params) => slice(loadWorld(params), params, id, true),
+  };
+  function loadWorld(params: JsonObject): LoadedDataset {
+    const file = `world(${params['worldSeed'] ?? 1}, ${params['worldSize'] ?? 'default'}) ${id}`;
+    const loaded = parseDataset(JSON.stringify(render(world(params), params)), format, file);
+    return params['qaFormat'] === true ? { ...loaded, records: loaded.records.map((r) => (r.kind === 'edit' ? asQA(r) : r)) } : loaded;
+  }
+}
+
+export const worldCounterfact = worldEntry(
+  'world-counterfact',
+  'CounterFact-style records (ROME format) of the synthetic world: rewrite, paraphrase, neighborhood and generation prompts',
+  'counterfact-rome',
+  (w) => renderCounterFact(w),
+);
+
+export const worldZsre = worldEntry(
+  'world-zsre',
+  'ZsRE-style records (MEND format) of the synthetic world: src, rephrase, alt (the new target), loc/loc_ans',
+  'zsre-mend',
+  (w, p) => renderZsre(w, false, p['qaFormat'] === true ? 'question' : 'nq'),
+  {
+    qaFormat: {
+      type: 'boolean', default: true,
+      description: 'Ask src, rephrase and loc in the QA format the world corpus uses ("Question: q\\nAnswer:"), with loc in the world\'s question template; false = the raw MEND strings ("nq question: …"), which the tiny models were never trained on.',
+    },
+  },
+);
+
+/** A real dataset file in an editing format, e.g. ../shared/data/counterfact/counterfact-rome-format.dev.json. */
+export const editFile: DatasetEntry = {
+  id: 'edit-file',
+  version: '1',
+  description: 'A local dataset file in an editing format (CounterFact ROME/EasyEdit, ZsRE MEND, RippleEdits), relative to the spec',
+  paramsSchema: {
+    type: 'object',
+    required: ['path'],
+    properties: {
+      path: { type: 'string', minLength: 1, description: 'The file, relative to the spec file.' },
+      format: { enum: [...EDIT_FORMATS], description: 'The format; detected from the file when omitted.' },
+      ...SLICE,
+    },
+  },
+  load: async (params, ctx) => loadFile(params, ctx.specDir, false),
+  pool: async (params, ctx) => loadFile(params, ctx.specDir, true),
+};
+
+function loadFile(params: JsonObject, specDir: string, all: boolean): CellRecord[] {
+  const path = resolve(specDir, String(params['path']));
+  try {
+    const loaded = loadDataset(path, params['format'] !== undefined ? { format: String(params['format']) as FormatName } : {});
+    return slice(loaded, params, path, all);
+  } catch (e) {
+    if (e instanceof RunnerError) throw e;
+    throw new RunnerError('DATA', (e as Error).message, { cause: e });
+  }
+}
+
+export const EDIT_DATASETS: readonly DatasetEntry[] = [worldCounterfact, worldZsre, editFile];

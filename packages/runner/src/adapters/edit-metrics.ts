@@ -1,0 +1,84 @@
+// Metric registry entries for editing tables, over @editlab/metrics. A cell evaluates them record by
+// record through the Scorer; `data` is the canonical EditRecord (adapters/edit-datasets.ts), and its
+// `source` decides the protocol: CounterFact/RippleEdits records are scored as MEMIT/AlphaEdit do
+// (probability comparisons of target_new vs target_true), ZsRE records by teacher-forced token
+// accuracy (REFERENCE-editing §2c). The definitions, ids and sources come from the metrics registry.
+import type { EditRecord } from '@editlab/datasets';
+import {
+  counterfactCase, counterfactMetrics, fluency, getMetric, harmonicMean, zsreCase, zsreMetrics,
+  type CounterFactRecordResult, type Scorer as MetricsScorer,
+} from '@editlab/metrics';
+import type { CellRecord, JsonSchema, MetricEntry, Scorer } from '../registries';
+import { RunnerError } from '../errors';
+import type { JsonObject } from '../util/json';
+
+const editRecord = (r: CellRecord, metric: string): EditRecord => {
+  const d = r.data as unknown as EditRecord | null;
+  if (!d || d.kind !== 'edit') throw new RunnerError('DATA', `metric ${metric}: record ${r.id} is not an editing record (use it with an editing dataset)`);
+  return d;
+};
+const asMetrics = (s: Scorer) => s as unknown as MetricsScorer;
+
+type CfKey = keyof CounterFactRecordResult;
+type ZsKey = 'efficacy' | 'generalization' | 'locality';
+
+/** One per-record value of the CounterFact protocol (or the ZsRE one for ZsRE records, where defined). */
+async function editValue(scorer: Scorer, r: CellRecord, cf: CfKey, zs: ZsKey | undefined, metric: string): Promise<number> {
+  const rec = editRecord(r, metric);
+  if (rec.source === 'zsre-mend') {
+    if (!zs) throw new RunnerError('DATA', `metric ${metric} is defined for CounterFact-style records, not ZsRE (record ${r.id})`);
+    return (await zsreMetrics(asMetrics(scorer), [zsreCase(rec, 0)])).records[0]![zs];
+  }
+  return (await counterfactMetrics(asMetrics(scorer), [counterfactCase(rec, 0)])).records[0]![cf];
+}
+
+function schemaOf(id: string): JsonSchema {
+  return getMetric(id).optionsSchema as JsonSchema;
+}
+
+function percent(id: string, cf: CfKey, zs?: ZsKey): MetricEntry {
+  const m = getMetric(id);
+  return {
+    id, version: String(m.version), description: `${m.description} [${m.source}]`, higherIsBetter: m.higherIsBetter,
+    scale: 100, digits: 2, paramsSchema: schemaOf(id),
+    evaluate: (s, r) => editValue(s, r, cf, zs, id),
+  };
+}
+
+/** The tiny default models hold 64 positions: fluency generations stop there (MEMIT uses 100). */
+const FLUENCY_SCHEMA: JsonSchema = (() => {
+  const s = schemaOf('fluency') as { properties: Record<string, JsonSchema> };
+  return { ...s, properties: { ...s.properties, maxLength: { ...s.properties['maxLength'], default: 64 } } } as JsonSchema;
+})();
+
+const fluencyEntry: MetricEntry = {
+  id: 'fluency', version: `${getMetric('fluency').version}.1`,
+  description: `${getMetric('fluency').description} [${getMetric('fluency').source}]; records without generation prompts (ZsRE) generate from their rewrite prompt`,
+  higherIsBetter: true, scale: 1, digits: 2, paramsSchema: FLUENCY_SCHEMA,
+  async evaluate(s, r, p: JsonObject) {
+    const rec = editRecord(r, 'fluency');
+    const prompts = rec.generationPrompts.length ? rec.generationPrompts : [rec.prompt];
+    const opts = { maxLength: Number(p['maxLength'] ?? 64), topK: Number(p['topK'] ?? 5), seed: Number(p['seed'] ?? 0), includePrompt: p['includePrompt'] !== false };
+    return (await fluency(asMetrics(s), prompts, opts)).fluency;
+  },
+};
+
+const score: MetricEntry = {
+  id: 'score', version: String(getMetric('score').version), description: `${getMetric('score').description} [${getMetric('score').source}]`,
+  higherIsBetter: true, scale: 100, digits: 2, paramsSchema: schemaOf('score'),
+  derive: { from: ['efficacy', 'generalization', 'locality'], combine: (v) => harmonicMean(v) },
+};
+
+export const EDIT_METRICS: readonly MetricEntry[] = [
+  percent('efficacy', 'efficacy', 'efficacy'),
+  percent('generalization', 'generalization', 'generalization'),
+  percent('locality', 'locality', 'locality'),
+  score,
+  percent('efficacy-magnitude', 'efficacyMagnitude'),
+  percent('generalization-magnitude', 'generalizationMagnitude'),
+  percent('locality-magnitude', 'localityMagnitude'),
+  percent('efficacy-token-acc', 'efficacyTokenAcc', 'efficacy'),
+  percent('generalization-token-acc', 'generalizationTokenAcc', 'generalization'),
+  percent('locality-token-acc', 'localityTokenAcc', 'locality'),
+  fluencyEntry,
+];
