@@ -1,0 +1,145 @@
+// The real editing registries (datasets → metrics → methods) on the committed default models: the
+// world's benchmarks load as CellRecords, the metrics see what the model knows before an edit, and
+// a run through the runner edits, locates once per dataset and writes the locating beside the table.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { initBackend } from '@editlab/engine';
+import type { CellRecord, LoadedModel } from '../registries';
+import { defaultRegistries } from '../defaults';
+import { runExperiment } from '../experiment';
+import { tmpWorkspace } from '../testing/tmp';
+import { editFile, worldCounterfact, worldZsre } from './edit-datasets';
+import { EDIT_METRICS } from './edit-metrics';
+import { factsByRelation, overallRanking } from './methods';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const SHARED = resolve(ROOT, '../shared/data');
+const haveShared = existsSync(SHARED);
+const haveModel = existsSync(join(ROOT, 'models/tiny-gpt2/model.safetensors'));
+const ctx = { seed: 0, specDir: ROOT };
+const metric = (id: string) => EDIT_METRICS.find((m) => m.id === id)!;
+const meanOf = async (m: LoadedModel, id: string, recs: readonly CellRecord[]) => {
+  let s = 0;
+  for (const r of recs) s += await metric(id).evaluate!(m.scorer, r, {});
+  return s / recs.length;
+};
+
+describe('world and file datasets', () => {
+  it('world-counterfact: n/offset slices of the 200 records, the pool is all of them', async () => {
+    const a = await worldCounterfact.load({ worldSeed: 1, worldSize: 'default', n: 5, offset: 0 }, ctx);
+    const b = await worldCounterfact.load({ worldSeed: 1, worldSize: 'default', n: 5, offset: 3 }, ctx);
+    expect(a.map((r) => r.id)).toHaveLength(5);
+    expect(b[0]!.id).toBe(a[3]!.id);
+    const r = a[0]!.request;
+    expect(r.prompt).toContain(r.subject);
+    expect(r.targetTrue).toBeDefined();
+    expect(r.targetNew).not.toBe(r.targetTrue);
+    expect(r.relationId).toMatch(/^P\d+$/);
+    expect(await worldCounterfact.pool!({ worldSeed: 1, worldSize: 'default', n: 5, offset: 0 }, ctx)).toHaveLength(200);
+    await expect(worldCounterfact.load({ worldSeed: 1, worldSize: 'default', n: 5, offset: 500 }, ctx)).rejects.toThrow(/offset 500 is past its 200 records/);
+  });
+
+  it('world-zsre: the QA format by default, the raw MEND strings on request', async () => {
+    const [qa] = await worldZsre.load({ worldSeed: 1, worldSize: 'default', qaFormat: true, n: 1, offset: 0 }, ctx);
+    const [raw] = await worldZsre.load({ worldSeed: 1, worldSize: 'default', qaFormat: false, n: 1, offset: 0 }, ctx);
+    const d = qa!.data as { paraphrasePrompts: string[]; locality: { prompt: string }[] };
+    expect(qa!.request.prompt).toMatch(/^Question: .*\?\nAnswer:$/);
+    expect(d.paraphrasePrompts[0]).toMatch(/^Question: /);
+    expect(d.locality[0]!.prompt).toMatch(/^Question: [A-Z].*\?\nAnswer:$/);
+    expect((raw!.data as typeof d).locality[0]!.prompt).toMatch(/^nq question: /);
+    expect(qa!.request.targetNew).toBe(raw!.request.targetNew);
+  });
+
+  it.skipIf(!haveShared)('edit-file: the real CounterFact and ZsRE dev files (skipped without ../shared/data)', async () => {
+    const cf = await editFile.load({ path: join(SHARED, 'counterfact/counterfact-rome-format.dev.json'), n: 3, offset: 0 }, ctx);
+    expect(cf).toHaveLength(3);
+    expect(cf[0]!.request.targetTrue).toBeDefined();
+    const z = await editFile.load({ path: join(SHARED, 'zsre/zsre_mend_train-1k.json'), n: 2, offset: 0 }, ctx);
+    expect((z[0]!.data as { source: string }).source).toBe('zsre-mend');
+  });
+
+  it('edit-file: a malformed record is a DATA error naming file, record and field; QA files are refused', async () => {
+    const ws = tmpWorkspace({
+      'bad.json': JSON.stringify([{ src: 'Q?', alt: 'x', answers: ['y'], rephrase: 'R?', loc: 'l', loc_ans: 'z', subject: 'S' }, { src: 5, alt: 'x', answers: ['y'], rephrase: 'R?', loc: 'l', loc_ans: 'z', subject: 'S' }]),
+      'qa.json': JSON.stringify([{ question: 'Q?', answer: 'A' }]),
+    });
+    try {
+      await expect(editFile.load({ path: 'bad.json', n: 5, offset: 0 }, { seed: 0, specDir: ws.cwd })).rejects.toThrow(/bad\.json record 1 field src/);
+      await expect(editFile.load({ path: 'qa.json', n: 5, offset: 0 }, { seed: 0, specDir: ws.cwd })).rejects.toThrow(/no editing records \(format tofu\)/);
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
+describe('locating helpers', () => {
+  it('facts are grouped by relation; the overall ranking sums degrees, ties to the lower layer', () => {
+    const rec = (id: string, rel: string | undefined, t?: string): CellRecord => ({
+      id, data: null, request: { prompt: `p${id}`, subject: `s${id}`, targetNew: ' n', ...(t ? { targetTrue: t } : {}), ...(rel ? { relationId: rel } : {}) },
+    });
+    const g = factsByRelation([rec('1', 'P1', ' a'), rec('2', 'P2', ' b'), rec('3', 'P1', ' c'), rec('4', 'P1')]);
+    expect([...g.keys()]).toEqual(['P1', 'P2']);
+    expect(g.get('P1')!.map((f) => f.target)).toEqual([' a', ' c']);
+    const r = (deg: number[]) => ({ mlpRanking: [], mlpDegree: deg, circuit: { nodes: 0, edges: 0 }, topEdges: [], nFacts: 1, loss: { clean: 0, corrupted: 0 } });
+    expect(overallRanking([r([3, 1, 2, 0]), r([0, 2, 2, 1])], 4)).toEqual([2, 0, 1, 3]); // sums 3, 3, 4, 1
+    expect(overallRanking([r([1, 5, 0, 5])], 4)).toEqual([1, 3, 0, 2]);
+  });
+});
+
+describe.skipIf(!haveModel)('on the committed tiny-gpt2 (skipped when models/tiny-gpt2 is absent)', () => {
+  let model: LoadedModel;
+  beforeAll(async () => {
+    await initBackend();
+    model = await defaultRegistries().models.get('embedded')!.load({ name: 'tiny-gpt2' }, ctx);
+  });
+  afterAll(() => model?.dispose());
+
+  it('before any edit: the model prefers the true object (efficacy ≈ 0, locality ≈ 100%)', async () => {
+    const cf = await worldCounterfact.load({ worldSeed: 1, worldSize: 'default', n: 20, offset: 0 }, ctx);
+    expect(await meanOf(model, 'efficacy', cf)).toBeLessThanOrEqual(0.05);
+    expect(await meanOf(model, 'generalization', cf)).toBeLessThanOrEqual(0.1);
+    expect(await meanOf(model, 'locality', cf)).toBeGreaterThanOrEqual(0.9);
+    const z = await worldZsre.load({ worldSeed: 1, worldSize: 'default', qaFormat: true, n: 20, offset: 0 }, ctx);
+    expect(await meanOf(model, 'efficacy', z)).toBeLessThan(0.5); // token accuracy of the NEW target
+    expect(await meanOf(model, 'locality', z)).toBeGreaterThanOrEqual(0.9); // gold loc_ans, asked as the corpus does
+    const flu = await metric('fluency').evaluate!(model.scorer, cf[0]!, { maxLength: 64, topK: 5, seed: 0, includePrompt: true });
+    expect(flu).toBeGreaterThan(100);
+    expect(flu).toBe(await metric('fluency').evaluate!(model.scorer, cf[0]!, { maxLength: 64, topK: 5, seed: 0, includePrompt: true }));
+  });
+});
+
+describe.skipIf(!haveModel)('a run through the runner (skipped when models/tiny-gpt2 is absent)', () => {
+  const ws = tmpWorkspace();
+  afterAll(() => ws.cleanup());
+
+  it('FT and ForGet edit, ForGet locates once for both of its variants, the located layers are in meta.json', async () => {
+    ws.write({
+      'spec.yaml': `name: t
+seed: 0
+output: t.csv
+models: [{ model: embedded, label: gpt2, params: { name: tiny-gpt2 } }]
+datasets: [{ dataset: world-counterfact, label: cf, params: { n: 4 } }]
+methods:
+  - { method: ft, label: FT, params: { steps: 60, lr: 0.01 } }
+  - { method: forget, label: ForGet, matrix: { k: [1, 2] } }
+metrics: [efficacy, locality, prepare-ms]
+`,
+    });
+    const res = await runExperiment(join(ws.cwd, 'spec.yaml'), defaultRegistries(), ws, { renderer: 'silent' });
+    const lines = readFileSync(join(ws.resultsDir, 't.csv'), 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('model,dataset,method,hparams,protocol,n,efficacy,locality,prepare-ms,status,error');
+    const rows = lines.slice(1).map((l) => l.split(','));
+    expect(rows.map((r) => `${r[2]}[${r[3]}]`)).toEqual(['FT[]', 'ForGet[k=1]', 'ForGet[k=2]']);
+    for (const r of rows) {
+      expect(r[9]).toBe('ok');
+      expect(Number(r[6])).toBeGreaterThanOrEqual(75); // the edit took: new beats true on the rewrite prompt
+    }
+    const meta = JSON.parse(readFileSync(join(ws.resultsDir, 't.meta.json'), 'utf8')) as { stages: { label: string; value: { all: number[]; byRelation: Record<string, number[]> } }[] };
+    expect(meta.stages).toHaveLength(1); // one locate for k = 1 and k = 2
+    expect([...meta.stages[0]!.value.all].sort()).toEqual([0, 1, 2, 3]);
+    expect(Object.keys(meta.stages[0]!.value.byRelation).length).toBeGreaterThan(3);
+    expect(res.run.executed.length).toBe(4); // one locate stage + three cells
+  });
+});
