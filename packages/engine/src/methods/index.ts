@@ -10,3 +10,7 @@ export { ftC } from './ft-c/ft-c';
 export { forget } from './forget/forget';
 export { editableParams, forgetPhase, learnPhase } from './forget/phases';
 export { checkForgetWeaker } from './forget/params';
+export { forgetU } from './forget-u/forget-u';
+export { forgetPa } from './forget-pa/forget-pa';
+export { fLearning } from './f-learning/f-learning';
+export { arithmeticForget } from './common/arithmetic';

@@ -4,8 +4,11 @@ import { METHODS, methodById } from './registry';
 
 describe('registry', () => {
   it('finds every method by id and says "did you mean" for an unknown one', () => {
+    expect(METHODS.map((m) => m.id)).toEqual(['ft', 'ft-c', 'forget', 'forget-u', 'forget-pa', 'f-learning']);
     for (const m of METHODS) expect(methodById(m.id)).toBe(m);
+    expect(METHODS.filter((m) => m.needsLocation).map((m) => m.id)).toEqual(['forget', 'forget-u', 'forget-pa']);
     expect(() => methodById('forgett')).toThrow(/unknown method 'forgett' \(did you mean 'forget'\?/);
+    expect(() => methodById('flearning')).toThrow(/did you mean 'f-learning'/);
     expect(() => methodById('ft_c')).toThrow(/did you mean 'ft-c'/);
   });
 

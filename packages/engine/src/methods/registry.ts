@@ -6,8 +6,11 @@ import { UnknownMethodError } from './common/errors';
 import { ft } from './ft/ft';
 import { ftC } from './ft-c/ft-c';
 import { forget } from './forget/forget';
+import { forgetU } from './forget-u/forget-u';
+import { forgetPa } from './forget-pa/forget-pa';
+import { fLearning } from './f-learning/f-learning';
 
-export const METHODS: readonly MethodDef[] = [ft, ftC, forget];
+export const METHODS: readonly MethodDef[] = [ft, ftC, forget, forgetU, forgetPa, fLearning];
 
 export function methodById(id: string): MethodDef {
   const m = METHODS.find((d) => d.id === id);

@@ -28,7 +28,7 @@ describe('ft', () => {
       res.undo();
       return s;
     });
-    // Measured (defaults, seed 1): efficacy 10/10.
+    // Measured (defaults, seed 1): efficacy 10/10, generalization 19/20, locality 32/40.
     expect(fractions(scores).efficacy).toBe(1);
     expect(sameBytes(before, weightBytes(gpt2))).toEqual([]);
     expect(tf.memory().numTensors).toBe(n0);
@@ -75,7 +75,7 @@ describe('ft-c', () => {
       res.undo();
       return s;
     });
-    // Measured (ε = 1e-2, seed 1): efficacy 10/10.
+    // Measured (ε = 1e-2, seed 1): efficacy 10/10, generalization 15/20, locality 33/40.
     expect(fractions(scores).efficacy).toBeGreaterThanOrEqual(0.8);
   });
 

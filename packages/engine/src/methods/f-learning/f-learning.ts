@@ -1,0 +1,49 @@
+// F-Learning (Ni et al., ACL 2024, "Forgetting before Learning: Utilizing Parametric Arithmetic for
+// Knowledge Updating in Large Language Models"; ForGet's Table 3 baseline "F-L"): no localisation.
+//   θ_Δ^old = FT(θ, K_old) − θ;  θ' = θ − λ·θ_Δ^old;  θ* = FT(θ', K_new).
+// Parameter set: F-Learning's main variant is full fine-tuning (all parameters; its other variant
+// subtracts a LoRA delta, which this engine has no adapter for), so scope 'all' is the default; scope
+// 'mlp' (every layer's MLP) is offered as a cheaper, partly localised alternative.
+// Batches: F-Learning fine-tunes on a set of updates, so any number of requests share one apply().
+import type { MethodDef } from '../editor';
+import { arithmeticForget } from '../common/arithmetic';
+import { checkBatch, runEdit } from '../common/edit';
+import { mlpParamNames } from '../common/mlp';
+import { int, num, objectSchema, oneOf, resolveParams } from '../common/params';
+import { OPTIMIZERS, runPhase, targetExamples, type OptimizerKind } from '../common/phase';
+import { hashString } from '../../model/prng';
+
+export const fLearning: MethodDef = {
+  id: 'f-learning',
+  version: '1',
+  description: 'F-Learning: fine-tune on the old fact, subtract λ·Δ_old from the original weights, then fine-tune on the new fact; no localisation (Ni et al. 2024)',
+  paramsSchema: objectSchema('f-learning', {
+    scope: oneOf<'all' | 'mlp'>(['all', 'mlp'], 'all', "'all': every parameter (F-Learning's full fine-tuning); 'mlp': every layer's MLP"),
+    forgetSteps: int(10, 'fine-tuning steps on the old fact that define Δ_old (fixed budget: no early stop)', { min: 1, max: 1000 }),
+    forgetLr: num(1e-4, 'learning rate of the old-fact fine-tune', { exclusiveMin: 0, max: 1 }),
+    lambda: num(1, 'λ: θ\' = θ − λ·θ_Δ^old', { min: 0, max: 10 }),
+    learnSteps: int(20, 'maximum fine-tuning steps on the new fact', { min: 0, max: 1000 }),
+    learnLr: num(1e-4, 'learning rate of the new-fact fine-tune', { exclusiveMin: 0, max: 1 }),
+    learnStopAtLoss: num(0.05, 'early stopping: stop once NLL(new) is below this (0 = never)', { min: 0 }),
+    optimizer: oneOf<OptimizerKind>(OPTIMIZERS, 'adam', 'optimizer of both fine-tunes'),
+  }),
+  apply(model, requests, params, ctx) {
+    checkBatch('f-learning', requests, undefined);
+    const p = resolveParams(fLearning, params);
+    const lm = model.transformer;
+    const names = p.scope === 'all' ? [...lm.params.keys()] : Array.from({ length: lm.config.nLayers }, (_, l) => mlpParamNames(lm.config, l)).flat();
+    const oldEx = targetExamples(model.tokenizer, requests, 'true', 'f-learning');
+    const newEx = targetExamples(model.tokenizer, requests, 'new', 'f-learning');
+    const optimizer = p.optimizer as OptimizerKind;
+    return runEdit(model, names, (snap) => ({
+      forget: arithmeticForget(lm, snap, oldEx, {
+        method: 'f-learning', names, steps: p.forgetSteps as number, lr: p.forgetLr as number, lambda: p.lambda as number,
+        optimizer, seed: hashString('forget', ctx.seed),
+      }),
+      learn: runPhase(lm, newEx, {
+        method: 'f-learning', phase: 'learn', params: names, steps: p.learnSteps as number, lr: p.learnLr as number,
+        optimizer, seed: hashString('learn', ctx.seed), stopAtLoss: p.learnStopAtLoss as number,
+      }),
+    }));
+  },
+};
