@@ -23,15 +23,22 @@ const WORLD: Record<string, JsonSchema> = {
   worldSize: { enum: Object.keys(WORLD_SIZES), default: 'default', description: 'World size (the embedded default models know "default").' },
 };
 
-/** The request a method edits with, from a canonical record (the evaluation prompts stay in `data`). */
+/** " y" with exactly one leading space: how a target follows its prompt (ROME/MEMIT `f" {target}"`, as the metrics score it). */
+export const spaced = (target: string): string => ` ${target.replace(/^\s+/, '')}`;
+
+/**
+ * The request a method edits with, from a canonical record (the evaluation prompts stay in `data`).
+ * Targets get their leading space here (the files store "Paris", the model continues " Paris"), so a
+ * method trains on exactly the tokens the metrics score.
+ */
 export function editCellRecord(r: EditRecord): CellRecord {
   return {
     id: r.id,
     request: {
       prompt: r.prompt,
       subject: r.subject,
-      targetNew: r.targetNew,
-      ...(r.targetTrue !== undefined ? { targetTrue: r.targetTrue } : {}),
+      targetNew: spaced(r.targetNew),
+      ...(r.targetTrue !== undefined ? { targetTrue: spaced(r.targetTrue) } : {}),
       ...(r.relationId !== undefined ? { relationId: r.relationId } : {}),
     },
     data: r as unknown as JsonValue,
@@ -80,7 +87,7 @@ function worldEntry(
 ): DatasetEntry {
   return {
     id,
-    version: '1',
+    version: '2',
     description,
     paramsSchema: { type: 'object', properties: { ...WORLD, ...extra, ...SLICE } },
     load: async (params) => slice(loadWorld(params), params, id),
@@ -116,7 +123,7 @@ export const worldZsre = worldEntry(
 /** A real dataset file in an editing format, e.g. ../shared/data/counterfact/counterfact-rome-format.dev.json. */
 export const editFile: DatasetEntry = {
   id: 'edit-file',
-  version: '1',
+  version: '2',
   description: 'A local dataset file in an editing format (CounterFact ROME/EasyEdit, ZsRE MEND, RippleEdits), relative to the spec',
   paramsSchema: {
     type: 'object',
