@@ -36,6 +36,8 @@ describe('world and file datasets', () => {
     expect(r.prompt).toContain(r.subject);
     expect(r.targetTrue).toBeDefined();
     expect(r.targetNew).not.toBe(r.targetTrue);
+    expect(r.targetNew).toMatch(/^ \S/); // the leading space the metrics score with (" Paris")
+    expect(r.targetTrue).toMatch(/^ \S/);
     expect(r.relationId).toMatch(/^P\d+$/);
     expect(await worldCounterfact.pool!({ worldSeed: 1, worldSize: 'default', n: 5, offset: 0 }, ctx)).toHaveLength(200);
     await expect(worldCounterfact.load({ worldSeed: 1, worldSize: 'default', n: 5, offset: 500 }, ctx)).rejects.toThrow(/offset 500 is past its 200 records/);
