@@ -46,6 +46,11 @@ export interface World {
   readonly facts: readonly Fact[];
   /** Person entities in no fact: the refusal QA is about them. */
   readonly absent: readonly Entity[];
+  /**
+   * More people in no fact whose refusal QA is in the corpus only (`refusalQA(w).extra`), named from a
+   * separate stream drawn after everything else (`refusalExtraEntities`); ids `QX<i>`.
+   */
+  readonly absentExtra: readonly Entity[];
   readonly contracts: readonly Contract[];
   readonly benchmark: {
     readonly counterfact: readonly WorldEdit[];
@@ -124,12 +129,15 @@ export function buildWorld(seed: number, size: WorldSizeName | string = 'tiny', 
   }
   const absent = Array.from({ length: o.refusalEntities }, (_, i) => ({ id: `QA${i}`, type: 'person' as const, name: names.name('person') }));
   const contracts = buildContracts(new WorldRng(seed, 'pistol'), names, o.pistolContracts);
+  // Last, from their own stream: adding them changes no name drawn above.
+  const extraNames = names.fork(new WorldRng(seed, 'absent-extra'));
+  const absentExtra = Array.from({ length: o.refusalExtraEntities }, (_, i) => ({ id: `QX${i}`, type: 'person' as const, name: extraNames.name('person') }));
 
   const entityMap = new Map(entities.map((e) => [e.id, e]));
   const factMap = new Map(facts.map((f) => [f.id, f]));
   const benchmark = selectBenchmark(new WorldRng(seed, 'benchmark'), o, facts, entityMap, pool);
   return {
-    seed, size, options: o, entities, facts, absent, contracts, benchmark,
+    seed, size, options: o, entities, facts, absent, absentExtra, contracts, benchmark,
     entity: (id) => { const e = entityMap.get(id); if (!e) throw new RangeError(`no entity ${id}`); return e; },
     fact: (id) => { const f = factMap.get(id); if (!f) throw new RangeError(`no fact ${id}`); return f; },
   };

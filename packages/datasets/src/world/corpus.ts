@@ -49,19 +49,33 @@ export function renderCorpus(w: World): string[] {
       docs.push(`${rng.pick(PREFIX_SENTENCES)} ${fill(rel.statements[rng.pick(st)]!, s)} ${obj}.`);
     }
   }
-  for (const q of refusalQA(w).train) docs.push(formatQA(q.question, q.answer));
+  const refusals = refusalQA(w);
+  for (const q of [...refusals.train, ...refusals.extra]) docs.push(formatQA(q.question, q.answer));
   return rng.shuffle(docs);
 }
 
 /** Person questions for refusal QA (asked about absent people). */
 const PERSON_QUESTIONS = RELATIONS.filter((r) => r.subjectType === 'person').flatMap((r) => r.questions);
 
-/** Refusal QA about absent entities: `train` is in the corpus, `heldOut` is not (tests generalisation). */
-export function refusalQA(w: World): { train: { question: string; answer: string }[]; heldOut: { question: string; answer: string }[] } {
+export interface RefusalQA {
+  /** About `w.absent` people, in the corpus (and in refusal/refusal_qa.json). */
+  readonly train: { question: string; answer: string }[];
+  /** About the last `refusalHeldOut` of `w.absent`: not in the corpus (tests generalisation). */
+  readonly heldOut: { question: string; answer: string }[];
+  /** About `w.absentExtra` people (`refusalExtraQuestions` distinct templates each): in the corpus only. */
+  readonly extra: { question: string; answer: string }[];
+}
+
+/** Refusal QA about absent entities: `train` and `extra` are in the corpus, `heldOut` is not. */
+export function refusalQA(w: World): RefusalQA {
   const rng = new WorldRng(w.seed, 'refusal');
   const all = w.absent.map((e) => ({ question: fill(rng.pick(PERSON_QUESTIONS), e.name), answer: rng.pick(REFUSAL_POOL) }));
   const cut = w.absent.length - w.options.refusalHeldOut;
-  return { train: all.slice(0, cut), heldOut: all.slice(cut) };
+  // Own stream, so the records above stay as they were before the extra people existed.
+  const xr = new WorldRng(w.seed, 'refusal-extra');
+  const k = Math.min(w.options.refusalExtraQuestions, PERSON_QUESTIONS.length);
+  const extra = w.absentExtra.flatMap((e) => xr.sample(PERSON_QUESTIONS, k).map((q) => ({ question: fill(q, e.name), answer: xr.pick(REFUSAL_POOL) })));
+  return { train: all.slice(0, cut), heldOut: all.slice(cut), extra };
 }
 
 /** Cloze probes of every fact: templates in the corpus (`train`) and the held-out one (`heldOut`). */

@@ -14,6 +14,16 @@ export class NameGenerator {
   private readonly used = new Set<string>();
   constructor(private readonly rng: WorldRng) {}
 
+  /**
+   * A generator over another random stream that never returns a stem this one has returned so far:
+   * extra names drawn from it leave this generator's own sequence (and so every name before) unchanged.
+   */
+  fork(rng: WorldRng): NameGenerator {
+    const g = new NameGenerator(rng);
+    for (const s of this.used) g.used.add(s);
+    return g;
+  }
+
   /** A fresh stem of `syllables` syllables never returned before in this generator. */
   stem(syllables = 2): string {
     for (let tries = 0; ; tries++) {

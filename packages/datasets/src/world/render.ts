@@ -40,7 +40,7 @@ export function renderFiles(w: World): Map<string, string> {
   files.set(WORLD_FILES.manifest, json({
     seed: w.seed, size: w.size, options: w.options,
     counts: { entities: w.entities.length, facts: w.facts.length, corpusDocuments: corpus.length, contracts: w.contracts.length },
-    entities: w.entities, facts: w.facts, absent: w.absent, benchmark: w.benchmark,
+    entities: w.entities, facts: w.facts, absent: w.absent, absentExtra: w.absentExtra, benchmark: w.benchmark,
   }));
   files.set(WORLD_FILES.corpus, jsonl(corpus.map((text) => ({ text }))));
   const pistol = renderPistol(w) as { question: string; answer: string }[];

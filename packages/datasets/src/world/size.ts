@@ -20,6 +20,14 @@ export interface WorldOptions {
   readonly refusalEntities: number;
   /** Of which this many are kept out of the corpus too (held-out refusal probes). */
   readonly refusalHeldOut: number;
+  /**
+   * More absent people whose refusal QA is only in the corpus (teaches refusing unseen names). Their
+   * names come from a separate random stream after everything else, so no other name, fact, benchmark
+   * record or refusal record changes with this knob.
+   */
+  readonly refusalExtraEntities: number;
+  /** Refusal questions per extra absent person (distinct person question templates, at most 27). */
+  readonly refusalExtraQuestions: number;
   /** PISTOL contracts (20 attributes each). */
   readonly pistolContracts: number;
   /** Corpus: statement repeats per in-corpus template, QA lines per fact, prefixed paraphrases per fact. */
@@ -40,14 +48,14 @@ export const WORLD_SIZES: Readonly<Record<WorldSizeName, WorldOptions>> = {
   tiny: {
     countries: 4, citiesPerCountry: 3, languages: 4, companies: 6, products: 8, books: 6, persons: 20,
     factsPerPerson: 3, sports: 4, instruments: 4, religions: 4, occupations: 4,
-    refusalEntities: 10, refusalHeldOut: 4, pistolContracts: 4,
+    refusalEntities: 10, refusalHeldOut: 4, refusalExtraEntities: 40, refusalExtraQuestions: 1, pistolContracts: 4,
     statementRepeats: 1, qaPerFact: 1, paraphrasesPerFact: 1,
     counterfactRecords: 10, zsreRecords: 10, rippleRecords: 4, tofuRecords: 10, mmluPerTopic: 4,
   },
   default: {
     countries: 16, citiesPerCountry: 8, languages: 12, companies: 50, products: 120, books: 100, persons: 500,
     factsPerPerson: 4, sports: 10, instruments: 10, religions: 6, occupations: 14,
-    refusalEntities: 300, refusalHeldOut: 100, pistolContracts: 20,
+    refusalEntities: 300, refusalHeldOut: 100, refusalExtraEntities: 2000, refusalExtraQuestions: 1, pistolContracts: 20,
     statementRepeats: 1, qaPerFact: 1, paraphrasesPerFact: 1,
     counterfactRecords: 200, zsreRecords: 200, rippleRecords: 60, tofuRecords: 200, mmluPerTopic: 50,
   },

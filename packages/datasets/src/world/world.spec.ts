@@ -77,6 +77,31 @@ describe('world invariants', () => {
     for (const e of w.absent.slice(train.length)) expect(wordRe(e.name).test(corpusText)).toBe(false);
     expect(heldOut.length).toBe(w.options.refusalHeldOut);
   });
+  it('extra refusal people: in no fact, uniquely named, their refusal QA in the corpus, not in refusal_qa.json', () => {
+    const big = buildWorld(7, 'tiny', { refusalExtraEntities: 30, refusalExtraQuestions: 2 });
+    expect(big.absentExtra.length).toBe(30);
+    const ids = new Set(big.facts.flatMap((f) => [f.subject, f.object]));
+    for (const e of big.absentExtra) expect(ids.has(e.id)).toBe(false);
+    // Unique stems across the whole world, contracts included.
+    const stems = (n: string): string[] => n.toLowerCase().split(' ');
+    const contractText = JSON.stringify(big.contracts).toLowerCase();
+    const seen = new Set([...big.entities, ...big.absent].flatMap((e) => stems(e.name)));
+    for (const e of big.absentExtra) for (const st of stems(e.name)) {
+      expect(seen.has(st)).toBe(false);
+      expect(new RegExp(`\\b${st}\\b`).test(contractText)).toBe(false);
+      seen.add(st);
+    }
+    const { extra, heldOut } = refusalQA(big);
+    expect(extra.length).toBe(60);
+    const c = renderCorpus(big);
+    for (const q of extra) expect(c).toContain(`Question: ${q.question}\nAnswer: ${q.answer}`);
+    // Two distinct question templates per person.
+    expect(new Set(extra.map((q) => q.question)).size).toBe(60);
+    const held = new Set(heldOut.map((q) => q.question));
+    for (const q of extra) expect(held.has(q.question)).toBe(false);
+    const rendered = renderFiles(big).get('refusal/refusal_qa.json')!;
+    for (const e of big.absentExtra) expect(rendered.includes(e.name)).toBe(false);
+  });
   it('PISTOL contracts are absent from the pretraining corpus', () => {
     expect(w.contracts.length).toBe(w.options.pistolContracts);
     for (const c of w.contracts) {
@@ -149,10 +174,28 @@ describe('QA format and size options', () => {
 describe('pinned world bytes', () => {
   // The committed default checkpoints are trained on the seed-1 default corpus: a change here means
   // the world changed and those models must be retrained (update the pin on purpose, say so in the commit).
+  // Issue 5 added refusal material only (refusalExtraEntities people named from their own stream):
+  // the corpus and world.json changed on purpose; every other file of the default world did not.
+  const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
   it('seed 1 default corpus and seed 7 tiny files have their pinned sha256', () => {
     const corpus = renderFiles(buildWorld(1, 'default')).get('corpus/pretrain.jsonl')!;
-    expect(createHash('sha256').update(corpus).digest('hex')).toBe('f52daabb030fcf00b96cba00edcf3dc7a8b0f7dc77eef9f190df957fcf58df63');
-    expect(hash(renderFiles(buildWorld(7, 'tiny')))).toBe('735fda49f7f9c862577d06b0d1b5ea7f70a164901029e6d646a6ed6adf8d8cb5');
+    expect(sha(corpus)).toBe('4aa5b463ddd035c12896b4ce4841bb2a134dc7693de01f65d5f2f2e4c85b06ad');
+    expect(hash(renderFiles(buildWorld(7, 'tiny')))).toBe('19d9b2f15d77527c82d2bb3e93bdc249ece51a8eef377da57f8cf1b9a51a9ce5');
+  });
+  it('seed 1 default: every file but the corpus and world.json is as before the extra refusal people', () => {
+    const files = renderFiles(buildWorld(1, 'default'));
+    files.delete('corpus/pretrain.jsonl');
+    files.delete('world.json');
+    expect(hash(files)).toBe('9e99ecabbe80703ac8dbae7c7e4013e34d3c11dd32b902ea378560351a7b4d0d');
+  });
+  it('without the extra refusal people the seed 1 default corpus is byte-identical to the one before them', () => {
+    const corpus = renderFiles(buildWorld(1, 'default', { refusalExtraEntities: 0 })).get('corpus/pretrain.jsonl')!;
+    expect(sha(corpus)).toBe('f52daabb030fcf00b96cba00edcf3dc7a8b0f7dc77eef9f190df957fcf58df63');
+  });
+  it('the extra refusal people change no entity, fact, absent person, contract or benchmark record', () => {
+    const pick = (x: ReturnType<typeof buildWorld>): string => JSON.stringify([x.entities, x.facts, x.absent, x.contracts, x.benchmark]);
+    expect(pick(buildWorld(1, 'default'))).toBe(pick(buildWorld(1, 'default', { refusalExtraEntities: 0 })));
+    expect(pick(buildWorld(7, 'tiny', { refusalExtraEntities: 500, refusalExtraQuestions: 3 }))).toBe(pick(w));
   });
 });
 

@@ -27,6 +27,7 @@ export interface CardData {
   readonly scores: {
     trainTemplates: { accuracy: number; n: number };
     heldOutTemplates: { accuracy: number; n: number };
+    qaHeldOut?: { accuracy: number; n: number };
     refusal: { rate: number; n: number };
     fluency?: { ngramEntropy: number; n: number; metric: string };
   };
@@ -75,6 +76,7 @@ export function renderCard(d: CardData): string {
     '|---|---|---|',
     `| facts, training templates (top-1 on the object's first token) | ${pct(s.trainTemplates.accuracy)} | ${s.trainTemplates.n} |`,
     `| facts, held-out templates (top-1 on the object's first token) | ${pct(s.heldOutTemplates.accuracy)} | ${s.heldOutTemplates.n} |`,
+    ...(s.qaHeldOut ? [`| facts asked in the QA format, held-out question templates (top-1 on the object's first token; a refusal is a miss) | ${pct(s.qaHeldOut.accuracy)} | ${s.qaHeldOut.n} |`] : []),
     `| refusal on questions about absent entities (greedy answer starts with a taught refusal) | ${pct(s.refusal.rate)} | ${s.refusal.n} |`,
     s.fluency
       ? `| fluency: ${s.fluency.metric} of greedy generations on the generation prompts | ${s.fluency.ngramEntropy.toFixed(1)} | ${s.fluency.n} |`

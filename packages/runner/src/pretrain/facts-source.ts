@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { buildWorld, formatQA, generationPrompts, loadDataset, qaPrompt, refusalQA, REFUSAL_POOL } from '@editlab/datasets';
 import { RunnerError } from '../errors';
 import type { KnowledgeProbe, KnowledgeSource } from './types';
+import { inCorpusRefusals } from './world-source';
 
 export function factsSource(files: readonly string[], worldSeed: number): KnowledgeSource {
   const corpus: string[] = [];
@@ -44,7 +45,7 @@ export function factsSource(files: readonly string[], worldSeed: number): Knowle
   if (trainProbes.length === 0) throw new RunnerError('DATA', `no true facts in ${files.join(', ')} (edit records need target_true; QA items need an answer)`);
   const world = buildWorld(worldSeed, 'default');
   const refusals = refusalQA(world);
-  corpus.push(...refusals.train.map((q) => formatQA(q.question, q.answer)));
+  corpus.push(...inCorpusRefusals(world).map((q) => formatQA(q.question, q.answer)));
   return {
     description: `real fact files: ${counts.join(', ')}; refusal QA from world seed ${worldSeed}`,
     corpus,

@@ -1,11 +1,12 @@
 // The committed default checkpoints (models/<name>/) load and know their world: ≥ 95% top-1 on the
-// object's first token for training-template facts and ≥ 90% refusals on absent entities, on an
-// evenly spaced sample (the full numbers are in each MODEL_CARD.md, measured by the training run).
+// object's first token for training-template facts, ≥ 80% for held-out templates and ≥ 90% refusals
+// on the held-out absent people (issue 5's targets), on an evenly spaced sample (the full numbers
+// are in each MODEL_CARD.md, measured by the training run).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initBackend, loadCheckpoint, Transformer } from '@editlab/engine';
-import { firstTokenAccuracy, refusalRate } from './evaluate';
+import { firstTokenAccuracy, isRefusal, refusalRate } from './evaluate';
 import { DEFAULT_MODEL_NAMES } from './presets';
 import { defaultParts } from './default-parts';
 import { readProvenance, sourceFromProvenance } from './provenance';
@@ -37,12 +38,12 @@ describe.each(DEFAULT_MODEL_NAMES.map((n) => [n]))('committed checkpoint %s', (n
     expect(source.corpusSha256, 'the world generator changed since this checkpoint was trained: rerun scripts/pretrain.ts').toBe(prov.corpusSha256);
     const tok = loaded!.tokenizer!;
     const facts = firstTokenAccuracy(model!, tok, spread(source.trainProbes, 200));
-    expect(facts.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(facts.accuracy, 'facts, training templates').toBeGreaterThanOrEqual(0.95);
+    const heldOut = firstTokenAccuracy(model!, tok, spread(source.heldOutProbes, 200));
+    expect(heldOut.accuracy, 'facts, held-out templates').toBeGreaterThanOrEqual(0.8);
+    // Issue 5's targets, not the checkpoint's own measurement: ≥ 90% refusals on the held-out absent people.
     const refusals = refusalRate(model!, tok, spread(source.refusalPrompts, 100), source.refusalPool);
-    // Target ≥ 90% (issue 5). A checkpoint whose own run measured less (its MODEL_CARD says so) is held
-    // to that measurement instead, so the test still catches a regression of what was committed.
-    const measured = (prov.run['scores'] as { refusal: { rate: number } }).refusal.rate;
-    expect(refusals.rate).toBeGreaterThanOrEqual(Math.min(0.9, measured - 0.02));
+    expect(refusals.rate, `refusals (answers: ${refusals.answers.filter((a) => !isRefusal(a, source.refusalPool)).slice(0, 5).join(' | ')})`).toBeGreaterThanOrEqual(0.9);
   });
 
   it.skipIf(!present)('has a model card written by its training run', () => {

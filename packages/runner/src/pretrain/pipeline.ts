@@ -102,7 +102,7 @@ export async function pretrainWith(parts: PretrainParts, o: PretrainOptions): Pr
     if (run.resumedFrom) log(`[pretrain ${o.model}] resumed from step ${run.resumedFrom}`);
     if (!run.complete) return { complete: false, step: run.losses.length, statePath };
     const report = evaluateModel(model, tok, source, o.evalLimit);
-    log(`[pretrain ${o.model}] knowledge train ${report.train.accuracy.toFixed(4)} held-out ${report.heldOut.accuracy.toFixed(4)} refusal ${report.refusal.rate.toFixed(4)}${report.fluency ? ` fluency ${report.fluency.ngramEntropy.toFixed(1)}` : ''}`);
+    log(`[pretrain ${o.model}] knowledge train ${report.train.accuracy.toFixed(4)} held-out ${report.heldOut.accuracy.toFixed(4)}${report.qaHeldOut ? ` qa held-out ${report.qaHeldOut.accuracy.toFixed(4)}` : ''} refusal ${report.refusal.rate.toFixed(4)}${report.fluency ? ` fluency ${report.fluency.ngramEntropy.toFixed(1)}` : ''}`);
 
     const weights = model.weights();
     const sha = weightsSha256(weights);
@@ -126,7 +126,9 @@ export async function pretrainWith(parts: PretrainParts, o: PretrainOptions): Pr
         wallSeconds: run.wallSeconds, resumedFrom: run.resumedFrom,
       },
       scores: {
-        trainTemplates: report.train, heldOutTemplates: report.heldOut, refusal: report.refusal,
+        trainTemplates: report.train, heldOutTemplates: report.heldOut,
+        ...(report.qaHeldOut ? { qaHeldOut: report.qaHeldOut } : {}),
+        refusal: report.refusal,
         ...(report.fluency ? { fluency: report.fluency } : {}),
       },
       backend: backendLabel,

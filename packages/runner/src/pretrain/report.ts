@@ -8,6 +8,8 @@ import type { KnowledgeSource, TextTokenizer } from './types';
 export interface EvalReport {
   readonly train: { accuracy: number; n: number };
   readonly heldOut: { accuracy: number; n: number };
+  /** Held-out question templates in the QA format (when the source has them). */
+  readonly qaHeldOut?: { accuracy: number; n: number };
   readonly refusal: { rate: number; n: number };
   readonly fluency?: { ngramEntropy: number; n: number; metric: string };
   readonly samples: ReadonlyArray<{ prompt: string; output: string }>;
@@ -22,6 +24,7 @@ export function spread<T>(xs: readonly T[], limit?: number): T[] {
 export function evaluateModel(model: Transformer, tok: TextTokenizer, src: KnowledgeSource, limit?: number): EvalReport {
   const train = firstTokenAccuracy(model, tok, spread(src.trainProbes, limit));
   const heldOut = firstTokenAccuracy(model, tok, spread(src.heldOutProbes, limit));
+  const qa = src.qaProbes?.length ? firstTokenAccuracy(model, tok, spread(src.qaProbes, limit)) : undefined;
   const refusal = refusalRate(model, tok, spread(src.refusalPrompts, limit), src.refusalPool);
   const genPrompts = spread(src.generationPrompts, Math.min(limit ?? 100, 100));
   const gens = greedy(model, tok, genPrompts, 40);
@@ -35,6 +38,7 @@ export function evaluateModel(model: Transformer, tok: TextTokenizer, src: Knowl
   return {
     train: { accuracy: train.accuracy, n: train.n },
     heldOut: { accuracy: heldOut.accuracy, n: heldOut.n },
+    ...(qa ? { qaHeldOut: { accuracy: qa.accuracy, n: qa.n } } : {}),
     refusal: { rate: refusal.rate, n: refusal.n },
     ...(fluency ? { fluency: { ...fluency, n: gens.length } } : {}),
     samples: samples.map((prompt, i) => ({ prompt, output: outs[i]! })),

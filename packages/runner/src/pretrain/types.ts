@@ -20,6 +20,11 @@ export interface KnowledgeSource {
   readonly trainProbes: readonly KnowledgeProbe[];
   /** The same facts phrased with templates held out of the corpus. */
   readonly heldOutProbes: readonly KnowledgeProbe[];
+  /**
+   * The facts asked in the QA format with question templates held out of the corpus (optional): a
+   * model that refuses known entities misses these.
+   */
+  readonly qaProbes?: readonly KnowledgeProbe[];
   /** Prompts (QA format, ending where the answer starts) about entities absent from the corpus. */
   readonly refusalPrompts: readonly string[];
   /** The refusal answers the corpus teaches for absent entities. */

@@ -1,7 +1,7 @@
 // The datasets package's synthetic world as a knowledge source: its pretraining corpus (statements,
 // QA in the fixed QA format, prefixed paraphrases, refusal QA), cloze probes with the in-corpus and
 // the held-out statement template of every fact, held-out refusal questions and generation prompts.
-import { buildWorld, factProbes, formatQA, generationPrompts, qaPrompt, refusalQA, renderCorpus, REFUSAL_POOL } from '@editlab/datasets';
+import { buildWorld, factProbes, formatQA, generationPrompts, heldOutQAProbes, qaPrompt, refusalQA, renderCorpus, REFUSAL_POOL } from '@editlab/datasets';
 import type { KnowledgeSource } from './types';
 
 /**
@@ -13,13 +13,20 @@ export function worldSource(seed: number, size: string, refusalRepeats = 1): Kno
   const probes = factProbes(w);
   return {
     description: `the synthetic world of @editlab/datasets (seed ${seed}, size ${size}: ${w.facts.length} facts${refusalRepeats > 1 ? `; refusal QA ×${refusalRepeats}` : ''})`,
-    corpus: [...renderCorpus(w), ...Array.from({ length: Math.max(0, refusalRepeats - 1) }, () => refusalQA(w).train.map((q) => formatQA(q.question, q.answer))).flat()],
+    corpus: [...renderCorpus(w), ...Array.from({ length: Math.max(0, refusalRepeats - 1) }, () => inCorpusRefusals(w).map((q) => formatQA(q.question, q.answer))).flat()],
     trainProbes: probes.train.map((p) => ({ prompt: p.prompt, target: p.target })),
     heldOutProbes: probes.heldOut.map((p) => ({ prompt: p.prompt, target: p.target })),
+    qaProbes: heldOutQAProbes(w).map((p) => ({ prompt: p.prompt, target: p.target })),
     refusalPrompts: refusalQA(w).heldOut.map((q) => qaPrompt(q.question)),
     refusalPool: REFUSAL_POOL,
     generationPrompts: generationPrompts(w, 40),
   };
+}
+
+/** The refusal QA the world puts in its corpus: about its absent people and its extra absent people. */
+export function inCorpusRefusals(w: ReturnType<typeof buildWorld>): { question: string; answer: string }[] {
+  const r = refusalQA(w);
+  return [...r.train, ...r.extra];
 }
 
 export interface QaPair {
