@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { initBackend, METHODS } from '@editlab/engine';
 import type { Registries } from './registries';
 import { datasetInspector } from './adapters/datasets';
-import { checkpointModel, embeddedModel } from './adapters/models';
+import { checkpointModel, embeddedModel, pistolModel } from './adapters/models';
 import { EDIT_DATASETS } from './adapters/edit-datasets';
 import { EDIT_METRICS } from './adapters/edit-metrics';
 import { methodEntry } from './adapters/methods';
@@ -34,7 +34,7 @@ export async function backendEnvironment(): Promise<JsonObject> {
 
 export function defaultRegistries(): Registries {
   return {
-    models: byId([checkpointModel, embeddedModel(ROOT, DEFAULT_MODEL_NAMES)]),
+    models: byId([checkpointModel, embeddedModel(ROOT, DEFAULT_MODEL_NAMES), pistolModel(ROOT, DEFAULT_MODEL_NAMES)]),
     datasets: byId([...EDIT_DATASETS]),
     methods: byId(METHODS.map(methodEntry)),
     metrics: byId([...EDIT_METRICS]),

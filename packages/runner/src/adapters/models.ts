@@ -9,6 +9,7 @@ import { initBackend, loadCheckpoint, Transformer } from '@editlab/engine';
 import type { ModelEntry } from '../registries';
 import { RunnerError } from '../errors';
 import { loadedEngineModel } from './engine';
+import { finetunePistol } from '../pretrain/finetune';
 
 /** sha256 over the names and bytes of the files of a checkpoint directory, in name order. */
 export function checkpointHash(dir: string): string {
@@ -51,5 +52,45 @@ export function embeddedModel(root: string, names: readonly string[]): ModelEntr
     paramsSchema: { type: 'object', required: ['name'], properties: { name: { enum: [...names], description: 'Which default model.' } } },
     fingerprint: async (p) => checkpointHash(dir(p)),
     load: (p) => loadDir(dir(p)),
+  };
+}
+
+/**
+ * An embedded default model finetuned on its world's PISTOL contracts (the papers' "finetuned
+ * knowledge" setting, pretrain/finetune.ts): a `build` stage trains it once into the task cache
+ * (keyed by the base checkpoint's hash and these params), and every experiment that names it reuses it.
+ */
+export function pistolModel(root: string, names: readonly string[]): ModelEntry {
+  const base = (p: Record<string, unknown>) => join(root, 'models', String(p['name']));
+  return {
+    id: 'embedded-pistol',
+    version: '1',
+    description: 'An embedded default model finetuned on the world\'s PISTOL contract QA until ROUGE-1 recall ≥ target (a cached build stage)',
+    paramsSchema: {
+      type: 'object',
+      required: ['name'],
+      properties: {
+        name: { enum: [...names], description: 'Which default model to finetune.' },
+        target: { type: 'number', minimum: 0, maximum: 1, default: 0.95, description: 'Mean ROUGE-1 recall of greedy answers to stop at.' },
+        roundSteps: { type: 'integer', minimum: 1, default: 100, description: 'Steps between ROUGE checks.' },
+        maxRounds: { type: 'integer', minimum: 1, default: 20, description: 'Cap on rounds.' },
+      },
+    },
+    fingerprint: async (p) => ({ base: checkpointHash(base(p)), target: p['target'] ?? 0.95, roundSteps: p['roundSteps'] ?? 100, maxRounds: p['maxRounds'] ?? 20 }),
+    build: {
+      name: 'finetune-pistol',
+      async run(p, ctx) {
+        const r = await finetunePistol({
+          baseDir: base(p), outDir: ctx.dir, seed: ctx.seed, log: () => {},
+          target: Number(p['target'] ?? 0.95), roundSteps: Number(p['roundSteps'] ?? 100), maxRounds: Number(p['maxRounds'] ?? 20),
+        });
+        return { dir: r.dir, rouge1Recall: r.rouge1Recall, steps: r.steps, weightsSha256: r.weightsSha256 };
+      },
+    },
+    load: async (_p, ctx) => {
+      const built = ctx.built as { dir?: string } | undefined;
+      if (!built?.dir) throw new RunnerError('DATA', 'embedded-pistol: the finetune stage produced no checkpoint');
+      return loadDir(built.dir);
+    },
   };
 }
