@@ -45,7 +45,7 @@ try {
   if (values['finetune-pistol']) {
     if (!values.base || !values.out) throw new Error('--finetune-pistol needs --base <checkpoint dir> and --out <dir>');
     const r = await finetunePistol({ baseDir: values.base, outDir: values.out, command });
-    console.log(`PISTOL finetune: ROUGE-1 recall ${r.rouge1Recall.toFixed(4)} on ${r.n} questions after ${r.steps} steps → ${r.dir}`);
+    console.log(`PISTOL finetune: ROUGE-1 recall ${r.rouge1Recall.toFixed(4)} on ${r.n} questions after ${r.steps} steps; world facts ${r.knowledge.after.toFixed(4)} (base ${r.knowledge.before.toFixed(4)}) → ${r.dir}`);
   } else {
     const model = values.model as DefaultModelName | undefined;
     if (!model || !DEFAULT_MODEL_NAMES.includes(model)) throw new Error(`--model must be one of ${DEFAULT_MODEL_NAMES.join(', ')}`);
