@@ -1,5 +1,6 @@
 // The real parts end to end on the stand-in world's tiny preset: byte-level BPE, the engine's HF
-// checkpoint writer, and a reload through loadCheckpoint that gives back the same weights and tokenizer.
+// checkpoint writer, and a reload through loadCheckpoint that gives back the same weights and tokenizer;
+// and pretraining on the datasets' tiny world twice gives the same weights.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,24 @@ describe('pretrainDefault (real BPE + HF checkpoint, stand-in world)', () => {
     const src = sourceFromProvenance(defaultParts, readProvenance(r.dir));
     const text = src.corpus[0]!;
     expect(ck.tokenizer!.decode(ck.tokenizer!.encode(text))).toBe(text);
+  });
+
+  it('is deterministic on the datasets world (tiny): same weights, card scores and corpus hash twice', async () => {
+    const run = (k: string) => pretrainDefault({
+      model: 'tiny-llama', worldSize: 'tiny', worldSeed: 7, outDir: join(dir, `t${k}`), workDir: join(dir, `tw${k}`),
+      vocabSize: 400, arch: { dModel: 32, nLayers: 1, nHeads: 2, nKvHeads: 2, dMlp: 64 }, schedule: { steps: 4, batchSize: 4, warmupSteps: 1 },
+      evalLimit: 5, log: () => {},
+    });
+    const a = await run('a');
+    const b = await run('b');
+    expect(a.complete && b.complete).toBe(true);
+    if (!a.complete || !b.complete) return;
+    expect(b.weightsSha256).toBe(a.weightsSha256);
+    expect(b.card.scores).toEqual(a.card.scores);
+    const pa = readProvenance(a.dir);
+    expect(readProvenance(b.dir).corpusSha256).toBe(pa.corpusSha256);
+    // The tiny world's corpus carries its extra refusal QA (40 documents).
+    expect(sourceFromProvenance(defaultParts, pa).corpus.length).toBe(616);
   });
 
   it('refuses unknown world sizes with a clear message', () => {
