@@ -15,7 +15,7 @@ function randomIds(n: number, vocab: number, seed: number): number[] {
 
 export function engineModel(s: BenchSize, seed = 1) {
   const model = Transformer.init({
-    arch: 'gpt2', vocabSize: s.vocab, dModel: s.d, nLayers: s.layers, nHeads: s.heads, dMlp: 4 * s.d,
+    arch: s.arch?.arch ?? 'gpt2', vocabSize: s.vocab, dModel: s.d, nLayers: s.layers, nHeads: s.heads, dMlp: s.arch?.dMlp ?? 4 * s.d,
     maxSeq: s.seq + GEN.promptLen + GEN.newTokens,
   }, seed);
   const vars = [...model.params.values()];

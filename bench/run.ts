@@ -1,5 +1,5 @@
 // `npm run bench` -- editlab engine speed against PyTorch CPU on the same machine (issue 8).
-// Not a test. Options: --size=a,b,c  --steps=12  --warmup=3  --no-torch  --no-gen  --model=engine|proxy
+// Not a test. Options: --size=a,b,c[,tiny]  (tiny, tiny-llama = the default models' pretraining steps)  --steps=12  --warmup=3  --no-torch  --no-gen  --model=engine|proxy
 //   --matmul=openblas|xnnpack-wrapper|stock (same as EDITLAB_MATMUL)
 //   --rounds=2  alternate editlab and PyTorch runs this many times per size and pool the steps (a shared,
 //               noisy machine then loads both sides alike)
@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, registerWasmKernels, type WasmKernelOptions } from '@editlab/engine';
 import { benchEditlab, fmtMs, type EditlabResult } from './editlab-bench';
-import { median, SIZES, stepFlops, GEN, type BenchSize } from './sizes';
+import { median, SIZES, TINY, stepFlops, GEN, type BenchSize } from './sizes';
 import { runTorch, torchAvailable, tryInstallTorch, TORCH_SETTINGS, type TorchRun } from './torch-bench';
 
 function arg(name: string): string | undefined {
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const warmup = Number(arg('warmup') ?? 3);
   const gen = arg('no-gen') === undefined;
   const want = (arg('size') ?? 'a,b,c').split(',');
-  const sizes = SIZES.filter((s) => want.includes(s.id));
+  const sizes = [...SIZES, ...TINY].filter((s) => want.includes(s.id));
   const info = await initBackend();
   log(`editlab bench: backend ${info.name} (${info.provider}, tfjs ${info.tfjsVersion}), matmul ${info.matmul}` +
     `${info.wasmKernels?.blasThreads ? `, OpenBLAS threads ${info.wasmKernels.blasThreads}` : ''}; ` +
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     for (let r = 0; r < rounds; r++) {
       const e = await benchEditlab(s, steps, warmup, gen);
       ed = ed ? { ...e, stepMs: [...ed.stepMs, ...e.stepMs], genMs: [...ed.genMs, ...e.genMs], loss0: ed.loss0 } : e;
-      if (!torchOk) continue;
+      if (!torchOk || s.arch) continue; // bench/torch_step.py is the GPT-2-style model only
       TORCH_SETTINGS.forEach((setting, i) => {
         const t = runTorch(s.id, steps, warmup, gen, setting);
         const prev = torch[i];

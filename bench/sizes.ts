@@ -1,18 +1,26 @@
 // The three sizes of the perf probe (ENGINE-PERF.md "Model and protocol"; issue 2 Benchmark, issue 8).
 export interface BenchSize {
-  id: 'a' | 'b' | 'c';
+  id: 'a' | 'b' | 'c' | 'tiny' | 'tiny-llama';
   vocab: number;
   d: number;
   layers: number;
   heads: number;
   seq: number;
   batch: number;
+  /** Default: GPT-2 style with d_mlp = 4d. */
+  arch?: { readonly arch: 'llama'; readonly dMlp: number };
 }
 
 export const SIZES: readonly BenchSize[] = [
   { id: 'a', vocab: 2048, d: 128, layers: 4, heads: 4, seq: 32, batch: 32 },
   { id: 'b', vocab: 4096, d: 256, layers: 4, heads: 8, seq: 48, batch: 32 },
   { id: 'c', vocab: 8192, d: 384, layers: 6, heads: 6, seq: 64, batch: 16 },
+];
+
+/** The pretraining steps of the embedded default models (runner/src/pretrain/presets.ts): `--size=tiny,tiny-llama`. */
+export const TINY: readonly BenchSize[] = [
+  { id: 'tiny', vocab: 2048, d: 128, layers: 4, heads: 4, seq: 64, batch: 32 },
+  { id: 'tiny-llama', vocab: 2048, d: 128, layers: 4, heads: 4, seq: 64, batch: 32, arch: { arch: 'llama', dMlp: 352 } },
 ];
 
 /** FLOP per training step: 6·N_mm·tokens + 12·L·B·T²·d, N_mm = L·12d² + V·d (ENGINE-PERF.md). */

@@ -90,8 +90,10 @@ describe('locateMlps on the committed tiny models', () => {
   });
 
   it('tiny-gpt2, P17: the ranking is stable across disjoint halves of the facts and across seeds', () => {
-    // Disjoint fact sets (10 + 10, partners from all 20) and three seeds (other fact subsets and partners):
-    // the same top-1 MLP and the same top-2 set. Observed: 0,2,3,1 in all of these.
+    // Disjoint fact sets (10 + 10, partners from all 20), three seeds (other fact subsets and partners),
+    // greedy selection and the logit-diff metric: the same top-1 MLP, well ahead of the rest. The second
+    // place is not stable on the retrained checkpoint (aeb8df1): rankings 0123 0321 0132 0213 0312 0123 0132,
+    // m0 degree 10–12 vs ≤ 6 for any other MLP (docs/forget.md, "How stable are the located layers?").
     const all = FIXTURE_FACTS.P17;
     const runs = [
       locateMlps(gpt2, all.slice(0, 10), all, { seed: 1 }),
@@ -100,9 +102,11 @@ describe('locateMlps on the committed tiny models', () => {
       locateMlps(gpt2, all, all, { seed: 1, selection: 'greedy' }),
       locateMlps(gpt2, all, all, { seed: 1, metric: 'logit-diff' }),
     ];
-    const top2 = runs.map((r) => [...r.mlpRanking.slice(0, 2)].sort());
     expect(new Set(runs.map((r) => r.mlpRanking[0]))).toEqual(new Set([runs[0]!.mlpRanking[0]]));
-    for (const t of top2) expect(t).toEqual(top2[0]);
+    for (const r of runs) {
+      const [first, second] = r.mlpRanking.map((l) => r.mlpDegree[l]!);
+      expect(first!).toBeGreaterThanOrEqual(1.5 * second!);
+    }
   });
 
   it('tiny-llama, P36 (capital): deterministic and the same top-2 over seeds; weighted degree agrees on top-1', () => {

@@ -133,7 +133,8 @@ export async function buildPlan(spec: Spec, reg: Registries, specDir: string): P
             ...(p.usesRecords ? { dataset: datasetKey } : {}), seed: spec.seed, codeVersion,
           });
           addStage({
-            key: prepareKey, kind: 'prepare', label: `${p.name} ${variant.label} @ ${model.label}${p.usesRecords ? ` on ${d.label}` : ''}`,
+            // A stage shared by every variant with the same inputs is named after the method, not a variant.
+            key: prepareKey, kind: 'prepare', label: p.usesRecords ? `${p.name} ${variant.method} @ ${model.label} on ${d.label}` : `${p.name} ${variant.label} @ ${model.label}`,
             deps: p.usesRecords ? [modelKey, datasetKey] : [modelKey],
           });
         }

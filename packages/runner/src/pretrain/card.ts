@@ -1,6 +1,7 @@
 // MODEL_CARD.md, written programmatically at the end of the run that produced the checkpoint: every
-// number in it comes from that run.
+// number in it comes from that run, except the bench figures of the "Engine speed" section (speed.ts).
 import type { ModelConfig } from '@editlab/engine';
+import { speedSection } from './speed';
 
 export interface CardData {
   readonly name: string;
@@ -85,6 +86,7 @@ export function renderCard(d: CardData): string {
     '## Sample generations (greedy)',
     ...d.samples.map((x) => `- \`${x.prompt}\` → \`${x.output.replace(/`/g, "'").replace(/\n/g, ' ')}\``),
     '',
+    ...speedSection(d.name, t.steps, t.wallSeconds),
     '## Reproduce',
     '```',
     d.command,
