@@ -1,4 +1,4 @@
-// Pretrain the embedded default models (until `editlab pretrain` calls pretrainDefault itself).
+// Pretrain the embedded default models; `editlab pretrain` (packages/runner/src/cli/pretrain-command.ts) takes the same options.
 //   node --import tsx scripts/pretrain.ts --model tiny-gpt2 [--out models/tiny-gpt2] [--steps N]
 //     [--world-seed 1] [--world-size default|tiny|standin-default] [--facts a.json b.json …] [--fresh] [--eval-limit N]
 //   node --import tsx scripts/pretrain.ts --finetune-pistol --base models/tiny-gpt2 --out DIR

@@ -82,12 +82,23 @@ function asQA(r: EditRecord): EditRecord {
   };
 }
 
+/**
+ * The world's relation id of a record whose format has none (ZsRE MEND): the fact with this subject
+ * and true object. Locating is per relation type (ForGet §4), so ZsRE records need it too.
+ */
+function withRelation(w: World, r: EditRecord): EditRecord {
+  if (r.relationId !== undefined || r.targetTrue === undefined) return r;
+  const name = (id: string) => w.entity(id).name;
+  const f = w.facts.find((x) => name(x.subject) === r.subject && name(x.object) === r.targetTrue);
+  return f ? { ...r, relationId: f.relation } : r;
+}
+
 function worldEntry(
-  id: string, description: string, format: FormatName, render: (w: World, p: JsonObject) => object[], extra: Record<string, JsonSchema> = {},
+  id: string, version: string, description: string, format: FormatName, render: (w: World, p: JsonObject) => object[], extra: Record<string, JsonSchema> = {},
 ): DatasetEntry {
   return {
     id,
-    version: '2',
+    version,
     description,
     paramsSchema: { type: 'object', properties: { ...WORLD, ...extra, ...SLICE } },
     load: async (params) => slice(loadWorld(params), params, id),
@@ -95,13 +106,16 @@ function worldEntry(
   };
   function loadWorld(params: JsonObject): LoadedDataset {
     const file = `world(${params['worldSeed'] ?? 1}, ${params['worldSize'] ?? 'default'}) ${id}`;
-    const loaded = parseDataset(JSON.stringify(render(world(params), params)), format, file);
-    return params['qaFormat'] === true ? { ...loaded, records: loaded.records.map((r) => (r.kind === 'edit' ? asQA(r) : r)) } : loaded;
+    const w = world(params);
+    const loaded = parseDataset(JSON.stringify(render(w, params)), format, file);
+    const edit = (r: EditRecord) => withRelation(w, params['qaFormat'] === true ? asQA(r) : r);
+    return { ...loaded, records: loaded.records.map((r) => (r.kind === 'edit' ? edit(r) : r)) };
   }
 }
 
 export const worldCounterfact = worldEntry(
   'world-counterfact',
+  '2',
   'CounterFact-style records (ROME format) of the synthetic world: rewrite, paraphrase, neighborhood and generation prompts',
   'counterfact-rome',
   (w) => renderCounterFact(w),
@@ -109,6 +123,7 @@ export const worldCounterfact = worldEntry(
 
 export const worldZsre = worldEntry(
   'world-zsre',
+  '3',
   'ZsRE-style records (MEND format) of the synthetic world: src, rephrase, alt (the new target), loc/loc_ans',
   'zsre-mend',
   (w, p) => renderZsre(w, false, p['qaFormat'] === true ? 'question' : 'nq'),

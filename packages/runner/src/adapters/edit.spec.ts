@@ -52,6 +52,7 @@ describe('world and file datasets', () => {
     expect(d.locality[0]!.prompt).toMatch(/^Question: [A-Z].*\?\nAnswer:$/);
     expect((raw!.data as typeof d).locality[0]!.prompt).toMatch(/^nq question: /);
     expect(qa!.request.targetNew).toBe(raw!.request.targetNew);
+    expect(qa!.request.relationId).toMatch(/^P\d+$/); // from the world (MEND records have none): locating is per relation
   });
 
   it.skipIf(!haveShared)('edit-file: the real CounterFact and ZsRE dev files (skipped without ../shared/data)', async () => {
