@@ -3,7 +3,7 @@
 // family) get a shared `locate` stage: EAP-IG over a batch of the dataset's facts per relation type
 // (ForGet §4, engine/locate), keyed by model × dataset × the locate options, so every variant of a
 // table (k = 1/2/3, learn-only, ForGet-u …) reuses one locating run.
-import { corruptFacts, locateMlps, type EditRequest as EngineRequest, type LocateFact, type LocateResult, type MethodDef, type MlpLocation } from '@editlab/engine';
+import { corruptFacts, locateMlps, type EditRequest as EngineRequest, type LocateFact, type LocateOptions, type LocateResult, type MethodDef, type MlpLocation } from '@editlab/engine';
 import type { CellRecord, JsonSchema, MethodEntry, PrepareStage } from '../registries';
 import { RunnerError } from '../errors';
 import type { JsonObject, JsonValue } from '../util/json';
@@ -59,23 +59,16 @@ export function factsByRelation(records: readonly CellRecord[]): Map<string, Loc
     const f = factOf(r);
     if (!f) continue;
     const rel = r.request.relationId ?? '';
-    out.set(rel, [...(out.get(rel) ?? []), f]);
+    const group = out.get(rel);
+    if (group) group.push(f);
+    else out.set(rel, [f]);
   }
   return out;
 }
 
-const maxFacts = (o: JsonObject) => Number(o['maxFacts'] ?? 16);
-
+/** The spec's `locate:` options are LocateOptions by name (LOCATE_SCHEMA); unset ones take the engine's defaults. */
 function locate(m: EngineModel, facts: readonly LocateFact[], o: JsonObject, seed: number): LocateResult {
-  return locateMlps(m, facts, facts, {
-    steps: Number(o['steps'] ?? 5),
-    metric: (o['metric'] ?? 'nll') as 'nll' | 'logit-diff',
-    ...(o['topN'] !== undefined ? { topN: Number(o['topN']) } : {}),
-    selection: (o['selection'] ?? 'topn') as 'topn' | 'greedy',
-    degree: (o['degree'] ?? 'count') as 'count' | 'weighted',
-    maxFacts: maxFacts(o),
-    seed,
-  });
+  return locateMlps(m, facts, facts, { ...(o as Omit<LocateOptions, 'seed'>), seed });
 }
 
 export const locateStage: PrepareStage = {

@@ -60,6 +60,14 @@ export function embeddedModel(root: string, names: readonly string[]): ModelEntr
  * knowledge" setting, pretrain/finetune.ts): a `build` stage trains it once into the task cache
  * (keyed by the base checkpoint's hash and these params), and every experiment that names it reuses it.
  */
+const PISTOL_DEFAULTS = { target: 0.95, roundSteps: 100, maxRounds: 20 } as const;
+
+/** The finetune params, defaulted (the spec validator fills them too; direct callers may not). */
+function finetuneParams(p: Record<string, unknown>): { target: number; roundSteps: number; maxRounds: number } {
+  const v = (k: keyof typeof PISTOL_DEFAULTS) => Number(p[k] ?? PISTOL_DEFAULTS[k]);
+  return { target: v('target'), roundSteps: v('roundSteps'), maxRounds: v('maxRounds') };
+}
+
 export function pistolModel(root: string, names: readonly string[]): ModelEntry {
   const base = (p: Record<string, unknown>) => join(root, 'models', String(p['name']));
   return {
@@ -71,19 +79,16 @@ export function pistolModel(root: string, names: readonly string[]): ModelEntry 
       required: ['name'],
       properties: {
         name: { enum: [...names], description: 'Which default model to finetune.' },
-        target: { type: 'number', minimum: 0, maximum: 1, default: 0.95, description: 'Mean ROUGE-1 recall of greedy answers to stop at.' },
-        roundSteps: { type: 'integer', minimum: 1, default: 100, description: 'Steps between ROUGE checks.' },
-        maxRounds: { type: 'integer', minimum: 1, default: 20, description: 'Cap on rounds.' },
+        target: { type: 'number', minimum: 0, maximum: 1, default: PISTOL_DEFAULTS.target, description: 'Mean ROUGE-1 recall of greedy answers to stop at.' },
+        roundSteps: { type: 'integer', minimum: 1, default: PISTOL_DEFAULTS.roundSteps, description: 'Steps between ROUGE checks.' },
+        maxRounds: { type: 'integer', minimum: 1, default: PISTOL_DEFAULTS.maxRounds, description: 'Cap on rounds.' },
       },
     },
-    fingerprint: async (p) => ({ base: checkpointHash(base(p)), target: p['target'] ?? 0.95, roundSteps: p['roundSteps'] ?? 100, maxRounds: p['maxRounds'] ?? 20 }),
+    fingerprint: async (p) => ({ base: checkpointHash(base(p)), ...finetuneParams(p) }),
     build: {
       name: 'finetune-pistol',
       async run(p, ctx) {
-        const r = await finetunePistol({
-          baseDir: base(p), outDir: ctx.dir, seed: ctx.seed, log: () => {},
-          target: Number(p['target'] ?? 0.95), roundSteps: Number(p['roundSteps'] ?? 100), maxRounds: Number(p['maxRounds'] ?? 20),
-        });
+        const r = await finetunePistol({ baseDir: base(p), outDir: ctx.dir, seed: ctx.seed, log: () => {}, ...finetuneParams(p) });
         return { dir: r.dir, rouge1Recall: r.rouge1Recall, steps: r.steps, weightsSha256: r.weightsSha256 };
       },
     },
