@@ -3,9 +3,9 @@
 import { dirname, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Registries } from './registries';
-import { loadSpec } from './spec/load';
-import { validateSpec } from './spec/validate';
-import type { Spec } from './spec/types';
+import { loadSpec } from './experiment-spec/load';
+import { validateSpec } from './experiment-spec/validate';
+import type { Spec } from './experiment-spec/types';
 import { buildPlan } from './plan/graph';
 import type { Plan } from './plan/graph';
 import { runPlan } from './exec/run';

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { defaultRegistries } from '../defaults';
 import { checkSpec, defaultWorkspace } from '../experiment';
 import { withBuiltins } from '../builtin-metrics';
-import { buildSchema } from '../spec/schema';
+import { buildSchema } from '../experiment-spec/schema';
 import { stableJson } from '../util/json';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));

@@ -1,14 +1,14 @@
 // editlab validate | plan | run | merge.
 import { resolve } from 'node:path';
 import { UsageError } from '../errors';
-import { buildSchema } from '../spec/schema';
+import { buildSchema } from '../experiment-spec/schema';
 import { checkSpec, mergeShards, planExperiment, runExperiment } from '../experiment';
 import type { Workspace } from '../experiment';
 import { TaskCache } from '../exec/cache';
 import { shardCells } from '../plan/graph';
 import { writeFileAtomic } from '../util/atomic';
 import { stableJson } from '../util/json';
-import { displayPath } from '../spec/load';
+import { displayPath } from '../experiment-spec/load';
 import { parse, str, int, shardArg, oneOf } from './args';
 import type { Options, Parsed } from './args';
 import { loadRegistries } from './registries';

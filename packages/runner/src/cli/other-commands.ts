@@ -6,7 +6,7 @@ import { diffTables, directions, formatDiff, readCsv } from '../report/diff';
 import { plotSpec, renderSvg } from '../report/plot';
 import type { PlotKind } from '../report/plot';
 import { fetchDataset, SOURCES } from '../data/fetch';
-import { displayPath } from '../spec/load';
+import { displayPath } from '../experiment-spec/load';
 import { hintFor } from '../util/suggest';
 import { parse, str, num, oneOf } from './args';
 import { loadRegistries } from './registries';

@@ -4,7 +4,7 @@
 // evaluated on the final model, then undone in reverse order. Editors only edit; metrics only
 // score; this function is where the two meet (STYLE anti-pattern 5).
 import type { CellEditor, CellRecord, EditCost, LoadedModel, MetricEntry } from '../registries';
-import type { MetricUse, Protocol } from '../spec/types';
+import type { MetricUse, Protocol } from '../experiment-spec/types';
 
 /** A metric column to fill: the registry entry and how the spec uses it. */
 export interface BoundMetric {

@@ -9,7 +9,7 @@ import type { JsonValue } from '../util/json';
 import type { CellTask, Plan, PlanTask } from '../plan/graph';
 import { shardCells } from '../plan/graph';
 import { RunnerError } from '../errors';
-import { metricUses } from '../spec/types';
+import { metricUses } from '../experiment-spec/types';
 import { TaskCache } from './cache';
 import { ModelPool } from './pool';
 import { runCell } from './cell';

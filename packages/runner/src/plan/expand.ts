@@ -2,7 +2,7 @@
 // cartesian product in the order the keys and values are written, last key fastest, so row order
 // follows the spec a reader sees.
 import type { JsonObject, JsonValue } from '../util/json';
-import type { DatasetItem, MethodItem, ModelItem } from '../spec/types';
+import type { DatasetItem, MethodItem, ModelItem } from '../experiment-spec/types';
 
 export interface MethodVariant {
   /** Index of the method in spec.methods. */

@@ -6,8 +6,8 @@
 import type { CellRecord, Registries, RunContext } from '../registries';
 import type { JsonObject, JsonValue } from '../util/json';
 import { contentKey } from '../util/json';
-import type { Protocol, Spec } from '../spec/types';
-import { metricUses, protocolLabel } from '../spec/types';
+import type { Protocol, Spec } from '../experiment-spec/types';
+import { metricUses, protocolLabel } from '../experiment-spec/types';
 import { expandAxis, expandMethods } from './expand';
 import type { AxisVariant, MethodVariant } from './expand';
 

@@ -7,7 +7,7 @@ import type { MetricEntry, Registries } from '../registries';
 import type { JsonObject, JsonValue } from '../util/json';
 import { stableJson } from '../util/json';
 import type { Plan, RowKeys, RowPlan } from '../plan/graph';
-import { metricUses } from '../spec/types';
+import { metricUses } from '../experiment-spec/types';
 import type { CellOutput } from '../exec/cell';
 
 export const KEY_COLUMNS = ['model', 'dataset', 'method', 'hparams', 'protocol'] as const;

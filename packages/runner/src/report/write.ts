@@ -4,7 +4,7 @@ import { resolve, relative, isAbsolute } from 'node:path';
 import { writeFileAtomic } from '../util/atomic';
 import { RunnerError } from '../errors';
 import type { RenderedTable } from './table';
-import type { Spec } from '../spec/types';
+import type { Spec } from '../experiment-spec/types';
 import { parseCsv } from './diff';
 import { plotSpec, renderSvg } from './plot';
 
