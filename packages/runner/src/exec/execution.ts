@@ -46,7 +46,7 @@ export interface ExecutionOptions {
   readonly retryFailed?: boolean;
 }
 
-export function errorText(e: unknown): string {
+function errorText(e: unknown): string {
   if (e instanceof Error) {
     const code = (e as { code?: unknown }).code;
     return `${typeof code === 'string' ? `[${code}] ` : ''}${e.message}`.split('\n')[0]!.slice(0, 500);
