@@ -1,18 +1,19 @@
 // Dataset registry entries for editing: the synthetic world's CounterFact- and ZsRE-style benchmarks
-// (what the embedded default models know: world seed 1, size 'default'), and any real dataset file
-// in an editing format (CounterFact ROME / EasyEdit, ZsRE MEND, RippleEdits). Each record becomes a
+// (what the embedded default models know: world seed 1, size 'default', version 1) or, with
+// `split: tuning`, a version 2 world's tuning split; and any real dataset file in an editing format
+// (CounterFact ROME / EasyEdit, ZsRE MEND, RippleEdits, KnowEdit). Each record becomes a
 // CellRecord whose `request` is what a method sees and whose `data` is the canonical EditRecord the
 // metrics read (adapters/edit-metrics.ts).
 import { resolve } from 'node:path';
 import {
-  buildWorld, loadDataset, parseDataset, qaPrompt, renderCounterFact, renderZsre, WORLD_SIZES,
-  type CanonicalRecord, type EditRecord, type FormatName, type LoadedDataset, type World,
+  benchmarkView, buildWorld, loadDataset, parseDataset, qaPrompt, renderCounterFact, renderZsre, tuningView, WORLD_SIZES, WORLD_VERSIONS,
+  type CanonicalRecord, type EditRecord, type FormatName, type LoadedDataset, type World, type WorldVersion,
 } from '@editlab/datasets';
 import type { CellRecord, DatasetEntry, JsonSchema } from '../registries';
 import { RunnerError } from '../errors';
 import type { JsonObject, JsonValue } from '../util/json';
 
-const EDIT_FORMATS: readonly FormatName[] = ['counterfact-rome', 'counterfact-easyedit', 'zsre-mend', 'rippleedits'];
+const EDIT_FORMATS: readonly FormatName[] = ['counterfact-rome', 'counterfact-easyedit', 'zsre-mend', 'rippleedits', 'knowedit'];
 
 const SLICE: Record<string, JsonSchema> = {
   n: { type: 'integer', minimum: 1, default: 100, description: 'Records to use (after offset); fewer when the dataset is smaller.' },
@@ -21,6 +22,20 @@ const SLICE: Record<string, JsonSchema> = {
 const WORLD: Record<string, JsonSchema> = {
   worldSeed: { type: 'integer', minimum: 0, default: 1, description: 'World seed (the embedded default models know world 1).' },
   worldSize: { enum: Object.keys(WORLD_SIZES), default: 'default', description: 'World size (the embedded default models know "default").' },
+  world: {
+    enum: [...WORLD_VERSIONS], default: 1,
+    description: 'World version: 1 is the world the committed default models were trained on; 2 adds 1000 CounterFact records, the tuning split, aliases, two-hop facts and named refusals (packages/datasets README).',
+  },
+  split: {
+    enum: ['benchmark', 'tuning'], default: 'benchmark',
+    description: 'Which records: the benchmark, or (world 2) the tuning split, whose subjects occur in no benchmark file, for tuning hyper-parameters and training side models.',
+  },
+};
+
+/** `split: tuning` needs `world: 2` (version 1 has no tuning split). */
+const TUNING_NEEDS_V2: JsonSchema = {
+  if: { type: 'object', properties: { split: { const: 'tuning' } }, required: ['split'] },
+  then: { type: 'object', properties: { world: { const: 2, description: 'The tuning split exists in world 2 only.' } }, required: ['world'] },
 };
 
 /** " y" with exactly one leading space: how a target follows its prompt (ROME/MEMIT `f" {target}"`, as the metrics score it). */
@@ -59,14 +74,24 @@ function slice(loaded: LoadedDataset, params: JsonObject, what: string, all = fa
 }
 
 const worlds = new Map<string, World>();
+/** The world of these params (built once per seed, size and version). */
 function world(params: JsonObject): World {
-  const key = `${params['worldSeed'] ?? 1}/${params['worldSize'] ?? 'default'}`;
+  const version = Number(params['world'] ?? 1) as WorldVersion;
+  const key = `${params['worldSeed'] ?? 1}/${params['worldSize'] ?? 'default'}/${version}`;
   let w = worlds.get(key);
   if (!w) {
-    w = buildWorld(Number(params['worldSeed'] ?? 1), String(params['worldSize'] ?? 'default'));
+    w = buildWorld(Number(params['worldSeed'] ?? 1), String(params['worldSize'] ?? 'default'), {}, { version });
     worlds.set(key, w);
   }
   return w;
+}
+
+/** The world the records are rendered from: its benchmark, or its tuning split. */
+function worldSplit(params: JsonObject, id: string): World {
+  const w = world(params);
+  if (params['split'] !== 'tuning') return benchmarkView(w);
+  if (!w.tuning) throw new RunnerError('DATA', `${id}: split "tuning" needs world: 2 (world ${w.version} has no tuning split)`);
+  return tuningView(w);
 }
 
 /** The record with every prompt put in the world's one QA format ("Question: q\nAnswer:"). */
@@ -100,13 +125,14 @@ function worldEntry(
     id,
     version,
     description,
-    paramsSchema: { type: 'object', properties: { ...WORLD, ...extra, ...SLICE } },
+    paramsSchema: { type: 'object', properties: { ...WORLD, ...extra, ...SLICE }, ...TUNING_NEEDS_V2 },
     load: async (params) => slice(loadWorld(params), params, id),
     pool: async (params) => slice(loadWorld(params), params, id, true),
   };
   function loadWorld(params: JsonObject): LoadedDataset {
-    const file = `world(${params['worldSeed'] ?? 1}, ${params['worldSize'] ?? 'default'}) ${id}`;
-    const w = world(params);
+    const split = params['split'] === 'tuning' ? ' tuning' : '';
+    const file = `world(${params['worldSeed'] ?? 1}, ${params['worldSize'] ?? 'default'}, version ${params['world'] ?? 1}${split}) ${id}`;
+    const w = worldSplit(params, id);
     const loaded = parseDataset(JSON.stringify(render(w, params)), format, file);
     const edit = (r: EditRecord) => withRelation(w, params['qaFormat'] === true ? asQA(r) : r);
     return { ...loaded, records: loaded.records.map((r) => (r.kind === 'edit' ? edit(r) : r)) };
@@ -139,7 +165,7 @@ export const worldZsre = worldEntry(
 export const editFile: DatasetEntry = {
   id: 'edit-file',
   version: '2',
-  description: 'A local dataset file in an editing format (CounterFact ROME/EasyEdit, ZsRE MEND, RippleEdits), relative to the spec',
+  description: 'A local dataset file in an editing format (CounterFact ROME/EasyEdit, ZsRE MEND, RippleEdits, KnowEdit), relative to the spec',
   paramsSchema: {
     type: 'object',
     required: ['path'],
