@@ -36,3 +36,5 @@ export type { FormatInfo } from './formats/registry';
 export { parseRecords } from './formats/read';
 export { MMLU_HEADER, mmluSubject } from './formats/mmlu';
 export { RIPPLE_FAMILIES } from './formats/ripple';
+export { recordSequences, longestSequences } from './formats/lengths';
+export type { RecordSequence, LongestSequence, LengthReport } from './formats/lengths';

@@ -57,7 +57,7 @@ export interface WorldOptionsV2 {
 
 export type WorldSizeName = 'tiny' | 'default';
 
-/** World versions: 1 is the world the committed default models were trained on; 2 adds the material of docs/world.md. */
+/** World versions: 1 is the world the committed default models were trained on; 2 adds the material the package README lists under "World version 2". */
 export type WorldVersion = 1 | 2;
 export const WORLD_VERSIONS: readonly WorldVersion[] = [1, 2];
 /** The version every builder uses unless told otherwise (the committed checkpoints and tables are on it). */
