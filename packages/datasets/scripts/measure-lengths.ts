@@ -36,8 +36,12 @@ for (const version of [1, 2] as const) {
   const rendered = renderFiles(w);
   const formats: [string, FormatName][] = [
     ['counterfact/counterfact.json', 'counterfact-rome'], ['zsre/zsre_mend_eval_portability.json', 'zsre-mend'], ['rippleedits/random.json', 'rippleedits'],
-    ['tofu/world_perturbed.json', 'tofu'], ['pistol/sample_data.json', 'pistol'], ['refusal/refusal_qa.json', 'tofu'],
-    ...(version === 2 ? [['knowedit/wiki_counterfact.json', 'knowedit'], ['knowedit/wiki_recent.json', 'knowedit'], ['tuning/counterfact.json', 'counterfact-rome']] as [string, FormatName][] : []),
+    ['tofu/world_perturbed.json', 'tofu'], ['tofu/retain_perturbed.json', 'tofu'], ['pistol/sample_data.json', 'pistol'], ['refusal/refusal_qa.json', 'tofu'],
+    ...[...rendered.keys()].filter((k) => k.startsWith('mmlu/')).map((k): [string, FormatName] => [k, 'mmlu-csv']),
+    ...(version === 2 ? [
+      ['knowedit/wiki_counterfact.json', 'knowedit'], ['knowedit/wiki_recent.json', 'knowedit'], ['tuning/counterfact.json', 'counterfact-rome'],
+      ['tuning/zsre_mend_train.json', 'zsre-mend'], ['tuning/tofu_perturbed.json', 'tofu'],
+    ] as [string, FormatName][] : []),
   ];
   for (const [p, format] of formats) row(`world v${version} ${p}`, format, longestSequences(parseDataset(rendered.get(p)!, format, p).records, count));
   const docs = renderCorpus(w);

@@ -132,6 +132,11 @@ describe('version 2: room for sequential editing at T = 1000', () => {
     const all = [...b.counterfact, ...b.zsre, ...b.ripple, ...b.knowedit!.counterfact].map((e) => e.fact).concat(b.tofu);
     expect(new Set(all).size).toBe(all.length);
     for (const id of b.mmlu) expect(editedFacts(v2).has(id)).toBe(false);
+    // Two-hop answers stay what the records say after every edit: no record edits a second hop.
+    for (const e of [...b.ripple, ...b.knowedit!.counterfact]) {
+      expect(editedFacts(v2).has(e.oldSecond)).toBe(false);
+      expect(editedFacts(v2).has(e.newSecond)).toBe(false);
+    }
   });
 });
 
