@@ -6,7 +6,7 @@
 // metrics read (adapters/edit-metrics.ts).
 import { resolve } from 'node:path';
 import {
-  benchmarkView, buildWorld, loadDataset, parseDataset, qaPrompt, renderCounterFact, renderZsre, tuningView, WORLD_SIZES, WORLD_VERSIONS,
+  benchmarkView, buildWorld, fill, loadDataset, parseDataset, qaPrompt, renderCounterFact, renderKnowEdit, renderZsre, RELATIONS, tuningView, WORLD_SIZES, WORLD_VERSIONS,
   type CanonicalRecord, type EditRecord, type FormatName, type LoadedDataset, type World, type WorldVersion,
 } from '@editlab/datasets';
 import type { CellRecord, DatasetEntry, JsonSchema } from '../registries';
@@ -108,11 +108,16 @@ function asQA(r: EditRecord): EditRecord {
 }
 
 /**
- * The world's relation id of a record whose format has none (ZsRE MEND): the fact with this subject
- * and true object. Locating is per relation type (ForGet §4), so ZsRE records need it too.
+ * The world's relation id of a record whose format has none (ZsRE MEND, KnowEdit): the fact with this
+ * subject and true object, or (an insertion, which has no true object) the relation one of whose
+ * statement templates the prompt is. Locating is per relation type (ForGet §4), so these records need it too.
  */
 function withRelation(w: World, r: EditRecord): EditRecord {
-  if (r.relationId !== undefined || r.targetTrue === undefined) return r;
+  if (r.relationId !== undefined) return r;
+  if (r.targetTrue === undefined) {
+    const rel = RELATIONS.find((x) => x.statements.some((t) => fill(t, r.subject) === r.prompt));
+    return rel ? { ...r, relationId: rel.id } : r;
+  }
   const name = (id: string) => w.entity(id).name;
   const f = w.facts.find((x) => name(x.subject) === r.subject && name(x.object) === r.targetTrue);
   return f ? { ...r, relationId: f.relation } : r;
@@ -161,6 +166,20 @@ export const worldZsre = worldEntry(
   },
 );
 
+/** World version 2's KnowEdit-style records (ForGet Table 6 runs on WikiData_counterfact and WikiData_recent). */
+export const worldKnowEdit = worldEntry(
+  'world-knowedit',
+  '1',
+  'KnowEdit-style records of a version 2 world: WikiData_counterfact rewrites or WikiData_recent insertions, with two-hop (Reasoning) and alias portability and Relation_Specificity locality',
+  'knowedit',
+  (w, p) => renderKnowEdit(w, p['set'] === 'recent' ? 'recent' : 'counterfact'),
+  {
+    world: { enum: [2], default: 2, description: 'World version: KnowEdit-style records exist in world 2 only.' },
+    split: { enum: ['benchmark'], default: 'benchmark', description: 'The benchmark (the tuning split has no KnowEdit records).' },
+    set: { enum: ['counterfact', 'recent'], default: 'counterfact', description: 'WikiData_counterfact (an existing fact rewritten) or WikiData_recent (a missing fact inserted; no true target).' },
+  },
+);
+
 /** A real dataset file in an editing format, e.g. ../shared/data/counterfact/counterfact-rome-format.dev.json. */
 export const editFile: DatasetEntry = {
   id: 'edit-file',
@@ -190,4 +209,4 @@ function loadFile(params: JsonObject, specDir: string, all: boolean): CellRecord
   }
 }
 
-export const EDIT_DATASETS: readonly DatasetEntry[] = [worldCounterfact, worldZsre, editFile];
+export const EDIT_DATASETS: readonly DatasetEntry[] = [worldCounterfact, worldZsre, worldKnowEdit, editFile];

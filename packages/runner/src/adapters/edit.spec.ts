@@ -10,7 +10,7 @@ import type { CellRecord, LoadedModel } from '../registries';
 import { defaultRegistries } from '../defaults';
 import { checkSpec, runExperiment } from '../experiment';
 import { tmpWorkspace } from '../testing/tmp';
-import { editFile, worldCounterfact, worldZsre } from './edit-datasets';
+import { editFile, worldCounterfact, worldKnowEdit, worldZsre } from './edit-datasets';
 import { EDIT_METRICS } from './edit-metrics';
 import { factsByRelation, overallRanking } from './methods';
 
@@ -70,6 +70,19 @@ describe('world and file datasets', () => {
       .toEqual((await worldCounterfact.load({ worldSeed: 1, worldSize: 'default', world: 1, split: 'benchmark', n: 1, offset: 0 }, ctx))[0]!.data);
     await expect(worldCounterfact.load({ worldSeed: 1, worldSize: 'default', world: 1, split: 'tuning', n: 1, offset: 0 }, ctx))
       .rejects.toThrow(/world-counterfact: split "tuning" needs world: 2/);
+  });
+
+  it('world-knowedit: world 2 WikiData_counterfact rewrites and WikiData_recent insertions, with relation ids', async () => {
+    const base = { worldSeed: 1, worldSize: 'default', world: 2, n: 100, offset: 0 };
+    const cf = await worldKnowEdit.load({ ...base, set: 'counterfact' }, ctx);
+    const recent = await worldKnowEdit.load({ ...base, set: 'recent' }, ctx);
+    expect([cf.length, recent.length]).toEqual([100, 100]);
+    expect(cf[0]!.request.targetTrue).toMatch(/^ \S/);
+    expect(recent[0]!.request.targetTrue).toBeUndefined();
+    for (const r of [...cf, ...recent]) expect(r.request.relationId).toMatch(/^P\d+$/);
+    const d = cf[0]!.data as { portability: { family: string }[]; locality: unknown[] };
+    expect(d.portability.map((p) => p.family).sort()).toEqual(['Reasoning', 'Subject_Aliasing']);
+    expect(d.locality.length).toBeGreaterThan(0);
   });
 
   it('the spec schema takes world and split, and rejects a tuning split of world 1 at its line', () => {
