@@ -35,7 +35,7 @@ export function renderCounterFact(w: World): object[] {
     const st = inCorpusStatements(f);
     // neighbours(w.facts, f) and the attribute facts, in w.facts order, from the (relation, object) index.
     const nb = rng.sample(group(f.relation, f.object, f.subject).filter(keep), 10);
-    const attr = rng.sample(group(f.relation, e.newObject, f.subject), 10);
+    const attr = rng.sample(group(f.relation, e.newObject, f.subject).filter(keep), 10);
     const gen = GENERATION_TEMPLATES[w.entity(f.subject).type] ?? ['{} is'];
     return {
       case_id: caseId,

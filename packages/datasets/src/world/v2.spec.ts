@@ -106,7 +106,7 @@ describe('version 2: the tuning split', () => {
 
 describe('version 2: room for sequential editing at T = 1000', () => {
   const cf = JSON.parse(files.get('counterfact/counterfact.json')!) as CfRecord[];
-  it('1000 CounterFact records on distinct facts, each with a neighbour no benchmark record edits', () => {
+  it('1000 CounterFact records on distinct facts, each with a neighbour no benchmark record edits; probes avoid edited facts', () => {
     expect(cf.length).toBe(1000);
     const facts = v2.benchmark.counterfact.map((e) => e.fact);
     expect(new Set(facts).size).toBe(1000);
@@ -118,6 +118,9 @@ describe('version 2: room for sequential editing at T = 1000', () => {
       expect(nb.length).toBeGreaterThan(0);
       // Every neighbourhood prompt is about an unedited fact of the same relation and object.
       for (const p of cf[i]!.neighborhood_prompts) expect(nb.some((g) => p.includes(name(g.subject)))).toBe(true);
+      // Attribute prompts too: subjects whose unedited fact has the new object.
+      const attr = v2.facts.filter((g) => g.relation === f.relation && g.object === e.newObject && !edited.has(g.id));
+      for (const p of cf[i]!.attribute_prompts) expect(attr.some((g) => p.includes(name(g.subject)))).toBe(true);
       // The old fact is in the corpus, so a model trained on it knows what the edit overwrites.
       const r = cf[i]!.requested_rewrite;
       expect(corpusSet.has(`${fill(r.prompt, r.subject)} ${r.target_true.str}.`)).toBe(true);
