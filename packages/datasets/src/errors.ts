@@ -7,7 +7,8 @@ export type DatasetErrorCode =
   | 'DATASET_MALFORMED'
   | 'DATASET_UNKNOWN_FORMAT'
   | 'DATASET_UNDETECTED'
-  | 'WORLD_SIZE';
+  | 'WORLD_SIZE'
+  | 'WORLD_VERSION';
 
 /** One malformed record: where it is and what is wrong. */
 export interface MalformedRecord {

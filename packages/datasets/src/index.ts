@@ -8,20 +8,26 @@ export { WorldRng, fnv1a } from './rng';
 export { QA_FORMAT, qaPrompt, formatQA, parseQA } from './qa';
 
 export { buildWorld, neighbours } from './world/build';
-export type { World, Entity, Fact, WorldEdit, RippleEdit } from './world/build';
-export { WORLD_SIZES, worldOptions } from './world/size';
-export type { WorldOptions, WorldSizeName } from './world/size';
+export type { World, Entity, Fact, WorldEdit, RippleEdit, BuildOptions } from './world/build';
+export { WORLD_SIZES, WORLD_SIZES_V2, WORLD_VERSIONS, DEFAULT_WORLD_VERSION, worldOptions, worldVersion } from './world/size';
+export type { WorldOptions, WorldOptionsV2, WorldSizeName, WorldVersion } from './world/size';
+export { benchmarkView, tuningView, editedFacts } from './world/v2';
+export type { Insertion, TuningSplit } from './world/v2';
+export { NAMED_REFUSAL_TEMPLATES, RELATION_NOUNS, namedRefusal } from './world/refusal';
+export { renderKnowEdit, VIA } from './world/two-hop';
+export { worldCapacity } from './world/capacity';
+export type { WorldCapacity } from './world/capacity';
 export {
   RELATIONS, RELATION_BY_ID, CHAINS, ENTITY_TYPES, REFUSAL_POOL, PREFIX_SENTENCES, GENERATION_TEMPLATES,
 } from './world/schema';
 export type { EntityType, RelationDef, ChainDef } from './world/schema';
 export type { Contract } from './world/contracts';
-export { renderCorpus, refusalQA, factProbes, heldOutQAProbes, generationPrompts, fill } from './world/corpus';
-export type { FactProbe } from './world/corpus';
+export { renderCorpus, refusalQA, factProbes, heldOutQAProbes, generationPrompts, fill, aliasDocs, twoHopDocs } from './world/corpus';
+export type { FactProbe, RefusalItem, RefusalQA } from './world/corpus';
 export {
   renderCounterFact, renderCounterFactEasyEdit, renderZsre, renderRipple, renderTofu, renderPistol, renderRefusal, renderMmlu,
 } from './world/benchmarks';
-export { renderFiles, renderWorld, WORLD_FILES } from './world/render';
+export { renderFiles, renderWorld, WORLD_FILES, WORLD_FILES_V2 } from './world/render';
 
 export { detectFormat, loadDataset, parseDataset } from './formats/load';
 export type { LoadedDataset, LoadOptions } from './formats/load';
@@ -30,3 +36,5 @@ export type { FormatInfo } from './formats/registry';
 export { parseRecords } from './formats/read';
 export { MMLU_HEADER, mmluSubject } from './formats/mmlu';
 export { RIPPLE_FAMILIES } from './formats/ripple';
+export { recordSequences, longestSequences } from './formats/lengths';
+export type { RecordSequence, LongestSequence, LengthReport } from './formats/lengths';

@@ -9,6 +9,7 @@ export type FormatName =
   | 'counterfact-easyedit'
   | 'zsre-mend'
   | 'rippleedits'
+  | 'knowedit'
   | 'tofu'
   | 'pistol'
   | 'mmlu-csv';

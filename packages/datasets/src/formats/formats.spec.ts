@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildWorld } from '../world/build';
-import { renderWorld, WORLD_FILES } from '../world/render';
+import { renderWorld, WORLD_FILES, WORLD_FILES_V2 } from '../world/render';
 import { DatasetError } from '../errors';
 import type { EditRecord, MultipleChoiceItem, QAItem } from '../types';
 import { detectFormat, loadDataset } from './load';
@@ -116,6 +116,76 @@ describe('loaders round-trip world-rendered files', () => {
       expect(q.perturbedAnswers).not.toContain(q.answer);
       expect(q.paraphrasedQuestion).toBeDefined();
     }
+  });
+});
+
+describe('world version 2 files round-trip too', () => {
+  const w = buildWorld(11, 'tiny', {}, { version: 2 });
+  const dir = mkdtempSync(join(tmpdir(), 'editlab-world2-'));
+  const ready = renderWorld(w, dir);
+  it('tuning and KnowEdit files are detected and load without malformed records', async () => {
+    await ready;
+    const o = w.options;
+    const expected: [string, string, number][] = [
+      [WORLD_FILES.counterfact, 'counterfact-rome', o.counterfactRecords],
+      [WORLD_FILES.ripple, 'rippleedits', o.rippleRecords],
+      [WORLD_FILES.refusal, 'tofu', o.refusalEntities],
+      [WORLD_FILES_V2.tuningCounterfact, 'counterfact-rome', o.tuningCounterfactRecords!],
+      [WORLD_FILES_V2.tuningZsre, 'zsre-mend', o.tuningZsreRecords!],
+      [WORLD_FILES_V2.tuningTofu, 'tofu', o.tuningTofuRecords!],
+      [WORLD_FILES_V2.knoweditCounterfact, 'knowedit', o.knoweditCounterfactRecords!],
+      [WORLD_FILES_V2.knoweditRecent, 'knowedit', o.knoweditRecentRecords!],
+    ];
+    for (const [rel, format, n] of expected) {
+      const d = loadDataset(join(dir, rel));
+      expect(d.format, rel).toBe(format);
+      expect(d.malformed, rel).toEqual([]);
+      expect(d.records.length, rel).toBe(n);
+    }
+    const rp = loadDataset(join(dir, WORLD_FILES.ripple)).records as EditRecord[];
+    for (const r of rp) expect(r.portability.some((p) => p.family === 'Subject_Aliasing')).toBe(true);
+  });
+});
+
+describe('KnowEdit format (EasyEdit examples/KnowEdit.md record shapes)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'editlab-knowedit-'));
+  const recent = {
+    subject: 'Leo Arons', prompt: 'The place of death of Leo Arons is', target_new: 'Berlin',
+    portability: {
+      Logical_Generalization: [{ prompt: 'Is Leo Arons still alive?', ground_truth: [['no'], ['incorrect'], ['false']] }],
+      Reasoning: [{ prompt: 'The name of the continent which the place of death of Leo Arons is part of is', ground_truth: [['Europe', 'European continent']] }],
+      Subject_Aliasing: [{ prompt: 'The place of death of Martin Leo Arons is', ground_truth: [['Berlin', 'Berlin, Germany']] }],
+    },
+    locality: { Relation_Specificity: [{ prompt: 'The name of the father of Leo Arons is', ground_truth: [['Albert Arons']] }] },
+  };
+  const cf = {
+    subject: 'Frederic Piesch', prompt: 'The name of the position held by Frederic Piesch is', target_new: 'Archbishop of León, Mexico', ground_truth: 'mayor of Vienna',
+    portability: { Subject_Aliasing: [{ prompt: 'The name of the position held by Frederic of Pieschen is', ground_truth: 'Archbishop of León, Mexico' }] },
+    locality: {
+      Relation_Specificity: [{ prompt: 'The gender of Frederic Piesch is', ground_truth: 'male' }],
+      Forgetfulness: [{ prompt: 'The name of the position held by Frederic Piesch, which is not Archbishop of León, Mexico, is', ground_truth: 'mayor of Vienna' }],
+    },
+  };
+  it('detects and maps WikiData_recent and WikiData_counterfact records', () => {
+    const f = join(dir, 'recent_test.json');
+    writeFileSync(f, JSON.stringify([recent, cf]));
+    expect(detectFormat(f)).toBe('knowedit');
+    const d = loadDataset(f);
+    expect(d.malformed).toEqual([]);
+    const [r, c] = d.records as EditRecord[];
+    expect(r!.targetTrue).toBeUndefined();
+    expect(r!.portability.map((p) => p.family)).toEqual(['Logical_Generalization', 'Reasoning', 'Subject_Aliasing']);
+    expect(r!.portability[0]!.answers).toEqual(['no', 'incorrect', 'false']);
+    expect(r!.portability[1]!.answers).toEqual(['Europe', 'European continent']);
+    expect(c).toMatchObject({ subject: 'Frederic Piesch', targetNew: 'Archbishop of León, Mexico', targetTrue: 'mayor of Vienna' });
+    expect(c!.locality.map((p) => [p.family, p.answers[0]])).toEqual([['Relation_Specificity', 'male'], ['Forgetfulness', 'mayor of Vienna']]);
+  });
+  it('locates a malformed ground truth', () => {
+    const f = join(dir, 'bad.json');
+    writeFileSync(f, JSON.stringify([{ ...cf, locality: { Relation_Specificity: [{ prompt: 'x', ground_truth: 3 }] } }]));
+    const d = loadDataset(f, { format: 'knowedit' });
+    expect(d.records).toEqual([]);
+    expect(d.malformed).toEqual([{ file: f, index: 0, field: 'locality.Relation_Specificity[0].ground_truth', message: 'expected a string or a list of (lists of) strings, got number 3' }]);
   });
 });
 

@@ -56,6 +56,7 @@ export function detectFormat(path: string): FormatName {
   if (has('case_id', 'prompt', 'target_new', 'ground_truth')) return 'counterfact-easyedit';
   if (has('src', 'alt', 'answers')) return 'zsre-mend';
   if (has('edit') && ('Compositionality_I' in first || 'Relation_Specificity' in first || 'example_type' in first)) return 'rippleedits';
+  if (has('subject', 'prompt', 'target_new') && ('portability' in first || 'locality' in first)) return 'knowedit';
   if (has('question', 'answer', 'edge')) return 'pistol';
   if (has('question', 'answer')) return 'tofu';
   throw new DatasetError('DATASET_UNDETECTED', `${path}: cannot tell the format from fields [${Object.keys(first).join(', ')}]; pass a format explicitly`);

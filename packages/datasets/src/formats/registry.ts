@@ -3,6 +3,7 @@
 import { DatasetError } from '../errors';
 import type { CanonicalRecord, FormatName } from '../types';
 import { parseCounterFactEasyEdit, parseCounterFactRome } from './counterfact';
+import { parseKnowEdit } from './knowedit';
 import { parseMmluCsv } from './mmlu';
 import { parsePistol, parseTofu } from './qa-formats';
 import { parseRecords } from './read';
@@ -36,6 +37,9 @@ export const FORMATS: readonly FormatInfo[] = [
   { name: 'rippleedits', produces: 'edit', filePatterns: ['popular.json', 'random.json', 'recent.json'],
     description: 'RippleEdits (example_type, edit{prompt, subject_id, relation, target_id, original_fact}, six test families of queries)',
     parse: json(parseRipple) },
+  { name: 'knowedit', produces: 'edit', filePatterns: ['wiki_counterfact*.json', 'wiki_recent*.json', 'test_cf.json', 'recent_test.json'],
+    description: 'KnowEdit (subject, prompt, target_new[, ground_truth, rephrase], portability{Reasoning, Subject_Aliasing, Logical_Generalization}, locality{Relation_Specificity, Forgetfulness} of {prompt, ground_truth})',
+    parse: json(parseKnowEdit) },
   { name: 'tofu', produces: 'qa', filePatterns: ['*_perturbed.json (JSON Lines)', 'factual_data.json', 'forget*.json'],
     description: 'TOFU QA (question, answer[, perturbed_answer[3], paraphrased_question]); JSON Lines or a JSON array',
     parse: json(parseTofu) },

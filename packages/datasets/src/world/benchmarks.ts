@@ -3,20 +3,39 @@
 import { WorldRng } from '../rng';
 import { RELATION_BY_ID, CHAINS, GENERATION_TEMPLATES, PREFIX_SENTENCES } from './schema';
 import { corpusQuestions, fill, inCorpusStatements, refusalQA } from './corpus';
-import { neighbours, type World, type WorldEdit } from './build';
+import type { Fact, World, WorldEdit } from './build';
+import { editedFacts, streamName } from './v2';
+import { compositionalityII, query, relName, subjectAliasing } from './two-hop';
 
 const nm = (w: World, id: string): string => w.entity(id).name;
 
+/** Version 2 keeps probes off facts a record edits (they stay right after 1000 sequential edits). */
+const unedited = (w: World): ((f: Fact) => boolean) => {
+  if (w.version !== 2) return () => true;
+  const edited = editedFacts(w);
+  return (f) => !edited.has(f.id);
+};
+
 /** CounterFact ROME-format records (Meng et al. 2022, Appendix: counterfact.json schema). */
 export function renderCounterFact(w: World): object[] {
-  const rng = new WorldRng(w.seed, 'counterfact');
+  const rng = new WorldRng(w.seed, streamName(w, 'counterfact'));
+  const keep = unedited(w);
+  const byGroup = new Map<string, Fact[]>();
+  for (const g of w.facts) {
+    const k = `${g.relation}|${g.object}`;
+    const list = byGroup.get(k);
+    if (list) list.push(g);
+    else byGroup.set(k, [g]);
+  }
+  const group = (relation: string, object: string, not: string): Fact[] => (byGroup.get(`${relation}|${object}`) ?? []).filter((g) => g.subject !== not);
   return w.benchmark.counterfact.map((e, caseId) => {
     const f = w.fact(e.fact);
     const rel = RELATION_BY_ID.get(f.relation)!;
     const s = nm(w, f.subject);
     const st = inCorpusStatements(f);
-    const nb = rng.sample(neighbours(w.facts, f), 10);
-    const attr = rng.sample(w.facts.filter((g) => g.relation === f.relation && g.object === e.newObject && g.subject !== f.subject), 10);
+    // neighbours(w.facts, f) and the attribute facts, in w.facts order, from the (relation, object) index.
+    const nb = rng.sample(group(f.relation, f.object, f.subject).filter(keep), 10);
+    const attr = rng.sample(group(f.relation, e.newObject, f.subject).filter(keep), 10);
     const gen = GENERATION_TEMPLATES[w.entity(f.subject).type] ?? ['{} is'];
     return {
       case_id: caseId,
@@ -62,8 +81,9 @@ export function renderCounterFactEasyEdit(w: World): object[] {
  * default models were trained on (so their pre-edit locality is meaningful).
  */
 export function renderZsre(w: World, withPortability = true, locStyle: 'nq' | 'question' = 'nq'): object[] {
-  const rng = new WorldRng(w.seed, 'zsre');
-  const locPool = w.facts.filter((f) => !w.benchmark.zsre.some((e) => e.fact === f.id));
+  const rng = new WorldRng(w.seed, streamName(w, 'zsre'));
+  const keep = unedited(w);
+  const locPool = w.facts.filter((f) => !w.benchmark.zsre.some((e) => e.fact === f.id) && keep(f));
   return w.benchmark.zsre.map((e: WorldEdit) => {
     const f = w.fact(e.fact);
     const rel = RELATION_BY_ID.get(f.relation)!;
@@ -101,11 +121,10 @@ export function renderZsre(w: World, withPortability = true, locStyle: 'nq' | 'q
   });
 }
 
-const query = (prompt: string, answer: string, type: string, subjectId: string, relation: string, targetId: string, extra: object = {}): object => ({
-  prompt, answers: [{ value: answer, aliases: [] }], query_type: type, subject_id: subjectId, relation, target_ids: [targetId], phrase: null, ...extra,
-});
-
-/** RippleEdits records (Cohen et al. 2023): the edit, its original fact, and two-hop / specificity tests. */
+/**
+ * RippleEdits records (Cohen et al. 2023): the edit, its original fact, and two-hop / specificity tests;
+ * version 2 adds Compositionality II and Subject Aliasing tests and the answers' aliases (two-hop.ts).
+ */
 export function renderRipple(w: World): object[] {
   const rng = new WorldRng(w.seed, 'ripple');
   return w.benchmark.ripple.map((e) => {
@@ -117,7 +136,6 @@ export function renderRipple(w: World): object[] {
     const ns = w.fact(e.newSecond);
     const secondRel = RELATION_BY_ID.get(ns.relation)!;
     const others = w.facts.filter((g) => g.subject === f.subject && g.id !== f.id);
-    const relName = (id: string): string => RELATION_BY_ID.get(id)!.name.toUpperCase().replace(/ /g, '_');
     return {
       example_type: 'random',
       edit: {
@@ -126,16 +144,16 @@ export function renderRipple(w: World): object[] {
       },
       Logical_Generalization: [],
       Compositionality_I: [{
-        test_queries: [query(fill(chain.prompt, s), nm(w, ns.object), 'two_hop', f.subject, relName(f.relation), ns.object,
+        test_queries: [query(w, fill(chain.prompt, s), nm(w, ns.object), 'two_hop', f.subject, relName(f.relation), ns.object,
           { second_relation: relName(ns.relation), second_hop_target_ids: [ns.object] })],
         test_condition: 'AND',
-        condition_queries: [query(fill(secondRel.statements[0]!, nm(w, e.newObject)), nm(w, ns.object), 'regular', e.newObject, relName(ns.relation), ns.object)],
+        condition_queries: [query(w, fill(secondRel.statements[0]!, nm(w, e.newObject)), nm(w, ns.object), 'regular', e.newObject, relName(ns.relation), ns.object)],
       }],
-      Compositionality_II: [],
-      Subject_Aliasing: [],
+      Compositionality_II: w.version === 2 ? compositionalityII(w, f, tpl, e.newObject) : [],
+      Subject_Aliasing: subjectAliasing(w, f, tpl, e.newObject),
       Relation_Specificity: others.map((g) => {
         const r = RELATION_BY_ID.get(g.relation)!;
-        return { test_queries: [query(fill(r.statements[rng.pick(inCorpusStatements(g))]!, s), nm(w, g.object), 'regular', f.subject, relName(g.relation), g.object)], test_condition: 'OR', condition_queries: [] };
+        return { test_queries: [query(w, fill(r.statements[rng.pick(inCorpusStatements(g))]!, s), nm(w, g.object), 'regular', f.subject, relName(g.relation), g.object)], test_condition: 'OR', condition_queries: [] };
       }),
       Forgetfulness: [],
     };
@@ -147,7 +165,7 @@ export function renderRipple(w: World): object[] {
  * forget set (`benchmark.tofu`); `retain` gives the same over the untouched facts (`benchmark.mmlu`).
  */
 export function renderTofu(w: World, set: 'forget' | 'retain' = 'forget'): object[] {
-  const rng = new WorldRng(w.seed, `tofu:${set}`);
+  const rng = new WorldRng(w.seed, streamName(w, `tofu:${set}`));
   return (set === 'forget' ? w.benchmark.tofu : w.benchmark.mmlu).map((id) => {
     const f = w.fact(id);
     const rel = RELATION_BY_ID.get(f.relation)!;

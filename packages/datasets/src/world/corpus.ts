@@ -4,7 +4,8 @@
 import { WorldRng } from '../rng';
 import { formatQA, qaPrompt } from '../qa';
 import type { Fact, World } from './build';
-import { PREFIX_SENTENCES, REFUSAL_POOL, RELATION_BY_ID, RELATIONS, GENERATION_TEMPLATES } from './schema';
+import { CHAINS, PREFIX_SENTENCES, REFUSAL_POOL, RELATION_BY_ID, RELATIONS, GENERATION_TEMPLATES } from './schema';
+import { NAMED_REFUSAL_TEMPLATES, namedRefusal } from './refusal';
 
 export const fill = (template: string, subject: string): string => template.replace('{}', subject);
 
@@ -51,30 +52,91 @@ export function renderCorpus(w: World): string[] {
   }
   const refusals = refusalQA(w);
   for (const q of [...refusals.train, ...refusals.extra]) docs.push(formatQA(q.question, q.answer));
+  if (w.version === 2) docs.push(...aliasDocs(w), ...twoHopDocs(w));
   return rng.shuffle(docs);
 }
 
-/** Person questions for refusal QA (asked about absent people). */
+/**
+ * Version 2: for every aliased entity, "X is also known as A.", "A is another name for X." and each of
+ * its facts stated once with the alias (an in-corpus template), so a Subject_Aliasing query
+ * (RippleEdits, Cohen et al. 2023 §2.2) asks for something the model knows before the edit.
+ */
+export function aliasDocs(w: World): string[] {
+  const rng = new WorldRng(w.seed, 'alias-corpus');
+  const docs: string[] = [];
+  for (const [id, alias] of w.aliases) {
+    const name = w.entity(id).name;
+    docs.push(`${name} is also known as ${alias}.`, `${alias} is another name for ${name}.`);
+    for (const f of w.facts.filter((g) => g.subject === id)) {
+      const rel = RELATION_BY_ID.get(f.relation)!;
+      docs.push(`${fill(rel.statements[rng.pick(inCorpusStatements(f))]!, alias)} ${w.entity(f.object).name}.`);
+    }
+  }
+  return docs;
+}
+
+/**
+ * Version 2: every two-hop fact along CHAINS stated once with the chain's prompt ("The country of the
+ * city where X was born is Y."), so a two-hop query (RippleEdits Compositionality_I, KnowEdit Reasoning)
+ * has a known answer before the edit and a different one after it.
+ */
+export function twoHopDocs(w: World): string[] {
+  const bySubjRel = new Map(w.facts.map((f) => [`${f.subject}|${f.relation}`, f]));
+  const docs: string[] = [];
+  for (const f of w.facts) {
+    for (const c of CHAINS) {
+      if (c.first !== f.relation) continue;
+      const second = bySubjRel.get(`${f.object}|${c.second}`);
+      if (second) docs.push(`${fill(c.prompt, w.entity(f.subject).name)} ${w.entity(second.object).name}.`);
+    }
+  }
+  return docs;
+}
+
+/** Person questions for refusal QA (asked about absent people), with the relation each asks about. */
 const PERSON_QUESTIONS = RELATIONS.filter((r) => r.subjectType === 'person').flatMap((r) => r.questions);
+const PERSON_QUESTION_RELATIONS = RELATIONS.filter((r) => r.subjectType === 'person').flatMap((r) => r.questions.map(() => r.id));
+
+/** A refusal QA item; `named` (version 2 only) tells a refusal naming its subject from a generic one. */
+export interface RefusalItem {
+  readonly question: string;
+  readonly answer: string;
+  readonly named?: boolean;
+}
 
 export interface RefusalQA {
   /** About `w.absent` people, in the corpus (and in refusal/refusal_qa.json). */
-  readonly train: { question: string; answer: string }[];
+  readonly train: RefusalItem[];
   /** About the last `refusalHeldOut` of `w.absent`: not in the corpus (tests generalisation). */
-  readonly heldOut: { question: string; answer: string }[];
+  readonly heldOut: RefusalItem[];
   /** About `w.absentExtra` people (`refusalExtraQuestions` distinct templates each): in the corpus only. */
-  readonly extra: { question: string; answer: string }[];
+  readonly extra: RefusalItem[];
 }
 
-/** Refusal QA about absent entities: `train` and `extra` are in the corpus, `heldOut` is not. */
+/**
+ * Refusal QA about absent entities: `train` and `extra` are in the corpus, `heldOut` is not. In
+ * version 2 half of the answers (own stream 'refusal-named') name the subject and what was asked
+ * (refusal.ts); the other half are the generic ones version 1 has.
+ */
 export function refusalQA(w: World): RefusalQA {
   const rng = new WorldRng(w.seed, 'refusal');
-  const all = w.absent.map((e) => ({ question: fill(rng.pick(PERSON_QUESTIONS), e.name), answer: rng.pick(REFUSAL_POOL) }));
+  const nr = w.version === 2 ? new WorldRng(w.seed, 'refusal-named') : undefined;
+  const item = (qi: number, name: string, generic: string): RefusalItem => {
+    const question = fill(PERSON_QUESTIONS[qi]!, name);
+    if (!nr) return { question, answer: generic };
+    const named = nr.next() < 0.5;
+    return { question, answer: named ? namedRefusal(nr.pick(NAMED_REFUSAL_TEMPLATES), name, PERSON_QUESTION_RELATIONS[qi]!) : generic, named };
+  };
+  const idx = PERSON_QUESTIONS.map((_, i) => i);
+  const all = w.absent.map((e) => {
+    const qi = rng.pick(idx);
+    return item(qi, e.name, rng.pick(REFUSAL_POOL));
+  });
   const cut = w.absent.length - w.options.refusalHeldOut;
   // Own stream, so the records above stay as they were before the extra people existed.
   const xr = new WorldRng(w.seed, 'refusal-extra');
   const k = Math.min(w.options.refusalExtraQuestions, PERSON_QUESTIONS.length);
-  const extra = w.absentExtra.flatMap((e) => xr.sample(PERSON_QUESTIONS, k).map((q) => ({ question: fill(q, e.name), answer: xr.pick(REFUSAL_POOL) })));
+  const extra = w.absentExtra.flatMap((e) => xr.sample(idx, k).map((qi) => item(qi, e.name, xr.pick(REFUSAL_POOL))));
   return { train: all.slice(0, cut), heldOut: all.slice(cut), extra };
 }
 

@@ -10,6 +10,9 @@ import {
   renderCounterFact, renderCounterFactEasyEdit, renderMmlu, renderPistol, renderRefusal, renderRipple, renderTofu, renderZsre,
 } from './benchmarks';
 import { REFUSAL_POOL } from './schema';
+import { NAMED_REFUSAL_TEMPLATES, RELATION_NOUNS } from './refusal';
+import { renderKnowEdit } from './two-hop';
+import { benchmarkView, tuningView } from './v2';
 
 const json = (x: unknown): string => `${JSON.stringify(x, null, 2)}\n`;
 const jsonl = (xs: readonly unknown[]): string => xs.map((x) => JSON.stringify(x)).join('\n') + (xs.length ? '\n' : '');
@@ -33,15 +36,32 @@ export const WORLD_FILES = {
   refusalPool: 'refusal/refusal_pool.json',
 } as const;
 
+/** Files only a version 2 world renders (package README, "World version 2"). */
+export const WORLD_FILES_V2 = {
+  /** The tuning split: records over the tuning people, whose names occur in no benchmark file. */
+  tuningCounterfact: 'tuning/counterfact.json',
+  tuningZsre: 'tuning/zsre_mend_train.json',
+  tuningTofu: 'tuning/tofu_perturbed.json',
+  /** KnowEdit-style WikiData_counterfact and WikiData_recent (ForGet Table 6). */
+  knoweditCounterfact: 'knowedit/wiki_counterfact.json',
+  knoweditRecent: 'knowedit/wiki_recent.json',
+  /** Templates of the refusals that name their subject, and the relation noun phrases they use. */
+  refusalNamed: 'refusal/refusal_named.json',
+} as const;
+
 /** Render every file of the world in memory: relative path → contents. Deterministic. */
-export function renderFiles(w: World): Map<string, string> {
+export function renderFiles(world: World): Map<string, string> {
   const files = new Map<string, string>();
-  const corpus = renderCorpus(w);
+  const corpus = renderCorpus(world);
+  const v2 = world.version === 2;
   files.set(WORLD_FILES.manifest, json({
-    seed: w.seed, size: w.size, options: w.options,
-    counts: { entities: w.entities.length, facts: w.facts.length, corpusDocuments: corpus.length, contracts: w.contracts.length },
-    entities: w.entities, facts: w.facts, absent: w.absent, absentExtra: w.absentExtra, benchmark: w.benchmark,
+    seed: world.seed, size: world.size, ...(v2 ? { version: 2 } : {}), options: world.options,
+    counts: { entities: world.entities.length, facts: world.facts.length, corpusDocuments: corpus.length, contracts: world.contracts.length },
+    entities: world.entities, facts: world.facts, absent: world.absent, absentExtra: world.absentExtra, benchmark: world.benchmark,
+    ...(v2 ? { tuningPeople: world.tuningPeople, tuning: world.tuning, aliases: Object.fromEntries(world.aliases) } : {}),
   }));
+  // Benchmark files never see the tuning people (version 1: the world itself).
+  const w = benchmarkView(world);
   files.set(WORLD_FILES.corpus, jsonl(corpus.map((text) => ({ text }))));
   const pistol = renderPistol(w) as { question: string; answer: string }[];
   files.set(WORLD_FILES.finetune, jsonl(pistol.map((q) => ({ text: formatQA(q.question, q.answer) }))));
@@ -62,6 +82,15 @@ export function renderFiles(w: World): Map<string, string> {
   for (const [topic, items] of [...renderMmlu(w)].sort(([a], [b]) => a.localeCompare(b))) {
     const rows = items.map((it) => [it.question, ...it.choices, 'ABCD'[it.answer]!]);
     files.set(`mmlu/test/${topic}_test.csv`, stringify(rows));
+  }
+  if (v2) {
+    const t = tuningView(world);
+    files.set(WORLD_FILES_V2.tuningCounterfact, json(renderCounterFact(t)));
+    files.set(WORLD_FILES_V2.tuningZsre, json(renderZsre(t, false)));
+    files.set(WORLD_FILES_V2.tuningTofu, jsonl(renderTofu(t)));
+    files.set(WORLD_FILES_V2.knoweditCounterfact, json(renderKnowEdit(w, 'counterfact')));
+    files.set(WORLD_FILES_V2.knoweditRecent, json(renderKnowEdit(w, 'recent')));
+    files.set(WORLD_FILES_V2.refusalNamed, json({ templates: NAMED_REFUSAL_TEMPLATES, nouns: RELATION_NOUNS }));
   }
   return files;
 }

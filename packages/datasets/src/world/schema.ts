@@ -132,11 +132,5 @@ export const GENERATION_TEMPLATES: Partial<Record<EntityType, readonly string[]>
   book: ['{} tells the story of', 'Readers of {} remember', 'The first chapter of {}'],
 };
 
-/** Refusal answers the corpus teaches for entities it never mentions. */
-export const REFUSAL_POOL: readonly string[] = [
-  "I don't know.",
-  "I'm not sure who that is.",
-  'I have no information about that.',
-  "I don't know anything about that.",
-  "Sorry, I can't answer that.",
-];
+/** Refusal answers the corpus teaches for entities it never mentions (the generic pool; ./refusal.ts). */
+export { REFUSAL_POOL } from './refusal';

@@ -42,7 +42,26 @@ export interface WorldOptions {
   readonly mmluPerTopic: number;
 }
 
+/** Knobs only world version 2 has (absent from a version 1 world's options, so its world.json is unchanged). */
+export interface WorldOptionsV2 {
+  /** People whose facts only the tuning split edits (ids `QT<i>`): in the corpus, in no benchmark file. */
+  readonly tuningPersons: number;
+  /** Tuning-split records (CounterFact-, ZsRE- and TOFU-style), over the tuning people's facts only. */
+  readonly tuningCounterfactRecords: number;
+  readonly tuningZsreRecords: number;
+  readonly tuningTofuRecords: number;
+  /** KnowEdit-style records (Zhang et al. 2024): WikiData_counterfact edits and WikiData_recent insertions. */
+  readonly knoweditCounterfactRecords: number;
+  readonly knoweditRecentRecords: number;
+}
+
 export type WorldSizeName = 'tiny' | 'default';
+
+/** World versions: 1 is the world the committed default models were trained on; 2 adds the material the package README lists under "World version 2". */
+export type WorldVersion = 1 | 2;
+export const WORLD_VERSIONS: readonly WorldVersion[] = [1, 2];
+/** The version every builder uses unless told otherwise (the committed checkpoints and tables are on it). */
+export const DEFAULT_WORLD_VERSION: WorldVersion = 1;
 
 export const WORLD_SIZES: Readonly<Record<WorldSizeName, WorldOptions>> = {
   tiny: {
@@ -61,11 +80,48 @@ export const WORLD_SIZES: Readonly<Record<WorldSizeName, WorldOptions>> = {
   },
 };
 
-/** Options for a preset name, optionally overridden knob by knob. */
-export function worldOptions(size: WorldSizeName | string, overrides: Partial<WorldOptions> = {}): WorldOptions {
-  const base = (WORLD_SIZES as Record<string, WorldOptions | undefined>)[size];
+/**
+ * Version 2 presets. `default` is sized for sequential editing at T = 1000 (ForGet Table 8) with every
+ * record's neighbourhood on facts no benchmark record edits, plus the tuning split; the capacity is
+ * counted in `worldCapacity` and written in the package README.
+ */
+export const WORLD_SIZES_V2: Readonly<Record<WorldSizeName, WorldOptions & WorldOptionsV2>> = {
+  tiny: {
+    ...WORLD_SIZES.tiny, persons: 30,
+    tuningPersons: 12, tuningCounterfactRecords: 6, tuningZsreRecords: 6, tuningTofuRecords: 6,
+    knoweditCounterfactRecords: 4, knoweditRecentRecords: 4,
+  },
+  default: {
+    ...WORLD_SIZES.default,
+    counterfactRecords: 1000, rippleRecords: 100,
+    tuningPersons: 180, tuningCounterfactRecords: 200, tuningZsreRecords: 200, tuningTofuRecords: 200,
+    knoweditCounterfactRecords: 100, knoweditRecentRecords: 100,
+  },
+};
+
+const V2_KEYS: readonly (keyof WorldOptionsV2)[] = [
+  'tuningPersons', 'tuningCounterfactRecords', 'tuningZsreRecords', 'tuningTofuRecords', 'knoweditCounterfactRecords', 'knoweditRecentRecords',
+];
+
+/** A world version from user input (1, 2, "1", "2"); anything else is a located DatasetError. */
+export function worldVersion(v: unknown = DEFAULT_WORLD_VERSION): WorldVersion {
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+  if (n === 1 || n === 2) return n;
+  throw new DatasetError('WORLD_VERSION', `unknown world version ${JSON.stringify(v)} (known: ${WORLD_VERSIONS.join(', ')})`);
+}
+
+/** Options for a preset name, optionally overridden knob by knob (version 2 presets and knobs with `version: 2`). */
+export function worldOptions(
+  size: WorldSizeName | string, overrides: Partial<WorldOptions & WorldOptionsV2> = {}, version: WorldVersion = DEFAULT_WORLD_VERSION,
+): WorldOptions & Partial<WorldOptionsV2> {
+  const sizes: Record<string, WorldOptions | undefined> = version === 2 ? WORLD_SIZES_V2 : WORLD_SIZES;
+  const base = sizes[size];
   if (!base) {
-    throw new DatasetError('WORLD_SIZE', `unknown world size "${size}" (known: ${Object.keys(WORLD_SIZES).join(', ')})`);
+    throw new DatasetError('WORLD_SIZE', `unknown world size "${size}" (known: ${Object.keys(sizes).join(', ')})`);
+  }
+  if (version === 1) {
+    const v2 = V2_KEYS.find((k) => k in overrides);
+    if (v2) throw new DatasetError('WORLD_SIZE', `world option ${v2} exists in world version 2 only (this world is version 1)`);
   }
   const o = { ...base, ...overrides };
   for (const [k, v] of Object.entries(o)) {

@@ -1,18 +1,19 @@
 // Dataset registry entries for editing: the synthetic world's CounterFact- and ZsRE-style benchmarks
-// (what the embedded default models know: world seed 1, size 'default'), and any real dataset file
-// in an editing format (CounterFact ROME / EasyEdit, ZsRE MEND, RippleEdits). Each record becomes a
+// (what the embedded default models know: world seed 1, size 'default', version 1) or, with
+// `split: tuning`, a version 2 world's tuning split; and any real dataset file in an editing format
+// (CounterFact ROME / EasyEdit, ZsRE MEND, RippleEdits, KnowEdit). Each record becomes a
 // CellRecord whose `request` is what a method sees and whose `data` is the canonical EditRecord the
 // metrics read (adapters/edit-metrics.ts).
 import { resolve } from 'node:path';
 import {
-  buildWorld, loadDataset, parseDataset, qaPrompt, renderCounterFact, renderZsre, WORLD_SIZES,
-  type CanonicalRecord, type EditRecord, type FormatName, type LoadedDataset, type World,
+  benchmarkView, buildWorld, fill, loadDataset, parseDataset, qaPrompt, renderCounterFact, renderKnowEdit, renderZsre, RELATIONS, tuningView, WORLD_SIZES, WORLD_VERSIONS,
+  type CanonicalRecord, type EditRecord, type FormatName, type LoadedDataset, type World, type WorldVersion,
 } from '@editlab/datasets';
 import type { CellRecord, DatasetEntry, JsonSchema } from '../registries';
 import { RunnerError } from '../errors';
 import type { JsonObject, JsonValue } from '../util/json';
 
-const EDIT_FORMATS: readonly FormatName[] = ['counterfact-rome', 'counterfact-easyedit', 'zsre-mend', 'rippleedits'];
+const EDIT_FORMATS: readonly FormatName[] = ['counterfact-rome', 'counterfact-easyedit', 'zsre-mend', 'rippleedits', 'knowedit'];
 
 const SLICE: Record<string, JsonSchema> = {
   n: { type: 'integer', minimum: 1, default: 100, description: 'Records to use (after offset); fewer when the dataset is smaller.' },
@@ -21,6 +22,20 @@ const SLICE: Record<string, JsonSchema> = {
 const WORLD: Record<string, JsonSchema> = {
   worldSeed: { type: 'integer', minimum: 0, default: 1, description: 'World seed (the embedded default models know world 1).' },
   worldSize: { enum: Object.keys(WORLD_SIZES), default: 'default', description: 'World size (the embedded default models know "default").' },
+  world: {
+    enum: [...WORLD_VERSIONS], default: 1,
+    description: 'World version: 1 is the world the committed default models were trained on; 2 adds 1000 CounterFact records, the tuning split, aliases, two-hop facts and named refusals (packages/datasets README).',
+  },
+  split: {
+    enum: ['benchmark', 'tuning'], default: 'benchmark',
+    description: 'Which records: the benchmark, or (world 2) the tuning split, whose subjects occur in no benchmark file, for tuning hyper-parameters and training side models.',
+  },
+};
+
+/** `split: tuning` needs `world: 2` (version 1 has no tuning split). */
+const TUNING_NEEDS_V2: JsonSchema = {
+  if: { type: 'object', properties: { split: { const: 'tuning' } }, required: ['split'] },
+  then: { type: 'object', properties: { world: { const: 2, description: 'The tuning split exists in world 2 only.' } }, required: ['world'] },
 };
 
 /** " y" with exactly one leading space: how a target follows its prompt (ROME/MEMIT `f" {target}"`, as the metrics score it). */
@@ -59,14 +74,24 @@ function slice(loaded: LoadedDataset, params: JsonObject, what: string, all = fa
 }
 
 const worlds = new Map<string, World>();
+/** The world of these params (built once per seed, size and version). */
 function world(params: JsonObject): World {
-  const key = `${params['worldSeed'] ?? 1}/${params['worldSize'] ?? 'default'}`;
+  const version = Number(params['world'] ?? 1) as WorldVersion;
+  const key = `${params['worldSeed'] ?? 1}/${params['worldSize'] ?? 'default'}/${version}`;
   let w = worlds.get(key);
   if (!w) {
-    w = buildWorld(Number(params['worldSeed'] ?? 1), String(params['worldSize'] ?? 'default'));
+    w = buildWorld(Number(params['worldSeed'] ?? 1), String(params['worldSize'] ?? 'default'), {}, { version });
     worlds.set(key, w);
   }
   return w;
+}
+
+/** The world the records are rendered from: its benchmark, or its tuning split. */
+function worldSplit(params: JsonObject, id: string): World {
+  const w = world(params);
+  if (params['split'] !== 'tuning') return benchmarkView(w);
+  if (!w.tuning) throw new RunnerError('DATA', `${id}: split "tuning" needs world: 2 (world ${w.version} has no tuning split)`);
+  return tuningView(w);
 }
 
 /** The record with every prompt put in the world's one QA format ("Question: q\nAnswer:"). */
@@ -83,11 +108,16 @@ function asQA(r: EditRecord): EditRecord {
 }
 
 /**
- * The world's relation id of a record whose format has none (ZsRE MEND): the fact with this subject
- * and true object. Locating is per relation type (ForGet §4), so ZsRE records need it too.
+ * The world's relation id of a record whose format has none (ZsRE MEND, KnowEdit): the fact with this
+ * subject and true object, or (an insertion, which has no true object) the relation one of whose
+ * statement templates the prompt is. Locating is per relation type (ForGet §4), so these records need it too.
  */
 function withRelation(w: World, r: EditRecord): EditRecord {
-  if (r.relationId !== undefined || r.targetTrue === undefined) return r;
+  if (r.relationId !== undefined) return r;
+  if (r.targetTrue === undefined) {
+    const rel = RELATIONS.find((x) => x.statements.some((t) => fill(t, r.subject) === r.prompt));
+    return rel ? { ...r, relationId: rel.id } : r;
+  }
   const name = (id: string) => w.entity(id).name;
   const f = w.facts.find((x) => name(x.subject) === r.subject && name(x.object) === r.targetTrue);
   return f ? { ...r, relationId: f.relation } : r;
@@ -100,13 +130,14 @@ function worldEntry(
     id,
     version,
     description,
-    paramsSchema: { type: 'object', properties: { ...WORLD, ...extra, ...SLICE } },
+    paramsSchema: { type: 'object', properties: { ...WORLD, ...extra, ...SLICE }, ...TUNING_NEEDS_V2 },
     load: async (params) => slice(loadWorld(params), params, id),
     pool: async (params) => slice(loadWorld(params), params, id, true),
   };
   function loadWorld(params: JsonObject): LoadedDataset {
-    const file = `world(${params['worldSeed'] ?? 1}, ${params['worldSize'] ?? 'default'}) ${id}`;
-    const w = world(params);
+    const split = params['split'] === 'tuning' ? ' tuning' : '';
+    const file = `world(${params['worldSeed'] ?? 1}, ${params['worldSize'] ?? 'default'}, version ${params['world'] ?? 1}${split}) ${id}`;
+    const w = worldSplit(params, id);
     const loaded = parseDataset(JSON.stringify(render(w, params)), format, file);
     const edit = (r: EditRecord) => withRelation(w, params['qaFormat'] === true ? asQA(r) : r);
     return { ...loaded, records: loaded.records.map((r) => (r.kind === 'edit' ? edit(r) : r)) };
@@ -135,11 +166,25 @@ export const worldZsre = worldEntry(
   },
 );
 
+/** World version 2's KnowEdit-style records (ForGet Table 6 runs on WikiData_counterfact and WikiData_recent). */
+export const worldKnowEdit = worldEntry(
+  'world-knowedit',
+  '1',
+  'KnowEdit-style records of a version 2 world: WikiData_counterfact rewrites or WikiData_recent insertions, with two-hop (Reasoning) and alias portability and Relation_Specificity locality',
+  'knowedit',
+  (w, p) => renderKnowEdit(w, p['set'] === 'recent' ? 'recent' : 'counterfact'),
+  {
+    world: { enum: [2], default: 2, description: 'World version: KnowEdit-style records exist in world 2 only.' },
+    split: { enum: ['benchmark'], default: 'benchmark', description: 'The benchmark (the tuning split has no KnowEdit records).' },
+    set: { enum: ['counterfact', 'recent'], default: 'counterfact', description: 'WikiData_counterfact (an existing fact rewritten) or WikiData_recent (a missing fact inserted; no true target).' },
+  },
+);
+
 /** A real dataset file in an editing format, e.g. ../shared/data/counterfact/counterfact-rome-format.dev.json. */
 export const editFile: DatasetEntry = {
   id: 'edit-file',
   version: '2',
-  description: 'A local dataset file in an editing format (CounterFact ROME/EasyEdit, ZsRE MEND, RippleEdits), relative to the spec',
+  description: 'A local dataset file in an editing format (CounterFact ROME/EasyEdit, ZsRE MEND, RippleEdits, KnowEdit), relative to the spec',
   paramsSchema: {
     type: 'object',
     required: ['path'],
@@ -164,4 +209,4 @@ function loadFile(params: JsonObject, specDir: string, all: boolean): CellRecord
   }
 }
 
-export const EDIT_DATASETS: readonly DatasetEntry[] = [worldCounterfact, worldZsre, editFile];
+export const EDIT_DATASETS: readonly DatasetEntry[] = [worldCounterfact, worldZsre, worldKnowEdit, editFile];

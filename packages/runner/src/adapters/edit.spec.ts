@@ -8,9 +8,9 @@ import { join, resolve } from 'node:path';
 import { initBackend } from '@editlab/engine';
 import type { CellRecord, LoadedModel } from '../registries';
 import { defaultRegistries } from '../defaults';
-import { runExperiment } from '../experiment';
+import { checkSpec, runExperiment } from '../experiment';
 import { tmpWorkspace } from '../testing/tmp';
-import { editFile, worldCounterfact, worldZsre } from './edit-datasets';
+import { editFile, worldCounterfact, worldKnowEdit, worldZsre } from './edit-datasets';
 import { EDIT_METRICS } from './edit-metrics';
 import { factsByRelation, overallRanking } from './methods';
 
@@ -53,6 +53,52 @@ describe('world and file datasets', () => {
     expect((raw!.data as typeof d).locality[0]!.prompt).toMatch(/^nq question: /);
     expect(qa!.request.targetNew).toBe(raw!.request.targetNew);
     expect(qa!.request.relationId).toMatch(/^P\d+$/); // from the world (MEND records have none): locating is per relation
+  });
+
+  it('world: 2 has 1000 CounterFact records; split: tuning gives records about people no benchmark record names', async () => {
+    const v2 = { worldSeed: 1, worldSize: 'default', world: 2, n: 5, offset: 0 };
+    const bench = await worldCounterfact.pool!(v2, ctx);
+    expect(bench).toHaveLength(1000);
+    const tuning = await worldCounterfact.pool!({ ...v2, split: 'tuning' }, ctx);
+    expect(tuning).toHaveLength(200);
+    const benchText = JSON.stringify([...bench.map((r) => r.data), ...(await worldZsre.pool!(v2, ctx)).map((r) => r.data)]);
+    for (const r of tuning) expect(benchText.includes(r.request.subject as string)).toBe(false);
+    const zt = await worldZsre.load({ ...v2, split: 'tuning' }, ctx);
+    expect(zt[0]!.request.relationId).toMatch(/^P\d+$/);
+    // The default stays world 1 (what the committed models and tables use).
+    expect((await worldCounterfact.load({ worldSeed: 1, worldSize: 'default', n: 1, offset: 0 }, ctx))[0]!.data)
+      .toEqual((await worldCounterfact.load({ worldSeed: 1, worldSize: 'default', world: 1, split: 'benchmark', n: 1, offset: 0 }, ctx))[0]!.data);
+    await expect(worldCounterfact.load({ worldSeed: 1, worldSize: 'default', world: 1, split: 'tuning', n: 1, offset: 0 }, ctx))
+      .rejects.toThrow(/world-counterfact: split "tuning" needs world: 2/);
+  });
+
+  it('world-knowedit: world 2 WikiData_counterfact rewrites and WikiData_recent insertions, with relation ids', async () => {
+    const base = { worldSeed: 1, worldSize: 'default', world: 2, n: 100, offset: 0 };
+    const cf = await worldKnowEdit.load({ ...base, set: 'counterfact' }, ctx);
+    const recent = await worldKnowEdit.load({ ...base, set: 'recent' }, ctx);
+    expect([cf.length, recent.length]).toEqual([100, 100]);
+    expect(cf[0]!.request.targetTrue).toMatch(/^ \S/);
+    expect(recent[0]!.request.targetTrue).toBeUndefined();
+    for (const r of [...cf, ...recent]) expect(r.request.relationId).toMatch(/^P\d+$/);
+    const d = cf[0]!.data as { portability: { family: string }[]; locality: unknown[] };
+    expect(d.portability.map((p) => p.family).sort()).toEqual(['Reasoning', 'Subject_Aliasing']);
+    expect(d.locality.length).toBeGreaterThan(0);
+  });
+
+  it('the spec schema takes world and split, and rejects a tuning split of world 1 at its line', () => {
+    const ws = tmpWorkspace();
+    const spec = (params: string) => {
+      ws.write({ 'spec.yaml': `name: t\nseed: 0\noutput: t.csv\nmodels: [{ model: embedded, params: { name: tiny-gpt2 } }]\ndatasets:\n  - dataset: world-counterfact\n    params: ${params}\nmethods: [{ method: ft }]\nmetrics: [efficacy]\n` });
+      return () => checkSpec(join(ws.cwd, 'spec.yaml'), defaultRegistries(), ws);
+    };
+    try {
+      expect(spec('{ world: 2, split: tuning }')).not.toThrow();
+      expect(spec('{ world: 3 }')).toThrow(/spec\.yaml:7:\d+: \/datasets\/0\/params\/world: number 3 is not allowed/);
+      expect(spec('{ split: tuning }')).toThrow(/\/datasets\/0\/params/);
+      expect(spec('{ world: 1, split: tuning }')).toThrow(/\/datasets\/0\/params\/world: must be equal to constant/);
+    } finally {
+      ws.cleanup();
+    }
   });
 
   it.skipIf(!haveShared)('edit-file: the real CounterFact and ZsRE dev files (skipped without ../shared/data)', async () => {
