@@ -2,7 +2,7 @@
 // edit: they prefer every record's true object (efficacy 0, locality 1), and zero-ablating one MLP
 // output (blocks.l.hook_mlp_out) shows which MLP carries the facts. The drop in log p(first token of
 // targetTrue | rewrite prompt), averaged over the records, ranks the MLPs; m0 carries almost all of it,
-// as the EAP-IG circuits of src/locate find. This replaced the old methods/scripts/probe.ts.
+// as the EAP-IG circuits of src/locate find. This replaced the methods' one-off probe script.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend/index';
