@@ -1,6 +1,6 @@
 // A GPT-2-style model for the bench, written with the engine's compound ops (gelu, layerNorm,
 // maskedCrossEntropy from @editlab/engine), the canonical parameter names of model/config.ts and
-// the probe's protocol (ENGINE-PERF.md "Model and protocol"): pre-LN, causal MHA with separate
+// the probe's protocol (docs/engine-backend.md §1): pre-LN, causal MHA with separate
 // Q/K/V projections, 4x tanh-GELU MLP, tied head, masked mean cross-entropy, Adam(3e-4).
 // Used until / unless the engine's own Transformer is available (bench/run.ts picks).
 import * as tf from '@tensorflow/tfjs';
@@ -106,7 +106,7 @@ export function proxyModel(s: BenchSize, seed = 1): ProxyModel {
     },
     generate(): number[][] {
       const cache: Kv[] = [];
-      const headT = tf.keep(tf.transpose(p.get('embed.W_E')!)); // [D, V], once per call (ENGINE-PERF §1c +headT)
+      const headT = tf.keep(tf.transpose(p.get('embed.W_E')!)); // [D, V], once per call (docs/engine-backend.md §4)
       const out: number[][] = Array.from({ length: GEN.prompts }, () => []);
       let next = tf.tidy(() => {
         const h = blocks(s, p, embed(p, prompts, 0), causalMask(GEN.promptLen, GEN.promptLen), cache);

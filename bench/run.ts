@@ -37,7 +37,7 @@ function sgemmCeiling(): number {
 
 interface Row { s: BenchSize; ed: EditlabResult; torch: TorchRun[] }
 
-/** Kernel sets from stock tfjs-wasm to the engine's full path (ENGINE-PERF.md §1a ladder). */
+/** Kernel sets from stock tfjs-wasm to the engine's full path (docs/engine-backend.md §2, §6; the ladder in docs/engine-speed.md). */
 const VARIANTS: Array<{ name: string; opts: WasmKernelOptions; maxSteps: number }> = [
   { name: 'stock tfjs-wasm (+UnsortedSegmentSum)', opts: { matmul: 'stock', noCopy: false, nativeElementwise: false, fused: false }, maxSteps: 2 },
   { name: 'JS XNNPACK matmul wrapper + zero-copy + JS leading-axis Sum', opts: { matmul: 'xnnpack-wrapper', noCopy: true, nativeElementwise: false, fused: false }, maxSteps: 5 },

@@ -1,4 +1,4 @@
-// The three sizes of the perf probe (ENGINE-PERF.md "Model and protocol"; issue 2 Benchmark, issue 8).
+// The three sizes of the perf probe (docs/engine-backend.md §1; issue 2 Benchmark, issue 8).
 export interface BenchSize {
   id: 'a' | 'b' | 'c' | 'tiny' | 'tiny-llama';
   vocab: number;
@@ -23,14 +23,14 @@ export const TINY: readonly BenchSize[] = [
   { id: 'tiny-llama', vocab: 2048, d: 128, layers: 4, heads: 4, seq: 64, batch: 32, arch: { arch: 'llama', dMlp: 352 } },
 ];
 
-/** FLOP per training step: 6·N_mm·tokens + 12·L·B·T²·d, N_mm = L·12d² + V·d (ENGINE-PERF.md). */
+/** FLOP per training step: 6·N_mm·tokens + 12·L·B·T²·d, N_mm = L·12d² + V·d (docs/engine-backend.md §1). */
 export function stepFlops(s: BenchSize): number {
   const tokens = s.batch * s.seq;
   const nMm = s.layers * 12 * s.d * s.d + s.vocab * s.d;
   return 6 * nMm * tokens + 12 * s.layers * s.batch * s.seq * s.seq * s.d;
 }
 
-/** Generation protocol (ENGINE-PERF §1c): 8 prompts of 16 tokens, 32 new tokens, greedy, KV cache. */
+/** Generation protocol (docs/engine-backend.md §1): 8 prompts of 16 tokens, 32 new tokens, greedy, KV cache. */
 export const GEN = { prompts: 8, promptLen: 16, newTokens: 32 } as const;
 
 export function median(xs: number[]): number {

@@ -1,5 +1,5 @@
 // Runs bench/torch_step.py under /usr/bin/python3 in the thread settings the probe compared
-// (ENGINE-PERF.md §2): 2 threads + OMP_WAIT_POLICY=PASSIVE, strictly 1 thread, and torch's default.
+// (docs/engine-backend.md §5): 2 threads + OMP_WAIT_POLICY=PASSIVE, strictly 1 thread, and torch's default.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

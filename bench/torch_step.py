@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """PyTorch CPU peer of bench/proxy-gpt2.ts: the same GPT-2-style model, shapes, dtype and protocol
-(ENGINE-PERF.md "Model and protocol"). Prints one JSON line:
+(docs/engine-backend.md §1). Prints one JSON line:
 {"size", "threads", "step_ms": [...], "gen_ms": [...], "loss0", "sgemm_gflops"}.
 Usage: torch_step.py <a|b|c> <steps> <warmup> <threads|default> [--no-gen]"""
 import json, math, sys, time

@@ -1,6 +1,6 @@
 // Batched autoregressive generation with left padding: greedy or top-k sampling (seeded), with a KV
 // cache (each step feeds only the new token) or without (each step re-runs the whole sequence); both
-// give the same tokens. The tied LM head is transposed once per call (ENGINE-PERF.md §1c). A sequence
+// give the same tokens. The tied LM head is transposed once per call (docs/engine-backend.md §4). A sequence
 // stops at EOS, at a stop string (cut off) or at maxNewTokens; generation also ends at the model's
 // context window (maxSeq), like Hugging Face's max_length.
 import * as tf from '@tensorflow/tfjs';

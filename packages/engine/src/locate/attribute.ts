@@ -1,5 +1,5 @@
 // EAP-IG edge scores (ForGet §4.1.2 eq. 3; Hanna et al. 2024; hannamw/EAP-IG attribute.py
-// `get_scores_eap_ig`; REFERENCE-editing.md §7):
+// `get_scores_eap_ig`):
 //
 //   score(u→v) = (z'_u − z_u) · (1/m) Σ_{k=1..m} ∂L(z' + (k/m)(z − z')) / ∂in_v
 //

@@ -1,6 +1,6 @@
 // Knowledge-circuit selection from EAP-IG edge scores, dead-node pruning and MLP degrees (ForGet §4.1.2:
 // "we employ a greedy algorithm to obtain the knowledge circuit … select the top k MLP components with the
-// highest degrees"). Selection follows hannamw/EAP-IG graph.py (REFERENCE-editing.md §7):
+// highest degrees"). Selection follows hannamw/EAP-IG src/eap/graph.py:
 //  - 'topn'  (`apply_topn(n, absolute=True)`): the n real edges of largest |score|, then `prune`.
 //  - 'greedy' (`apply_greedy(n)`): a max-heap on |score| seeded with the edges into logits; pop the best
 //    edge into the circuit, and when its parent joins the circuit for the first time push the parent's
@@ -10,7 +10,7 @@
 // (forward reachability from input ∩ backward reachability from logits); an edge is kept iff both its
 // ends are. On a DAG this is exactly the fixed point of hannamw's iterative "drop nodes without in- or
 // out-edges", computed in one pass each way.
-// MLP degree (proposed in REFERENCE-editing.md §7; ForGet does not spell its rule out): 'count' =
+// MLP degree (ForGet does not spell its rule out; docs/forget.md "Choices the paper leaves open"): 'count' =
 // in-degree + out-degree of m_l among the kept edges; 'weighted' = Σ |score| over the same edges.
 import type { Graph } from './graph';
 

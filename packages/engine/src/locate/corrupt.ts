@@ -1,5 +1,5 @@
 // Clean / corrupted prompt pairs for EAP-IG (ForGet §4.1.2: "we evaluate the importance of each edge …
-// using both clean inputs and corrupted inputs"). As in KnowledgeCircuits (REFERENCE-editing.md §7), the
+// using both clean inputs and corrupted inputs"). As in KnowledgeCircuits (zjunlp/KnowledgeCircuits `knowledge_eap.ipynb`), the
 // corrupted prompt is the clean prompt with its subject swapped for another subject of the same token
 // length, so that every position of the two runs lines up and (a_u^corr − a_u^clean) is defined per
 // position.

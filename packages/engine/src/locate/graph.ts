@@ -1,6 +1,6 @@
 // The computational graph of EAP / EAP-IG (Syed et al. 2024, "Attribution patching outperforms automated
-// circuit discovery"; Hanna et al. 2024, "Have faith in faithfulness", code hannamw/EAP-IG src/eap/graph.py;
-// REFERENCE-editing.md §7): the residual stream seen as a DAG of writers and readers.
+// circuit discovery"; Hanna et al. 2024, "Have faith in faithfulness", code hannamw/EAP-IG src/eap/graph.py):
+// the residual stream seen as a DAG of writers and readers.
 //
 // Nodes: `input` (the embeddings), attention heads `a{l}.h{i}`, MLPs `m{l}`, `logits`.
 // A node u *writes* to the residual stream (u is a "forward"/source node: input, heads, MLPs) and a node v

@@ -1,5 +1,5 @@
-// locateMlps and corruptFacts on the committed checkpoints models/tiny-gpt2 and models/tiny-llama with facts
-// of their own world (fixtures.ts).
+// locateMlps on the committed checkpoints models/tiny-gpt2 and models/tiny-llama with facts of their own
+// world (fixtures.ts). corruptFacts has its own spec (corrupt.spec.ts).
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,6 @@ import { loadCheckpoint } from '../checkpoint/index';
 import type { EditModel } from '../methods/editor';
 import { ModelConfigError } from '../model/errors';
 import { Transformer } from '../model/transformer';
-import { corruptFacts } from './corrupt';
 import { FIXTURE_FACTS } from './fixtures';
 import { locateMlps } from './locate';
 
@@ -33,48 +32,10 @@ afterAll(() => {
   llama?.transformer.dispose();
 });
 
-describe('corruptFacts', () => {
-  it('swaps the subject for a pool subject of the same token length and a different first answer token', () => {
-    const facts = FIXTURE_FACTS.P17;
-    const tok = gpt2.tokenizer;
-    const pairs = corruptFacts(tok, facts, facts, 1);
-    expect(pairs.length).toBeGreaterThan(12);
-    for (const p of pairs) {
-      expect(p.corrupted.length).toBe(p.clean.length);
-      expect(p.partner.subject).not.toBe(p.fact.subject);
-      expect(p.corruptedPrompt).toBe(p.fact.prompt.replace(p.fact.subject, p.partner.subject));
-      expect(p.clean).toEqual(tok.encode(p.fact.prompt));
-      expect(p.answer).toBe(tok.encode(p.fact.target)[0]);
-      expect(p.corruptAnswer).toBe(tok.encode(p.partner.target)[0]);
-      expect(p.corruptAnswer).not.toBe(p.answer);
-    }
-    expect(corruptFacts(tok, facts, facts, 1)).toEqual(pairs); // deterministic
-    expect(corruptFacts(tok, facts, facts, 2).map((p) => p.partner.subject)).not.toEqual(pairs.map((p) => p.partner.subject));
-    // A fact's partner does not depend on the other facts passed.
-    const alone = corruptFacts(tok, [pairs[3]!.fact], facts, 1);
-    expect(alone[0]!.partner).toEqual(pairs[3]!.partner);
-  });
-
-  it('skips facts with no valid partner', () => {
-    const [a] = FIXTURE_FACTS.P17;
-    const tok = gpt2.tokenizer;
-    expect(corruptFacts(tok, [a!], [a!], 1)).toEqual([]); // only itself
-    // A partner that works (control), then the same partner with a's answer, then with a longer subject.
-    const b = FIXTURE_FACTS.P17.find((f) => f.subject !== a!.subject && corruptFacts(tok, [a!], [f], 1).length === 1)!;
-    expect(b).toBeDefined();
-    expect(corruptFacts(tok, [a!], [{ ...b, target: a!.target }], 1)).toEqual([]); // same first answer token
-    expect(corruptFacts(tok, [a!], [{ ...b, subject: `${b.subject} Upon Tide Marsh` }], 1)).toEqual([]); // token length differs
-    expect(corruptFacts(tok, [{ ...a!, subject: 'Atlantis' }], [b], 1)).toEqual([]); // subject not in the prompt
-    expect(() => locateMlps(gpt2, [a!], [a!], { seed: 1 })).toThrow(ModelConfigError);
-  });
-});
-
 describe('locateMlps on the committed tiny models', () => {
   it('tiny-gpt2, P17 (country): deterministic, no tensors left, 16 facts, the corruption flips the answer', () => {
     const n0 = tf.memory().numTensors;
-    const t0 = performance.now();
     const a = locateMlps(gpt2, FIXTURE_FACTS.P17, FIXTURE_FACTS.P17, { seed: 1 });
-    const ms = performance.now() - t0;
     expect(tf.memory().numTensors).toBe(n0);
     const b = locateMlps(gpt2, FIXTURE_FACTS.P17, FIXTURE_FACTS.P17, { seed: 1 });
     expect(b).toEqual(a);
@@ -86,7 +47,6 @@ describe('locateMlps on the committed tiny models', () => {
     expect(a.topEdges).toHaveLength(a.circuit.edges);
     expect(a.loss.clean).toBeLessThan(0.5); // the model knows the facts …
     expect(a.loss.corrupted).toBeGreaterThan(5); // … and the swapped subject changes the answer
-    expect(ms).toBeLessThan(15_000);
   });
 
   it('tiny-gpt2, P17: the ranking is stable across disjoint halves of the facts and across seeds', () => {
@@ -126,5 +86,7 @@ describe('locateMlps on the committed tiny models', () => {
     expect(() => locateMlps(gpt2, facts, facts, { seed: 1, steps: 0 })).toThrow(ModelConfigError);
     expect(() => locateMlps(gpt2, facts, facts, { seed: 1, topN: 1.5 })).toThrow(ModelConfigError);
     expect(() => locateMlps(gpt2, facts, facts, { seed: 1, metric: 'kl' as never })).toThrow(ModelConfigError);
+    const [a] = FIXTURE_FACTS.P17;
+    expect(() => locateMlps(gpt2, [a!], [a!], { seed: 1 })).toThrow(ModelConfigError); // no corruption partner
   });
 });

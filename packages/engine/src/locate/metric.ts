@@ -6,7 +6,7 @@
 //    and it is the quantity the editing phase itself optimises (ForGet eqs. 4–6), so the circuit is the
 //    one that carries the loss ForGet ascends / descends.
 //  - 'logit-diff': −(logit[answer] − logit[corruptAnswer]), KnowledgeCircuits' `logit_diff(loss=True)`
-//    (REFERENCE-editing.md §7), with corruptAnswer the first token of the corrupting partner's target.
+//    (zjunlp/KnowledgeCircuits `eap/metrics.py`), with corruptAnswer the first token of the corrupting partner's target.
 // Both are losses (lower = the clean answer is preferred). The batch value is the SUM over facts; scores
 // are divided by the number of facts afterwards (attribute.ts), i.e. EAP-IG's mean over items.
 import * as tf from '@tensorflow/tfjs';

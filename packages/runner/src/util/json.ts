@@ -1,5 +1,5 @@
-// Canonical JSON and content hashes: the identity of every task (BRIEF "Every task's output is
-// cached under a key hashed from its inputs"). Keys are sorted, undefined members dropped, and
+// Canonical JSON and content hashes: the identity of every task (every task's output is cached under
+// a key hashed from its inputs; packages/runner/README.md "Plan, exec, cache"). Keys are sorted, undefined members dropped, and
 // non-finite numbers rejected, so equal values always give equal bytes and equal hashes.
 import { createHash } from 'node:crypto';
 

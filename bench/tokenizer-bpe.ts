@@ -1,13 +1,12 @@
 // Benchmark (not a test): train the byte-level BPE on every text file of the shared dev data
 // (../shared/data beside the repo root) and time training and encoding.
-// Run from the repo root: npx tsx packages/engine/src/tokenizer/bench.ts [vocabSize=4096]
+// Run from the repo root: node --import tsx bench/tokenizer-bpe.ts [vocabSize=4096]
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadTokenizer } from './load';
-import { trainBpe } from './train';
+import { loadTokenizer, trainBpe } from '@editlab/engine';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/data');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data');
 if (!existsSync(root)) {
   console.error(`no shared data at ${root}; nothing to benchmark`);
   process.exit(1);

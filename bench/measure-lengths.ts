@@ -1,14 +1,14 @@
 // Longest record of every real dataset file in ../shared/data (and of the world's files) under the
-// default models' tokenizer, and the version 2 world corpus size in tokens (numbers in README.md).
-// Usage (repo root): node --import tsx packages/datasets/scripts/measure-lengths.ts [../shared/data] [model, default tiny-gpt2]
+// default models' tokenizer, and the version 2 world corpus size in tokens (numbers in packages/datasets/README.md).
+// Usage (repo root): node --import tsx bench/measure-lengths.ts [../shared/data] [model, default tiny-gpt2]
 // A measuring tool, not part of the package: it borrows the engine's BPE loader to count tokens the
 // way the runner does (models/<name>/tokenizer.json, packages/runner/src/adapters/models.ts).
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadTokenizer } from '@editlab/engine';
-import { buildWorld, loadDataset, longestSequences, parseDataset, renderCorpus, renderFiles, type FormatName } from '../src/index';
+import { buildWorld, loadDataset, longestSequences, parseDataset, renderCorpus, renderFiles, type FormatName } from '@editlab/datasets';
 
-const root = resolve(import.meta.dirname, '../../..');
+const root = resolve(import.meta.dirname, '..');
 const shared = resolve(process.argv[2] ?? join(root, '../shared/data'));
 const model = process.argv[3] ?? 'tiny-gpt2';
 const tok = loadTokenizer(join(root, 'models', model, 'tokenizer.json'));

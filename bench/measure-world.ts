@@ -1,5 +1,6 @@
-// Sizes and render time of the world presets (numbers in README.md). Usage: node --import tsx packages/datasets/scripts/measure-world.ts
-import { buildWorld, renderFiles, renderCorpus, factProbes } from '../src/index';
+// Sizes and render time of the world presets (numbers in packages/datasets/README.md).
+// Usage, from the repo root: node --import tsx bench/measure-world.ts
+import { buildWorld, renderFiles, renderCorpus, factProbes } from '@editlab/datasets';
 for (const [size, version] of [['tiny', 1], ['default', 1], ['tiny', 2], ['default', 2]] as const) {
   const t = performance.now();
   const w = buildWorld(1, size, {}, { version });

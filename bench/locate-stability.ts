@@ -3,19 +3,17 @@
 // options) on `--batches` disjoint batches of `--size` facts of that relation (in-corpus statement
 // templates, the facts the model knows), and the script writes one CSV row per batch plus a summary:
 // how often two batches of the same relation agree on the top-1 MLP and on the top-2 set.
-//   node --import tsx packages/runner/scripts/locate-stability.ts [--batches 4] [--size 16] [--seed 0]
+//   node --import tsx bench/locate-stability.ts [--batches 4] [--size 16] [--seed 0]
 //     → results/forget/locate-stability.csv (deterministic for the seed)
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
 import { buildWorld, factProbes } from '@editlab/datasets';
-import { initBackend, locateMlps, type LocateFact } from '@editlab/engine';
-import { defaultRegistries } from '../src/defaults';
-import type { EngineModel } from '../src/adapters/engine';
-import { writeFileAtomic } from '../src/util/atomic';
+import { initBackend, loadCheckpoint, locateMlps, Transformer, type LocateFact } from '@editlab/engine';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { values } = parseArgs({ options: { batches: { type: 'string', default: '4' }, size: { type: 'string', default: '16' }, seed: { type: 'string', default: '0' } } });
 const nBatches = Number(values.batches);
 const size = Number(values.size);
@@ -35,10 +33,11 @@ for (const p of factProbes(w).train) {
 
 const rows: (string | number)[][] = [['model', 'relation', 'batch', 'facts', 'ranking', 'degree', 'circuit_edges']];
 const summary: string[] = [];
-const reg = defaultRegistries();
 for (const name of ['tiny-gpt2', 'tiny-llama']) {
-  const loaded = await reg.models.get('embedded')!.load({ name }, { seed, specDir: ROOT });
-  const m = loaded.model as EngineModel;
+  // The committed checkpoint, loaded as the runner's `embedded` model entry loads it.
+  const ck = await loadCheckpoint(join(ROOT, 'models', name));
+  const m = { transformer: Transformer.fromWeights(ck.config, ck.weights), tokenizer: ck.tokenizer! };
+  for (const w of ck.weights.values()) w.dispose();
   let pairs = 0;
   let top1 = 0;
   let top2 = 0;
@@ -69,9 +68,9 @@ for (const name of ['tiny-gpt2', 'tiny-llama']) {
   const total = [...sets.values()].reduce((a, b) => a + b, 0);
   const dist = [...sets.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, v]) => `${k} ${(100 * v / total).toFixed(0)}%`).join(', ');
   summary.push(`${name}: ${pairs} batch pairs within a relation; same top-1 MLP ${(100 * top1 / pairs).toFixed(1)}%, same top-2 set ${(100 * top2 / pairs).toFixed(1)}%; top-2 sets over all ${total} batches: ${dist}`);
-  loaded.dispose();
+  m.transformer.dispose();
 }
 const out = join(ROOT, 'results/forget/locate-stability.csv');
-writeFileAtomic(out, stringify(rows, { record_delimiter: 'unix' }));
+writeFileSync(out, stringify(rows, { record_delimiter: 'unix' }));
 console.log(summary.join('\n'));
 console.log(`wrote ${out}`);

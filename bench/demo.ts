@@ -1,14 +1,7 @@
 // `npm run demo`: train a tiny transformer on a few dozen sentences of facts, print the backend, the loss
 // falling and the model's greedy completions of each fact's prompt. Options: --arch gpt2|llama,
-// --steps N, --seed S. Runs in well under two minutes on two cores.
-import { initBackend } from './backend/index';
-import { CharTokenizer } from './model/char-tokenizer';
-import type { ModelConfig } from './model/config';
-import { paramCount } from './model/config';
-import { Transformer } from './model/transformer';
-import { generate } from './generate/generate';
-import { encodeTexts } from './train/batch';
-import { train } from './train/loop';
+// --steps N, --seed S. Runs in well under two minutes on two cores. Uses only the engine's public API.
+import { CharTokenizer, encodeTexts, generate, initBackend, paramCount, train, Transformer, type ModelConfig } from '@editlab/engine';
 
 const COUNTRIES = ['varonia', 'quelt', 'morsk', 'dalvene', 'ostrava', 'pellun', 'tirek', 'zandor', 'elmsy', 'caron'];
 const CAPITALS = ['quelmir', 'dastrun', 'hobb', 'ilvane', 'rusk', 'mertola', 'sanje', 'vull', 'orrin', 'tessa'];

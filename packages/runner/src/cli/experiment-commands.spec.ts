@@ -1,54 +1,16 @@
+// `editlab validate | plan | run | merge` (cli/experiment-commands.ts) over the fake registries, including
+// interrupted and killed runs that resume.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { main } from './main';
-import type { Io } from './io';
-import { tmpWorkspace, BASE_SPEC } from '../testing/tmp';
+import { join } from 'node:path';
+import { BASE_SPEC } from '../testing/tmp';
+import { cliWorkspace, PKG, PLUGIN } from '../testing/cli';
 
-const PKG = fileURLToPath(new URL('../../', import.meta.url));
-const PLUGIN = resolve(PKG, 'src/testing/fake-plugin.ts');
-const ws = tmpWorkspace({ 'exp/spec.yaml': BASE_SPEC, 'exp/bad.yaml': BASE_SPEC.replace('table-ft', 'tabel-ft') });
+const { ws, cli } = cliWorkspace();
 afterAll(() => ws.cleanup());
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false, env: { EDITLAB_REGISTRIES: PLUGIN }, cwd: ws.cwd };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-describe('editlab CLI', () => {
-  it('--help on every command, usage errors exit 2 with a hint and no stack trace', async () => {
-    for (const c of ['validate', 'plan', 'run', 'merge', 'diff', 'plot', 'pretrain', 'data']) {
-      const r = await cli(c, '--help');
-      expect(r.code).toBe(0);
-      expect(r.out).toContain(`usage: editlab ${c}`);
-    }
-    expect(await cli('--version')).toMatchObject({ code: 0, out: '0.1.0' });
-    expect(await cli('rnu')).toMatchObject({ code: 2, err: "editlab: unknown command 'rnu' (did you mean 'run'?); see editlab --help" });
-    const bad = await cli('run', 'exp/spec.yaml', '--shard', '3/3');
-    expect(bad).toMatchObject({ code: 2, err: "editlab run: --shard must be i/n with 0 ≤ i < n (e.g. 0/4), got '3/3'" });
-    expect(await cli('validate', 'exp')).toMatchObject({ code: 2, err: `exp:1:1: /: ${join(ws.cwd, 'exp')} is a directory, not a spec file\nspec invalid (1 problem(s))` });
-    ws.write({ 'ro/file': 'x' });
-    expect(await cli('run', 'exp/spec.yaml', '--results-dir', 'ro/file', '--cache-dir', 'ro-cache', '--renderer', 'silent')).toMatchObject({ code: 3 });
-    expect((await cli('run', '--concurency', '2')).err).toBe("editlab run: unknown option --concurency (did you mean '--concurrency'?); see editlab run --help");
-  });
-
-  it('pretrain: a misspelled model is a usage error; a 3-step run on the stand-in world writes a checkpoint with its card', async () => {
-    expect(await cli('pretrain', '--model', 'tiny-gtp2')).toMatchObject({
-      code: 2, err: "editlab pretrain: pretrain: --model must be one of tiny-gpt2, tiny-llama, got 'tiny-gtp2' (did you mean 'tiny-gpt2'?)",
-    });
-    const r = await cli('pretrain', '--model', 'tiny-gpt2', '--world-size', 'standin-tiny', '--steps', '3', '--eval-limit', '4', '--out', 'pt/out', '--work-dir', 'pt/work');
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/step 3\/3 loss/);
-    expect(r.out).toMatch(/pretrained tiny-gpt2 → .*pt\/out \(weights sha256 [0-9a-f]{12}\)/);
-    for (const f of ['config.json', 'model.safetensors', 'tokenizer.json', 'MODEL_CARD.md', 'editlab-pretrain.json']) expect(existsSync(join(ws.cwd, 'pt/out', f))).toBe(true);
-    expect(readFileSync(join(ws.cwd, 'pt/out/MODEL_CARD.md'), 'utf8')).toContain('editlab pretrain --model tiny-gpt2');
-  }, 60_000);
-
+describe('editlab validate, plan, run, merge', () => {
   it('validate: ok, or each problem as file:line:col (exit 2); --write-schema', async () => {
     expect(await cli('validate', 'exp/spec.yaml')).toMatchObject({ code: 0 });
     const r = await cli('validate', 'exp/bad.yaml');
@@ -84,32 +46,6 @@ describe('editlab CLI', () => {
     expect(await cli('merge', 'results/fake.shard-0-of-2.json')).toMatchObject({ code: 3, err: 'editlab merge: missing shard(s) 1 of 2' });
   });
 
-  it('diff and data fetch (no network here: fails fast and says so)', async () => {
-    ws.write({ 'b.csv': readFileSync(join(ws.resultsDir, 'fake.csv'), 'utf8').replace(',100.00,0.00,100.00', ',90.00,0.00,100.00') });
-    const d = await cli('diff', 'results/fake.csv', 'b.csv', '--fail-on-regression');
-    expect(d.code).toBe(1);
-    expect(d.out).toContain('  efficacy           100.00 → 90.00        -10.00  REGRESSION');
-    const t0 = Date.now();
-    const f = await cli('data', 'fetch', 'counterfact', '--dest', 'data', '--timeout', '3');
-    expect(Date.now() - t0).toBeLessThan(8000);
-    if (f.code === 0) return; // a machine with internet: it downloaded (and verified) the file
-    expect(f.code).toBe(3);
-    expect(f.err.split('\n').pop()).toMatch(/^editlab data: no network: cannot reach memit\.baulab\.info \(.+\)\. On a machine with internet/);
-    expect((await cli('data', 'fetch', 'counterfakt')).err).toBe("editlab data: unknown dataset 'counterfakt' (did you mean 'counterfact'?)");
-  });
-
-  it('data inspect prints the format, the count and every malformed record (exit 1 when any)', async () => {
-    ws.write({ 'd/ok.json': '[{"prompt": "a", "target_new": "b"}]', 'd/bad.json': '[{"prompt": "a", "target_new": "b"}, {"prompt": 3}]' });
-    expect(await cli('data', 'inspect', 'd/ok.json')).toMatchObject({ code: 0, out: 'd/ok.json: format flat-edit (detected), 1 record(s), 0 malformed' });
-    const bad = await cli('data', 'inspect', 'd/bad.json', '--format', 'flat-edit');
-    expect(bad.code).toBe(1);
-    expect(bad.out.split('\n')).toEqual([
-      'd/bad.json: format flat-edit (given), 2 record(s), 2 malformed',
-      '  d/bad.json [1] prompt: must be a string, got number',
-      '  d/bad.json [1] target_new: missing',
-    ]);
-    expect(await cli('data', 'inspect', 'd/bad.json', '--format', 'flat-edt')).toMatchObject({ code: 2, err: "editlab data: data inspect: unknown format 'flat-edt' (did you mean 'flat-edit'?)" });
-  });
 
   /** Start `editlab run` on n slow records in a child process; send `signal` once `after` tasks are cached. */
   async function interruptedRun(name: string, n: number, after: number, signal: NodeJS.Signals) {

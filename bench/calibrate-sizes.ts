@@ -2,13 +2,14 @@
 // tokenizer (multi-token names, as under BPE), trained with the real loop and scored with the real
 // evaluation, to measure how many steps a model size needs to memorise N facts. Numbers in
 // docs/default-models.md. Usage (env D/M/H override dModel/dMlp/heads):
-//   [D=256 M=704 H=8] node --import tsx packages/runner/src/pretrain/calibrate.ts <tiny-llama|tiny-gpt2> <steps> <subjects> <lr>
+//   [D=256 M=704 H=8] node --import tsx bench/calibrate-sizes.ts <tiny-llama|tiny-gpt2> <steps> <subjects> <lr>
 // World: <subjects> subjects × 4 facts (distinct relations) over 12 relations with 4 templates each (one held out per fact),
 // a QA line and a prefixed paraphrase per fact, 300 absent entities with refusal QA, 100 more to test.
 import { initBackend, Rng, Transformer, type ModelConfig } from '@editlab/engine';
-import { pretrainLoop } from './loop';
-import { MODEL_PRESETS } from './presets';
-import { firstTokenAccuracy, refusalRate } from './evaluate';
+// The pretraining loop and evaluation are the runner's internals (not exported), so they are imported by path.
+import { pretrainLoop } from '../packages/runner/src/pretrain/loop';
+import { MODEL_PRESETS } from '../packages/runner/src/pretrain/presets';
+import { firstTokenAccuracy, refusalRate } from '../packages/runner/src/pretrain/evaluate';
 const arch = (process.argv[2] ?? 'tiny-llama') as 'tiny-llama';
 const steps = Number(process.argv[3] ?? 1500);
 const nSubj = Number(process.argv[4] ?? 400);

@@ -1,13 +1,12 @@
 // Compare this package's ROUGE tokenizer (stemmer package) and wordTokenize with NLTK on the real
 // dev data in ../shared/data (TOFU, PISTOL questions/answers, CounterFact prompts).
-// Run from packages/metrics: npx tsx scripts/nltk-compare.ts   (needs python3 with nltk; PYTHON=/usr/bin/python3 for Debian's python3-nltk)
+// Run from the repo root: node --import tsx bench/nltk-compare.ts   (needs python3 with nltk; PYTHON=/usr/bin/python3 for Debian's python3-nltk)
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { rougeTokenize } from '../src/rouge';
-import { wordTokenize } from '../src/fluency';
+import { rougeTokenize, wordTokenize } from '@editlab/metrics';
 
-const DATA = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
+const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
 const texts: string[] = [];
 const jsonl = (f: string) => readFileSync(DATA + f, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 for (const f of ['tofu/world_facts_perturbed.json', 'tofu/real_authors_perturbed.json']) {
@@ -23,7 +22,7 @@ const strings = (v: unknown): string[] =>
 for (const f of ['zsre/zsre_mend_train-1k.json', 'zsre/zsre_mend_eval_portability_gpt4.dev.json', 'counterfact/counterfact-edit.dev.json']) {
   texts.push(...strings(JSON.parse(readFileSync(DATA + f, 'utf8'))));
 }
-const ref = execFileSync(process.env.PYTHON ?? 'python3', [fileURLToPath(new URL('nltk-compare.py', import.meta.url))], { input: texts.map((t) => JSON.stringify(t)).join('\n'), maxBuffer: 1 << 30 })
+const ref = execFileSync(process.env.PYTHON ?? 'python3', [fileURLToPath(new URL('nltk_compare.py', import.meta.url))], { input: texts.map((t) => JSON.stringify(t)).join('\n'), maxBuffer: 1 << 30 })
   .toString().trim().split('\n').map((l) => JSON.parse(l) as { rouge: string[]; words: string[] });
 let rougeSame = 0;
 let wordSame = 0;

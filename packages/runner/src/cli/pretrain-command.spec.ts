@@ -1,0 +1,22 @@
+// `editlab pretrain` (cli/pretrain-command.ts).
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cliWorkspace } from '../testing/cli';
+
+const { ws, cli } = cliWorkspace();
+afterAll(() => ws.cleanup());
+
+describe('editlab pretrain', () => {
+  it('pretrain: a misspelled model is a usage error; a 3-step run on the stand-in world writes a checkpoint with its card', async () => {
+    expect(await cli('pretrain', '--model', 'tiny-gtp2')).toMatchObject({
+      code: 2, err: "editlab pretrain: pretrain: --model must be one of tiny-gpt2, tiny-llama, got 'tiny-gtp2' (did you mean 'tiny-gpt2'?)",
+    });
+    const r = await cli('pretrain', '--model', 'tiny-gpt2', '--world-size', 'standin-tiny', '--steps', '3', '--eval-limit', '4', '--out', 'pt/out', '--work-dir', 'pt/work');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/step 3\/3 loss/);
+    expect(r.out).toMatch(/pretrained tiny-gpt2 → .*pt\/out \(weights sha256 [0-9a-f]{12}\)/);
+    for (const f of ['config.json', 'model.safetensors', 'tokenizer.json', 'MODEL_CARD.md', 'editlab-pretrain.json']) expect(existsSync(join(ws.cwd, 'pt/out', f))).toBe(true);
+    expect(readFileSync(join(ws.cwd, 'pt/out/MODEL_CARD.md'), 'utf8')).toContain('editlab pretrain --model tiny-gpt2');
+  }, 60_000);
+});
