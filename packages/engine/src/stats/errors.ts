@@ -1,0 +1,12 @@
+// Errors of the key statistics (stats/): bad options and unreadable statistics files, each with a stable code.
+
+export type KeyStatsErrorCode = 'KEYSTATS_BAD_OPTIONS' | 'KEYSTATS_NO_TOKENS' | 'KEYSTATS_BAD_FILE';
+
+export class KeyStatsError extends Error {
+  readonly code: KeyStatsErrorCode;
+  constructor(code: KeyStatsErrorCode, message: string) {
+    super(message);
+    this.name = 'KeyStatsError';
+    this.code = code;
+  }
+}
