@@ -1,5 +1,6 @@
 // Errors of the float64 linear algebra (linalg/). Each has a stable `code`, so a caller (a method, the runner)
 // can say what was wrong with a matrix instead of propagating NaN.
+import { EngineModelError } from '../model/errors';
 
 export type LinalgErrorCode =
   | 'LINALG_BAD_SHAPE'
@@ -11,11 +12,9 @@ export type LinalgErrorCode =
   | 'LINALG_NO_CONVERGENCE'
   | 'LINALG_NATIVE';
 
-export class LinalgError extends Error {
-  readonly code: LinalgErrorCode;
+export class LinalgError extends EngineModelError {
+  declare readonly code: LinalgErrorCode;
   constructor(code: LinalgErrorCode, message: string) {
-    super(message);
-    this.name = 'LinalgError';
-    this.code = code;
+    super(code, message);
   }
 }
