@@ -95,16 +95,29 @@ export function jsEigh(what: string, a: Float64Array, n: number): { values: Floa
   return { values, vectors };
 }
 
-/** c (upper triangle, row-major) += xᵀx for x [rows, cols]; products of float32-exact inputs are exact in float64. */
+/**
+ * c (upper triangle, row-major) += xᵀx for x [rows, cols]; products of float32-exact inputs are exact in float64.
+ * Four rows per pass over c's row (a quarter of the loads and stores of c).
+ */
 export function jsGramAccumulate(c: Float64Array, x: Float64Array, rows: number, cols: number): void {
+  const full = rows - (rows % 4);
   for (let i = 0; i < cols; i++) {
     const ci = i * cols;
-    for (let t = 0; t < rows; t++) {
-      const xr = t * cols;
-      const xi = x[xr + i]!;
-      if (xi === 0) continue;
-      for (let j = i; j < cols; j++) c[ci + j]! += xi * x[xr + j]!;
+    for (let t = 0; t < full; t += 4) {
+      const r0 = t * cols;
+      const r1 = r0 + cols;
+      const r2 = r1 + cols;
+      const r3 = r2 + cols;
+      const a0 = x[r0 + i]!;
+      const a1 = x[r1 + i]!;
+      const a2 = x[r2 + i]!;
+      const a3 = x[r3 + i]!;
+      for (let j = i; j < cols; j++) c[ci + j]! += a0 * x[r0 + j]! + a1 * x[r1 + j]! + a2 * x[r2 + j]! + a3 * x[r3 + j]!;
+    }
+    for (let t = full; t < rows; t++) {
+      const r = t * cols;
+      const a = x[r + i]!;
+      for (let j = i; j < cols; j++) c[ci + j]! += a * x[r + j]!;
     }
   }
 }
-
