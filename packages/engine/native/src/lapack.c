@@ -8,7 +8,9 @@
  *  - symmetric routines get uplo 'U', which reads the row-major LOWER triangle;
  *  - general routines factor Mᵀ and solve with trans 'T' (dgetrs) or invert Mᵀ, whose inverse read row-major
  *    is A⁻¹; the reciprocal condition number of M in the ∞-norm is that of A in the 1-norm.
- * Every function returns LAPACK's info (0 = success) and writes rcond where asked. */
+ * Every function returns LAPACK's info (0 = success) and writes rcond where asked.
+ * The LAPACK symbols are weak: an OpenBLAS built without LAPACK (NO_LAPACK=1) still loads the addon (sgemm and the
+ * fused kernels keep working), el_lapack_register then adds nothing and linalg/ takes its JavaScript path. */
 #include <node_api.h>
 #include <cblas.h>
 #include <stdlib.h>
@@ -16,25 +18,26 @@
 #include "lapack.h"
 
 #define LCODE "ENGINE_NATIVE_LAPACK"
+#define WEAK __attribute__((weak))
 
-extern void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info, size_t);
-extern void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a, const int *lda, double *b,
+WEAK extern void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info, size_t);
+WEAK extern void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a, const int *lda, double *b,
                     const int *ldb, int *info, size_t);
-extern void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info, size_t);
-extern void dpocon_(const char *uplo, const int *n, const double *a, const int *lda, const double *anorm,
+WEAK extern void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info, size_t);
+WEAK extern void dpocon_(const char *uplo, const int *n, const double *a, const int *lda, const double *anorm,
                     double *rcond, double *work, int *iwork, int *info, size_t);
-extern void dgetrf_(const int *m, const int *n, double *a, const int *lda, int *ipiv, int *info);
-extern void dgetrs_(const char *trans, const int *n, const int *nrhs, const double *a, const int *lda,
+WEAK extern void dgetrf_(const int *m, const int *n, double *a, const int *lda, int *ipiv, int *info);
+WEAK extern void dgetrs_(const char *trans, const int *n, const int *nrhs, const double *a, const int *lda,
                     const int *ipiv, double *b, const int *ldb, int *info, size_t);
-extern void dgetri_(const int *n, double *a, const int *lda, const int *ipiv, double *work, const int *lwork,
+WEAK extern void dgetri_(const int *n, double *a, const int *lda, const int *ipiv, double *work, const int *lwork,
                     int *info);
-extern void dgecon_(const char *norm, const int *n, const double *a, const int *lda, const double *anorm,
+WEAK extern void dgecon_(const char *norm, const int *n, const double *a, const int *lda, const double *anorm,
                     double *rcond, double *work, int *iwork, int *info, size_t);
-extern double dlansy_(const char *norm, const char *uplo, const int *n, const double *a, const int *lda,
+WEAK extern double dlansy_(const char *norm, const char *uplo, const int *n, const double *a, const int *lda,
                       double *work, size_t, size_t);
-extern double dlange_(const char *norm, const int *m, const int *n, const double *a, const int *lda, double *work,
+WEAK extern double dlange_(const char *norm, const int *m, const int *n, const double *a, const int *lda, double *work,
                       size_t);
-extern void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
+WEAK extern void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
                     double *work, const int *lwork, int *iwork, const int *liwork, int *info, size_t, size_t);
 
 /* Argument i as a Float64Array of at least `want` elements; NULL after throwing otherwise. */
@@ -251,6 +254,9 @@ static napi_value l_gram(napi_env env, napi_callback_info cb) {
 #define LFN(name, f) {name, NULL, f, NULL, NULL, NULL, napi_default, NULL}
 
 void el_lapack_register(napi_env env, napi_value exports) {
+  if (!dpotrf_ || !dpotrs_ || !dpotri_ || !dpocon_ || !dgetrf_ || !dgetrs_ || !dgetri_ || !dgecon_ || !dlansy_ ||
+      !dlange_ || !dsyevd_)
+    return;
   napi_property_descriptor props[] = {
       LFN("lapackCholesky", l_cholesky), LFN("lapackSolve", l_solve), LFN("lapackInverse", l_inverse),
       LFN("lapackEigh", l_eigh),         LFN("gramAccumulate", l_gram),

@@ -25,7 +25,9 @@ export function lapackAddon(): { addon?: LapackAddon; reason?: string } {
   const { addon, reason } = loadNativeAddon();
   if (!addon) cached = { reason: reason ?? 'native addon unavailable' };
   else if (typeof (addon as unknown as Partial<LapackAddon>).lapackSolve !== 'function') {
-    cached = { reason: 'the native addon was built without LAPACK (rebuild: npm run build:native -w @editlab/engine)' };
+    cached = {
+      reason: 'the native addon has no LAPACK functions (built before native/src/lapack.c: npm run build:native -w @editlab/engine; or OpenBLAS lacks LAPACK)',
+    };
   } else cached = { addon: addon as unknown as LapackAddon };
   return cached;
 }
