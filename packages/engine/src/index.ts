@@ -43,3 +43,10 @@ export type { AddedToken, SerializableTokenizer, PreTokenization, TrainBpeOption
 // Editing methods (one folder each behind MethodDef) and EAP-IG locating.
 export * from './methods/index';
 export * from './locate/index';
+// Float64 linear algebra (LAPACK through the native addon, ml-matrix as the fallback), key statistics of the MLP
+// keys (ROME/MEMIT's C = E[k kᵀ]) and causal tracing (ROME §2).
+export { solve, cholesky, inverse, eigh, gramAccumulate, mirrorUpper, mat, linalgPath, LinalgError } from './linalg/index';
+export type { Mat, LinalgPath, LinalgOptions, SolveOptions, LinalgErrorCode } from './linalg/index';
+export * from './stats/index';
+export { causalTrace, embeddingStd, subjectTokenRange, CausalTraceError, CAUSAL_TRACE_DEFAULTS } from './locate/causal-trace';
+export type { TraceKind, TraceFact, CausalTraceOptions, CausalTraceResult } from './locate/causal-trace';

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "kernels.h"
 #include "sgemm.h"
+#include "lapack.h"
 
 #define MAX_ARGS 16
 #define CODE "ENGINE_NATIVE_KERNEL"
@@ -296,6 +297,7 @@ static napi_value init(napi_env env, napi_value exports) {
       FN("getThreads", get_threads),     FN("setParThreads", set_par_threads),     FN("blasConfig", blas_config),
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  el_lapack_register(env, exports);
   return exports;
 }
 
