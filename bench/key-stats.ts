@@ -1,20 +1,15 @@
 // Benchmark (not a test): key statistics, the linear algebra on their C, and causal tracing, on a committed default
 // model. Texts come from a file: JSONL (one JSON string, or an object with a "text" field, per line) or plain text
 // (one text per line). Run from the repo root:
-//   npx tsx packages/engine/src/stats/bench.ts tiny-gpt2 texts.jsonl [maxSamples=1000]
+//   node --import tsx bench/key-stats.ts tiny-gpt2 texts.jsonl [maxSamples=1000]
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { initBackend } from '../backend/index';
-import { loadCheckpoint } from '../checkpoint/index';
-import { eigh, linalgPath, mat, solve, type LinalgPath } from '../linalg/index';
-import { causalTrace } from '../locate/causal-trace';
-import { FIXTURE_FACTS } from '../locate/fixtures';
-import { Transformer } from '../model/transformer';
-import { keyStatistics } from './key-stats';
+import { causalTrace, eigh, initBackend, keyStatistics, linalgPath, loadCheckpoint, mat, solve, Transformer, type LinalgPath } from '@editlab/engine';
+import { FIXTURE_FACTS } from '../packages/engine/src/locate/fixtures';
 
 const [name = 'tiny-gpt2', file, maxArg = '1000'] = process.argv.slice(2);
 if (!file) {
-  console.error('usage: npx tsx packages/engine/src/stats/bench.ts <model> <texts.jsonl|texts.txt> [maxSamples]');
+  console.error('usage: node --import tsx bench/key-stats.ts <model> <texts.jsonl|texts.txt> [maxSamples]');
   process.exit(1);
 }
 const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0);
