@@ -77,6 +77,8 @@ export interface LoopOptions<M extends TrainableModel = TrainableModel> {
   readonly steps: number;
   /** First step to run (a resumed run; the schedule continues from it). Default 0. */
   readonly startStep?: number;
+  /** Pause before this step (default `steps`): run steps [startStep, endStep) of the `steps`-long schedule. */
+  readonly endStep?: number;
   /** Clip the global gradient norm to this value (absent or ≤ 0: no clipping). */
   readonly clipNorm?: number;
   readonly project?: Projection;
@@ -157,7 +159,7 @@ export function trainLoop<M extends TrainableModel>(
     }
     let best = Number.POSITIVE_INFINITY;
     let sinceBest = 0;
-    for (let step = o.startStep ?? 0; step < o.steps; step++) {
+    for (let step = o.startStep ?? 0; step < Math.min(o.endStep ?? o.steps, o.steps); step++) {
       const lr = lrAt(o.lr, step, o.steps, o.schedule);
       setLearningRate(opt, lr);
       const batches = Object.fromEntries(objective.streams.map((s) => [s, streams[s]!.next()]));

@@ -72,6 +72,14 @@ export function gradDiff(o: { readonly ascend: string; readonly descend: string;
   };
 }
 
+/**
+ * log σ(z) = −softplus(−z), from kernels with registered gradients: tf.logSigmoid's custom gradient failed
+ * here under the loop's variableGrads on the wasm backend (it reached a disposed tensor).
+ */
+function logSigmoid(z: tf.Tensor): tf.Tensor {
+  return tf.neg(tf.softplus(tf.neg(z)));
+}
+
 /** log π_θ(y | x) − log π_ref(y | x) per row of a stream's batch. */
 function logRatio(model: LanguageModel, batch: Batch, ref: ReferenceOutputs): tf.Tensor1D {
   return tf.sub(sequenceLogProbs(logSoftmaxOf(model, batch), batch), ref.sequenceLogProbs);
@@ -85,7 +93,7 @@ export function npo(o: { readonly stream: string; readonly beta?: number }): Obj
     reference: [o.stream],
     compute: ({ model, batches, reference }) => {
       const r = logRatio(model, batches[o.stream]!, reference[o.stream]!);
-      return { loss: tf.mul(tf.mean(tf.logSigmoid(tf.mul(r, -beta))), -2 / beta) as tf.Scalar };
+      return { loss: tf.mul(tf.mean(logSigmoid(tf.mul(r, -beta))), -2 / beta) as tf.Scalar };
     },
   };
 }
@@ -99,7 +107,7 @@ export function dpo(o: { readonly chosen: string; readonly rejected: string; rea
     compute: ({ model, batches, reference }) => {
       const w = logRatio(model, batches[o.chosen]!, reference[o.chosen]!);
       const l = logRatio(model, batches[o.rejected]!, reference[o.rejected]!);
-      return { loss: tf.mul(tf.mean(tf.logSigmoid(tf.mul(tf.sub(w, l), beta))), -2 / beta) as tf.Scalar };
+      return { loss: tf.mul(tf.mean(logSigmoid(tf.mul(tf.sub(w, l), beta))), -2 / beta) as tf.Scalar };
     },
   };
 }
