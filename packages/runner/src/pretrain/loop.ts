@@ -4,15 +4,9 @@
 // chunks between saves) and progress. Deterministic for a seed: the data order comes from pack.ts's
 // seeded stream, the model init from the model's own seed.
 import * as tf from '@tensorflow/tfjs';
-import { adam, lrAt as scheduleLr, objectives, trainLoop, type Batch, type BatchStream } from '@editlab/engine';
+import { adam, lrAt as scheduleLr, objectives, trainLoop, type Batch, type BatchStream, type TrainableModel } from '@editlab/engine';
 import { RowStream, type PackedRow } from './pack';
 import { loadTrainState, saveTrainState, type TrainState } from './state';
-
-/** What the loop needs from a model: its named variables and a forward pass to logits [B, T, V]. */
-export interface TrainableLM {
-  readonly params: Map<string, tf.Variable>;
-  forward(ids: tf.Tensor2D): tf.Tensor;
-}
 
 export interface Schedule {
   readonly steps: number;
@@ -105,7 +99,7 @@ function rowBatches(stream: RowStream, batchSize: number, seqLen: number): Batch
   };
 }
 
-async function snapshot(model: TrainableLM, opt: tf.AdamOptimizer, base: Omit<TrainState, 'tensors'>): Promise<TrainState> {
+async function snapshot(model: TrainableModel, opt: tf.AdamOptimizer, base: Omit<TrainState, 'tensors'>): Promise<TrainState> {
   const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const [name, v] of model.params) tensors.set(`w:${name}`, { shape: v.shape, data: (await v.data()) as Float32Array });
   const ow = await opt.getWeights();
@@ -120,7 +114,7 @@ async function snapshot(model: TrainableLM, opt: tf.AdamOptimizer, base: Omit<Tr
   return { ...base, tensors };
 }
 
-async function restore(model: TrainableLM, opt: tf.AdamOptimizer, st: TrainState): Promise<void> {
+async function restore(model: TrainableModel, opt: tf.AdamOptimizer, st: TrainState): Promise<void> {
   const slots: Array<{ name: string; tensor: tf.Tensor }> = [];
   const accs: Array<[string, Float32Array]> = [];
   for (const [key, t] of st.tensors) {
@@ -139,7 +133,7 @@ async function restore(model: TrainableLM, opt: tf.AdamOptimizer, st: TrainState
 }
 
 /** Train `model` in place. Resumes from `statePath` when it holds a state of the same run. */
-export async function pretrainLoop(model: TrainableLM, o: LoopOptions): Promise<LoopResult> {
+export async function pretrainLoop(model: TrainableModel, o: LoopOptions): Promise<LoopResult> {
   const s = o.schedule;
   const opt = adam(s.lr, s.beta1, s.beta2, 1e-8); // the engine's fused Adam (same state as tf.train.adam)
   const vars = [...model.params.values()];
