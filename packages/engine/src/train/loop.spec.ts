@@ -48,6 +48,8 @@ describe('paired streams', () => {
     const c = pairedStreams({ forget: forgetEx, retain: retainEx.slice(0, 4) }, { seed: 7, batchSize: 2 });
     expect(draw(c.forget!, 6)).toEqual(f);
     c.retain!.dispose();
+    expect(() => pairedStreams({ forget: [{ ids: [1, 999] }] }, { seed: 1, vocabSize: tok.vocabSize })).toThrow(/token id 999 is outside/);
+    expect(() => exampleStream([], { seed: 1 })).toThrow(/no examples/);
     const d = pairedStreams({ forget: forgetEx }, { seed: 8, batchSize: 3 });
     expect(draw(d.forget!, 4)).not.toEqual(draw(pairedStreams({ forget: forgetEx }, { seed: 7, batchSize: 3 }).forget!, 4));
   });

@@ -8,7 +8,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { EngineModelError, ModelConfigError } from '../model/errors';
 import type { Transformer } from '../model/transformer';
-import { checkIds } from '../score/pack';
 import type { TokenExample } from './batch';
 import { clipGlobalNorm } from './clip';
 import type { LanguageModel } from './loss';
@@ -256,8 +255,7 @@ export interface TrainResult {
 /** Fine-tune on one set of token examples (next-token NLL, descent or ascent): trainLoop on one stream. */
 export function train(model: Transformer, examples: readonly TokenExample[], o: TrainOptions): TrainResult {
   if (examples.length === 0) throw new ModelConfigError('train: no examples');
-  checkIds(examples.map((e) => e.ids), model.config.vocabSize, 'training example');
-  const stream = exampleStream(examples, { batchSize: o.batchSize, seed: o.seed, shuffle: o.shuffle });
+  const stream = exampleStream(examples, { batchSize: o.batchSize, seed: o.seed, shuffle: o.shuffle, vocabSize: model.config.vocabSize });
   const stop = o.stopAtLoss === undefined ? undefined : { part: 'nll', ...(o.ascent ? { above: o.stopAtLoss } : { below: o.stopAtLoss }) };
   const r = trainLoop(model, { train: stream }, o.ascent ? ascent() : nll(), {
     lr: o.lr,

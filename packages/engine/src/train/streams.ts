@@ -4,6 +4,7 @@
 // deterministically for a seed (a short retain set simply starts its next epoch sooner).
 import { hashString, Rng } from '../model/prng';
 import { ModelConfigError } from '../model/errors';
+import { checkIds } from '../score/pack';
 import { disposeBatch, makeBatch, type Batch, type TokenExample } from './batch';
 
 /** An endless source of batches. The stream owns the batch it returns until its next call or dispose(). */
@@ -21,11 +22,18 @@ export interface ExampleStreamOptions {
   readonly shuffle?: boolean;
   /** Token id of right padding (default 0; padded positions carry no loss). */
   readonly padId?: number;
+  /** Check every token id against the model's vocabulary (a clear error instead of a kernel fault). */
+  readonly vocabSize?: number;
+}
+
+function checkExamples(examples: readonly TokenExample[], vocabSize: number | undefined): void {
+  if (examples.length === 0) throw new ModelConfigError('training stream: no examples');
+  if (vocabSize !== undefined) checkIds(examples.map((e) => e.ids), vocabSize, 'training example');
 }
 
 /** Batches of at most batchSize examples (the last of an epoch may be smaller), epoch after epoch. */
 export function exampleStream(examples: readonly TokenExample[], o: ExampleStreamOptions): BatchStream {
-  if (examples.length === 0) throw new ModelConfigError('training stream: no examples');
+  checkExamples(examples, o.vocabSize);
   const batchSize = Math.min(o.batchSize ?? examples.length, examples.length);
   const rng = new Rng(o.seed);
   let order: TokenExample[] = [];
@@ -51,11 +59,11 @@ export function exampleStream(examples: readonly TokenExample[], o: ExampleStrea
 }
 
 /** The same batch of every example, in the given order, at every step (built once). */
-export function fixedStream(examples: readonly TokenExample[], padId = 0): BatchStream {
-  if (examples.length === 0) throw new ModelConfigError('training stream: no examples');
+export function fixedStream(examples: readonly TokenExample[], o: Pick<ExampleStreamOptions, 'padId' | 'vocabSize'> = {}): BatchStream {
+  checkExamples(examples, o.vocabSize);
   let batch: Batch | undefined;
   return {
-    next: () => (batch ??= makeBatch(examples, padId)),
+    next: () => (batch ??= makeBatch(examples, o.padId ?? 0)),
     dispose() {
       if (batch) disposeBatch(batch);
       batch = undefined;

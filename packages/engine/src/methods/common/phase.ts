@@ -75,7 +75,7 @@ function methodPhase(
 /** Run one phase; returns the NLL of each step (before its update). steps = 0 does nothing. */
 export function runPhase(model: Transformer, examples: readonly TokenExample[], o: PhaseOptions): number[] {
   if (o.steps === 0) return [];
-  const stream = exampleStream(examples, { seed: o.seed });
+  const stream = exampleStream(examples, { seed: o.seed, vocabSize: model.config.vocabSize });
   const stop = o.stopAtLoss !== undefined && o.stopAtLoss > 0 ? { part: 'nll', ...(o.ascent ? { above: o.stopAtLoss } : { below: o.stopAtLoss }) } : undefined;
   const parts = methodPhase(model, { train: stream }, o.ascent ? ascent() : nll(), o, stop ? { stop } : {}, 'nll');
   return parts.nll ?? [];
@@ -97,7 +97,8 @@ export function runJointPhase(
   o: JointOptions,
 ): { forget: number[]; learn: number[] } {
   if (o.steps === 0) return { forget: [], learn: [] };
-  const streams = { forget: fixedStream(oldExamples), learn: fixedStream(newExamples) };
+  const vocabSize = model.config.vocabSize;
+  const streams = { forget: fixedStream(oldExamples, { vocabSize }), learn: fixedStream(newExamples, { vocabSize }) };
   const stop = o.stopAtLoss !== undefined && o.stopAtLoss > 0 ? { stop: { part: 'learn', below: o.stopAtLoss } } : {};
   const parts = methodPhase(model, streams, gradDiff({ ascend: 'forget', descend: 'learn', alpha: o.alpha }), o, stop, undefined);
   return { forget: parts.forget ?? [], learn: parts.learn ?? [] };
