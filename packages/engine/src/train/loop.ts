@@ -22,7 +22,7 @@ export interface TrainableModel extends LanguageModel {
   readonly params: ReadonlyMap<string, tf.Variable>;
 }
 
-/** Maps a trained parameter's new value (and its value before training) to its projected value. */
+/** Maps a trained parameter's new value (and its value when this trainLoop call began) to its projected value. */
 export type Projection = (name: string, value: tf.Tensor, initial: tf.Tensor) => tf.Tensor;
 
 /** Clamp every trained parameter to W₀ ± ε (the constrained fine-tuning of Zhu et al. 2020). */
