@@ -56,6 +56,10 @@ describe('pretrainLoop', () => {
     expect(resumed.complete).toBe(true);
     expect(resumed.losses).toEqual(whole.losses);
     expect(resumed.hash).toBe(whole.hash);
+    // Saving every 2 steps (the loop runs in chunks between saves) changes nothing.
+    const chunked = await trained(base({ statePath: join(dir, 'chunked.safetensors'), saveEvery: 2 }));
+    expect(chunked.losses).toEqual(whole.losses);
+    expect(chunked.hash).toBe(whole.hash);
     // A state of another run is ignored, not resumed.
     const other = await trained(base({ statePath, runKey: 'other' }));
     expect(other.hash).toBe(whole.hash);

@@ -1,16 +1,12 @@
-// The pretraining loop: next-token cross-entropy over packed corpus rows, Adam with linear warmup and
-// cosine decay, gradient clipping by global norm, periodic resumable state. Deterministic for a seed:
-// the data order comes from pack.ts's seeded stream, the model init from the model's own seed.
+// Pretraining on the engine's training loop (trainLoop): next-token cross-entropy over packed corpus
+// rows, the engine's fused Adam with the one schedule (linear warm-up, cosine decay) and the one
+// global-norm clip, plus what only pretraining needs: periodic resumable state (the loop runs in
+// chunks between saves) and progress. Deterministic for a seed: the data order comes from pack.ts's
+// seeded stream, the model init from the model's own seed.
 import * as tf from '@tensorflow/tfjs';
-import { adam, maskedCrossEntropy } from '@editlab/engine';
+import { adam, lrAt as scheduleLr, objectives, trainLoop, type Batch, type BatchStream, type TrainableModel } from '@editlab/engine';
 import { RowStream, type PackedRow } from './pack';
 import { loadTrainState, saveTrainState, type TrainState } from './state';
-
-/** What the loop needs from a model: its named variables and a forward pass to logits [B, T, V]. */
-export interface TrainableLM {
-  readonly params: Map<string, tf.Variable>;
-  forward(ids: tf.Tensor2D): tf.Tensor;
-}
 
 export interface Schedule {
   readonly steps: number;
@@ -28,16 +24,9 @@ export interface Schedule {
   readonly beta2: number;
 }
 
-/**
- * Learning rate at optimizer step `step` (0-based): linear warmup to the peak over warmupSteps, then
- * cosine decay to minLrRatio·peak at the last step (the schedule of GPT-3, Brown et al. 2020, §B).
- */
+/** Learning rate at optimizer step `step` (0-based): the engine's schedule, warm-up then cosine to the floor. */
 export function lrAt(s: Schedule, step: number): number {
-  if (step < s.warmupSteps) return (s.lr * (step + 1)) / s.warmupSteps;
-  const span = Math.max(1, s.steps - s.warmupSteps);
-  const p = Math.min(1, (step - s.warmupSteps) / span);
-  const floor = s.lr * s.minLrRatio;
-  return floor + 0.5 * (s.lr - floor) * (1 + Math.cos(Math.PI * p));
+  return scheduleLr(s.lr, step, s.steps, { warmupSteps: s.warmupSteps, minLrRatio: s.minLrRatio });
 }
 
 export interface Progress {
@@ -78,7 +67,7 @@ export interface LoopResult {
   readonly resumedFrom: number;
 }
 
-function batchTensors(rows: readonly PackedRow[], T: number): { ids: tf.Tensor2D; targets: tf.Tensor1D; mask: tf.Tensor1D } {
+function batchTensors(rows: readonly PackedRow[], T: number): Batch {
   const B = rows.length;
   const ids = new Int32Array(B * T);
   const targets = new Int32Array(B * T);
@@ -91,20 +80,26 @@ function batchTensors(rows: readonly PackedRow[], T: number): { ids: tf.Tensor2D
   return { ids: tf.tensor2d(ids, [B, T], 'int32'), targets: tf.tensor1d(targets, 'int32'), mask: tf.tensor1d(mask, 'float32') };
 }
 
-/** Global-norm clipping (Pascanu et al. 2013): g ← g · min(1, c/‖g‖₂). Disposes the inputs it replaces. */
-function clipByGlobalNorm(grads: Record<string, tf.Tensor>, clip: number): Record<string, tf.Tensor> {
-  if (clip <= 0) return grads;
-  const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0]!);
-  if (norm <= clip) return grads;
-  const out: Record<string, tf.Tensor> = {};
-  for (const [k, g] of Object.entries(grads)) {
-    out[k] = tf.mul(g, clip / norm);
-    g.dispose();
-  }
-  return out;
+/** The packed rows as the loop's batch stream; counts the real (unmasked) tokens drawn. */
+function rowBatches(stream: RowStream, batchSize: number, seqLen: number): BatchStream & { tokens: number } {
+  let current: Batch | undefined;
+  const release = (): void => {
+    if (current) tf.dispose([current.ids, current.targets, current.mask]);
+    current = undefined;
+  };
+  return {
+    tokens: 0,
+    next() {
+      release();
+      const rows = stream.nextBatch(batchSize);
+      this.tokens += rows.reduce((n, r) => n + r.mask.reduce((a, m) => a + m, 0), 0);
+      return (current = batchTensors(rows, seqLen));
+    },
+    dispose: release,
+  };
 }
 
-async function snapshot(model: TrainableLM, opt: tf.AdamOptimizer, base: Omit<TrainState, 'tensors'>): Promise<TrainState> {
+async function snapshot(model: TrainableModel, opt: tf.AdamOptimizer, base: Omit<TrainState, 'tensors'>): Promise<TrainState> {
   const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const [name, v] of model.params) tensors.set(`w:${name}`, { shape: v.shape, data: (await v.data()) as Float32Array });
   const ow = await opt.getWeights();
@@ -119,7 +114,7 @@ async function snapshot(model: TrainableLM, opt: tf.AdamOptimizer, base: Omit<Tr
   return { ...base, tensors };
 }
 
-async function restore(model: TrainableLM, opt: tf.AdamOptimizer, st: TrainState): Promise<void> {
+async function restore(model: TrainableModel, opt: tf.AdamOptimizer, st: TrainState): Promise<void> {
   const slots: Array<{ name: string; tensor: tf.Tensor }> = [];
   const accs: Array<[string, Float32Array]> = [];
   for (const [key, t] of st.tensors) {
@@ -138,7 +133,7 @@ async function restore(model: TrainableLM, opt: tf.AdamOptimizer, st: TrainState
 }
 
 /** Train `model` in place. Resumes from `statePath` when it holds a state of the same run. */
-export async function pretrainLoop(model: TrainableLM, o: LoopOptions): Promise<LoopResult> {
+export async function pretrainLoop(model: TrainableModel, o: LoopOptions): Promise<LoopResult> {
   const s = o.schedule;
   const opt = adam(s.lr, s.beta1, s.beta2, 1e-8); // the engine's fused Adam (same state as tf.train.adam)
   const vars = [...model.params.values()];
@@ -156,36 +151,37 @@ export async function pretrainLoop(model: TrainableLM, o: LoopOptions): Promise<
   const resumedFrom = step;
   const stream = new RowStream(o.docs, o.seed, { seqLen: s.seqLen, padId: o.padId }, epoch, row);
   const t0 = performance.now();
-  let tokens = 0;
   const every = o.progressEvery ?? 10;
   const save = async (): Promise<void> => {
     if (!o.statePath) return;
     const wallSeconds = wallBefore + (performance.now() - t0) / 1000;
     saveTrainState(o.statePath, await snapshot(model, opt, { step, epoch: stream.epoch, row: stream.row, losses, wallSeconds, runKey: o.runKey }));
   };
-  while (step < s.steps) {
-    const rows = stream.nextBatch(s.batchSize);
-    const b = batchTensors(rows, s.seqLen);
-    (opt as unknown as { learningRate: number }).learningRate = lrAt(s, step);
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = model.forward(b.ids); // [B, T, V]
-      const V = logits.shape[logits.shape.length - 1]!;
-      return maskedCrossEntropy(tf.reshape(logits, [-1, V]) as tf.Tensor2D, b.targets, b.mask);
-    }, vars);
-    const clipped = clipByGlobalNorm(grads, s.clipNorm);
-    opt.applyGradients(clipped as Parameters<typeof opt.applyGradients>[0]);
-    const loss = (await value.data())[0]!; // sync point: one scalar per step
-    tf.dispose([value, b.ids, b.targets, b.mask, ...Object.values(clipped)]);
-    if (!Number.isFinite(loss)) throw new Error(`pretraining diverged at step ${step}: loss ${loss}`);
-    losses.push(loss);
-    tokens += rows.reduce((n, r) => n + r.mask.reduce((a, m) => a + m, 0), 0);
-    step++;
-    if (o.onProgress && (step % every === 0 || step === s.steps)) {
-      const dt = (performance.now() - t0) / 1000;
-      o.onProgress({ step, steps: s.steps, loss, lr: lrAt(s, step - 1), epoch: stream.epoch, tokensPerSecond: tokens / dt, wallSeconds: wallBefore + dt });
-    }
-    if (o.saveEvery && step % o.saveEvery === 0 && step < s.steps) await save();
-    if (o.stopAfter !== undefined && step >= o.stopAfter && step < s.steps) break;
+  const batches = rowBatches(stream, s.batchSize, s.seqLen);
+  // At least one step per call, as a kill after it would leave it (a stopAfter at or before the resumed step).
+  const end = Math.min(s.steps, o.stopAfter !== undefined ? Math.max(o.stopAfter, step + 1) : s.steps);
+  // The loop runs in chunks between state saves (a save reads weights and Adam moments asynchronously).
+  while (step < end) {
+    const until = o.saveEvery ? Math.min(end, (Math.floor(step / o.saveEvery) + 1) * o.saveEvery) : end;
+    trainLoop(model, { text: batches }, objectives.nll('text'), {
+      optimizer: opt,
+      lr: s.lr,
+      schedule: { warmupSteps: s.warmupSteps, minLrRatio: s.minLrRatio },
+      steps: s.steps,
+      startStep: step,
+      endStep: until,
+      clipNorm: s.clipNorm,
+      onDiverged: (d) => new Error(`pretraining diverged at step ${d.step}: ${d.weight ? `weight ${d.weight} sums to` : 'loss'} ${d.value}`),
+      onStep: (l) => {
+        losses.push(l.loss);
+        step = l.step + 1;
+        if (o.onProgress && (step % every === 0 || step === s.steps)) {
+          const dt = (performance.now() - t0) / 1000;
+          o.onProgress({ step, steps: s.steps, loss: l.loss, lr: l.lr, epoch: stream.epoch, tokensPerSecond: batches.tokens / dt, wallSeconds: wallBefore + dt });
+        }
+      },
+    });
+    if (step < end) await save();
   }
   await save();
   opt.dispose();

@@ -1,18 +1,18 @@
-// One optimisation phase of a gradient editing method, on the engine's train() loop (or, for a loss that
-// mixes two facts, a loop of the same shape), with the checks every method here shares: a non-finite
-// loss or a non-finite trained weight throws MethodDivergedError (the caller restores the model).
-import * as tf from '@tensorflow/tfjs';
-import { adam } from '../../kernels/adam';
+// One optimisation phase of a gradient editing method, on the engine's one training loop (train/loop.ts),
+// with the checks every method here shares: a non-finite loss or a non-finite trained weight throws
+// MethodDivergedError (the caller restores the model). runPhase trains one objective (descent or ascent
+// on the NLL of one set of examples); runJointPhase trains ForGet-u's L = −α·NLL(old) + NLL(new).
 import type { Tokenizer } from '../../model/tokenizer';
 import type { Transformer } from '../../model/transformer';
-import { disposeBatch, encodePairs, makeBatch, type TokenExample } from '../../train/batch';
-import { nextTokenNll } from '../../train/loss';
-import { train, type Projection } from '../../train/loop';
+import { encodePairs, type TokenExample } from '../../train/batch';
+import { trainLoop, type Divergence, type LoopOptions, type Projection } from '../../train/loop';
+import { ascent, gradDiff, nll, type Objective } from '../../train/objective';
+import { OPTIMIZERS, type OptimizerKind } from '../../train/optimizer';
+import { exampleStream, fixedStream, type BatchStream } from '../../train/streams';
 import type { EditRequest } from '../editor';
 import { MethodDivergedError, MethodInputError } from './errors';
 
-export type OptimizerKind = 'adam' | 'sgd';
-export const OPTIMIZERS: readonly OptimizerKind[] = ['adam', 'sgd'];
+export { OPTIMIZERS, type OptimizerKind };
 
 /** The prompts a method trains on for a request: the rewrite prompt, then request.trainPrompts. */
 export function trainPrompts(r: EditRequest): string[] {
@@ -44,35 +44,41 @@ export interface PhaseOptions {
   /** Gradient ascent on the NLL (ForGet's forget phase, eq. 4–5). */
   readonly ascent?: boolean;
   readonly project?: Projection;
-  /** Early stopping: descent stops once the NLL is below this, ascent once it is above. */
+  /** Early stopping: descent stops once the NLL is below this, ascent once it is above (0 = never). */
   readonly stopAtLoss?: number;
 }
 
-function checkFiniteWeights(model: Transformer, names: readonly string[], o: { method: string; phase: string }, step: number): void {
-  for (const n of names) {
-    const s = tf.tidy(() => tf.sum(model.param(n)).dataSync()[0]!);
-    if (!Number.isFinite(s)) throw new MethodDivergedError(o.method, `${o.phase} (weight ${n})`, step, s);
-  }
+/** A method phase on the loop: its parameters, optimizer, steps, and divergence as MethodDivergedError. */
+function methodPhase(
+  model: Transformer,
+  streams: Record<string, BatchStream>,
+  objective: Objective,
+  o: Omit<PhaseOptions, 'ascent' | 'stopAtLoss' | 'seed'>,
+  extra: Partial<LoopOptions>,
+  lossPart: string | undefined,
+): Readonly<Record<string, number[]>> {
+  const onDiverged = (d: Divergence): Error =>
+    d.weight !== undefined
+      ? new MethodDivergedError(o.method, `${o.phase} (weight ${d.weight})`, d.step, d.value)
+      : new MethodDivergedError(o.method, o.phase, d.step, lossPart !== undefined ? d.log!.parts[lossPart]! : d.value);
+  return trainLoop(model, streams, objective, {
+    params: o.params,
+    optimizer: o.optimizer,
+    lr: o.lr,
+    steps: o.steps,
+    ...(o.project ? { project: o.project } : {}),
+    ...extra,
+    onDiverged,
+  }).parts;
 }
 
 /** Run one phase; returns the NLL of each step (before its update). steps = 0 does nothing. */
 export function runPhase(model: Transformer, examples: readonly TokenExample[], o: PhaseOptions): number[] {
   if (o.steps === 0) return [];
-  const { losses } = train(model, examples, {
-    params: o.params,
-    optimizer: o.optimizer,
-    lr: o.lr,
-    steps: o.steps,
-    seed: o.seed,
-    ascent: o.ascent ?? false,
-    ...(o.project ? { project: o.project } : {}),
-    ...(o.stopAtLoss !== undefined && o.stopAtLoss > 0 ? { stopAtLoss: o.stopAtLoss } : {}),
-    onStep: ({ step, loss }) => {
-      if (!Number.isFinite(loss)) throw new MethodDivergedError(o.method, o.phase, step, loss);
-    },
-  });
-  checkFiniteWeights(model, o.params, o, losses.length);
-  return losses;
+  const stream = exampleStream(examples, { seed: o.seed, vocabSize: model.config.vocabSize });
+  const stop = o.stopAtLoss !== undefined && o.stopAtLoss > 0 ? { part: 'nll', ...(o.ascent ? { above: o.stopAtLoss } : { below: o.stopAtLoss }) } : undefined;
+  const parts = methodPhase(model, { train: stream }, o.ascent ? ascent() : nll(), o, stop ? { stop } : {}, 'nll');
+  return parts.nll ?? [];
 }
 
 export interface JointOptions extends Omit<PhaseOptions, 'ascent' | 'project'> {
@@ -90,41 +96,10 @@ export function runJointPhase(
   newExamples: readonly TokenExample[],
   o: JointOptions,
 ): { forget: number[]; learn: number[] } {
-  const forget: number[] = [];
-  const learn: number[] = [];
-  if (o.steps === 0) return { forget, learn };
-  const vars = o.params.map((n) => model.param(n));
-  const opt = o.optimizer === 'sgd' ? tf.train.sgd(o.lr) : adam(o.lr, 0.9, 0.999, 1e-8);
-  const oldBatch = makeBatch(oldExamples, 0);
-  const newBatch = makeBatch(newExamples, 0);
-  try {
-    for (let step = 0; step < o.steps; step++) {
-      let parts: tf.Tensor[] = [];
-      const { value, grads } = tf.variableGrads(() => {
-        const lo = nextTokenNll(model, oldBatch);
-        const ln = nextTokenNll(model, newBatch);
-        parts = [tf.keep(lo), tf.keep(ln)];
-        return tf.sub(ln, tf.mul(lo, o.alpha)) as tf.Scalar;
-      }, vars);
-      const lo = parts[0]!.dataSync()[0]!;
-      const ln = parts[1]!.dataSync()[0]!;
-      const total = value.dataSync()[0]!;
-      const gradList = vars.map((v) => grads[v.name]!);
-      if (!Number.isFinite(total)) {
-        tf.dispose([value, ...parts, ...gradList]);
-        throw new MethodDivergedError(o.method, o.phase, step, total);
-      }
-      opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: gradList[i]! })));
-      tf.dispose([value, ...parts, ...gradList]);
-      forget.push(lo);
-      learn.push(ln);
-      if (o.stopAtLoss !== undefined && o.stopAtLoss > 0 && ln < o.stopAtLoss) break;
-    }
-  } finally {
-    opt.dispose();
-    disposeBatch(oldBatch);
-    disposeBatch(newBatch);
-  }
-  checkFiniteWeights(model, o.params, o, forget.length);
-  return { forget, learn };
+  if (o.steps === 0) return { forget: [], learn: [] };
+  const vocabSize = model.config.vocabSize;
+  const streams = { forget: fixedStream(oldExamples, { vocabSize }), learn: fixedStream(newExamples, { vocabSize }) };
+  const stop = o.stopAtLoss !== undefined && o.stopAtLoss > 0 ? { stop: { part: 'learn', below: o.stopAtLoss } } : {};
+  const parts = methodPhase(model, streams, gradDiff({ ascend: 'forget', descend: 'learn', alpha: o.alpha }), o, stop, undefined);
+  return { forget: parts.forget ?? [], learn: parts.learn ?? [] };
 }

@@ -5,7 +5,7 @@
 //   learn  (eq. 6–7): θ' = GD(θ_f, K_new) — gradient descent on the same NLL of the NEW target. Eq. 6 is
 //     printed with a + sign and "maximize"; read with eq. 4 ("the reversal of sign") it is the NLL that
 //     descent minimises, i.e. log-likelihood of the new target is maximised.
-// Only the located MLPs' parameters are trainable; everything else is frozen (train() gets their names).
+// Only the located MLPs' parameters are trainable; everything else is frozen (the training loop gets their names).
 import type { ModelConfig } from '../../model/config';
 import { hashString } from '../../model/prng';
 import type { Transformer } from '../../model/transformer';
