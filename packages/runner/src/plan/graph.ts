@@ -8,6 +8,7 @@ import type { JsonObject, JsonValue } from '../util/json';
 import { contentKey } from '../util/json';
 import type { Protocol, Spec } from '../experiment-spec/types';
 import { metricUses, protocolLabel } from '../experiment-spec/types';
+import { chunkSize, requestsPerCall } from '../experiment-spec/protocol';
 import { expandAxis, expandMethods } from './expand';
 import type { AxisVariant, MethodVariant } from './expand';
 
@@ -72,12 +73,6 @@ export interface Plan {
   readonly ctx: RunContext;
 }
 
-/** Records per cell: the spec's chunk, rounded up to whole sequential runs or batches. */
-export function chunkSize(chunk: number, p: Protocol): number {
-  const unit = p.kind === 'sequential' ? p.T : p.kind === 'batch' ? p.size : 1;
-  return Math.ceil(chunk / unit) * unit;
-}
-
 export async function buildPlan(spec: Spec, reg: Registries, specDir: string): Promise<Plan> {
   const environment = await reg.environment();
   const codeVersion = contentKey({ runner: 'plan-v1', versions: environment['versions'] ?? null });
@@ -139,8 +134,8 @@ export async function buildPlan(spec: Spec, reg: Registries, specDir: string): P
           });
         }
         for (const protocol of spec.protocols) {
-          const size = chunkSize(spec.run.chunk, protocol);
-          const batch = protocol.kind === 'batch' ? protocol.size : 1;
+          const size = chunkSize(spec.run.chunk, protocol, recs.length);
+          const batch = requestsPerCall(protocol, recs.length);
           const unsupported = method.maxBatch !== undefined && batch > method.maxBatch
             ? `${variant.method} edits at most ${method.maxBatch} request(s) per call; protocol asks for ${batch}`
             : undefined;
