@@ -4,6 +4,7 @@
 import { badInput } from './errors';
 import { meanNll, scoreAll } from './nll';
 import type { ScoreRequest, Scorer, TokenScore } from './scorer';
+import { EDIT_SPLITS, type Split } from './splits';
 import { harmonicMean, mean, spaced } from './stats';
 
 /** One CounterFact request with its prompts already formatted with the subject. */
@@ -65,11 +66,17 @@ function validate(cases: readonly CounterFactCase[]): void {
   });
 }
 
-/** Score "p target_new" and "p target_true" for every prompt of every record, in one batch. */
-async function scorePairs(scorer: Scorer, cases: readonly CounterFactCase[]): Promise<PromptPair[][][]> {
+/** The prompts of each split of a record, in scoring order; a split not asked for has none. */
+function promptSets(c: CounterFactCase, splits: ReadonlySet<Split>): readonly (readonly string[])[] {
+  const pick = (split: Split, prompts: readonly string[]) => (splits.has(split) ? prompts : []);
+  return [pick('edit', c.rewritePrompts), pick('paraphrase', c.paraphrasePrompts), pick('neighbourhood', c.neighborhoodPrompts)];
+}
+
+/** Score "p target_new" and "p target_true" for every prompt of the asked splits of every record, in one batch. */
+async function scorePairs(scorer: Scorer, cases: readonly CounterFactCase[], splits: ReadonlySet<Split>): Promise<PromptPair[][][]> {
   const reqs: ScoreRequest[] = [];
   for (const c of cases) {
-    for (const prompts of [c.rewritePrompts, c.paraphrasePrompts, c.neighborhoodPrompts]) {
+    for (const prompts of promptSets(c, splits)) {
       for (const p of prompts) {
         reqs.push({ prompt: p, continuation: spaced(c.targetNew) }, { prompt: p, continuation: spaced(c.targetTrue) });
       }
@@ -78,7 +85,7 @@ async function scorePairs(scorer: Scorer, cases: readonly CounterFactCase[]): Pr
   const rows = await scoreAll(scorer, METRIC, reqs);
   let k = 0;
   return cases.map((c) =>
-    [c.rewritePrompts, c.paraphrasePrompts, c.neighborhoodPrompts].map((prompts) =>
+    promptSets(c, splits).map((prompts) =>
       prompts.map(() => {
         const nw = rows[k++]!;
         const tr = rows[k++]!;
@@ -93,10 +100,14 @@ const success = (ps: readonly PromptPair[], wantNew: boolean) =>
 const magnitude = (ps: readonly PromptPair[], wantNew: boolean) =>
   mean(ps.map((p) => (wantNew ? 1 : -1) * (Math.exp(-p.nllNew) - Math.exp(-p.nllTrue))));
 
-/** Per-record and aggregate CounterFact metrics of the model behind `scorer`. */
-export async function counterfactMetrics(scorer: Scorer, cases: readonly CounterFactCase[]): Promise<CounterFactSummary> {
+/**
+ * Per-record and aggregate CounterFact metrics of the model behind `scorer`, in one scoring call.
+ * `splits` limits the probes scored (edit = rewrite prompts, paraphrase, neighbourhood); the values
+ * of a split left out are NaN.
+ */
+export async function counterfactMetrics(scorer: Scorer, cases: readonly CounterFactCase[], splits: ReadonlySet<Split> = EDIT_SPLITS): Promise<CounterFactSummary> {
   validate(cases);
-  const pairs = await scorePairs(scorer, cases);
+  const pairs = await scorePairs(scorer, cases, splits);
   const records: CounterFactRecordResult[] = pairs.map(([rw = [], para = [], nb = []]) => ({
     efficacy: success(rw, true),
     generalization: success(para, true),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tableScorer } from './fake-scorer';
-import { fluency, nGramEntropy, ngramEntropy, textEntropy, wordTokenize } from './fluency';
+import { fluency, nGramEntropy, ngramEntropy, simpleWordTokenize, textEntropy, wordTokenize } from './fluency';
 
 // "a b a b": bigrams {ab:2, ba:1} → H₂ = −(2/3·log₂ 2/3 + 1/3·log₂ 1/3) = 0.918296;
 // trigrams {aba, bab} → H₃ = 1; E = (2/3·H₂ + 4/3·H₃)/2 = H₂/3 + 2/3.
@@ -22,6 +22,13 @@ describe('n-gram entropy (MEMIT compute_n_gram_entropy)', () => {
   it('word tokens follow the Treebank rules for punctuation and contractions', () => {
     expect(wordTokenize('I don\'t know, "Paris." J.K. Rowling wrote it.')).toEqual(['I', 'do', "n't", 'know', ',', '``', 'Paris', '.', "''", 'J.K.', 'Rowling', 'wrote', 'it', '.']);
     expect(wordTokenize('the U.S. army')).toEqual(['the', 'U.S.', 'army']);
+  });
+  it('the model cards\' words keep contractions whole; the entropy is the same function', () => {
+    const t = " Sorry, I can't answer that.";
+    expect(simpleWordTokenize(t)).toEqual(['Sorry', ',', 'I', "can't", 'answer', 'that', '.']);
+    expect(textEntropy(t, simpleWordTokenize)).toBeCloseTo((2 / 3 * Math.log2(6) + 4 / 3 * Math.log2(5)) / 2, 12);
+    expect(textEntropy(t)).toBeCloseTo((2 / 3 * Math.log2(7) + 4 / 3 * Math.log2(6)) / 2, 12); // NLTK: ca n't
+    expect(nGramEntropy([t, 'a b a b'], simpleWordTokenize)).toBe((textEntropy(t, simpleWordTokenize) + textEntropy('a b a b')) / 2);
   });
   it('fluency generates with top-k 5 up to 100 tokens in total and scores prompt + text ×100', async () => {
     const seen: { maxNewTokens: number; topK?: number }[] = [];

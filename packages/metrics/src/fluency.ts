@@ -49,6 +49,16 @@ export function wordTokenize(text: string): string[] {
   return out;
 }
 
+/**
+ * Words as the model cards of the default models count them (docs/default-models.md): runs of
+ * letters, digits and apostrophes, and each other non-space character. Unlike NLTK it keeps
+ * contractions whole ("can't"); the cards' fluency column uses it so that it stays comparable across
+ * retrainings. Experiments use `wordTokenize`.
+ */
+export function simpleWordTokenize(text: string): string[] {
+  return text.match(/[A-Za-z0-9']+|[^\sA-Za-z0-9']/g) ?? [];
+}
+
 /** Base-2 entropy of the n-gram frequency distribution of `tokens` (0 when there is no n-gram). */
 export function ngramEntropy(tokens: readonly string[], n: number): number {
   const counts = new Map<string, number>();
@@ -67,14 +77,14 @@ export function ngramEntropy(tokens: readonly string[], n: number): number {
 }
 
 /** MEMIT `compute_n_gram_entropy(text)`: mean([2/3·H₂, 4/3·H₃]). Raw scale (≈5–6 for fluent text). */
-export function textEntropy(text: string): number {
-  const toks = wordTokenize(text);
+export function textEntropy(text: string, tokenize: (text: string) => string[] = wordTokenize): number {
+  const toks = tokenize(text);
   return ((2 / 3) * ngramEntropy(toks, 2) + (4 / 3) * ngramEntropy(toks, 3)) / 2;
 }
 
 /** MEMIT `n_gram_entropy(texts)`: arithmetic mean of textEntropy over texts (NaN for none). */
-export function nGramEntropy(texts: readonly string[]): number {
-  return mean(texts.map(textEntropy));
+export function nGramEntropy(texts: readonly string[], tokenize: (text: string) => string[] = wordTokenize): number {
+  return mean(texts.map((t) => textEntropy(t, tokenize)));
 }
 
 export interface FluencyOptions {

@@ -22,6 +22,12 @@ describe('metric registry', () => {
     }
     expect.assertions(5);
   });
+  it('every metric that reads the model names the split it reads', () => {
+    const noSplit = [...metricRegistry.values()].filter((r) => r.split === undefined).map((r) => r.name);
+    expect(noSplit).toEqual(['score', 'wall-time', 'peak-memory']); // derived, measured, measured
+    expect(getMetric('generalization').split).toBe('paraphrase');
+    expect(getMetric('mc-accuracy').split).toBe('general');
+  });
   it('every option schema is a closed object schema', () => {
     for (const r of metricRegistry.values()) {
       expect(r.optionsSchema).toMatchObject({ type: 'object', additionalProperties: false });

@@ -2,6 +2,7 @@
 // schemas) and uses `higherIsBetter` / `unit` for tables and diffs.
 import { distance } from 'fastest-levenshtein';
 import { MetricsError } from './errors';
+import type { Split } from './splits';
 
 export type DatasetKind = 'counterfact' | 'zsre' | 'ripple' | 'tofu' | 'pistol' | 'mmlu';
 export type Aggregation = 'mean' | 'harmonic-mean' | 'flag' | 'max';
@@ -13,6 +14,8 @@ export interface MetricRecord {
   readonly description: string;
   readonly higherIsBetter: boolean;
   readonly aggregation: Aggregation;
+  /** The probes the metric reads (splits.ts); absent for a measured cost. */
+  readonly split?: Split;
   readonly unit: Unit;
   readonly datasetKinds: readonly DatasetKind[];
   /** JSON Schema (draft 2020-12) of the metric's options. */
@@ -51,17 +54,18 @@ function rec(
 }
 
 const RECORDS: readonly MetricRecord[] = [
-  rec('efficacy', 'mean over records of [NLL(new|rewrite) < NLL(true|rewrite)] (ES); ZsRE: token top-1 accuracy on src', MEMIT_CF, [...EDIT, 'zsre']),
-  rec('generalization', 'the same over paraphrase prompts (PS); ZsRE: on rephrase', MEMIT_CF, [...EDIT, 'zsre']),
-  rec('locality', 'mean over neighborhood prompts of [NLL(true) < NLL(new)] (NS); ZsRE: gold loc_ans token accuracy on loc', MEMIT_CF, [...EDIT, 'zsre']),
+  rec('efficacy', 'mean over records of [NLL(new|rewrite) < NLL(true|rewrite)] (ES); ZsRE: token top-1 accuracy on src', MEMIT_CF, [...EDIT, 'zsre'], { split: 'edit' }),
+  rec('generalization', 'the same over paraphrase prompts (PS); ZsRE: on rephrase', MEMIT_CF, [...EDIT, 'zsre'], { split: 'paraphrase' }),
+  rec('locality', 'mean over neighborhood prompts of [NLL(true) < NLL(new)] (NS); ZsRE: gold loc_ans token accuracy on loc', MEMIT_CF, [...EDIT, 'zsre'], { split: 'neighbourhood' }),
   rec('score', 'harmonic mean of efficacy, generalization, locality', 'MEMIT experiments/summarize.py', [...EDIT, 'zsre'], { aggregation: 'harmonic-mean' }),
-  rec('efficacy-magnitude', 'mean e^{-NLL(new)} - e^{-NLL(true)} on rewrite prompts', MEMIT_CF, EDIT),
-  rec('generalization-magnitude', 'the same on paraphrase prompts', MEMIT_CF, EDIT),
-  rec('locality-magnitude', 'mean e^{-NLL(true)} - e^{-NLL(new)} on neighborhood prompts', MEMIT_CF, EDIT),
-  rec('efficacy-token-acc', 'EasyEdit teacher-forced token accuracy of target_new on rewrite prompts', 'EasyEdit test_prediction_acc (REFERENCE-editing §2a)', EDIT),
-  rec('generalization-token-acc', 'EasyEdit token accuracy on paraphrase prompts', 'EasyEdit test_prediction_acc', EDIT),
-  rec('locality-token-acc', 'token accuracy of the gold target_true on neighborhood prompts', 'EasyEdit test_prediction_acc', EDIT),
+  rec('efficacy-magnitude', 'mean e^{-NLL(new)} - e^{-NLL(true)} on rewrite prompts', MEMIT_CF, EDIT, { split: 'edit' }),
+  rec('generalization-magnitude', 'the same on paraphrase prompts', MEMIT_CF, EDIT, { split: 'paraphrase' }),
+  rec('locality-magnitude', 'mean e^{-NLL(true)} - e^{-NLL(new)} on neighborhood prompts', MEMIT_CF, EDIT, { split: 'neighbourhood' }),
+  rec('efficacy-token-acc', 'EasyEdit teacher-forced token accuracy of target_new on rewrite prompts', 'EasyEdit test_prediction_acc (REFERENCE-editing §2a)', EDIT, { split: 'edit' }),
+  rec('generalization-token-acc', 'EasyEdit token accuracy on paraphrase prompts', 'EasyEdit test_prediction_acc', EDIT, { split: 'paraphrase' }),
+  rec('locality-token-acc', 'token accuracy of the gold target_true on neighborhood prompts', 'EasyEdit test_prediction_acc', EDIT, { split: 'neighbourhood' }),
   rec('fluency', 'n-gram entropy (H2/3 + 2 H3/3, base 2) of generations on generation prompts, x100', 'MEMIT/EasyEdit n_gram_entropy (REFERENCE-editing §2b)', EDIT, {
+    split: 'edit',
     unit: 'entropy-x100',
     optionsSchema: {
       type: 'object',
@@ -74,17 +78,19 @@ const RECORDS: readonly MetricRecord[] = [
       },
     },
   }),
-  rec('rouge1-recall', 'ROUGE-1 recall of the greedy answer against the ground truth (rouge_score, stemmed)', TOFU, UNLEARN, { unit: 'fraction', optionsSchema: UNLEARN_OPTS }),
-  rec('rougeL-recall', 'ROUGE-L (LCS) recall of the greedy answer against the ground truth', TOFU, UNLEARN, { unit: 'fraction', optionsSchema: UNLEARN_OPTS }),
-  rec('probability', 'product of teacher-forced answer token probabilities', TOFU, UNLEARN, { unit: 'fraction', optionsSchema: UNLEARN_OPTS }),
-  rec('normalized-probability', 'P(a|q)^(1/|a|)', TOFU, UNLEARN, { unit: 'fraction', optionsSchema: UNLEARN_OPTS }),
-  rec('mrr', 'mean over answer tokens of 1/rank (teacher-forced ranks)', 'Editing-as-Unlearning §4.1; PISTOL compute_MRR without its bugs', UNLEARN, { unit: 'fraction', optionsSchema: RANK_OPTS }),
-  rec('top-hit', 'share of answer tokens ranked <= m (teacher-forced)', 'Editing-as-Unlearning §4.1; PISTOL compute_MRR', UNLEARN, { unit: 'fraction', optionsSchema: RANK_OPTS }),
-  rec('truth-ratio', 'mean max(0, 1 - R), R = geometric-mean P_norm(perturbed) / P_norm(answer)', 'TOFU eval_perturbation_ratio, open-unlearning true_better', ['tofu'], { unit: 'fraction', optionsSchema: UNLEARN_OPTS }),
+  rec('rouge1-recall', 'ROUGE-1 recall of the greedy answer against the ground truth (rouge_score, stemmed)', TOFU, UNLEARN, { unit: 'fraction', optionsSchema: UNLEARN_OPTS, split: 'forget' }),
+  rec('rougeL-recall', 'ROUGE-L (LCS) recall of the greedy answer against the ground truth', TOFU, UNLEARN, { unit: 'fraction', optionsSchema: UNLEARN_OPTS, split: 'forget' }),
+  rec('probability', 'product of teacher-forced answer token probabilities', TOFU, UNLEARN, { unit: 'fraction', optionsSchema: UNLEARN_OPTS, split: 'forget' }),
+  rec('normalized-probability', 'P(a|q)^(1/|a|)', TOFU, UNLEARN, { unit: 'fraction', optionsSchema: UNLEARN_OPTS, split: 'forget' }),
+  rec('mrr', 'mean over answer tokens of 1/rank (teacher-forced ranks)', 'Editing-as-Unlearning §4.1; PISTOL compute_MRR without its bugs', UNLEARN, { unit: 'fraction', optionsSchema: RANK_OPTS, split: 'forget' }),
+  rec('top-hit', 'share of answer tokens ranked <= m (teacher-forced)', 'Editing-as-Unlearning §4.1; PISTOL compute_MRR', UNLEARN, { unit: 'fraction', optionsSchema: RANK_OPTS, split: 'forget' }),
+  rec('truth-ratio', 'mean max(0, 1 - R), R = geometric-mean P_norm(perturbed) / P_norm(answer)', 'TOFU eval_perturbation_ratio, open-unlearning true_better', ['tofu'], { unit: 'fraction', optionsSchema: UNLEARN_OPTS, split: 'forget' }),
   rec('mc-accuracy', 'multiple-choice accuracy: choice with the highest summed log-probability', 'lm-evaluation-harness acc', ['mmlu'], {
+    split: 'general',
     optionsSchema: { type: 'object', additionalProperties: false, properties: { reduce: { enum: ['sum', 'mean'], default: 'sum' } } },
   }),
   rec('collapsed', 'retain ROUGE and retain fluency under thresholds', 'REFERENCE-unlearning §6', UNLEARN, {
+    split: 'retain',
     higherIsBetter: false,
     aggregation: 'flag',
     unit: 'fraction',

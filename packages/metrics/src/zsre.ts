@@ -5,6 +5,7 @@ import { tokenAccuracy } from './counterfact';
 import { badInput } from './errors';
 import { scoreAll } from './nll';
 import type { ScoreRequest, Scorer } from './scorer';
+import { EDIT_SPLITS, type Split } from './splits';
 import { mean, spaced } from './stats';
 
 export interface ZsreCase {
@@ -37,23 +38,28 @@ export function locPrompt(loc: string): string {
   return t.endsWith('?') || t.endsWith(':') ? loc : `${loc}?`;
 }
 
-/** Efficacy on src, generalization on rephrase, locality of the gold loc_ans on loc, in percent. */
-export async function zsreMetrics(scorer: Scorer, cases: readonly ZsreCase[]): Promise<ZsreSummary> {
+/**
+ * Efficacy on src, generalization on rephrase, locality of the gold loc_ans on loc, in percent, in
+ * one scoring call. `splits` limits the probes scored (edit = src, paraphrase = rephrase,
+ * neighbourhood = loc); the values of a split left out are NaN.
+ */
+export async function zsreMetrics(scorer: Scorer, cases: readonly ZsreCase[], splits: ReadonlySet<Split> = EDIT_SPLITS): Promise<ZsreSummary> {
   cases.forEach((c, i) => {
     if (c.target.trim() === '') badInput(METRIC, i, 'target', 'is empty');
     if (c.locAns.trim() === '') badInput(METRIC, i, 'loc_ans', 'is empty');
   });
-  const reqs: ScoreRequest[] = cases.flatMap((c) => [
-    { prompt: c.src, continuation: spaced(c.target) },
-    { prompt: c.rephrase, continuation: spaced(c.target) },
-    { prompt: locPrompt(c.loc), continuation: spaced(c.locAns) },
-  ]);
+  const probes = (c: ZsreCase): (ScoreRequest | undefined)[] => [
+    splits.has('edit') ? { prompt: c.src, continuation: spaced(c.target) } : undefined,
+    splits.has('paraphrase') ? { prompt: c.rephrase, continuation: spaced(c.target) } : undefined,
+    splits.has('neighbourhood') ? { prompt: locPrompt(c.loc), continuation: spaced(c.locAns) } : undefined,
+  ];
+  const reqs = cases.flatMap((c) => probes(c).filter((r): r is ScoreRequest => r !== undefined));
   const rows = await scoreAll(scorer, METRIC, reqs);
-  const records = cases.map((_, i) => ({
-    efficacy: tokenAccuracy(rows[3 * i]!),
-    generalization: tokenAccuracy(rows[3 * i + 1]!),
-    locality: tokenAccuracy(rows[3 * i + 2]!),
-  }));
+  let k = 0;
+  const records = cases.map((c) => {
+    const [efficacy, generalization, locality] = probes(c).map((r) => (r ? tokenAccuracy(rows[k++]!) : Number.NaN));
+    return { efficacy: efficacy!, generalization: generalization!, locality: locality! };
+  });
   return {
     efficacy: 100 * mean(records.map((r) => r.efficacy)),
     generalization: 100 * mean(records.map((r) => r.generalization)),

@@ -127,6 +127,33 @@ export interface EditCost {
   readonly prepareMs: number;
 }
 
+/** The probes of a record a metric reads (the metrics package's `Split`, packages/metrics/src/splits.ts). */
+export type MetricSplit = 'edit' | 'paraphrase' | 'neighbourhood' | 'forget' | 'retain' | 'rephrased-forget' | 'general';
+/** How a metric's per-record values become the table's value (the metrics package's `Aggregate`). */
+export type MetricAggregate = 'mean' | 'median' | 'min' | 'max';
+
+/**
+ * Computes, for one record, every probe a cell's metrics read — once per record, model state and
+ * cell, whatever the number of metrics that read it (e.g. one scoring call for Efficacy,
+ * Generalization and Locality). `splits` are the splits of the metrics that read it.
+ */
+export interface RecordEvaluator<R = unknown> {
+  /** Identifies the evaluator within a cell (metrics naming the same id share one result). */
+  readonly id: string;
+  evaluate(scorer: Scorer, record: CellRecord, splits: ReadonlySet<MetricSplit>): Promise<R>;
+}
+
+/** A metric's value read from its record evaluator's result. */
+export interface MetricProbe {
+  readonly evaluator: RecordEvaluator;
+  read(result: unknown, record: CellRecord): number;
+}
+
+/** A typed MetricProbe: `read` sees the evaluator's own result type. */
+export function probe<R>(evaluator: RecordEvaluator<R>, read: (result: R, record: CellRecord) => number): MetricProbe {
+  return { evaluator: evaluator as RecordEvaluator, read: (r, rec) => read(r as R, rec) };
+}
+
 export interface MetricEntry {
   readonly id: string;
   readonly version: string;
@@ -138,7 +165,13 @@ export interface MetricEntry {
   /** Fixed formatting in the CSV: value × scale printed with `digits` decimals. */
   readonly scale?: number;
   readonly digits?: number;
-  /** Per-record value; the table reports the mean over records. */
+  /** The split of each record the metric reads (absent for measured costs and derived metrics). */
+  readonly split?: MetricSplit;
+  /** How per-record values become the table's value (default 'mean'). */
+  readonly aggregate?: MetricAggregate;
+  /** Per-record value read from a record evaluator shared with the cell's other metrics. */
+  readonly probe?: MetricProbe;
+  /** Per-record value computed on its own (e.g. fluency, which generates rather than scores). */
   evaluate?(scorer: Scorer, record: CellRecord, params: JsonObject): Promise<number>;
   /** 'after' (default): on the edited model. 'before': on the same model before the group's edit
    *  (e.g. general capability before/after, ForGet Table 7). */
@@ -148,7 +181,7 @@ export interface MetricEntry {
   text?(scorer: Scorer, record: CellRecord, params: JsonObject): Promise<string>;
   /** Per-record value read from the measured cost of its edit instead of the Scorer (ForGet Table 5). */
   fromCost?(cost: EditCost): number;
-  /** Table-level metric computed from other metrics' means (e.g. Score = harmonic mean). */
+  /** Table-level metric computed from other metrics' table values (e.g. Score = harmonic mean). */
   readonly derive?: { readonly from: readonly string[]; combine(values: readonly number[]): number };
 }
 

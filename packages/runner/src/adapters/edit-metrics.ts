@@ -1,14 +1,16 @@
-// Metric registry entries for editing tables, over @editlab/metrics. A cell evaluates them record by
-// record through the Scorer; `data` is the canonical EditRecord (adapters/edit-datasets.ts), and its
-// `source` decides the protocol: CounterFact/RippleEdits records are scored as MEMIT/AlphaEdit do
-// (probability comparisons of target_new vs target_true), ZsRE records by teacher-forced token
-// accuracy (REFERENCE-editing §2c). The definitions, ids and sources come from the metrics registry.
+// Metric registry entries for editing tables, over @editlab/metrics. `data` is the canonical
+// EditRecord (adapters/edit-datasets.ts). Every probe metric reads the one per-record evaluator of
+// editing records (`evaluateEditRecord`): it scores the record's rewrite, paraphrase and
+// neighbourhood probes that the cell's metrics need in one Scorer call, as MEMIT/AlphaEdit do for
+// CounterFact/RippleEdits records (probability comparisons of target_new vs target_true) and by
+// teacher-forced token accuracy for ZsRE records (REFERENCE-editing §2c). The definitions, ids and
+// sources come from the metrics registry.
 import type { EditRecord } from '@editlab/datasets';
 import {
-  counterfactCase, counterfactMetrics, fluency, getMetric, harmonicMean, zsreCase, zsreMetrics,
-  type CounterFactRecordResult, type Scorer as MetricsScorer,
+  evaluateEditRecord, fluency, getMetric, harmonicMean,
+  type CounterFactRecordResult, type EditProbes, type Scorer as MetricsScorer, type ZsreRecordResult,
 } from '@editlab/metrics';
-import type { CellRecord, JsonSchema, MetricEntry, Scorer } from '../registries';
+import { probe, type CellRecord, type JsonSchema, type MetricEntry, type RecordEvaluator, type Scorer } from '../registries';
 import { RunnerError } from '../errors';
 import type { JsonObject } from '../util/json';
 
@@ -19,17 +21,20 @@ const editRecord = (r: CellRecord, metric: string): EditRecord => {
 };
 const asMetrics = (s: Scorer) => s as unknown as MetricsScorer;
 
+/** The one evaluator of editing records: all their probe metrics read its result. */
+export const EDIT_PROBES: RecordEvaluator<EditProbes> = {
+  id: 'edit-probes',
+  evaluate: (s, r, splits) => evaluateEditRecord(asMetrics(s), editRecord(r, 'edit-probes'), splits),
+};
+
 type CfKey = keyof CounterFactRecordResult;
-type ZsKey = 'efficacy' | 'generalization' | 'locality';
+type ZsKey = keyof ZsreRecordResult;
 
 /** One per-record value of the CounterFact protocol (or the ZsRE one for ZsRE records, where defined). */
-async function editValue(scorer: Scorer, r: CellRecord, cf: CfKey, zs: ZsKey | undefined, metric: string): Promise<number> {
-  const rec = editRecord(r, metric);
-  if (rec.source === 'zsre-mend') {
-    if (!zs) throw new RunnerError('DATA', `metric ${metric} is defined for CounterFact-style records, not ZsRE (record ${r.id})`);
-    return (await zsreMetrics(asMetrics(scorer), [zsreCase(rec, 0)])).records[0]![zs];
-  }
-  return (await counterfactMetrics(asMetrics(scorer), [counterfactCase(rec, 0)])).records[0]![cf];
+function editValue(p: EditProbes, r: CellRecord, cf: CfKey, zs: ZsKey | undefined, metric: string): number {
+  if (p.format === 'counterfact') return p.values[cf];
+  if (!zs) throw new RunnerError('DATA', `metric ${metric} is defined for CounterFact-style records, not ZsRE (record ${r.id})`);
+  return p.values[zs];
 }
 
 function schemaOf(id: string): JsonSchema {
@@ -40,8 +45,8 @@ function percent(id: string, cf: CfKey, zs?: ZsKey): MetricEntry {
   const m = getMetric(id);
   return {
     id, version: String(m.version), description: `${m.description} [${m.source}]`, higherIsBetter: m.higherIsBetter,
-    scale: 100, digits: 2, paramsSchema: schemaOf(id),
-    evaluate: (s, r) => editValue(s, r, cf, zs, id),
+    scale: 100, digits: 2, paramsSchema: schemaOf(id), split: m.split,
+    probe: probe(EDIT_PROBES, (p, r) => editValue(p, r, cf, zs, id)),
   };
 }
 
@@ -54,7 +59,7 @@ const FLUENCY_SCHEMA: JsonSchema = (() => {
 const fluencyEntry: MetricEntry = {
   id: 'fluency', version: `${getMetric('fluency').version}.1`,
   description: `${getMetric('fluency').description} [${getMetric('fluency').source}]; records without generation prompts (ZsRE) generate from their rewrite prompt`,
-  higherIsBetter: true, scale: 1, digits: 2, paramsSchema: FLUENCY_SCHEMA,
+  higherIsBetter: true, scale: 1, digits: 2, paramsSchema: FLUENCY_SCHEMA, split: 'edit',
   async evaluate(s, r, p: JsonObject) {
     const rec = editRecord(r, 'fluency');
     const prompts = rec.generationPrompts.length ? rec.generationPrompts : [rec.prompt];

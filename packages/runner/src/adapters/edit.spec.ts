@@ -12,6 +12,7 @@ import { checkSpec, runExperiment } from '../experiment';
 import { tmpWorkspace } from '../testing/tmp';
 import { editFile, worldCounterfact, worldKnowEdit, worldZsre } from './edit-datasets';
 import { EDIT_METRICS } from './edit-metrics';
+import { metricValues } from '../exec/cell';
 import { factsByRelation, overallRanking } from './methods';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -20,9 +21,10 @@ const haveShared = existsSync(SHARED);
 const haveModel = existsSync(join(ROOT, 'models/tiny-gpt2/model.safetensors'));
 const ctx = { seed: 0, specDir: ROOT };
 const metric = (id: string) => EDIT_METRICS.find((m) => m.id === id)!;
+const bound = (id: string) => ({ use: { id, column: id, params: {} }, entry: metric(id) });
 const meanOf = async (m: LoadedModel, id: string, recs: readonly CellRecord[]) => {
   let s = 0;
-  for (const r of recs) s += await metric(id).evaluate!(m.scorer, r, {});
+  for (const r of recs) s += (await metricValues(m.scorer, r, [bound(id)]))[id]!;
   return s / recs.length;
 };
 

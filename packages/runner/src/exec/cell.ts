@@ -1,10 +1,13 @@
 // One cell: (model → for each record group: apply editor → evaluate metrics via the Scorer → undo)
-// under its protocol (BRIEF "Protocols"). Single: one request per edit, evaluated, undone. Batch:
-// `size` requests in one edit call. Sequential: T requests edited in order without undo, all T
-// evaluated on the final model, then undone in reverse order. Editors only edit; metrics only
-// score; this function is where the two meet (STYLE anti-pattern 5).
-import type { CellEditor, CellRecord, EditCost, LoadedModel, MetricEntry } from '../registries';
+// under its protocol (docs/metrics.md "Protocols"; experiment-spec/protocol.ts). Single: one
+// request per edit, evaluated, undone. Batch: `size` requests in one edit call. Sequential: T
+// requests edited in order without undo, all T evaluated on the final model (and, with `evalEach`,
+// each right after its own edit), then undone in reverse order. Unlearn: the whole forget set, in
+// one call or as sequential or batched calls. Editors only edit; metrics only score; this function
+// is where the two meet (STYLE anti-pattern 5).
+import type { CellEditor, CellRecord, EditCost, LoadedModel, MetricEntry, MetricSplit, Scorer } from '../registries';
 import type { MetricUse, Protocol } from '../experiment-spec/types';
+import { eachColumn, editCalls, editGroups, evaluatesEach } from '../experiment-spec/protocol';
 
 /** A metric column to fill: the registry entry and how the spec uses it. */
 export interface BoundMetric {
@@ -14,7 +17,8 @@ export interface BoundMetric {
 
 export interface RecordResult {
   readonly id: string;
-  /** Metric column → value; null when the metric produced a non-finite number. */
+  /** Metric column → value; null when the metric produced a non-finite number. With `evalEach`,
+   *  `<column>@each` holds the value measured right after the record's own edit. */
   readonly values: Record<string, number | null>;
   /** Text columns (generations), when the spec asks for any. */
   readonly texts?: Record<string, string>;
@@ -28,11 +32,37 @@ export interface CellOutput {
   readonly timing: { readonly editMs: number; readonly evalMs: number };
 }
 
-/** Groups of records edited together before evaluation. */
-export function groupsFor(records: readonly CellRecord[], p: Protocol): CellRecord[][] {
-  const n = p.kind === 'sequential' ? p.T : p.kind === 'batch' ? p.size : 1;
-  const out: CellRecord[][] = [];
-  for (let i = 0; i < records.length; i += n) out.push(records.slice(i, i + n));
+/** Whether a metric is measured by scoring the model (not read from the edit's cost, not text). */
+const scored = (e: MetricEntry) => e.probe !== undefined || e.evaluate !== undefined;
+
+/**
+ * The values of `metrics` on one record, on the model as it is now. Each record evaluator runs once,
+ * for the union of the splits of the metrics that read it; every metric then reads its value from
+ * that result (a metric with its own `evaluate` computes it on its own).
+ */
+export async function metricValues(scorer: Scorer, record: CellRecord, metrics: readonly BoundMetric[]): Promise<Record<string, number>> {
+  const splits = new Map<string, Set<MetricSplit>>();
+  for (const { entry } of metrics) {
+    if (!entry.probe) continue;
+    const set = splits.get(entry.probe.evaluator.id) ?? new Set<MetricSplit>();
+    if (entry.split) set.add(entry.split);
+    splits.set(entry.probe.evaluator.id, set);
+  }
+  const results = new Map<string, Promise<unknown>>();
+  const out: Record<string, number> = {};
+  for (const { use, entry } of metrics) {
+    if (entry.probe) {
+      const ev = entry.probe.evaluator;
+      let result = results.get(ev.id);
+      if (!result) {
+        result = ev.evaluate(scorer, record, splits.get(ev.id)!);
+        results.set(ev.id, result);
+      }
+      out[use.column] = entry.probe.read(await result, record);
+    } else if (entry.evaluate) {
+      out[use.column] = await entry.evaluate(scorer, record, use.params);
+    }
+  }
   return out;
 }
 
@@ -48,30 +78,34 @@ export async function runCell(
   let editMs = 0;
   let evalMs = 0;
   const divergence: string[] = [];
-  const evaluate = async (group: readonly CellRecord[], when: 'before' | 'after', into: Map<string, Record<string, number | null>>) => {
+  const phase = (when: 'before' | 'after') => metrics.filter(({ entry }) => scored(entry) && (entry.when ?? 'after') === when);
+  const before = phase('before');
+  const after = phase('after');
+  /** Evaluate `bound` on each record of `group`, into its values under `column(name)`. */
+  const evaluate = async (group: readonly CellRecord[], bound: readonly BoundMetric[], into: Map<string, Record<string, number | null>>, column = (c: string) => c) => {
+    const t = performance.now();
     for (const r of group) {
       const values = into.get(r.id) ?? {};
-      for (const { use, entry } of metrics) {
-        if (!entry.evaluate || (entry.when ?? 'after') !== when) continue;
-        const v = await entry.evaluate(model.scorer, r, use.params);
-        if (!Number.isFinite(v)) divergence.push(`metric ${use.column} is ${v} on record ${r.id}`);
-        values[use.column] = Number.isFinite(v) ? v : null;
+      for (const [name, v] of Object.entries(await metricValues(model.scorer, r, bound))) {
+        if (!Number.isFinite(v)) divergence.push(`metric ${column(name)} is ${v} on record ${r.id}`);
+        values[column(name)] = Number.isFinite(v) ? v : null;
       }
       into.set(r.id, values);
     }
+    const ms = performance.now() - t;
+    evalMs += ms;
+    return ms;
   };
-  for (const group of groupsFor(records, protocol)) {
+  for (const group of editGroups(records, protocol)) {
     const undos: Array<() => void> = [];
     const values = new Map<string, Record<string, number | null>>();
     const texts = new Map<string, Record<string, string>>();
     const costs = new Map<string, EditCost>();
     try {
-      const tb = performance.now();
-      await evaluate(group, 'before', values);
-      evalMs += performance.now() - tb;
+      if (before.length) await evaluate(group, before, values);
       const t0 = performance.now();
-      const calls = protocol.kind === 'sequential' ? group.map((r) => [r]) : [group];
-      for (const call of calls) {
+      let eachMs = 0;
+      for (const call of editCalls(group, protocol)) {
         const res = await editor.apply(model, call.map((r) => r.request));
         undos.push(res.undo);
         const s = res.stats;
@@ -79,17 +113,18 @@ export async function runCell(
         for (const [name, series] of Object.entries(res.stats.losses ?? {})) {
           if (series.some((x) => !Number.isFinite(x))) divergence.push(`non-finite ${name} loss editing record ${call[0]!.id}`);
         }
+        if (evaluatesEach(protocol)) eachMs += await evaluate(call, after, values, eachColumn);
       }
+      editMs += performance.now() - t0 - eachMs;
+      await evaluate(group, after, values);
       const t1 = performance.now();
-      await evaluate(group, 'after', values);
       for (const r of group) {
         for (const { use, entry } of metrics) {
           if (entry.fromCost) values.get(r.id)![use.column] = entry.fromCost(costs.get(r.id)!);
           if (entry.text) texts.set(r.id, { ...texts.get(r.id), [use.column]: await entry.text(model.scorer, r, use.params) });
         }
       }
-      for (const r of group) results.push({ id: r.id, values: values.get(r.id)!, ...(texts.has(r.id) ? { texts: texts.get(r.id)! } : {}) });
-      editMs += t1 - t0;
+      for (const r of group) results.push({ id: r.id, values: values.get(r.id) ?? {}, ...(texts.has(r.id) ? { texts: texts.get(r.id)! } : {}) });
       evalMs += performance.now() - t1;
     } finally {
       for (const undo of undos.reverse()) undo();

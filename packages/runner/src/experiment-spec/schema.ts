@@ -6,7 +6,7 @@ import type { EntryBase, JsonSchema, Registries } from '../registries';
 import type { JsonValue } from '../util/json';
 
 export const SCHEMA_ID = 'https://editlab.dev/schema/experiment.json';
-export const PROTOCOL_KINDS = ['single', 'sequential', 'batch'] as const;
+export const PROTOCOL_KINDS = ['single', 'sequential', 'batch', 'unlearn'] as const;
 
 function paramsDef(schema: JsonSchema): JsonSchema {
   const { $schema: _s, $id: _i, ...rest } = schema;
@@ -82,19 +82,44 @@ export function buildSchema(reg: Registries): JsonSchema {
   const metricIds = [...reg.metrics.keys()].sort();
   const withParams = new Map([...reg.metrics].map(([id, m]) => [id, { ...m, paramsSchema: m.paramsSchema ?? { type: 'object', properties: {} } }]));
   const metricItem = axis('metric', 'metric', withParams, defs, false);
+  for (const [id, m] of reg.metrics) {
+    // What the metric reads and how its per-record values become the table's value, for editors.
+    const how = [m.split ? `reads the ${m.split} split` : '', m.derive ? `computed from ${m.derive.from.join(', ')}` : `${m.aggregate ?? 'mean'} over records`]
+      .filter(Boolean).join('; ');
+    const text = `${m.description ? `${m.description}. ` : ''}${how.charAt(0).toUpperCase()}${how.slice(1)}.`;
+    defs[`metric-${id}`] = { description: text, ...(defs[`metric-${id}`] as JsonSchema) };
+  }
   const protocol: JsonSchema = {
     type: 'object',
     additionalProperties: false,
     required: ['kind'],
     properties: {
-      kind: { enum: [...PROTOCOL_KINDS], description: 'single: edit, evaluate, undo per record; sequential: T edits then evaluate all T; batch: one edit of `size` requests.' },
+      kind: {
+        enum: [...PROTOCOL_KINDS],
+        description: 'single: edit, evaluate, undo per record; sequential: T edits then evaluate all T; batch: one edit of `size` requests; unlearn: the whole forget set, then evaluate.',
+      },
       T: { type: 'integer', minimum: 1, description: 'Edits applied in sequence before evaluation (sequential).' },
-      size: { type: 'integer', minimum: 1, description: 'Requests per edit call (batch).' },
+      size: { type: 'integer', minimum: 1, description: 'Requests per edit call (batch; unlearn with apply: batch).' },
+      evalEach: { type: 'boolean', description: 'Also evaluate each record right after its own edit (sequential): the values go to `<metric>@each` columns.' },
+      apply: {
+        enum: ['all', 'sequential', 'batch'],
+        description: 'How the forget set is applied (unlearn): all = one call with every request (default); sequential = one request a call, no undo in between; batch = calls of `size` requests.',
+      },
     },
     allOf: [
-      { if: { type: 'object', properties: { kind: { const: 'sequential' } } }, then: { type: 'object', required: ['T'], properties: { T: true, size: false } } },
-      { if: { type: 'object', properties: { kind: { const: 'batch' } } }, then: { type: 'object', required: ['size'], properties: { size: true, T: false } } },
-      { if: { type: 'object', properties: { kind: { const: 'single' } } }, then: { type: 'object', properties: { T: false, size: false } } },
+      { if: { type: 'object', properties: { kind: { const: 'sequential' } } }, then: { type: 'object', required: ['T'], properties: { T: true, size: false, apply: false } } },
+      { if: { type: 'object', properties: { kind: { const: 'batch' } } }, then: { type: 'object', required: ['size'], properties: { size: true, T: false, evalEach: false, apply: false } } },
+      { if: { type: 'object', properties: { kind: { const: 'single' } } }, then: { type: 'object', properties: { T: false, size: false, evalEach: false, apply: false } } },
+      {
+        if: { type: 'object', properties: { kind: { const: 'unlearn' } } },
+        then: {
+          type: 'object',
+          properties: { T: false, evalEach: false },
+          if: { type: 'object', required: ['apply'], properties: { apply: { const: 'batch' } } },
+          then: { type: 'object', required: ['size'] },
+          else: { type: 'object', properties: { size: false } },
+        },
+      },
     ],
   };
   return {

@@ -37,10 +37,18 @@ export function metricUses(spec: Pick<Spec, 'metrics'>): MetricUse[] {
   );
 }
 
+/**
+ * How a cell edits its records (docs/metrics.md "Protocols"; protocol.ts has what each means for
+ * execution). single: each record edited, evaluated, undone. batch: `size` records in one edit call.
+ * sequential: T records edited in order without undo, all evaluated on the final model (with
+ * `evalEach`, also each right after its own edit). unlearn: the dataset's whole forget set in one
+ * call (`apply: all`, the default), or applied as sequential edits or batches of `size`.
+ */
 export type Protocol =
   | { readonly kind: 'single' }
-  | { readonly kind: 'sequential'; readonly T: number }
-  | { readonly kind: 'batch'; readonly size: number };
+  | { readonly kind: 'sequential'; readonly T: number; readonly evalEach?: boolean }
+  | { readonly kind: 'batch'; readonly size: number }
+  | { readonly kind: 'unlearn'; readonly apply?: 'all' | 'sequential' | 'batch'; readonly size?: number };
 
 /** A figure drawn from the table after each run (`editlab plot` with these options). */
 export interface PlotItem {
@@ -70,7 +78,8 @@ export interface Spec {
 }
 
 export function protocolLabel(p: Protocol): string {
-  if (p.kind === 'sequential') return `sequential(T=${p.T})`;
+  if (p.kind === 'sequential') return `sequential(T=${p.T}${p.evalEach ? ',evalEach' : ''})`;
   if (p.kind === 'batch') return `batch(${p.size})`;
+  if (p.kind === 'unlearn') return p.apply === 'sequential' ? 'unlearn(sequential)' : p.apply === 'batch' ? `unlearn(batch=${p.size})` : 'unlearn';
   return 'single';
 }

@@ -11,6 +11,7 @@ import type { JsonObject, JsonValue } from '../util/json';
 import { contentKey } from '../util/json';
 import type { Protocol, Spec } from '../experiment-spec/types';
 import { metricUses, protocolLabel } from '../experiment-spec/types';
+import { chunkSize, requestsPerCall } from '../experiment-spec/protocol';
 import { expandMethods } from './expand';
 import type { AxisVariant, MethodVariant } from './expand';
 
@@ -114,12 +115,6 @@ export interface PlanInputs {
   readonly datasets: readonly { readonly variant: AxisVariant; readonly records: readonly CellRecord[] }[];
 }
 
-/** Records per cell: the spec's chunk, rounded up to whole sequential runs or batches. */
-export function chunkSize(chunk: number, p: Protocol): number {
-  const unit = p.kind === 'sequential' ? p.T : p.kind === 'batch' ? p.size : 1;
-  return Math.ceil(chunk / unit) * unit;
-}
-
 /** The plan of `spec` from its read inputs: keys, stages, cells and rows (no I/O). */
 export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs): Plan {
   const { environment } = inputs;
@@ -181,8 +176,8 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
           });
         }
         for (const protocol of spec.protocols) {
-          const size = chunkSize(spec.run.chunk, protocol);
-          const batch = protocol.kind === 'batch' ? protocol.size : 1;
+          const size = chunkSize(spec.run.chunk, protocol, recs.length);
+          const batch = requestsPerCall(protocol, recs.length);
           const unsupported = method.maxBatch !== undefined && batch > method.maxBatch
             ? `${variant.method} edits at most ${method.maxBatch} request(s) per call; protocol asks for ${batch}`
             : undefined;

@@ -4,7 +4,6 @@ import { planExperiment } from '../experiment';
 import { fakeRegistries } from '../testing/fakes';
 import { tmpWorkspace, BASE_SPEC } from '../testing/tmp';
 import type { Registries } from '../registries';
-import { chunkSize } from './graph';
 
 const ws = tmpWorkspace();
 afterAll(() => ws.cleanup());
@@ -54,11 +53,5 @@ describe('task keys', () => {
     const b = await keys(TWO.replace('label: A', 'label: FT-A') + 'description: relabelled\n');
     expect(b.rows).toEqual(a.rows);
     expect(b.planKey).not.toBe(a.planKey);
-  });
-
-  it('chunks hold whole sequential runs and batches', () => {
-    expect(chunkSize(50, { kind: 'single' })).toBe(50);
-    expect(chunkSize(50, { kind: 'sequential', T: 100 })).toBe(100);
-    expect(chunkSize(50, { kind: 'batch', size: 16 })).toBe(64);
   });
 });

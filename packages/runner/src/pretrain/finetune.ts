@@ -11,8 +11,8 @@ import { encodePrompt, firstTokenAccuracy, greedy } from './evaluate';
 import { weightsSha256 } from './hash';
 import { readProvenance, sourceFromProvenance } from './provenance';
 import { spread } from './report';
-import { rouge1Recall } from './rouge';
 import { qaPrompt } from '@editlab/datasets';
+import { rouge } from '@editlab/metrics';
 import { pistolQa, type QaPair } from './world-source';
 import { defaultParts } from './default-parts';
 
@@ -61,10 +61,13 @@ export interface PistolFinetuneResult {
   readonly knowledge: { readonly before: number; readonly after: number; readonly n: number };
 }
 
-/** Mean ROUGE-1 recall of greedy answers to the questions. */
+/**
+ * Mean ROUGE-1 recall of greedy answers to the questions (the metrics package's `rouge`, without
+ * stemming: the stopping target of the finetune was set on unstemmed recall).
+ */
 export function qaRouge(model: Transformer, tok: Parameters<typeof greedy>[1], qa: readonly QaPair[]): number {
   const answers = greedy(model, tok, qa.map((q) => qaPrompt(q.question)), ANSWER_TOKENS);
-  return answers.reduce((a, g, i) => a + rouge1Recall(g.split('\n')[0]!, qa[i]!.answer), 0) / Math.max(1, qa.length);
+  return answers.reduce((a, g, i) => a + rouge(qa[i]!.answer, g.split('\n')[0]!, false).rouge1.recall, 0) / Math.max(1, qa.length);
 }
 
 export async function finetunePistol(o: PistolFinetuneOptions): Promise<PistolFinetuneResult> {

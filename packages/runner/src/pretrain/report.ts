@@ -1,8 +1,8 @@
 // The end-of-run evaluation recorded in the model card: knowledge on training and held-out templates,
 // refusal on absent entities, and fluency of greedy generations on the generation prompts.
 import type { Transformer } from '@editlab/engine';
+import { nGramEntropy, simpleWordTokenize } from '@editlab/metrics';
 import { firstTokenAccuracy, greedy, refusalRate } from './evaluate';
-import { fluencyOf } from './fluency';
 import type { KnowledgeSource, TextTokenizer } from './types';
 
 export interface EvalReport {
@@ -28,7 +28,8 @@ export function evaluateModel(model: Transformer, tok: TextTokenizer, src: Knowl
   const refusal = refusalRate(model, tok, spread(src.refusalPrompts, limit), src.refusalPool);
   const genPrompts = spread(src.generationPrompts, Math.min(limit ?? 100, 100));
   const gens = greedy(model, tok, genPrompts, 40);
-  const fluency = fluencyOf(gens);
+  // MEMIT/EasyEdit n-gram entropy ×100 (the metrics package's), over the cards' word tokens.
+  const fluency = gens.length ? { ngramEntropy: 100 * nGramEntropy(gens, simpleWordTokenize), metric: 'n-gram entropy ×100 (MEMIT/EasyEdit, greedy decoding, 40 new tokens)' } : undefined;
   const samples = [
     ...spread(src.trainProbes, 2).map((p) => p.prompt),
     ...spread(src.refusalPrompts, 1),

@@ -3,7 +3,9 @@
 // `.meta.json` beside it (resolved spec, environment, versions, task keys, errors). Nothing
 // volatile goes into these two files; wall times go to `.timing.json`.
 import { stringify } from 'csv-stringify/sync';
-import type { MetricEntry, Registries } from '../registries';
+import { aggregate } from '@editlab/metrics';
+import type { MetricAggregate, MetricEntry, Registries } from '../registries';
+import { eachColumn, evaluatesEach } from '../experiment-spec/protocol';
 import type { JsonObject, JsonValue } from '../util/json';
 import { stableJson } from '../util/json';
 import type { Plan, RowKeys, RowPlan } from '../plan/graph';
@@ -22,6 +24,8 @@ export interface MetricColumn {
   readonly digits: number;
   readonly from?: readonly string[];
   readonly text?: boolean;
+  /** How per-record values become the row's value; absent = mean. */
+  readonly aggregate?: MetricAggregate;
 }
 
 /** Everything the report needs besides the cell outputs; serialisable, so shards carry it. */
@@ -44,7 +48,7 @@ export function tableDoc(plan: Plan, reg: Registries): TableDoc {
       methods: versions(plan.spec.methods.map((m) => m.method), reg.methods),
       metrics: versions(metricUses(plan.spec).map((u) => u.id), reg.metrics),
     },
-    metrics: derivedFrom(metricUses(plan.spec).map((u) => metricColumn(u.column, reg.metrics.get(u.id)!))),
+    metrics: withEachColumns(plan.spec, derivedFrom(metricUses(plan.spec).map((u) => metricColumn(u.column, reg.metrics.get(u.id)!))), reg),
     rows: plan.rows,
   };
 }
@@ -54,7 +58,19 @@ function metricColumn(column: string, m: MetricEntry): MetricColumn {
     column, id: m.id, version: m.version, higherIsBetter: m.higherIsBetter, scale: m.scale ?? 1, digits: m.digits ?? 4,
     ...(m.derive ? { from: [...m.derive.from] } : {}),
     ...(m.text ? { text: true } : {}),
+    ...(m.aggregate && m.aggregate !== 'mean' ? { aggregate: m.aggregate } : {}),
   };
+}
+
+/**
+ * With a `sequential` protocol that has `evalEach`, every scored column gets a `<column>@each`
+ * twin: the same metric measured right after each record's own edit (rows of other protocols: nan).
+ */
+function withEachColumns(spec: Plan['spec'], cols: MetricColumn[], reg: Registries): MetricColumn[] {
+  if (!spec.protocols.some(evaluatesEach)) return cols;
+  const measuredEach = (e: MetricEntry) => (e.probe !== undefined || e.evaluate !== undefined) && (e.when ?? 'after') === 'after';
+  const twins = cols.filter((c) => c.from !== undefined || measuredEach(reg.metrics.get(c.id)!));
+  return [...cols, ...twins.map((c) => ({ ...c, column: eachColumn(c.column), ...(c.from ? { from: c.from.map(eachColumn) } : {}) }))];
 }
 
 /** A derived metric reads the first column of each metric it is derived from. */
@@ -92,14 +108,12 @@ export function aggregateRow(row: RowPlan, outputs: ReadonlyMap<string, CellOutp
   const values: Record<string, number | null> = {};
   const usable = status === 'ok' || status === 'diverged';
   for (const m of metrics.filter((x) => !x.from && !x.text)) {
-    let sum = 0;
-    let bad = false;
+    const xs: number[] = [];
     for (const r of records) {
       const v = r.values[m.column];
-      if (v === null || v === undefined) bad = true;
-      else sum += v;
+      if (v !== null && v !== undefined) xs.push(v);
     }
-    values[m.column] = usable && records.length && !bad ? sum / records.length : null;
+    values[m.column] = usable && records.length && xs.length === records.length ? aggregate(m.aggregate ?? 'mean', xs) : null;
   }
   for (const m of metrics.filter((x) => x.from)) {
     const inputs = m.from!.map((col) => values[col] ?? null);
