@@ -1,6 +1,7 @@
 // The decoder-only transformer, GPT-2 style (LayerNorm, GELU MLP, learned positions, biases, tied
 // unembedding; Radford et al. 2019) or Llama style (RMSNorm, SwiGLU MLP, RoPE, no biases; Touvron et al.
-// 2023), with Qwen2-style q/k/v bias and grouped-query attention (Ainslie et al. 2023) as options.
+// 2023), with Qwen2-style q/k/v bias, grouped-query attention (Ainslie et al. 2023) and Mistral-style
+// sliding-window attention (Jiang et al. 2023) as options.
 // The whole forward pass is one story in `run` below; shapes are commented with B batch, T new tokens,
 // P cached (past) tokens, Tk = P + T key positions, d = dModel, H heads, Hkv key/value heads, dh = d/H,
 // m = dMlp, V vocab. Residual activations stay 2-D [B·T, d] between hook points, so every weight matmul is
@@ -15,6 +16,7 @@ import { headDim, kvHeads, paramShapes, type ModelConfig } from './config';
 import { closest } from 'fastest-levenshtein';
 import { ModelConfigError, SequenceTooLongError, ShapeMismatchError, UnknownParamError } from './errors';
 import { initialValues } from './init';
+import { allowedKeys } from './mask';
 import { applyRope, ropeTables } from './rope';
 
 /** Keys and values of earlier tokens, per layer, after RoPE and before the GQA repeat: [B, Hkv, P, dh]. */
@@ -183,10 +185,9 @@ export class Transformer {
         ? (tf.slice(tf.relu(tf.sub(tf.cumsum(tf.cast(opts.attentionMask, 'float32'), 1), 1)), [0, P], [B, T]).toInt() as tf.Tensor2D)
         : (tf.tile(tf.reshape(tf.range(P, Tk, 1, 'int32'), [1, T]), [B, 1]) as tf.Tensor2D));
 
-    // Additive attention mask [B, 1, T, Tk]: query i (absolute P+i) sees key j iff j ≤ P+i and key j is real.
-    const causal = new Float32Array(T * Tk);
-    for (let i = 0; i < T; i++) for (let j = 0; j < Tk; j++) causal[i * Tk + j] = j <= P + i ? 1 : 0;
-    let allowed: tf.Tensor = tf.reshape(tf.tensor2d(causal, [T, Tk]), [1, 1, T, Tk]);
+    // Additive attention mask [B, 1, T, Tk]: query i (absolute P+i) sees key j iff j ≤ P+i (and, with a
+    // sliding window W, j > P+i−W; model/mask.ts) and key j is real.
+    let allowed: tf.Tensor = tf.reshape(tf.tensor2d(allowedKeys(T, P, c.slidingWindow), [T, Tk]), [1, 1, T, Tk]);
     if (opts.attentionMask) allowed = tf.mul(allowed, tf.reshape(tf.cast(opts.attentionMask, 'float32'), [B, 1, 1, Tk]));
     const maskAdd = tf.mul(tf.sub(1, allowed), MASK_NEG); // [B|1, 1, T, Tk]
 
@@ -335,6 +336,9 @@ function validateConfig(c: ModelConfig): void {
     kvHeads(c);
   } catch (e) {
     throw new ModelConfigError((e as Error).message);
+  }
+  if (c.slidingWindow !== undefined && (!Number.isInteger(c.slidingWindow) || c.slidingWindow <= 0)) {
+    throw new ModelConfigError(`ModelConfig.slidingWindow must be a positive integer, got ${c.slidingWindow}`);
   }
   if (c.arch === 'llama' && headDim(c) % 2 !== 0) throw new ModelConfigError(`RoPE needs an even head dim, got ${headDim(c)}`);
 }
