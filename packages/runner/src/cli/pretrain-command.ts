@@ -60,7 +60,7 @@ export async function pretrainCmd(argv: readonly string[], io: Io): Promise<numb
       ...(p.values['fresh'] === true ? { fresh: true } : {}),
       ...(int(p, 'eval-limit', 1) !== undefined ? { evalLimit: int(p, 'eval-limit', 1)! } : {}),
       log: (l) => io.out(l),
-      command: models.length > 1 ? command.replace(/--model(=|\s+)all\b/, `--model$1${name}`) : command,
+      command: models.length > 1 ? `editlab pretrain ${commandFor(argv, name).join(' ')}` : command,
     });
     io.out(r.complete ? `pretrained ${name} → ${r.dir} (weights sha256 ${r.weightsSha256.slice(0, 12)})` : `stopped at step ${r.step}; state in ${r.statePath} (rerun to resume)`);
     if (!r.complete) return EXIT.ok;
@@ -68,3 +68,20 @@ export async function pretrainCmd(argv: readonly string[], io: Io): Promise<numb
   return EXIT.ok;
 }
 
+
+/** The command line that trains one model of `--model all`: its name, and its folder under --out / --work-dir. */
+export function commandFor(argv: readonly string[], name: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const eq = /^--(model|out|work-dir)=(.*)$/.exec(a);
+    const flag = eq?.[1] ?? (/^--(model|out|work-dir)$/.exec(a)?.[1]);
+    if (!flag) {
+      out.push(a);
+      continue;
+    }
+    const value = eq ? eq[2]! : argv[++i] ?? '';
+    out.push(`--${flag}`, flag === 'model' ? name : join(value, name));
+  }
+  return out;
+}

@@ -96,8 +96,9 @@ const V1: PresetSet = {
 /**
  * The same tokens per step as v1 (16 rows × 128 = 32 × 64), over a window of V2_WINDOW tokens so that
  * every position the models will be asked about is trained (GPT-2's learned positions above 64 would
- * otherwise stay at their init). Steps grow with the corpus: world version 2's is 1.45× version 1's in
- * tokens (packages/datasets/README.md, "Sizes"), so 4000 × 1.45 ≈ 5800 steps give about v1's 30 epochs.
+ * otherwise stay at their init). Steps grow with the corpus: world version 2's is 1.41–1.45× version 1's
+ * in tokens (339,200 vs 240,016 under each world's own BPE, docs/default-models.md; 1.45× under tiny-gpt2's,
+ * packages/datasets/README.md "Sizes"), so 4000 × 1.45 = 5800 steps give about v1's 30 epochs.
  */
 const scheduleV2: Schedule = { ...schedule, steps: 5800, batchSize: 16, seqLen: V2_WINDOW };
 
