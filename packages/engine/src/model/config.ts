@@ -21,6 +21,9 @@ export interface ModelConfig {
   readonly normEps?: number;
   /** RoPE base (llama only). Default 10000. */
   readonly ropeTheta?: number;
+  /** Sliding-window attention (Mistral): each position attends to at most this many positions, itself
+   *  included (model/mask.ts). Default: full causal attention. */
+  readonly slidingWindow?: number;
   /** Qwen2-style bias on q/k/v (llama only). GPT-2 always has biases. */
   readonly qkvBias?: boolean;
   /** Unembedding tied to the token embedding (GPT-2 default: true). */

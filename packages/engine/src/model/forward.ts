@@ -13,6 +13,7 @@ import { hookName, type HookName } from '../hooks/names';
 import type { PatchSet } from '../hooks/patches';
 import { headDim, kvHeads, type ModelConfig } from './config';
 import { ModelConfigError, SequenceTooLongError, ShapeMismatchError } from './errors';
+import { allowedKeys } from './mask';
 import { applyRope, ropeTables } from './rope';
 
 /** Keys and values of earlier tokens, per layer, after RoPE and before the GQA repeat: [B, Hkv, P, dh]. */
@@ -116,10 +117,9 @@ export class ForwardPass {
         ? (tf.slice(tf.relu(tf.sub(tf.cumsum(tf.cast(opts.attentionMask, 'float32'), 1), 1)), [0, P], [B, T]).toInt() as tf.Tensor2D)
         : (tf.tile(tf.reshape(tf.range(P, Tk, 1, 'int32'), [1, T]), [B, 1]) as tf.Tensor2D));
 
-    // Query i (absolute P+i) sees key j iff j ≤ P+i and key j is real.
-    const causal = new Float32Array(T * Tk);
-    for (let i = 0; i < T; i++) for (let j = 0; j < Tk; j++) causal[i * Tk + j] = j <= P + i ? 1 : 0;
-    let allowed: tf.Tensor = tf.reshape(tf.tensor2d(causal, [T, Tk]), [1, 1, T, Tk]);
+    // Query i (absolute P+i) sees key j iff j ≤ P+i (and, with a sliding window W, j > P+i−W; model/mask.ts)
+    // and key j is real.
+    let allowed: tf.Tensor = tf.reshape(tf.tensor2d(allowedKeys(T, P, c.slidingWindow), [T, Tk]), [1, 1, T, Tk]);
     if (opts.attentionMask) allowed = tf.mul(allowed, tf.reshape(tf.cast(opts.attentionMask, 'float32'), [B, 1, 1, Tk]));
     this.maskAdd = tf.mul(tf.sub(1, allowed), MASK_NEG);
 

@@ -15,6 +15,7 @@ const variants: Array<[string, ModelConfig]> = [
   ['llama', tinyConfig('llama')],
   ['llama GQA + qkv bias (Qwen2)', tinyConfig('llama', { nKvHeads: 2, qkvBias: true })],
   ['llama untied', tinyConfig('llama', { tieEmbeddings: false })],
+  ['llama GQA + sliding window (Mistral)', tinyConfig('llama', { nKvHeads: 2, slidingWindow: 4 })],
 ];
 
 const ids2d = (rows: number[][]): tf.Tensor2D => tf.tensor2d(rows, [rows.length, rows[0]!.length], 'int32');

@@ -1,6 +1,7 @@
 // The decoder-only transformer, GPT-2 style (LayerNorm, GELU MLP, learned positions, biases, tied
 // unembedding; Radford et al. 2019) or Llama style (RMSNorm, SwiGLU MLP, RoPE, no biases; Touvron et al.
-// 2023), with Qwen2-style q/k/v bias and grouped-query attention (Ainslie et al. 2023) as options.
+// 2023), with Qwen2-style q/k/v bias, grouped-query attention (Ainslie et al. 2023) and Mistral-style
+// sliding-window attention (Jiang et al. 2023) as options.
 // The whole forward pass is one story in `run` below, its steps in model/forward.ts (with the shapes).
 import * as tf from '@tensorflow/tfjs';
 import { checkHookName, hookName } from '../hooks/names';
@@ -151,6 +152,9 @@ function validateConfig(c: ModelConfig): void {
     kvHeads(c);
   } catch (e) {
     throw new ModelConfigError((e as Error).message);
+  }
+  if (c.slidingWindow !== undefined && (!Number.isInteger(c.slidingWindow) || c.slidingWindow <= 0)) {
+    throw new ModelConfigError(`ModelConfig.slidingWindow must be a positive integer, got ${c.slidingWindow}`);
   }
   if (c.arch === 'llama' && headDim(c) % 2 !== 0) throw new ModelConfigError(`RoPE needs an even head dim, got ${headDim(c)}`);
 }

@@ -35,5 +35,6 @@ describe('model entries', () => {
     appendFileSync(join(ws.cwd, 'models/tiny/config.json'), '\n');
     expect(await checkpointModel.fingerprint({ path: 'models/tiny' }, ctx())).not.toBe(a);
     await expect(checkpointModel.fingerprint({ path: 'models/none' }, ctx())).rejects.toThrow(/model checkpoint not found: .*models\/none/);
+    await expect(embeddedModel(ws.cwd, ['tiny', 'tiny-qwen2']).load({ name: 'tiny-qwen2' }, ctx())).rejects.toThrow(/embedded model 'tiny-qwen2' is not built: .*editlab pretrain --set v2 --model tiny-qwen2/);
   });
 });

@@ -43,15 +43,26 @@ export const checkpointModel: ModelEntry = {
   load: (p, ctx) => loadDir(resolve(ctx.specDir, String(p['path']))),
 };
 
+/**
+ * The embedded default models (models/<name>/). `names` lists every default of any preset set
+ * (pretrain/presets.ts); one that is not built yet (the version 2 families until issue 13's retrain)
+ * is a DATA error that says how to build it.
+ */
 export function embeddedModel(root: string, names: readonly string[]): ModelEntry {
-  const dir = (p: Record<string, unknown>) => join(root, 'models', String(p['name']));
+  const dir = (p: Record<string, unknown>) => {
+    const d = join(root, 'models', String(p['name']));
+    if (!existsSync(join(d, 'config.json'))) {
+      throw new RunnerError('DATA', `embedded model '${String(p['name'])}' is not built: ${d} has no checkpoint (build it with \`editlab pretrain --set v2 --model ${String(p['name'])}\`, docs/default-models.md)`);
+    }
+    return d;
+  };
   return {
     id: 'embedded',
     version: '1',
     description: 'The default tiny models pretrained on the synthetic world (models/<name>/, `editlab pretrain`)',
     paramsSchema: { type: 'object', required: ['name'], properties: { name: { enum: [...names], description: 'Which default model.' } } },
     fingerprint: async (p) => checkpointHash(dir(p)),
-    load: (p) => loadDir(dir(p)),
+    load: async (p) => loadDir(dir(p)),
   };
 }
 

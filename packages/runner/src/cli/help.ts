@@ -48,16 +48,20 @@ unchanged metrics too; --fail-on-regression exits 1 when there is any.`,
 
 Bars and lines: one panel per metric, x = method (bars) or protocol (lines), one colour per series
 (default: the key columns that vary). Radar: one polygon per row over ≥ 3 metrics. Rendered with Vega.`,
-  pretrain: `usage: editlab pretrain --model tiny-gpt2|tiny-llama [--out dir (default models/<model>)] [--steps N]
-                        [--world-seed N] [--world-size default|tiny|standin-default|standin-tiny]
+  pretrain: `usage: editlab pretrain --model <name>|all [--set v1|v2 (default v1)] [--out dir (default models/<model>)]
+                        [--steps N] [--world-seed N] [--world-size default|tiny|standin-default|standin-tiny]
                         [--facts file…] [--work-dir dir] [--fresh] [--eval-limit N]
        editlab pretrain --finetune-pistol --base <checkpoint dir> --out <dir>
 
-Trains an embedded default model (GPT-2 style or Llama style) on the synthetic world corpus with a BPE
-tokenizer trained on it, deterministically for its seeds, and writes the checkpoint (Hugging Face
-layout) with MODEL_CARD.md and editlab-pretrain.json. --facts builds a model that knows the true facts
-of real dataset files (CounterFact, ZsRE, TOFU, PISTOL formats) instead. State is saved every 200
-steps under --work-dir (default .editlab-cache/pretrain/<model>/): rerunning the command resumes.
+Trains an embedded default model on the synthetic world corpus with a BPE tokenizer trained on it,
+deterministically for its seeds, and writes the checkpoint (Hugging Face layout) with MODEL_CARD.md and
+editlab-pretrain.json. A preset set fixes the models' architectures, schedule, window and world: v1
+(tiny-gpt2, tiny-llama on world version 1, 64 tokens: the committed checkpoints) or v2 (tiny-gpt2,
+tiny-llama, tiny-qwen2, tiny-mistral, tiny-llama3 on world version 2, 128 tokens: issue 13's retrain).
+--model all trains every model of the set in turn (--out and --work-dir then hold one folder per model).
+--facts builds a model that knows the true facts of real dataset files (CounterFact, ZsRE, TOFU, PISTOL
+formats) instead. State is saved every 200 steps under --work-dir (default .editlab-cache/pretrain/<model>/,
+.editlab-cache/pretrain/v2/<model>/ for set v2): rerunning the command resumes.
 --finetune-pistol teaches a pretrained checkpoint the world's PISTOL contracts (ROUGE-1 recall ≥ 0.95).
 See docs/default-models.md for sizes, times and scores.`,
   data: `usage: editlab data inspect <file> [--format name]

@@ -5,9 +5,13 @@ import { speedSection } from './speed';
 
 export interface CardData {
   readonly name: string;
+  /** The family it stands in for (presets.ts), and the preset set it was trained with. */
+  readonly family?: string;
+  readonly set?: string;
   readonly source: string;
   readonly worldSeed?: number;
   readonly worldSize?: string;
+  readonly worldVersion?: number;
   readonly config: ModelConfig;
   readonly paramCount: number;
   readonly tokenizer: { vocabSize: number; trainedOn: string };
@@ -43,7 +47,9 @@ const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)
 function archLine(c: ModelConfig): string {
   if (c.arch === 'gpt2') return 'GPT-2 style: pre-LayerNorm, tanh-GELU MLP, learned absolute positions, biases, tied unembedding';
   const qkv = c.qkvBias ? ', q/k/v bias (Qwen2-style)' : '';
-  return `Llama style: RMSNorm, SwiGLU MLP, rotary positions (RoPE θ=${c.ropeTheta ?? 10000}), no biases${qkv}, ${c.tieEmbeddings ? 'tied' : 'untied'} unembedding`;
+  const gqa = c.nKvHeads && c.nKvHeads !== c.nHeads ? `, grouped-query attention (${c.nHeads} query heads over ${c.nKvHeads} key/value heads)` : '';
+  const window = c.slidingWindow ? `, sliding-window attention over the last ${c.slidingWindow} positions (Mistral-style)` : '';
+  return `Llama style: RMSNorm, SwiGLU MLP, rotary positions (RoPE θ=${(c.ropeTheta ?? 10000).toLocaleString('en-US')}), no biases${qkv}${gqa}${window}, ${c.tieEmbeddings ? 'tied' : 'untied'} unembedding`;
 }
 
 export function renderCard(d: CardData): string {
@@ -53,10 +59,10 @@ export function renderCard(d: CardData): string {
   const lines = [
     `# ${d.name}`,
     '',
-    `A tiny ${c.arch === 'gpt2' ? 'GPT-2' : 'Llama'}-style language model pretrained by editlab on ${d.source}. Written by the run that trained it.`,
+    `A tiny ${d.family ?? (c.arch === 'gpt2' ? 'GPT-2' : 'Llama')}-style language model pretrained by editlab on ${d.source}${d.set && d.set !== 'v1' ? ` (preset set ${d.set})` : ''}. Written by the run that trained it.`,
     '',
     '## Data',
-    `- Source: ${d.source}${d.worldSeed !== undefined ? ` (world seed ${d.worldSeed}, size ${d.worldSize})` : ''}`,
+    `- Source: ${d.source}${d.worldSeed !== undefined ? ` (world seed ${d.worldSeed}, size ${d.worldSize}${d.worldVersion && d.worldVersion !== 1 ? `, version ${d.worldVersion}` : ''})` : ''}`,
     `- Corpus: ${d.corpus.documents} documents, ${d.corpus.tokens} tokens`,
     `- Tokenizer: byte-level BPE, ${d.tokenizer.vocabSize} tokens, trained on ${d.tokenizer.trainedOn}`,
     '',
@@ -86,7 +92,8 @@ export function renderCard(d: CardData): string {
     '## Sample generations (greedy)',
     ...d.samples.map((x) => `- \`${x.prompt}\` → \`${x.output.replace(/`/g, "'").replace(/\n/g, ' ')}\``),
     '',
-    ...speedSection(d.name, t.steps, t.wallSeconds),
+    // The bench figures are for set v1's shapes (speed.ts); other sets state their wall time above.
+    ...(d.set === undefined || d.set === 'v1' ? speedSection(d.name, t.steps, t.wallSeconds) : []),
     '## Reproduce',
     '```',
     d.command,

@@ -2,9 +2,9 @@
 // checkpoint writer, and the knowledge source. `pretrainDefault(options)` is the entry point that
 // `editlab pretrain` and scripts/pretrain.ts call.
 //
-// Knowledge source: the datasets package's world (sizes "tiny", "default", …), real fact files
+// Knowledge source: the datasets package's world (sizes "tiny", "default", …; version 1 or 2), real fact files
 // (--facts, through the datasets loaders), or the stand-in world ("standin-tiny", "standin-default";
-// standin.ts), which needs nothing from the datasets package.
+// standin.ts), which needs nothing from the datasets package and has no versions.
 import { saveCheckpoint, trainBpe } from '@editlab/engine';
 import { RunnerError } from '../errors';
 import type { PretrainParts } from './parts';
@@ -21,7 +21,8 @@ export const defaultParts: PretrainParts = {
     const worldSeed = o.worldSeed ?? DEFAULT_WORLD.seed;
     if (o.facts?.length) return { source: factsSource(o.facts, worldSeed) };
     const worldSize = o.worldSize ?? DEFAULT_WORLD.size;
-    if (!worldSize.startsWith(STANDIN_PREFIX)) return { source: worldSource(worldSeed, worldSize, o.refusalRepeats), worldSeed, worldSize };
+    const worldVersion = o.worldVersion ?? 1;
+    if (!worldSize.startsWith(STANDIN_PREFIX)) return { source: worldSource(worldSeed, worldSize, o.refusalRepeats, worldVersion), worldSeed, worldSize, worldVersion };
     const preset = STANDIN_SIZES[worldSize.slice(STANDIN_PREFIX.length)];
     if (!preset) {
       const known = Object.keys(STANDIN_SIZES).map((k) => STANDIN_PREFIX + k).join(', ');
@@ -33,7 +34,7 @@ export const defaultParts: PretrainParts = {
   saveCheckpoint: (dir, c) => saveCheckpoint(dir, c),
 };
 
-/** Train one default model (tiny-gpt2 or tiny-llama) end to end: checkpoint + MODEL_CARD.md + provenance. */
+/** Train one default model of a preset set end to end: checkpoint + MODEL_CARD.md + provenance. */
 export function pretrainDefault(o: PretrainOptions): Promise<PretrainResult> {
   return pretrainWith(defaultParts, o);
 }

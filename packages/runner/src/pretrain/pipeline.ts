@@ -1,5 +1,5 @@
 // The pretraining pipeline of the embedded default models:
-//   world (seed, size) → corpus → BPE tokenizer → Transformer.init(seed) → pretrain (resumable)
+//   world (seed, size, version) → corpus → BPE tokenizer → Transformer.init(seed) → pretrain (resumable)
 //   → evaluate knowledge / refusal / fluency → checkpoint (HF layout) + MODEL_CARD.md.
 // `pretrainWith(parts, options)` runs it over explicit parts; `pretrainDefault(options)` (default-parts.ts)
 // over the real world, BPE trainer and checkpoint writer — the entry of `editlab pretrain`.
@@ -14,7 +14,7 @@ import { encodePrompt } from './evaluate';
 import { weightsSha256 } from './hash';
 import { corpusSha256, writeProvenance } from './provenance';
 import { pretrainLoop, type Schedule } from './loop';
-import { DEFAULT_WORLD, MODEL_PRESETS, type DefaultModelName } from './presets';
+import { DEFAULT_PRESET_SET, modelPreset, PRESET_SETS, type DefaultModelName, type PresetSetName } from './presets';
 import type { KnowledgeSource, TextTokenizer } from './types';
 import type { PretrainParts } from './parts';
 
@@ -23,13 +23,15 @@ export const SPECIAL_TOKENS = ['<|endoftext|>', '<|pad|>'] as const;
 export interface PretrainOptions {
   /** Which default model to train. */
   readonly model: DefaultModelName;
+  /** Preset set (presets.ts): architecture, schedule, world version and window (default: v1, the committed checkpoints). */
+  readonly set?: PresetSetName;
   /** Checkpoint directory (default: models/<model> under the repo root). */
   readonly outDir?: string;
-  /** Resumable state and logs (default: .editlab-cache/pretrain/<model> under the repo root). */
+  /** Resumable state and logs (default: .editlab-cache/pretrain/<model>, .editlab-cache/pretrain/<set>/<model> for sets after v1). */
   readonly workDir?: string;
   /** Repository root used for the defaults above (default: process.cwd()). */
   readonly root?: string;
-  /** World seed and size preset (defaults: DEFAULT_WORLD). Ignored with `facts`. */
+  /** World seed and size preset (defaults: the preset set's world). Ignored with `facts`. */
   readonly worldSeed?: number;
   readonly worldSize?: string;
   /** Copies of each in-corpus refusal QA document (default: the model preset's). */
@@ -60,18 +62,21 @@ export type PretrainResult =
   | { readonly complete: true; readonly dir: string; readonly card: CardData; readonly eval: EvalReport; readonly weightsSha256: string }
   | { readonly complete: false; readonly step: number; readonly statePath: string };
 
-/** Train one default model end to end and write its checkpoint + model card. */
 /** The pipeline over explicit parts (knowledge source, tokenizer trainer, checkpoint writer). */
 export async function pretrainWith(parts: PretrainParts, o: PretrainOptions): Promise<PretrainResult> {
   const log = o.log ?? ((l: string) => console.log(l));
   const root = resolve(o.root ?? process.cwd());
-  const preset = MODEL_PRESETS[o.model];
+  const setName = o.set ?? DEFAULT_PRESET_SET;
+  const set = PRESET_SETS[setName];
+  const preset = modelPreset(setName, o.model);
   const backend = await initBackend();
   const backendLabel = `${backend.name}${backend.matmul !== 'backend' ? ` (matmul ${backend.matmul})` : ''}, tfjs ${backend.tfjsVersion}`;
-  log(`[pretrain ${o.model}] backend ${backendLabel}`);
+  log(`[pretrain ${o.model}] preset set ${setName} (${preset.family}); backend ${backendLabel}`);
 
   const refusalRepeats = o.refusalRepeats ?? preset.refusalRepeats;
-  const { source, worldSeed, worldSize } = parts.source({ ...o, refusalRepeats });
+  const { source, worldSeed, worldSize, worldVersion } = parts.source({
+    ...o, refusalRepeats, worldSeed: o.worldSeed ?? set.world.seed, worldSize: o.worldSize ?? set.world.size, worldVersion: set.world.version,
+  });
   log(`[pretrain ${o.model}] source: ${source.description}; ${source.corpus.length} documents, ${source.heldOutProbes.length} facts (${source.trainProbes.length} training-template probes)`);
   const vocabSize = o.vocabSize ?? preset.vocabSize;
   const tokenizer = parts.trainTokenizer(source.corpus, vocabSize, SPECIAL_TOKENS);
@@ -85,7 +90,7 @@ export async function pretrainWith(parts: PretrainParts, o: PretrainOptions): Pr
   log(`[pretrain ${o.model}] tokenizer ${tok.vocabSize} tokens; corpus ${corpusTokens} tokens; ${paramCount(config)} parameters`);
 
   const runKey = contentKey({ config, schedule, modelSeed, dataSeed, tokenizer: contentKey(tokenizer.toJSON()), corpus: contentKey(source.corpus) });
-  const workDir = resolve(o.workDir ?? join(root, '.editlab-cache', 'pretrain', o.model));
+  const workDir = resolve(o.workDir ?? join(root, '.editlab-cache', 'pretrain', ...(setName === 'v1' ? [] : [setName]), o.model));
   mkdirSync(workDir, { recursive: true });
   const statePath = join(workDir, 'state.safetensors');
   if (o.fresh) rmSync(statePath, { force: true });
@@ -112,9 +117,12 @@ export async function pretrainWith(parts: PretrainParts, o: PretrainOptions): Pr
     const last = run.losses.slice(-50);
     const card: CardData = {
       name: o.model,
+      family: preset.family,
+      set: setName,
       source: source.description,
       worldSeed,
       worldSize,
+      worldVersion,
       config,
       paramCount: paramCount(config),
       tokenizer: { vocabSize: tok.vocabSize, trainedOn: 'the pretraining corpus' },
@@ -133,17 +141,18 @@ export async function pretrainWith(parts: PretrainParts, o: PretrainOptions): Pr
       },
       backend: backendLabel,
       weightsSha256: sha,
-      command: o.command ?? `node --import tsx scripts/pretrain.ts --model ${o.model}`,
+      command: o.command ?? `node --import tsx scripts/pretrain.ts${setName === 'v1' ? '' : ` --set ${setName}`} --model ${o.model}`,
       samples: report.samples,
     };
     writeFileSync(join(dir, 'MODEL_CARD.md'), renderCard(card));
     writeProvenance(dir, {
       model: o.model,
-      ...(worldSeed !== undefined && worldSize !== undefined ? { world: { seed: worldSeed, size: worldSize, refusalRepeats } } : {}),
-      ...(o.facts?.length ? { facts: { files: [...o.facts], worldSeed: o.worldSeed ?? DEFAULT_WORLD.seed } } : {}),
+      // A version 1 world is written without `version` (as the datasets' world.json), so v1 provenance keeps its bytes.
+      ...(worldSeed !== undefined && worldSize !== undefined ? { world: { seed: worldSeed, size: worldSize, refusalRepeats, ...(worldVersion && worldVersion !== 1 ? { version: worldVersion } : {}) } } : {}),
+      ...(o.facts?.length ? { facts: { files: [...o.facts], worldSeed: o.worldSeed ?? set.world.seed } } : {}),
       corpusSha256: corpusSha256(source.corpus),
       weightsSha256: sha,
-      run: { config, schedule, modelSeed, dataSeed, vocabSize, scores: card.scores, training: card.training, backend: backendLabel },
+      run: { ...(setName === 'v1' ? {} : { set: setName }), config, schedule, modelSeed, dataSeed, vocabSize, scores: card.scores, training: card.training, backend: backendLabel },
     });
     log(`[pretrain ${o.model}] wrote ${dir} (weights sha256 ${sha.slice(0, 16)}…)`);
     return { complete: true, dir, card, eval: report, weightsSha256: sha };
