@@ -78,7 +78,7 @@ export async function finetunePistol(o: PistolFinetuneOptions): Promise<PistolFi
   const tok = base.tokenizer;
   const prov = readProvenance(resolve(o.baseDir));
   const source = sourceFromProvenance(defaultParts, prov);
-  const qa = o.qa ?? pistolQa(o.worldSeed ?? prov.world?.seed ?? 1, prov.world?.size ?? 'default');
+  const qa = o.qa ?? pistolQa(o.worldSeed ?? prov.world?.seed ?? 1, prov.world?.size ?? 'default', prov.world?.version ?? 1);
   const seed = o.seed ?? 1;
   // Each pair as the corpus renders QA (formatQA + EOS), loss on the answer and EOS only.
   const pairs: TokenExample[] = qa.map((q) => {
