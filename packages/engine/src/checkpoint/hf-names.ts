@@ -6,7 +6,7 @@
 import type { ModelConfig } from '../model/config';
 import { paramShapes } from '../model/config';
 import { CheckpointError, CheckpointErrorCode as C } from './errors';
-import type { RawTensor } from './safetensors';
+import type { RawTensor, SkippedTensor } from './safetensors';
 
 export function transpose(t: RawTensor): RawTensor {
   const [r, c] = t.shape as [number, number];
@@ -99,6 +99,12 @@ function ignorable(name: string, c: ModelConfig): boolean {
   return name === 'lm_head.weight' && (c.tieEmbeddings ?? c.arch === 'gpt2');
 }
 
+/** A missing parameter that was present but skipped for its dtype says so (e.g. an F64 weight). */
+function withSkippedDtype(name: string, skipped: readonly SkippedTensor[], c: ModelConfig): string {
+  const s = skipped.find((x) => (c.arch === 'gpt2' ? x.name.replace(/^transformer\./, '') : x.name) === name);
+  return s ? `${name} (present as ${s.dtype}, which is not read as a weight: F32, F16, BF16)` : name;
+}
+
 /** Engine weights → HF tensors (GPT-2 without the `transformer.` prefix, as the hub's gpt2 files). */
 export function toHfTensors(c: ModelConfig, w: ReadonlyMap<string, RawTensor>): Map<string, RawTensor> {
   const get = (n: string): RawTensor => {
@@ -122,7 +128,7 @@ export function toHfTensors(c: ModelConfig, w: ReadonlyMap<string, RawTensor>): 
  * HF tensors → engine weights, checked against paramShapes(config): every expected tensor present with
  * its exact shape, no unexpected ones (HF buffers and tied lm_head copies aside). `file` names the source.
  */
-export function fromHfTensors(c: ModelConfig, hfIn: ReadonlyMap<string, RawTensor>, file: string): Map<string, RawTensor> {
+export function fromHfTensors(c: ModelConfig, hfIn: ReadonlyMap<string, RawTensor>, file: string, skipped: readonly SkippedTensor[] = []): Map<string, RawTensor> {
   // GPT-2 files come with or without the `transformer.` prefix (GPT2Model vs GPT2LMHeadModel).
   const hf = new Map([...hfIn].map(([k, t]) => [c.arch === 'gpt2' ? k.replace(/^transformer\./, '') : k, t]));
   const used = new Set<string>();
@@ -155,7 +161,7 @@ export function fromHfTensors(c: ModelConfig, hfIn: ReadonlyMap<string, RawTenso
   }
   const unexpected = [...hf.keys()].filter((k) => !used.has(k) && !ignorable(k, c));
   if (missing.length || unexpected.length) {
-    const list = (xs: string[]) => xs.slice(0, 8).join(', ') + (xs.length > 8 ? ` … (${xs.length} in all)` : '');
+    const list = (xs: string[]) => xs.slice(0, 8).map((n) => withSkippedDtype(n, skipped, c)).join(', ') + (xs.length > 8 ? ` … (${xs.length} in all)` : '');
     const parts = [missing.length ? `missing tensors: ${list(missing)}` : '', unexpected.length ? `unexpected tensors: ${list(unexpected)}` : ''];
     throw new CheckpointError(C.BAD_TENSORS, `${file}: tensors do not match the ${c.arch} config (${c.nLayers} layers): ${parts.filter(Boolean).join('; ')}`);
   }

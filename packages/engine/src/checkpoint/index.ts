@@ -12,7 +12,7 @@ import { fromHfConfig, toHfConfig } from './hf-config';
 import type { CheckpointSource } from './hf-config';
 import { fromHfTensors, toHfTensors } from './hf-names';
 import { readSafetensors, writeSafetensors } from './safetensors';
-import type { RawTensor } from './safetensors';
+import type { RawTensor, SkippedTensor } from './safetensors';
 
 export interface SaveCheckpointInput {
   readonly config: ModelConfig;
@@ -27,6 +27,8 @@ export interface LoadedCheckpoint {
   readonly weights: Map<string, tf.Tensor>;
   readonly tokenizer?: BpeTokenizer;
   readonly source: CheckpointSource;
+  /** Buffers of dtypes the engine does not use (BOOL, integer, F64: masks, position ids), not loaded. */
+  readonly skipped: readonly SkippedTensor[];
 }
 
 export async function saveCheckpoint(dir: string, c: SaveCheckpointInput): Promise<void> {
@@ -54,24 +56,34 @@ function readJson(path: string): Record<string, unknown> {
 }
 
 /** All tensors of a checkpoint directory: model.safetensors, or the shards its index names. */
-function readAllTensors(dir: string): { tensors: Map<string, RawTensor>; file: string } {
+function readAllTensors(dir: string): { tensors: Map<string, RawTensor>; skipped: SkippedTensor[]; file: string } {
   const single = join(dir, 'model.safetensors');
-  if (existsSync(single)) return { tensors: readSafetensors(single).tensors, file: single };
+  if (existsSync(single)) {
+    const { tensors, skipped } = readSafetensors(single);
+    return { tensors, skipped, file: single };
+  }
   const indexPath = join(dir, 'model.safetensors.index.json');
   if (!existsSync(indexPath)) throw new CheckpointError(C.MISSING_FILE, `${dir}: neither model.safetensors nor model.safetensors.index.json found`);
   const map = readJson(indexPath).weight_map;
   if (typeof map !== 'object' || map === null) throw new CheckpointError(C.BAD_CONFIG, `${indexPath}: weight_map is missing`);
   const wanted = new Map(Object.entries(map as Record<string, string>));
   const tensors = new Map<string, RawTensor>();
+  const skipped: SkippedTensor[] = [];
   for (const shard of [...new Set(wanted.values())].sort()) {
-    for (const [name, t] of readSafetensors(join(dir, shard)).tensors) {
-      if (wanted.get(name) !== shard) throw new CheckpointError(C.BAD_TENSORS, `${join(dir, shard)}: tensor '${name}' is not listed for this shard in ${indexPath}`);
+    const file = readSafetensors(join(dir, shard));
+    const notListed = (name: string) => new CheckpointError(C.BAD_TENSORS, `${join(dir, shard)}: tensor '${name}' is not listed for this shard in ${indexPath}`);
+    for (const [name, t] of file.tensors) {
+      if (wanted.get(name) !== shard) throw notListed(name);
       tensors.set(name, t);
     }
+    for (const s of file.skipped) {
+      if (wanted.get(s.name) !== shard) throw notListed(s.name);
+      skipped.push(s);
+    }
   }
-  const absent = [...wanted.keys()].filter((n) => !tensors.has(n));
+  const absent = [...wanted.keys()].filter((n) => !tensors.has(n) && !skipped.some((s) => s.name === n));
   if (absent.length) throw new CheckpointError(C.BAD_TENSORS, `${indexPath}: tensors listed but not found in their shards: ${absent.slice(0, 8).join(', ')}`);
-  return { tensors, file: indexPath };
+  return { tensors, skipped, file: indexPath };
 }
 
 export interface LoadCheckpointOptions {
@@ -82,13 +94,13 @@ export interface LoadCheckpointOptions {
 export async function loadCheckpoint(dir: string, opts: LoadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
   const cfgPath = join(dir, 'config.json');
   const { config, source } = fromHfConfig(readJson(cfgPath), cfgPath);
-  const { tensors, file } = readAllTensors(dir);
-  const raw = fromHfTensors(config, tensors, file);
+  const { tensors, skipped, file } = readAllTensors(dir);
+  const raw = fromHfTensors(config, tensors, file, skipped);
   const weights = new Map<string, tf.Tensor>();
   for (const [name, t] of raw) weights.set(name, tf.tensor(t.data, t.shape, 'float32'));
   const tokPath = join(dir, 'tokenizer.json');
   const tokenizer = opts.tokenizer !== false && existsSync(tokPath) ? loadTokenizer(tokPath) : undefined;
-  return { config, weights, source, ...(tokenizer ? { tokenizer } : {}) };
+  return { config, weights, source, skipped, ...(tokenizer ? { tokenizer } : {}) };
 }
 
 

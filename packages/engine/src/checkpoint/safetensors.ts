@@ -3,7 +3,10 @@
 // The header maps tensor name → { dtype, shape, data_offsets: [begin, end) into the byte buffer },
 // plus an optional "__metadata__" string→string map. Tensors are little-endian, row-major, and the
 // byte buffer must be covered exactly by the tensors (no holes, no overlaps).
-// We read F32, F16 and BF16 (converted to float32) and write F32.
+// We read F32, F16 and BF16 (converted to float32) and write F32. Tensors of the format's other
+// integer, boolean and F64 dtypes are buffers, not weights, in the checkpoints we load (GPT-2's
+// `attn.bias` causal mask (BOOL/U8), `position_ids` (I64), F64 masks): they are validated like the
+// rest, then skipped and listed in `skipped` rather than refused.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { CheckpointError, CheckpointErrorCode as C } from './errors';
 
@@ -12,12 +15,28 @@ export interface RawTensor {
   readonly data: Float32Array;
 }
 
+/** A tensor of a dtype the engine does not read, left out of `tensors`. */
+export interface SkippedTensor {
+  readonly name: string;
+  readonly dtype: string;
+  readonly shape: number[];
+}
+
 export interface SafetensorsFile {
   readonly tensors: Map<string, RawTensor>;
   readonly metadata: Record<string, string>;
+  /** Buffers of dtypes the engine does not use (BOOL, integers, F64), in header order. */
+  readonly skipped: SkippedTensor[];
 }
 
 const DTYPE_BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2 };
+/** The safetensors dtypes (safetensors `Dtype`) that are skipped as buffers, with their byte widths. */
+const SKIPPED_DTYPE_BYTES: Record<string, number> = { BOOL: 1, U8: 1, I8: 1, I16: 2, U16: 2, I32: 4, U32: 4, I64: 8, U64: 8, F64: 8 };
+
+/** Byte width of a dtype, or undefined when it is neither read nor skippable (e.g. F8_E4M3). */
+function dtypeWidth(dtype: string): number | undefined {
+  return Object.hasOwn(DTYPE_BYTES, dtype) ? DTYPE_BYTES[dtype] : Object.hasOwn(SKIPPED_DTYPE_BYTES, dtype) ? SKIPPED_DTYPE_BYTES[dtype] : undefined;
+}
 /** Header larger than this is refused (the reference implementation's limit is 100 MB). */
 const MAX_HEADER = 100_000_000;
 
@@ -84,8 +103,8 @@ export function parseSafetensors(buf: Uint8Array, file = '<buffer>'): Safetensor
     if (typeof t !== 'object' || t === null) bad(C.BAD_HEADER, `tensor '${name}': entry is not an object`);
     const { dtype, shape, data_offsets: off } = t;
     if (typeof dtype !== 'string') bad(C.BAD_HEADER, `tensor '${name}': missing dtype`);
-    const width = DTYPE_BYTES[dtype as string];
-    if (width === undefined) bad(C.BAD_DTYPE, `tensor '${name}': dtype '${String(dtype)}' is not supported (F32, F16, BF16)`);
+    const width = dtypeWidth(dtype as string);
+    if (width === undefined) bad(C.BAD_DTYPE, `tensor '${name}': dtype '${String(dtype)}' is not supported (F32, F16, BF16; ${Object.keys(SKIPPED_DTYPE_BYTES).join(', ')} buffers are skipped)`);
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       bad(C.BAD_HEADER, `tensor '${name}': shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
     }
@@ -113,10 +132,12 @@ export function parseSafetensors(buf: Uint8Array, file = '<buffer>'): Safetensor
   }
   if (pos !== data.byteLength) bad(C.BAD_OFFSETS, `tensors cover ${pos} bytes but the data section has ${data.byteLength}`);
   const tensors = new Map<string, RawTensor>();
+  const skipped: SkippedTensor[] = [];
   for (const [name, dtype, shape, b, count] of entries) {
-    tensors.set(name, { shape, data: decode(data.subarray(b, b + count * DTYPE_BYTES[dtype]!), dtype, count) });
+    if (!Object.hasOwn(DTYPE_BYTES, dtype)) skipped.push({ name, dtype, shape });
+    else tensors.set(name, { shape, data: decode(data.subarray(b, b + count * DTYPE_BYTES[dtype]!), dtype, count) });
   }
-  return { tensors, metadata };
+  return { tensors, metadata, skipped };
 }
 
 export function readSafetensors(path: string): SafetensorsFile {

@@ -1,6 +1,7 @@
-// Byte-level BPE tokenizer: training, HF tokenizer.json load/save.
+// BPE tokenizer (byte-level, or SentencePiece-style with byte fallback): training, HF tokenizer.json load/save.
 export { BpeTokenizer } from './bpe';
-export type { AddedToken, SerializableTokenizer, PreTokenization } from './bpe';
+export type { AddedToken, SerializableTokenizer, BpeModelOptions } from './bpe';
+export type { PreTokenization } from './pipeline';
 export { trainBpe } from './train';
 export type { TrainBpeOptions } from './train';
 export { loadTokenizer } from './load';

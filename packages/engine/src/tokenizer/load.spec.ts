@@ -64,6 +64,8 @@ describe('tokenizer.json', () => {
     expect(() => loadTokenizer('/nonexistent/tokenizer.json')).toThrow(/\/nonexistent\/tokenizer\.json: file not found/);
     expect(() => loadTokenizer('{"model": {"type": "WordPiece"}}')).toThrow(/only "BPE" is supported/);
     expect(() => loadTokenizer('{"model": ')).toThrow(/not valid JSON/);
-    expect(() => loadTokenizer('{"model": {"type": "BPE", "vocab": {}, "merges": []}, "pre_tokenizer": {"type": "Metaspace"}}')).toThrow(/pre_tokenizer "Metaspace" is not supported/);
+    expect(() => loadTokenizer('{"model": {"type": "BPE", "vocab": {}, "merges": []}, "pre_tokenizer": {"type": "BertPreTokenizer"}}')).toThrow(/pre_tokenizer "BertPreTokenizer" is not supported/);
+    expect(() => loadTokenizer('{"model": {"type": "BPE", "vocab": {}, "merges": []}, "normalizer": {"type": "NFKC"}}')).toThrow(/normalizer "NFKC" is not supported/);
+    expect(() => loadTokenizer('{"model": {"type": "BPE", "vocab": {}, "merges": []}, "decoder": {"type": "WordPiece"}}')).toThrow(/decoder "WordPiece" is not supported/);
   });
 });

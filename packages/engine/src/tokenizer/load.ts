@@ -1,10 +1,12 @@
-// Load a byte-level BPE tokenizer from a Hugging Face tokenizer.json (path or JSON text). Accepts the
-// GPT-2 layout (merges as "a b" strings) and the newer one (merges as [a, b] pairs).
+// Load a BPE tokenizer from a Hugging Face tokenizer.json (path or JSON text): byte-level (GPT-2,
+// Qwen2, Llama-3) or SentencePiece-style with byte fallback (Llama-2, Mistral). Accepts the GPT-2
+// layout (merges as "a b" strings) and the newer one (merges as [a, b] pairs).
 import { existsSync, readFileSync } from 'node:fs';
 import { BpeTokenizer } from './bpe';
-import type { AddedToken, PreTokenization } from './bpe';
-import { GPT2_SPLIT, hfPattern } from './bytes';
+import type { AddedToken, BpeModelOptions } from './bpe';
 import { TokenizerError, TokenizerErrorCode as C } from './errors';
+import { pipelineFromJson } from './pipeline';
+import { templateFromJson } from './template';
 
 export function loadTokenizer(pathOrJson: string): BpeTokenizer {
   const isJson = pathOrJson.trimStart().startsWith('{');
@@ -21,7 +23,7 @@ export function loadTokenizer(pathOrJson: string): BpeTokenizer {
   }
   const model = j.model as Record<string, unknown> | undefined;
   if (!model || model.type !== 'BPE') bad(`model.type is ${JSON.stringify(model?.type)}, only "BPE" is supported`);
-  const pre = preTokenization(j, bad);
+  const pre = pipelineFromJson(j, bad);
   const vocabObj = model!.vocab;
   if (typeof vocabObj !== 'object' || vocabObj === null) bad('model.vocab is missing');
   const vocab = new Map<string, number>();
@@ -43,33 +45,22 @@ export function loadTokenizer(pathOrJson: string): BpeTokenizer {
     if (!Number.isSafeInteger(a.id) || typeof a.content !== 'string') bad(`added_tokens[${i}] needs an integer id and a string content`);
     return { id: a.id as number, content: a.content as string, special: a.special !== false };
   });
-  return new BpeTokenizer(vocab, merges, added, pre);
+  return new BpeTokenizer(vocab, merges, added, pre, modelOptions(j, model!, bad));
 }
 
-type PreJson = { type?: string; use_regex?: boolean; pretokenizers?: PreJson[]; pattern?: { Regex?: string; String?: string }; behavior?: string; invert?: boolean };
-
-/**
- * The supported pre-tokenizers: ByteLevel with the GPT-2 regex (GPT-2, our own files), and
- * Sequence[Split(Regex, Isolated), ByteLevel(use_regex: false)] (Llama-3, Qwen2); normalizer null or NFC.
- */
-function preTokenization(j: Record<string, unknown>, bad: (msg: string) => never): PreTokenization {
-  const norm = j.normalizer as { type?: string } | null | undefined;
-  if (norm != null && norm.type !== 'NFC') bad(`normalizer ${JSON.stringify(norm.type)} is not supported (null or NFC)`);
-  const nfc = norm?.type === 'NFC';
-  const p = (j.pre_tokenizer ?? null) as PreJson | null;
-  const base = { nfc, normalizerJson: norm ?? null, preTokenizerJson: p };
-  if (p?.type === 'ByteLevel' && p.use_regex !== false) return { ...base, split: GPT2_SPLIT };
-  const steps = p?.type === 'Sequence' ? (p.pretokenizers ?? []) : [];
-  const [split, byteLevel] = steps;
-  if (steps.length === 2 && split?.type === 'Split' && byteLevel?.type === 'ByteLevel' && byteLevel.use_regex === false) {
-    if (split.behavior !== 'Isolated' || split.invert) bad(`pre_tokenizer Split behavior ${JSON.stringify(split.behavior)} (invert ${String(split.invert)}) is not supported (Isolated)`);
-    const src = split.pattern?.Regex;
-    if (typeof src !== 'string') bad('pre_tokenizer Split needs a pattern.Regex');
-    try {
-      return { ...base, split: hfPattern(src!) };
-    } catch (e) {
-      return bad(`pre_tokenizer Split pattern cannot be compiled (${(e as Error).message})`);
-    }
+/** byte_fallback, unk_token, fuse_unk, ignore_merges and the post-processor template. */
+function modelOptions(j: Record<string, unknown>, model: Record<string, unknown>, bad: (msg: string) => never): BpeModelOptions {
+  if (model.dropout != null && model.dropout !== 0) bad(`model.dropout ${JSON.stringify(model.dropout)} is not supported (BPE-dropout is for training)`);
+  for (const k of ['continuing_subword_prefix', 'end_of_word_suffix'] as const) {
+    if (model[k] != null && model[k] !== '') bad(`model.${k} ${JSON.stringify(model[k])} is not supported`);
   }
-  return bad(`pre_tokenizer ${JSON.stringify(p?.type ?? null)} is not supported; only byte-level BPE (ByteLevel, or Split + ByteLevel as in Llama-3 / Qwen2)`);
+  const post = j.post_processor as { type?: string } | null | undefined;
+  const template = templateFromJson(post, bad);
+  return {
+    ...(model.byte_fallback === true ? { byteFallback: true } : {}),
+    ...(typeof model.unk_token === 'string' ? { unkToken: model.unk_token } : {}),
+    ...(model.fuse_unk === true ? { fuseUnk: true } : {}),
+    ...(model.ignore_merges === true ? { ignoreMerges: true } : {}),
+    ...(template ? { template, postProcessorJson: post } : {}),
+  };
 }
