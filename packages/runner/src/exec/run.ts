@@ -3,11 +3,13 @@
 // written to the cache before the next starts, so a killed run resumes exactly where it stopped.
 // A failing or diverging cell is recorded (in the cache, with its error) and the run goes on.
 import { Listr } from 'listr2';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CellRecord, LoadedModel, Registries } from '../registries';
 import type { JsonValue } from '../util/json';
 import type { CellTask, Plan, PlanTask } from '../plan/graph';
 import { shardCells } from '../plan/graph';
+import { loadCorpus } from '../plan/corpus';
 import { RunnerError } from '../errors';
 import { metricUses } from '../experiment-spec/types';
 import { TaskCache } from './cache';
@@ -128,10 +130,12 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
   };
   const pool = new ModelPool(plan.models, reg, plan.ctx, builtValue);
   const prepOwner = new Map<string, CellTask>();
-  for (const c of cells) if (c.prepareKey && !prepOwner.has(c.prepareKey)) prepOwner.set(c.prepareKey, c);
+  for (const c of cells) for (const r of c.stages) if (!prepOwner.has(r.key)) prepOwner.set(r.key, c);
+  /** Where a stage (model build or method prepare) keeps its files, inside the task cache. */
+  const artifactDir = (key: string) => join(cache.dir, 'artifacts', key);
   const metrics = metricUses(plan.spec).map((use) => ({ use, entry: reg.metrics.get(use.id)! }));
 
-  /** The records a `usesRecords` stage learns from: the dataset's whole pool, else its evaluated records. */
+  /** The records a `reads: records` stage learns from: the dataset's whole pool, else its evaluated records. */
   const datasetPool = async (c: CellTask): Promise<readonly CellRecord[]> => {
     const d = plan.datasets[c.datasetIndex]!;
     const entry = reg.datasets.get(d.id)!;
@@ -165,16 +169,20 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
     const fail = (e: unknown) => prepared.set(t.key, { ok: false, error: `stage '${t.label}' failed: ${errorText(e)}` });
     if (t.kind === 'model') {
       const m = plan.models[t.modelIndex!]!;
-      await reg.models.get(m.id)!.build!.run(m.params, { ...plan.ctx, dir: join(cache.dir, 'artifacts', t.key) }).then(done, fail);
+      await reg.models.get(m.id)!.build!.run(m.params, { ...plan.ctx, dir: artifactDir(t.key) }).then(done, fail);
       return;
     }
     const owner = prepOwner.get(t.key)!;
-    const method = reg.methods.get(owner.variant.method)!;
+    const stage = reg.methods.get(owner.variant.method)!.stages!.find((x) => x.name === t.stage)!;
     let model: LoadedModel | undefined;
     try {
       model = await pool.acquire(owner.modelIndex);
-      const records = method.prepare!.usesRecords ? await datasetPool(owner) : undefined;
-      done(await method.prepare!.run(model, owner.variant.params, plan.ctx, records));
+      const input = stage.reads === 'records'
+        ? { records: (await datasetPool(owner)).map((r) => r.request) }
+        : stage.reads === 'corpus' ? { corpus: await loadCorpus(plan.models[owner.modelIndex]!, reg, plan.ctx) } : {};
+      const dir = artifactDir(t.key);
+      mkdirSync(dir, { recursive: true });
+      done(await stage.run(model, owner.variant.params, { ...plan.ctx, dir }, input));
       pool.release(owner.modelIndex, model);
     } catch (e) {
       if (model) pool.discard(model);
@@ -188,14 +196,17 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
     if (c.unsupported) return { out: { status: 'unsupported', error: c.unsupported, ...none }, attempted: false };
     const failedUpstream = upstreamError(c.deps);
     if (failedUpstream) return { out: { status: 'failed', error: failedUpstream.error, ...none }, attempted: false };
-    const prep = c.prepareKey ? prepared.get(c.prepareKey) : undefined;
+    const preps = c.stages.map((r) => ({ ...r, result: prepared.get(r.key) }));
+    const prepMs = preps.reduce((sum, r) => sum + (r.result?.ok ? r.result.ms : 0), 0);
+    const preparedValues = Object.fromEntries(preps.flatMap((r) => (r.result?.ok ? [[r.name, { value: r.result.value, dir: artifactDir(r.key) }]] : [])));
+    const retain = plan.retain.get(c.datasetKey)?.map((r) => r.request);
     const records: readonly CellRecord[] = plan.records.get(c.datasetKey)!.slice(c.start, c.end);
     const method = reg.methods.get(c.variant.method)!;
     let model: LoadedModel | undefined;
     try {
       model = await pool.acquire(c.modelIndex);
-      const editor = method.create(c.variant.params, { ...plan.ctx, ...(prep?.ok ? { prepared: prep.value } : {}) });
-      const out = await runCell(model, editor, records, c.protocol, metrics, prep?.ok ? prep.ms : 0);
+      const editor = method.create(c.variant.params, { ...plan.ctx, prepared: preparedValues, ...(retain ? { retain } : {}) });
+      const out = await runCell(model, editor, records, c.protocol, metrics, prepMs);
       pool.release(c.modelIndex, model);
       return { out, attempted: true };
     } catch (e) {

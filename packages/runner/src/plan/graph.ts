@@ -8,6 +8,9 @@ import type { JsonObject, JsonValue } from '../util/json';
 import { contentKey } from '../util/json';
 import type { Protocol, Spec } from '../experiment-spec/types';
 import { metricUses, protocolLabel } from '../experiment-spec/types';
+import { RunnerError } from '../errors';
+import { applyDefaults } from '../experiment-spec/validate';
+import { corpusKey, corpusLabel } from './corpus';
 import { expandAxis, expandMethods } from './expand';
 import type { AxisVariant, MethodVariant } from './expand';
 
@@ -21,6 +24,14 @@ export interface PlanTask {
   /** Model stages: which model variant; `build` when the stage runs the entry's build (pretrain, finetune). */
   readonly modelIndex?: number;
   readonly build?: boolean;
+  /** Prepare tasks: the method stage's name (MethodEntry.stages). */
+  readonly stage?: string;
+}
+
+/** A prepare stage a cell reads: its name (the key of the method's `prepared`) and task key. */
+export interface StageRef {
+  readonly name: string;
+  readonly key: string;
 }
 
 export interface CellTask extends PlanTask {
@@ -33,7 +44,8 @@ export interface CellTask extends PlanTask {
   readonly datasetIndex: number;
   readonly variant: MethodVariant;
   readonly protocol: Protocol;
-  readonly prepareKey?: string;
+  /** The method's prepare stages, in declaration order. */
+  readonly stages: readonly StageRef[];
   /** Records [start, end) of the dataset. */
   readonly start: number;
   readonly end: number;
@@ -69,6 +81,8 @@ export interface Plan {
   readonly rows: readonly RowPlan[];
   /** Records of each dataset task, in order. */
   readonly records: ReadonlyMap<string, readonly CellRecord[]>;
+  /** The retain set of each dataset task that names one (`retain:`), handed to the methods. */
+  readonly retain: ReadonlyMap<string, readonly CellRecord[]>;
   readonly ctx: RunContext;
 }
 
@@ -102,14 +116,20 @@ export async function buildPlan(spec: Spec, reg: Registries, specDir: string): P
     addStage({ key, kind: 'model', label: `${build ? `${entry.build!.name} ` : 'model '}${m.label}`, deps: [], modelIndex, ...(build ? { build } : {}) });
   }
 
+  const corpusKeys = models.map((m) => corpusKey(m, ctx));
   const records = new Map<string, readonly CellRecord[]>();
+  const retain = new Map<string, readonly CellRecord[]>();
   const datasetKeys: string[] = [];
   const datasets = expandAxis(spec.datasets);
   for (const d of datasets) {
     const entry = reg.datasets.get(d.id)!;
     const recs = await entry.load(d.params, ctx);
-    const key = contentKey({ kind: 'dataset', id: d.id, version: entry.version, params: d.params, records: contentKey(recs), seed: spec.seed });
+    const kept = d.retain ? await loadRetain(d, reg, ctx) : undefined;
+    const key = contentKey({
+      kind: 'dataset', id: d.id, version: entry.version, params: d.params, records: contentKey(recs), seed: spec.seed, ...(kept ? { retain: contentKey(kept) } : {}),
+    });
     records.set(key, recs);
+    if (kept) retain.set(key, kept);
     datasetKeys.push(key);
     addStage({ key, kind: 'dataset', label: `dataset ${d.label} (${recs.length} records)`, deps: [] });
   }
@@ -125,19 +145,18 @@ export async function buildPlan(spec: Spec, reg: Registries, specDir: string): P
       const recs = records.get(datasetKey)!;
       for (const variant of variants) {
         const method = reg.methods.get(variant.method)!;
-        let prepareKey: string | undefined;
-        if (method.prepare) {
-          const p = method.prepare;
-          prepareKey = contentKey({
+        const stageRefs: StageRef[] = (method.stages ?? []).map((p) => {
+          const key = contentKey({
             kind: 'prepare', id: variant.method, version: method.version, stage: p.name, inputs: p.inputs(variant.params), model: modelKey,
-            ...(p.usesRecords ? { dataset: datasetKey } : {}), seed: spec.seed, codeVersion,
+            ...(p.reads === 'records' ? { dataset: datasetKey } : {}), ...(p.reads === 'corpus' ? { corpus: corpusKeys[mi]! } : {}),
+            seed: spec.seed, codeVersion,
           });
-          addStage({
-            // A stage shared by every variant with the same inputs is named after the method, not a variant.
-            key: prepareKey, kind: 'prepare', label: p.usesRecords ? `${p.name} ${variant.method} @ ${model.label} on ${d.label}` : `${p.name} ${variant.label} @ ${model.label}`,
-            deps: p.usesRecords ? [modelKey, datasetKey] : [modelKey],
-          });
-        }
+          // A stage shared by every variant with the same inputs is named after the method, not a variant.
+          const on = p.reads === 'records' ? ` on ${d.label}` : p.reads === 'corpus' ? ` on ${corpusLabel(models[mi]!)}` : '';
+          addStage({ key, kind: 'prepare', stage: p.name, label: `${p.name} ${variant.method} @ ${model.label}${on}`, deps: p.reads === 'records' ? [modelKey, datasetKey] : [modelKey] });
+          return { name: p.name, key };
+        });
+        const prepareKeys = stageRefs.map((r) => r.key);
         for (const protocol of spec.protocols) {
           const size = chunkSize(spec.run.chunk, protocol);
           const batch = protocol.kind === 'batch' ? protocol.size : 1;
@@ -149,7 +168,7 @@ export async function buildPlan(spec: Spec, reg: Registries, specDir: string): P
           for (let start = 0, chunk = 0; start < recs.length; start += size, chunk++) {
             const end = Math.min(recs.length, start + size);
             const key = contentKey({
-              kind: 'cell', model: modelKey, dataset: datasetKey, prepare: prepareKey ?? null,
+              kind: 'cell', model: modelKey, dataset: datasetKey, prepare: prepareKeys.length ? prepareKeys : null,
               method: { id: variant.method, version: method.version, params: variant.params as JsonValue },
               protocol: protocol as unknown as JsonValue, records: recs.slice(start, end).map((r) => r.id),
               metrics: metricVersions, seed: spec.seed, codeVersion,
@@ -157,9 +176,8 @@ export async function buildPlan(spec: Spec, reg: Registries, specDir: string): P
             rowCells.push(key);
             cells.push({
               key, kind: 'cell', row: rows.length, chunk, modelKey, modelIndex: mi, datasetKey, datasetIndex: di, variant, protocol,
-              start, end, deps: [modelKey, datasetKey, ...(prepareKey ? [prepareKey] : [])],
+              start, end, deps: [modelKey, datasetKey, ...prepareKeys], stages: stageRefs,
               label: `${keys.model} · ${keys.dataset} · ${keys.method}${keys.hparams ? ` [${keys.hparams}]` : ''} · ${keys.protocol} · records ${start}-${end - 1}`,
-              ...(prepareKey ? { prepareKey } : {}),
               ...(unsupported ? { unsupported } : {}),
             });
           }
@@ -169,7 +187,19 @@ export async function buildPlan(spec: Spec, reg: Registries, specDir: string): P
     });
   });
   const planKey = contentKey({ spec: spec as unknown as JsonValue, codeVersion, cells: cells.map((c) => c.key) });
-  return { spec, planKey, codeVersion, environment, models, datasets, stages, cells, rows, records, ctx };
+  return { spec, planKey, codeVersion, environment, models, datasets, stages, cells, rows, records, retain, ctx };
+}
+
+/** A dataset item's retain set: a split of its own dataset, or another registered dataset. */
+async function loadRetain(d: AxisVariant, reg: Registries, ctx: RunContext): Promise<CellRecord[]> {
+  const r = d.retain!;
+  if (r.split !== undefined) {
+    const entry = reg.datasets.get(d.id)!;
+    if (!entry.loadSplit) throw new RunnerError('DATA', `dataset '${d.id}' has no splits (retain: { split: ${r.split} })`);
+    return entry.loadSplit(r.split, d.params, ctx);
+  }
+  const entry = reg.datasets.get(r.dataset!)!;
+  return entry.load(applyDefaults(entry.paramsSchema, r.params ?? {}), ctx);
 }
 
 /** Deterministic slice of the cells for shard `index` of `count` (round-robin over plan order). */

@@ -13,7 +13,7 @@ const [modelName = 'tiny-gpt2', id = 'forget', paramsJson = '{}', rankingJson = 
 const model = await loadDefaultModel(modelName as 'tiny-gpt2');
 const def = methodById(id);
 const params = JSON.parse(paramsJson) as Record<string, unknown>;
-const ctx = { seed: 1, location: fixedLocation(JSON.parse(rankingJson) as number[]) };
+const ctx = { seed: 1, prepared: fixedLocation(JSON.parse(rankingJson) as number[]) };
 // TUNE_RECORDS=<file.json>: tune on other records (e.g. 50 more rendered from the world) than the specs use.
 const records: readonly CfRecord[] = process.env.TUNE_RECORDS ? (JSON.parse(readFileSync(process.env.TUNE_RECORDS, 'utf8')) as CfRecord[]) : CF_RECORDS;
 const scores = [];
