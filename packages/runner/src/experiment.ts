@@ -6,7 +6,7 @@ import type { Registries } from './registries';
 import { loadSpec } from './experiment-spec/load';
 import { validateSpec } from './experiment-spec/validate';
 import type { Spec } from './experiment-spec/types';
-import { buildPlan } from './plan/graph';
+import { buildPlan } from './plan/inputs';
 import type { Plan } from './plan/graph';
 import { runPlan } from './exec/run';
 import type { RunOptions, RunResult } from './exec/run';

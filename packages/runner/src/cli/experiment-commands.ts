@@ -5,7 +5,7 @@ import { buildSchema } from '../experiment-spec/schema';
 import { checkSpec, mergeShards, planExperiment, runExperiment } from '../experiment';
 import type { Workspace } from '../experiment';
 import { TaskCache } from '../exec/cache';
-import { shardCells } from '../plan/graph';
+import { isExecutedStage, shardCells } from '../plan/graph';
 import { writeFileAtomic } from '../util/atomic';
 import { stableJson } from '../util/json';
 import { displayPath } from '../experiment-spec/load';
@@ -68,7 +68,7 @@ export async function planCmd(argv: readonly string[], io: Io): Promise<number> 
     if (p.values['json'] === true) {
       io.out(JSON.stringify({
         spec: f, output: displayPath(paths.csv, io.cwd), planKey: plan.planKey,
-        stages: plan.stages.map((s) => ({ key: s.key, kind: s.kind, label: s.label, deps: s.deps, cached: s.kind === 'prepare' || s.build ? cache.has(s.key) : null })),
+        stages: plan.stages.map((s) => ({ key: s.key, kind: s.kind, label: s.label, deps: s.deps, cached: isExecutedStage(s) ? cache.has(s.key) : null })),
         cells: cells.map((c) => ({ key: c.key, row: c.row, label: c.label, deps: c.deps, cached: cache.has(c.key), ...(c.unsupported ? { unsupported: c.unsupported } : {}) })),
       }));
       continue;
@@ -76,7 +76,7 @@ export async function planCmd(argv: readonly string[], io: Io): Promise<number> 
     io.out(`${f} → ${displayPath(paths.csv, io.cwd)}   plan ${plan.planKey.slice(0, 12)}${shard ? `   shard ${shard.index}/${shard.count}` : ''}`);
     io.out('shared stages:');
     for (const s of plan.stages) {
-      const state = s.kind === 'prepare' || s.build ? mark(s.key) : 'ready ';
+      const state = isExecutedStage(s) ? mark(s.key) : 'ready ';
       io.out(`  ${state}  ${s.key.slice(0, 12)}  ${s.kind.padEnd(7)}  ${s.label}${s.deps.length ? `  ← ${s.deps.map((d) => d.slice(0, 8)).join(', ')}` : ''}`);
     }
     io.out('cells (rows of the table):');

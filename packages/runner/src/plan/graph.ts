@@ -3,29 +3,48 @@
 // Every key is sha256 of the canonical JSON of the task's inputs, the versions of the code it
 // runs, the seed and the keys of its upstream tasks — so a change anywhere upstream re-keys (and
 // reruns) exactly what depends on it, and nothing else.
+//
+// Building the graph is pure: what it needs from files (model fingerprints, dataset records, the
+// environment) is read first by `gatherPlanInputs` (./inputs.ts) and handed in as `PlanInputs`.
 import type { CellRecord, Registries, RunContext } from '../registries';
 import type { JsonObject, JsonValue } from '../util/json';
 import { contentKey } from '../util/json';
 import type { Protocol, Spec } from '../experiment-spec/types';
 import { metricUses, protocolLabel } from '../experiment-spec/types';
-import { RunnerError } from '../errors';
-import { applyDefaults } from '../experiment-spec/validate';
-import { corpusKey, corpusLabel } from './corpus';
-import { expandAxis, expandMethods } from './expand';
+import { corpusLabel } from './corpus';
+import { expandMethods } from './expand';
 import type { AxisVariant, MethodVariant } from './expand';
 
-export type TaskKind = 'model' | 'dataset' | 'prepare' | 'cell';
-
-export interface PlanTask {
+interface TaskBase {
   readonly key: string;
-  readonly kind: TaskKind;
   readonly label: string;
   readonly deps: readonly string[];
-  /** Model stages: which model variant; `build` when the stage runs the entry's build (pretrain, finetune). */
-  readonly modelIndex?: number;
-  readonly build?: boolean;
-  /** Prepare tasks: the method stage's name (MethodEntry.stages). */
-  readonly stage?: string;
+}
+
+/** A model variant. `build` when the entry has a build stage (pretrain, finetune) that the run executes. */
+export interface ModelTask extends TaskBase {
+  readonly kind: 'model';
+  readonly modelIndex: number;
+  readonly build: boolean;
+}
+
+/** A dataset variant; its records are in `Plan.records` under the task's key. */
+export interface DatasetTask extends TaskBase {
+  readonly kind: 'dataset';
+  readonly datasetIndex: number;
+}
+
+/** A method's precomputation on one model (and, when the stage reads records, one dataset). */
+export interface PrepareTask extends TaskBase {
+  readonly kind: 'prepare';
+  /** The method variant the stage runs with: the first in spec order whose inputs key it. */
+  readonly variant: MethodVariant;
+  readonly modelIndex: number;
+  readonly modelKey: string;
+  /** The stage's name among the method's stages (MethodEntry.stages). */
+  readonly stage: string;
+  /** Set when the stage reads records (`reads: 'records'`): the dataset whose pool it learns from. */
+  readonly dataset?: { readonly index: number; readonly key: string };
 }
 
 /** A prepare stage a cell reads: its name (the key of the method's `prepared`) and task key. */
@@ -34,7 +53,7 @@ export interface StageRef {
   readonly key: string;
 }
 
-export interface CellTask extends PlanTask {
+export interface CellTask extends TaskBase {
   readonly kind: 'cell';
   readonly row: number;
   readonly chunk: number;
@@ -51,6 +70,15 @@ export interface CellTask extends PlanTask {
   readonly end: number;
   /** Set when the cell cannot run by construction (e.g. batch larger than the method allows). */
   readonly unsupported?: string;
+}
+
+export type StageTask = ModelTask | DatasetTask | PrepareTask;
+export type PlanTask = StageTask | CellTask;
+export type TaskKind = PlanTask['kind'];
+
+/** Whether the executor runs (and caches) this stage: model builds and method precomputations. */
+export function isExecutedStage(s: StageTask): s is ModelTask | PrepareTask {
+  return s.kind === 'prepare' || (s.kind === 'model' && s.build);
 }
 
 export interface RowKeys {
@@ -76,7 +104,7 @@ export interface Plan {
   readonly models: readonly AxisVariant[];
   /** Dataset variants (matrix expanded); cells refer to them by datasetIndex. */
   readonly datasets: readonly AxisVariant[];
-  readonly stages: readonly PlanTask[];
+  readonly stages: readonly StageTask[];
   readonly cells: readonly CellTask[];
   readonly rows: readonly RowPlan[];
   /** Records of each dataset task, in order. */
@@ -86,52 +114,61 @@ export interface Plan {
   readonly ctx: RunContext;
 }
 
+/** What building a plan reads from files, in spec order (matrix expanded). */
+export interface PlanInputs {
+  /** Directory of the spec file (relative paths in entries' params resolve against it). */
+  readonly specDir: string;
+  /** `Registries.environment()`: recorded beside the table; its versions key every task. */
+  readonly environment: JsonObject;
+  /** Each model variant, the entry's fingerprint of its files, and the identity of its corpus (plan/corpus.ts). */
+  readonly models: readonly { readonly variant: AxisVariant; readonly fingerprint: JsonValue; readonly corpus: string }[];
+  /** Each dataset variant, its loaded records, and its retain set when the item names one. */
+  readonly datasets: readonly { readonly variant: AxisVariant; readonly records: readonly CellRecord[]; readonly retain?: readonly CellRecord[] }[];
+}
+
 /** Records per cell: the spec's chunk, rounded up to whole sequential runs or batches. */
 export function chunkSize(chunk: number, p: Protocol): number {
   const unit = p.kind === 'sequential' ? p.T : p.kind === 'batch' ? p.size : 1;
   return Math.ceil(chunk / unit) * unit;
 }
 
-export async function buildPlan(spec: Spec, reg: Registries, specDir: string): Promise<Plan> {
-  const environment = await reg.environment();
+/** The plan of `spec` from its read inputs: keys, stages, cells and rows (no I/O). */
+export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs): Plan {
+  const { environment } = inputs;
   const codeVersion = contentKey({ runner: 'plan-v1', versions: environment['versions'] ?? null });
-  const ctx: RunContext = { seed: spec.seed, specDir };
-  const stages: PlanTask[] = [];
+  const ctx: RunContext = { seed: spec.seed, specDir: inputs.specDir };
+  const stages: StageTask[] = [];
   const seen = new Set<string>();
-  const addStage = (t: PlanTask) => {
+  const addStage = (t: StageTask) => {
     if (!seen.has(t.key)) {
       seen.add(t.key);
       stages.push(t);
     }
   };
 
-  const models = expandAxis(spec.models);
+  const models = inputs.models.map((m) => m.variant);
   const modelKeys: string[] = [];
-  for (const [modelIndex, m] of models.entries()) {
+  for (const [modelIndex, { variant: m, fingerprint }] of inputs.models.entries()) {
     const entry = reg.models.get(m.id)!;
-    const fingerprint = await entry.fingerprint(m.params, ctx);
     const key = contentKey({ kind: 'model', id: m.id, version: entry.version, params: m.params, fingerprint, seed: spec.seed, codeVersion });
     modelKeys.push(key);
     const build = entry.build !== undefined;
-    addStage({ key, kind: 'model', label: `${build ? `${entry.build!.name} ` : 'model '}${m.label}`, deps: [], modelIndex, ...(build ? { build } : {}) });
+    addStage({ key, kind: 'model', label: `${entry.build ? `${entry.build.name} ` : 'model '}${m.label}`, deps: [], modelIndex, build });
   }
 
-  const corpusKeys = models.map((m) => corpusKey(m, ctx));
   const records = new Map<string, readonly CellRecord[]>();
   const retain = new Map<string, readonly CellRecord[]>();
   const datasetKeys: string[] = [];
-  const datasets = expandAxis(spec.datasets);
-  for (const d of datasets) {
+  const datasets = inputs.datasets.map((d) => d.variant);
+  for (const [datasetIndex, { variant: d, records: recs, retain: kept }] of inputs.datasets.entries()) {
     const entry = reg.datasets.get(d.id)!;
-    const recs = await entry.load(d.params, ctx);
-    const kept = d.retain ? await loadRetain(d, reg, ctx) : undefined;
     const key = contentKey({
       kind: 'dataset', id: d.id, version: entry.version, params: d.params, records: contentKey(recs), seed: spec.seed, ...(kept ? { retain: contentKey(kept) } : {}),
     });
     records.set(key, recs);
     if (kept) retain.set(key, kept);
     datasetKeys.push(key);
-    addStage({ key, kind: 'dataset', label: `dataset ${d.label} (${recs.length} records)`, deps: [] });
+    addStage({ key, kind: 'dataset', label: `dataset ${d.label} (${recs.length} records)`, deps: [], datasetIndex });
   }
 
   const variants = expandMethods(spec.methods);
@@ -148,12 +185,16 @@ export async function buildPlan(spec: Spec, reg: Registries, specDir: string): P
         const stageRefs: StageRef[] = (method.stages ?? []).map((p) => {
           const key = contentKey({
             kind: 'prepare', id: variant.method, version: method.version, stage: p.name, inputs: p.inputs(variant.params), model: modelKey,
-            ...(p.reads === 'records' ? { dataset: datasetKey } : {}), ...(p.reads === 'corpus' ? { corpus: corpusKeys[mi]! } : {}),
+            ...(p.reads === 'records' ? { dataset: datasetKey } : {}), ...(p.reads === 'corpus' ? { corpus: inputs.models[mi]!.corpus } : {}),
             seed: spec.seed, codeVersion,
           });
           // A stage shared by every variant with the same inputs is named after the method, not a variant.
-          const on = p.reads === 'records' ? ` on ${d.label}` : p.reads === 'corpus' ? ` on ${corpusLabel(models[mi]!)}` : '';
-          addStage({ key, kind: 'prepare', stage: p.name, label: `${p.name} ${variant.method} @ ${model.label}${on}`, deps: p.reads === 'records' ? [modelKey, datasetKey] : [modelKey] });
+          const on = p.reads === 'records' ? ` on ${d.label}` : p.reads === 'corpus' ? ` on ${corpusLabel(model)}` : '';
+          addStage({
+            key, kind: 'prepare', stage: p.name, label: `${p.name} ${p.reads === 'model' ? variant.label : variant.method} @ ${model.label}${on}`,
+            deps: p.reads === 'records' ? [modelKey, datasetKey] : [modelKey],
+            variant, modelIndex: mi, modelKey, ...(p.reads === 'records' ? { dataset: { index: di, key: datasetKey } } : {}),
+          });
           return { name: p.name, key };
         });
         const prepareKeys = stageRefs.map((r) => r.key);
@@ -188,18 +229,6 @@ export async function buildPlan(spec: Spec, reg: Registries, specDir: string): P
   });
   const planKey = contentKey({ spec: spec as unknown as JsonValue, codeVersion, cells: cells.map((c) => c.key) });
   return { spec, planKey, codeVersion, environment, models, datasets, stages, cells, rows, records, retain, ctx };
-}
-
-/** A dataset item's retain set: a split of its own dataset, or another registered dataset. */
-async function loadRetain(d: AxisVariant, reg: Registries, ctx: RunContext): Promise<CellRecord[]> {
-  const r = d.retain!;
-  if (r.split !== undefined) {
-    const entry = reg.datasets.get(d.id)!;
-    if (!entry.loadSplit) throw new RunnerError('DATA', `dataset '${d.id}' has no splits (retain: { split: ${r.split} })`);
-    return entry.loadSplit(r.split, d.params, ctx);
-  }
-  const entry = reg.datasets.get(r.dataset!)!;
-  return entry.load(applyDefaults(entry.paramsSchema, r.params ?? {}), ctx);
 }
 
 /** Deterministic slice of the cells for shard `index` of `count` (round-robin over plan order). */
