@@ -114,7 +114,7 @@ export const rankOne = defineMethod({
   stages: [keyStats],
   check: (p, shape) => layerProblems('layer', p.layer, shape),
   edit(model, [r], p, ctx) {
-    const stats = keyStats.name in (ctx.prepared ?? {}) ? ctx.prepared![keyStats.name]! : undefined;
+    const stats = ctx.prepared?.[keyStats.name]; // { value, dir }: the stage's JSON and its files
     if (!stats) throw new MethodInputError('no key statistics: run the key-stats stage first');
     const { file, dim } = stats.value as { file: string; dim: number };
     const cov = new Float32Array(readFileSync(join(stats.dir, file)).buffer.slice(0));
