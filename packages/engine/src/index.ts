@@ -43,7 +43,7 @@ export type { ContinuationRequest, TokenLogprob, ScoreOptions } from './score/sc
 export { generate, generateIds } from './generate/generate';
 export type { GenerateIdsOptions, GenerateTextOptions } from './generate/generate';
 // Checkpoints (HF layout, safetensors) and the byte-level BPE tokenizer.
-export { saveCheckpoint, loadCheckpoint } from './checkpoint/index';
+export { saveCheckpoint, loadCheckpoint, readCheckpointConfig } from './checkpoint/index';
 export type { SaveCheckpointInput, LoadedCheckpoint, LoadCheckpointOptions, CheckpointSource } from './checkpoint/index';
 export { CheckpointError, CheckpointErrorCode } from './checkpoint/errors';
 export { readSafetensors, writeSafetensors, parseSafetensors, serializeSafetensors } from './checkpoint/safetensors';

@@ -5,6 +5,7 @@ export { byId } from './registries';
 export type {
   CellEditor, CellRecord, DataInspector, DataReport, DatasetEntry, EditCost, EditRequest, EditResult, EntryBase,
   JsonSchema, LoadedModel, MalformedRecord, MethodEntry, MetricEntry, ModelEntry, PrepareStage, Registries, RunContext, Scorer,
+  ForgetRequest, ModelShape, ParamProblem, PreparedValue, Request, RequestKind, StageInput,
 } from './registries';
 export { COST_METRICS, withBuiltins } from './builtin-metrics';
 export { defaultRegistries } from './defaults';

@@ -9,12 +9,38 @@ import type { JsonObject, JsonValue } from './util/json';
 // does not depend on more of those packages than it calls.
 
 export interface EditRequest {
+  /** Absent means 'rewrite'. */
+  readonly kind?: 'rewrite';
   readonly prompt: string;
   readonly subject: string;
   readonly targetNew: string;
   readonly targetTrue?: string;
   readonly relationId?: string;
   readonly trainPrompts?: readonly string[];
+}
+
+/** Knowledge to remove (engine ForgetRequest): editing methods rewrite it toward the refusal. */
+export interface ForgetRequest {
+  readonly kind: 'forget';
+  readonly question: string;
+  readonly answer: string;
+  readonly subject?: string;
+  readonly rephrasings?: readonly string[];
+  readonly refusal?: string;
+}
+
+export type Request = EditRequest | ForgetRequest;
+export type RequestKind = 'rewrite' | 'forget';
+
+/** What a method's hyper-parameters may refer to (engine ModelShape): known at validate time. */
+export interface ModelShape {
+  readonly arch: string;
+  readonly layers: number;
+  readonly dModel: number;
+  readonly heads: number;
+  readonly dMlp: number;
+  readonly vocab: number;
+  readonly window: number;
 }
 
 export interface EditResult {
@@ -71,6 +97,11 @@ export interface ModelBuildStage {
 export interface ModelEntry extends EntryBase {
   /** Content identity of the weights (e.g. the checkpoint's sha256); enters every downstream key. */
   fingerprint(params: JsonObject, ctx: RunContext): Promise<JsonValue>;
+  /** The model's shape without loading its weights (config.json), so validate can check method params. */
+  shape?(params: JsonObject, ctx: RunContext): ModelShape;
+  /** The text a `reads: corpus` stage reads when the spec's model item names no `corpus:` file (the
+   *  embedded models: their world's pretraining corpus). Undefined: such a stage needs `corpus:`. */
+  defaultCorpus?(params: JsonObject, ctx: RunContext): Promise<readonly string[]>;
   readonly build?: ModelBuildStage;
   load(params: JsonObject, ctx: RunContext & { readonly built?: JsonValue }): Promise<LoadedModel>;
 }
@@ -79,42 +110,70 @@ export interface ModelEntry extends EntryBase {
 export interface CellRecord {
   /** Stable id within its dataset (e.g. the case_id). */
   readonly id: string;
-  readonly request: EditRequest;
+  readonly request: Request;
   /** Format-specific evaluation data (paraphrases, neighbourhood prompts, retain QA …). */
   readonly data: JsonValue;
 }
 
 export interface DatasetEntry extends EntryBase {
+  /** The kind of request every record carries (default 'rewrite'); methods declare the kinds they accept. */
+  readonly requestKind?: RequestKind;
   load(params: JsonObject, ctx: RunContext): Promise<CellRecord[]>;
+  /** Named splits besides the evaluated records (e.g. 'retain'), for a spec's `retain: { split }`. */
+  readonly splits?: readonly string[];
+  loadSplit?(split: string, params: JsonObject, ctx: RunContext): Promise<CellRecord[]>;
   /**
    * Every record of the dataset, not only the evaluated slice (`load` applies n/offset): what a
-   * stage with `usesRecords` learns from (e.g. ForGet's per-relation locating batches). Default: load.
+   * stage with `reads: records` learns from (e.g. ForGet's per-relation locating batches). Default: load.
    */
   pool?(params: JsonObject, ctx: RunContext): Promise<CellRecord[]>;
 }
 
 /** A method ready to edit: created once per cell with its resolved params. */
 export interface CellEditor {
-  apply(model: LoadedModel, requests: readonly EditRequest[]): Promise<EditResult>;
+  apply(model: LoadedModel, requests: readonly Request[]): Promise<EditResult>;
 }
 
-/** A shared precomputation stage of a method (key statistics, locating, auxiliary training). */
+/** What a prepare stage reads besides the model: the dataset's pool, or the model item's corpus. */
+export interface StageInput {
+  readonly records?: readonly Request[];
+  readonly corpus?: readonly string[];
+}
+
+/** A shared precomputation stage of a method (covariance statistics, locating, a trained side model). */
 export interface PrepareStage {
-  /** Short name shown in the plan, e.g. "key-stats". */
+  /** Short name shown in the plan and key of the method's `prepared`, e.g. "locate". */
   readonly name: string;
+  /** 'records': keyed by model × dataset, run on the dataset's pool (DatasetEntry.pool); 'corpus': keyed
+   *  by model × corpus (the model item's `corpus:` or the model's default); 'model': by the model only. */
+  readonly reads: 'records' | 'corpus' | 'model';
   /** The subset of params the stage depends on (so sweeps over other params share it). */
   inputs(params: JsonObject): JsonValue;
-  /** The stage reads the cell's dataset (e.g. ForGet locates per relation type from its facts): it is
-   *  then keyed by model × dataset × inputs and `run` receives the dataset's pool (DatasetEntry.pool). */
-  readonly usesRecords?: boolean;
-  run(model: LoadedModel, params: JsonObject, ctx: RunContext, records?: readonly CellRecord[]): Promise<JsonValue>;
+  /** Returns the artifact's JSON value; binary files go under ctx.dir (kept in the task cache). */
+  run(model: LoadedModel, params: JsonObject, ctx: RunContext & { readonly dir: string }, input: StageInput): Promise<JsonValue>;
+}
+
+/** A prepare stage's cached artifact, as a cell's editor gets it. */
+export interface PreparedValue {
+  readonly value: JsonValue;
+  readonly dir: string;
+}
+
+/** A param a model cannot take: where under `params` (dot path) and why. */
+export interface ParamProblem {
+  readonly param: string;
+  readonly message: string;
 }
 
 export interface MethodEntry extends EntryBase {
   /** Largest batch one apply() accepts (1 = single requests only). Undefined = any size. */
   readonly maxBatch?: number;
-  readonly prepare?: PrepareStage;
-  create(params: JsonObject, ctx: RunContext & { prepared?: JsonValue }): CellEditor;
+  /** Request kinds the method takes (default ['rewrite']); validate rejects a dataset of another kind. */
+  readonly accepts?: readonly RequestKind[];
+  readonly stages?: readonly PrepareStage[];
+  /** Problems of these params on a model of this shape (validate reports them at the method item). */
+  check?(params: JsonObject, shape: ModelShape): readonly ParamProblem[];
+  create(params: JsonObject, ctx: RunContext & { readonly prepared: Readonly<Record<string, PreparedValue>>; readonly retain?: readonly Request[] }): CellEditor;
 }
 
 /** What editing one record cost: its share of the apply() call and the method's shared stage. */

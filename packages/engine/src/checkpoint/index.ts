@@ -91,6 +91,12 @@ export interface LoadCheckpointOptions {
   readonly tokenizer?: boolean;
 }
 
+/** A checkpoint directory's ModelConfig from its config.json alone (no weights read). */
+export function readCheckpointConfig(dir: string): ModelConfig {
+  const cfgPath = join(dir, 'config.json');
+  return fromHfConfig(readJson(cfgPath), cfgPath).config;
+}
+
 export async function loadCheckpoint(dir: string, opts: LoadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
   const cfgPath = join(dir, 'config.json');
   const { config, source } = fromHfConfig(readJson(cfgPath), cfgPath);

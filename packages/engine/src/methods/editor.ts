@@ -1,9 +1,16 @@
-// One interface for every editing and unlearning method (BRIEF "Methods"). A method plans a change
-// from requests and applies it, returning an undo; evaluation never happens inside a method.
-// Method-specific code lives in its own folder under methods/, registered in methods/registry.ts.
+// One contract for every editing and unlearning method (BRIEF "Methods"; README "Adding a method"). A
+// method plans a change from requests and applies it, returning an undo; evaluation never happens inside
+// a method. Methods are written with defineMethod (common/define.ts), which builds the MethodDef below;
+// each lives in its own folder under methods/, registered in methods/registry.ts.
+import type { Transformer } from '../model/transformer';
+import type { Tokenizer } from '../model/tokenizer';
+
+// ---- Requests: what a dataset asks a method to do.
 
 /** A fact to change: prompt contains the subject; the model should say targetNew after it. */
-export interface EditRequest {
+export interface RewriteRequest {
+  /** Absent means 'rewrite' (every dataset of this repository yields rewrites). */
+  readonly kind?: 'rewrite';
   /** Rewrite prompt with the subject filled in, e.g. "The capital of Varonia is". */
   readonly prompt: string;
   /** Subject string as it appears in the prompt (ROME's "last subject token" is inside it). */
@@ -18,6 +25,35 @@ export interface EditRequest {
   readonly trainPrompts?: readonly string[];
 }
 
+/** The former name of RewriteRequest. */
+export type EditRequest = RewriteRequest;
+
+/** Knowledge to remove (unlearning): the model should stop answering `answer` to `question`. */
+export interface ForgetRequest {
+  readonly kind: 'forget';
+  /** The prompt as the dataset asks it, e.g. "Question: Where was Ada Brun born?\nAnswer:". */
+  readonly question: string;
+  /** The answer to forget, with its leading space: " Quelmir". */
+  readonly answer: string;
+  /** The entity the question is about, when the dataset knows it (else common/requests.ts subjectOf). */
+  readonly subject?: string;
+  /** Other phrasings of the question a method may train on. */
+  readonly rephrasings?: readonly string[];
+  /** What the model should say instead (editing methods edit toward it); default DEFAULT_REFUSAL. */
+  readonly refusal?: string;
+}
+
+export type Request = RewriteRequest | ForgetRequest;
+export type RequestKind = 'rewrite' | 'forget';
+/** The request type of one kind. */
+export type RequestOf<K extends RequestKind> = K extends 'forget' ? ForgetRequest : RewriteRequest;
+
+export function requestKind(r: Request): RequestKind {
+  return r.kind === 'forget' ? 'forget' : 'rewrite';
+}
+
+// ---- Results.
+
 /** Restores the model exactly as it was before apply(). Idempotent. */
 export type Undo = () => void;
 
@@ -28,15 +64,12 @@ export interface EditResult {
     readonly wallMs: number;
     readonly extraParams?: number;
     readonly extraBytes?: number;
-    /** Per-phase losses for diagnostics, e.g. { forgetLoss: [...], learnLoss: [...] }. */
+    /** Per-phase losses for diagnostics, e.g. { forget: [...], learn: [...] }. */
     readonly losses?: Readonly<Record<string, readonly number[]>>;
   };
 }
 
-// ---- The method contract shared by engine/methods/* and the runner's adapter (runner/src/adapters/methods.ts).
-
-import type { Transformer } from '../model/transformer';
-import type { Tokenizer } from '../model/tokenizer';
+// ---- The model, its shape, and what a method is given.
 
 /** The model a method edits in place: its parameters (`transformer.params`) and its tokenizer. */
 export interface EditModel {
@@ -44,9 +77,21 @@ export interface EditModel {
   readonly tokenizer: Tokenizer;
 }
 
+/** What a hyper-parameter may refer to, known before any weight is loaded (the runner's validate). */
+export interface ModelShape {
+  readonly arch: string;
+  readonly layers: number;
+  readonly dModel: number;
+  readonly heads: number;
+  readonly dMlp: number;
+  readonly vocab: number;
+  /** Longest sequence the model reads. */
+  readonly window: number;
+}
+
 /**
  * Where a located method edits: MLP layers ranked by their degree in the knowledge circuit (best
- * first), per relation type and over all relations (engine/locate produces it; ForGet reads it).
+ * first), per relation type and over all relations (the locate stage, common/locate-stage.ts).
  */
 export interface MlpLocation {
   /** MLP layers by degree, best first, for each relation id located. */
@@ -55,16 +100,57 @@ export interface MlpLocation {
   readonly all: readonly number[];
 }
 
+/** A prepare stage's cached output: its JSON value and the directory of its binary files. */
+export interface PreparedArtifact {
+  readonly value: unknown;
+  /** Directory the stage wrote its files to (covariances, codebooks, side models); may be empty. */
+  readonly dir: string;
+}
+
 export interface MethodContext {
   /** Seed of everything random in the method (data order, masks). */
   readonly seed: number;
-  /** Output of the method's shared locate stage, for methods with `needsLocation`. */
-  readonly location?: MlpLocation;
+  /** The outputs of the method's prepare stages, by stage name (the runner runs and caches them). */
+  readonly prepared?: Readonly<Record<string, PreparedArtifact>>;
+  /** Knowledge to keep (the spec's `retain:`), for methods that regularise on it (GD, NPO + retain). */
+  readonly retain?: readonly Request[];
+}
+
+// ---- Prepare stages: precomputations a method declares; the runner caches their artifacts.
+
+export type StageReads = 'records' | 'corpus' | 'model';
+
+export interface StageInput {
+  readonly seed: number;
+  /** reads 'records': every request of the dataset's pool (not only the evaluated slice). */
+  readonly records?: readonly Request[];
+  /** reads 'corpus': the text documents of the model item's corpus (runner README "Corpus"). */
+  readonly corpus?: readonly string[];
+  /** An empty directory, kept with the stage's cached result: write binary artifacts here. */
+  readonly dir: string;
+}
+
+export interface PrepareStage<P = Readonly<Record<string, unknown>>, O = unknown> {
+  /** Name in the plan and key of ctx.prepared. */
+  readonly name: string;
+  readonly reads: StageReads;
+  /** The params subset the stage depends on (so sweeps over other params share its artifact). */
+  inputs(p: P): unknown;
+  /** Compute the artifact: a JSON-serialisable value (plus any files written under input.dir). */
+  run(model: EditModel, p: P, input: StageInput): O | Promise<O>;
+}
+
+/** A hyper-parameter the model cannot take (validate reports it at `params.<param>`). */
+export interface ParamProblem {
+  /** Key path under params, dot-separated ('layer', 'locate.steps'); '' for the whole params. */
+  readonly param: string;
+  readonly message: string;
 }
 
 /** JSON Schema (draft 2020-12) of a method's hyper-parameters: an object, every property with a default. */
 export type ParamsSchema = { readonly [key: string]: unknown };
 
+/** What the registry and the runner see of a method (defineMethod builds it). */
 export interface MethodDef {
   /** Registry id used in YAML specs: 'ft', 'ft-c', 'forget', 'forget-u', 'forget-pa', 'f-learning'. */
   readonly id: string;
@@ -72,10 +158,14 @@ export interface MethodDef {
   readonly version: string;
   readonly description: string;
   readonly paramsSchema: ParamsSchema;
+  /** Request kinds apply() takes; a spec pairing the method with a dataset of another kind is invalid. */
+  readonly accepts: readonly RequestKind[];
   /** Largest batch one apply() accepts; undefined = any size. */
   readonly maxBatch?: number;
-  /** True when apply() needs ctx.location (the runner then runs the locate stage first). */
-  readonly needsLocation?: boolean;
-  /** Edit the model in place for these requests; `params` are already defaulted and validated. */
-  apply(model: EditModel, requests: readonly EditRequest[], params: Readonly<Record<string, unknown>>, ctx: MethodContext): EditResult;
+  /** Precomputations run (and cached) by the runner before the method's cells. */
+  readonly stages: readonly PrepareStage[];
+  /** Problems of these (raw) params on a model of this shape, found before running (validate). */
+  check(params: Readonly<Record<string, unknown>>, shape: ModelShape): readonly ParamProblem[];
+  /** Edit the model in place for these requests; params are resolved (defaults, checks) inside. */
+  apply(model: EditModel, requests: readonly Request[], params: Readonly<Record<string, unknown>>, ctx: MethodContext): EditResult;
 }

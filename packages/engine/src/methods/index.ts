@@ -1,7 +1,21 @@
-// engine/methods: the ForGet family and its fine-tuning baselines behind the one MethodDef contract.
-export type { EditRequest, EditResult, Undo, EditModel, MlpLocation, MethodContext, ParamsSchema, MethodDef } from './editor';
+// engine/methods: the method contract (editor.ts, common/define.ts) and the ForGet family and its
+// fine-tuning baselines written on it.
+export type {
+  EditRequest, RewriteRequest, ForgetRequest, Request, RequestKind, RequestOf, EditResult, Undo, EditModel, ModelShape, MlpLocation,
+  MethodContext, PreparedArtifact, PrepareStage, StageInput, StageReads, ParamProblem, ParamsSchema, MethodDef,
+} from './editor';
+export { requestKind } from './editor';
+export { defineMethod } from './common/define';
+export type { EditContext, Losses, Method, MethodSpec } from './common/define';
 export { METHODS, methodById } from './registry';
-export { defaultParams, resolveParams } from './common/params';
+export { defaultParams, resolveParams, num, int, optInt, bool, oneOf, layerList, group } from './common/params';
+export type { ParamsOf, PropSchema, Props } from './common/params';
+export { DEFAULT_REFUSAL, forgetAsRewrite, subjectOf } from './common/requests';
+export { modelShape, layerProblems } from './common/shape';
+export { takeSnapshot } from './common/snapshot';
+export type { Snapshot } from './common/snapshot';
+export { LOCATE_STAGE, LOCATE_PROPERTIES, locateStage, locationOf, factsByRelation, overallRanking } from './common/locate-stage';
+export type { LocateOutput, LocatedRelation, LocateParams } from './common/locate-stage';
 export { MethodParamError, MethodInputError, MethodDivergedError, UnknownMethodError } from './common/errors';
 export { mlpParamNames } from './common/mlp';
 export type { MlpMatrices } from './common/mlp';
@@ -9,8 +23,9 @@ export { ft } from './ft/ft';
 export { ftC } from './ft-c/ft-c';
 export { forget } from './forget/forget';
 export { editableParams, forgetPhase, learnPhase } from './forget/phases';
-export { checkForgetWeaker } from './forget/params';
+export { forgetWeakerProblems } from './common/forget-params';
 export { forgetU } from './forget-u/forget-u';
 export { forgetPa } from './forget-pa/forget-pa';
 export { fLearning } from './f-learning/f-learning';
 export { arithmeticForget } from './common/arithmetic';
+export { runPhase, targetExamples } from './common/phase';

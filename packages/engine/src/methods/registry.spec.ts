@@ -6,7 +6,8 @@ describe('registry', () => {
   it('finds every method by id and says "did you mean" for an unknown one', () => {
     expect(METHODS.map((m) => m.id)).toEqual(['ft', 'ft-c', 'forget', 'forget-u', 'forget-pa', 'f-learning']);
     for (const m of METHODS) expect(methodById(m.id)).toBe(m);
-    expect(METHODS.filter((m) => m.needsLocation).map((m) => m.id)).toEqual(['forget', 'forget-u', 'forget-pa']);
+    expect(METHODS.filter((m) => m.stages.some((s) => s.name === 'locate')).map((m) => m.id)).toEqual(['forget', 'forget-u', 'forget-pa']);
+    for (const m of METHODS) expect(m.accepts).toEqual(['rewrite', 'forget']);
     expect(() => methodById('forgett')).toThrow(/unknown method 'forgett' \(did you mean 'forget'\?/);
     expect(() => methodById('flearning')).toThrow(/did you mean 'f-learning'/);
     expect(() => methodById('ft_c')).toThrow(/did you mean 'ft-c'/);
@@ -19,7 +20,7 @@ describe('registry', () => {
       expect(s.type).toBe('object');
       expect(s.additionalProperties).toBe(false);
       for (const [k, p] of Object.entries(s.properties)) {
-        expect(p.default, `${m.id}.${k}`).not.toBeUndefined();
+        expect(p.default, `${m.id}.${k}`).not.toBeUndefined(); // groups (locate) default to {}
         expect(p.description, `${m.id}.${k}`).toBeTruthy();
       }
       expect(resolveParams(m, {})).toEqual(defaultParams(m));
@@ -36,5 +37,8 @@ describe('registry', () => {
     expect(() => resolveParams(f, { learnLr: 0 })).toThrow(/> 0/);
     expect(() => resolveParams(f, { layers: [1, 1] })).toThrow(/repeat/);
     expect(resolveParams(f, { k: 3 }).k).toBe(3);
+    expect(() => resolveParams(f, { locate: { stepz: 3 } })).toThrow(/unknown param 'locate.stepz'/);
+    expect(() => resolveParams(f, { locate: { steps: 0 } })).toThrow(/'locate.steps' must be ≥ 1/);
+    expect(resolveParams(f, { locate: { topN: 9 } }).locate).toEqual({ steps: 5, metric: 'nll', selection: 'topn', degree: 'count', maxFacts: 16, topN: 9 });
   });
 });

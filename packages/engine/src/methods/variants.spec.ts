@@ -14,7 +14,7 @@ import { forgetU } from './forget-u/forget-u';
 
 // The ForGet variants of Table 3 (forget-u, forget-pa) and F-Learning, on tiny-gpt2; location = the
 // MLP zero-ablation ranking (see forget.spec.ts).
-const CTX = { seed: 1, location: fixedLocation([0, 1, 3, 2]) };
+const CTX = { seed: 1, prepared: fixedLocation([0, 1, 3, 2]) };
 
 let gpt2: EditModel;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 // The committed experiments/ specs against the real registries: each validates, and the published
 // schema editors read (experiments/schema.json) is the one this build generates.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
@@ -9,6 +9,8 @@ import { checkSpec, defaultWorkspace } from '../experiment';
 import { withBuiltins } from '../builtin-metrics';
 import { buildSchema } from '../experiment-spec/schema';
 import { stableJson } from '../util/json';
+import { SpecError, formatDiagnostic } from '../errors';
+import { tmpWorkspace } from '../testing/tmp';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const EXP = join(ROOT, 'experiments');
@@ -23,5 +25,36 @@ describe('committed experiments', () => {
 
   it('experiments/schema.json is up to date (regenerate: npx editlab validate --write-schema)', () => {
     expect(readFileSync(join(EXP, 'schema.json'), 'utf8')).toBe(stableJson(buildSchema(withBuiltins(reg))));
+  });
+});
+
+describe('the engine methods\' checks in validate (model shapes from config.json)', () => {
+  const reg = defaultRegistries();
+  const ws = tmpWorkspace();
+  afterAll(() => ws.cleanup());
+  const errors = (methods: string): string[] => {
+    ws.write({
+      'spec.yaml': `name: t\noutput: t.csv\nmodels: [{ model: embedded, label: gpt2, params: { name: tiny-gpt2 } }]\ndatasets: [{ dataset: world-counterfact, params: { n: 2 } }]\nmethods:\n${methods}metrics: [efficacy]\n`,
+    });
+    try {
+      checkSpec('spec.yaml', reg, ws);
+      return [];
+    } catch (e) {
+      if (e instanceof SpecError) return e.diagnostics.map(formatDiagnostic);
+      throw e;
+    }
+  };
+
+  it('a layer tiny-gpt2 lacks, ForGet\'s forget-weaker rule and ForGet-u\'s α < 1 fail at their params', () => {
+    expect(errors('  - { method: ft, params: { layer: 4 } }\n')).toEqual([
+      "spec.yaml:6:36: /methods/0/params/layer: ft: param 'layer': layer 4 is out of range: this model has layers 0..3 (model 'gpt2')",
+    ]);
+    expect(errors('  - { method: forget, params: { forgetSteps: 30 } }\n')[0]).toMatch(
+      /^spec\.yaml:6:46: \/methods\/0\/params\/forgetSteps: forget: param 'forgetSteps': the forget phase must be weaker than the learn phase .* forgetSteps 30 > learnSteps 20/,
+    );
+    expect(errors('  - { method: forget-u, matrix: { alpha: [0.2, 1] } }\n')).toEqual([
+      "spec.yaml:6:42: /methods/0/matrix/alpha: forget-u: param 'alpha': alpha 1 must be < 1: the forgetting term must be weaker than the learning term (ForGet App. B.2) (model 'gpt2')",
+    ]);
+    expect(errors('  - { method: forget, params: { layers: [1, 3] } }\n')).toEqual([]);
   });
 });

@@ -5,11 +5,24 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { initBackend, loadCheckpoint, Transformer } from '@editlab/engine';
-import type { ModelEntry } from '../registries';
+import { initBackend, loadCheckpoint, modelShape, readCheckpointConfig, Transformer } from '@editlab/engine';
+import type { ModelEntry, ModelShape } from '../registries';
 import { RunnerError } from '../errors';
 import { loadedEngineModel } from './engine';
 import { finetunePistol } from '../pretrain/finetune';
+import { DEFAULT_WORLD } from '../pretrain/presets';
+import { worldSource } from '../pretrain/world-source';
+
+/** A checkpoint's shape from its config.json (validate checks method params against it). */
+function shapeOf(dir: string): ModelShape {
+  if (!existsSync(join(dir, 'config.json'))) throw new RunnerError('DATA', `model checkpoint not found: ${dir} (no config.json)`);
+  return modelShape(readCheckpointConfig(dir));
+}
+
+/** The default corpus of the embedded models: the pretraining text of the world they learned. */
+async function worldCorpus(): Promise<readonly string[]> {
+  return worldSource(DEFAULT_WORLD.seed, DEFAULT_WORLD.size).corpus;
+}
 
 /** sha256 over the names and bytes of the files of a checkpoint directory, in name order. */
 export function checkpointHash(dir: string): string {
@@ -40,6 +53,7 @@ export const checkpointModel: ModelEntry = {
     properties: { path: { type: 'string', minLength: 1, description: 'Directory, relative to the spec file.' } },
   },
   fingerprint: async (p, ctx) => checkpointHash(resolve(ctx.specDir, String(p['path']))),
+  shape: (p, ctx) => shapeOf(resolve(ctx.specDir, String(p['path']))),
   load: (p, ctx) => loadDir(resolve(ctx.specDir, String(p['path']))),
 };
 
@@ -62,6 +76,8 @@ export function embeddedModel(root: string, names: readonly string[]): ModelEntr
     description: 'The default tiny models pretrained on the synthetic world (models/<name>/, `editlab pretrain`)',
     paramsSchema: { type: 'object', required: ['name'], properties: { name: { enum: [...names], description: 'Which default model.' } } },
     fingerprint: async (p) => checkpointHash(dir(p)),
+    shape: (p) => shapeOf(dir(p)),
+    defaultCorpus: worldCorpus,
     load: async (p) => loadDir(dir(p)),
   };
 }
@@ -96,6 +112,8 @@ export function pistolModel(root: string, names: readonly string[]): ModelEntry 
       },
     },
     fingerprint: async (p) => ({ base: checkpointHash(base(p)), ...finetuneParams(p) }),
+    shape: (p) => shapeOf(base(p)),
+    defaultCorpus: worldCorpus,
     build: {
       name: 'finetune-pistol',
       async run(p, ctx) {

@@ -18,7 +18,7 @@ describe('editlab validate, plan, run, merge', () => {
     expect(r.err).toBe("exp/bad.yaml:9:13: /methods/0/method: string \"tabel-ft\" is not allowed (did you mean 'table-ft'?)\nspec invalid (1 problem(s))");
     expect(r.err).not.toMatch(/at .*\.ts:\d+/);
     expect(await cli('validate', '--write-schema', 'exp/schema.json')).toMatchObject({ code: 0, out: 'wrote exp/schema.json' });
-    expect(JSON.parse(readFileSync(join(ws.cwd, 'exp/schema.json'), 'utf8')).$defs.method.properties.method.enum).toEqual(['table-ft']);
+    expect(JSON.parse(readFileSync(join(ws.cwd, 'exp/schema.json'), 'utf8')).$defs.method.properties.method.enum).toEqual(['fake-ga', 'table-ft']);
     expect(await cli('validate', '--write-schema', 'exp/spec.yaml')).toMatchObject({ code: 0, out: 'wrote experiments/schema.json\nok  exp/spec.yaml  (1 model(s) × 1 dataset(s) × 1 method(s) × 1 protocol(s) → fake.csv)' });
   });
 

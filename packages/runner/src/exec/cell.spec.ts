@@ -8,7 +8,7 @@ import { fakeRegistries } from '../testing/fakes';
 import { withBuiltins } from '../builtin-metrics';
 import { tmpWorkspace, BASE_SPEC, type TmpWorkspace } from '../testing/tmp';
 import { runExperiment } from '../experiment';
-import { probe, type CellEditor, type CellRecord, type MetricEntry, type MetricSplit, type RecordEvaluator, type Registries, type Scorer } from '../registries';
+import { probe, type CellEditor, type CellRecord, type EditRequest, type MetricEntry, type MetricSplit, type RecordEvaluator, type Registries, type Scorer } from '../registries';
 import type { Protocol } from '../experiment-spec/types';
 import { metricValues, runCell, type BoundMetric } from './cell';
 
@@ -23,7 +23,7 @@ function fakeProbes(log: MetricSplit[][]): RecordEvaluator<Probes> {
     async evaluate(s, r, splits) {
       log.push([...splits]);
       const d = r.data as Data;
-      const { prompt, targetNew, targetTrue } = r.request;
+      const { prompt, targetNew, targetTrue } = r.request as EditRequest;
       type Probe = readonly [split: MetricSplit, prompt: string, good: string, bad: string];
       const all: Probe[] = [
         ['edit', prompt, targetNew, targetTrue!],
@@ -63,7 +63,7 @@ async function cell(protocol: Protocol, metrics: readonly string[], params = {})
   const { reg, log, bind } = setup();
   const model = await reg.models.get('table')!.load({ size: 40 }, ctx);
   const records = await reg.datasets.get('facts')!.load({ n: 12 }, ctx);
-  const inner = reg.methods.get('table-ft')!.create({ lr: 0.1, paraphrase: false, delayMs: 0, ...params }, ctx);
+  const inner = reg.methods.get('table-ft')!.create({ lr: 0.1, paraphrase: false, delayMs: 0, ...params }, { ...ctx, prepared: {} });
   const calls: number[] = [];
   const editor: CellEditor = { apply: (m, reqs) => (calls.push(reqs.length), inner.apply(m, reqs)) };
   const out = await runCell(model, editor, records, protocol, bind(...metrics));

@@ -30,7 +30,7 @@ describe('Execution', () => {
     const { plan, reg, cache } = await setup(resolvedSpec(), c);
     const first = new Execution(plan, reg, cache);
     const stage = await first.runStage(prepareOf(plan));
-    expect(stage).toMatchObject({ status: 'done', value: { count: 80 } }); // 40 subjects × (prompt, paraphrase)
+    expect(stage).toMatchObject({ status: 'done', value: { count: 120 } }); // 40 subjects × (prompt, paraphrase, QA prompt)
     const cell = await first.runCell(plan.cells[0]!);
     expect(cell.status).toBe('done');
     expect(cell.output.status).toBe('ok');
@@ -40,12 +40,12 @@ describe('Execution', () => {
     first.dispose();
 
     const again = new Execution(plan, reg, cache);
-    expect(await again.runStage(prepareOf(plan))).toEqual({ status: 'cached', value: { count: 80 }, ms: (stage as { ms: number }).ms });
+    expect(await again.runStage(prepareOf(plan))).toEqual({ status: 'cached', value: { count: 120 }, ms: (stage as { ms: number }).ms });
     expect(await again.runCell(plan.cells[0]!)).toEqual({ status: 'cached', output: cell.output });
     expect(again.cached).toEqual([prepareOf(plan).key, plan.cells[0]!.key]);
     expect(again.executed).toEqual([]);
     expect(c).toMatchObject({ prepares: 1, applies: 4 });
-    expect(again.stageOutputs([prepareOf(plan)])).toEqual(new Map([[prepareOf(plan).key, { label: 'stats table-ft @ table', value: { count: 80 } }]]));
+    expect(again.stageOutputs([prepareOf(plan)])).toEqual(new Map([[prepareOf(plan).key, { label: 'stats table-ft @ table', value: { count: 120 } }]]));
   });
 
   it('a failed stage is not cached; the cells behind it are skipped with its error, not run and not cached', async () => {

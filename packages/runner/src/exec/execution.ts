@@ -5,11 +5,13 @@
 // exactly where it stopped. A failing or diverging cell is recorded (in the cache, with its error)
 // and the run goes on; a cell or stage behind a failed stage fails with that stage's error without
 // running (and is not cached, so a rerun retries it once the stage succeeds).
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CellRecord, LoadedModel, Registries } from '../registries';
 import type { JsonValue } from '../util/json';
 import type { CellTask, ModelTask, Plan, PrepareTask } from '../plan/graph';
 import { metricUses } from '../experiment-spec/types';
+import { loadCorpus } from '../plan/corpus';
 import type { TaskCache } from './cache';
 import { ModelPool } from './pool';
 import { runCell } from './cell';
@@ -153,20 +155,30 @@ export class Execution {
     return r && r.status !== 'failed' ? r.value : undefined;
   }
 
-  private build(t: ModelTask): Promise<JsonValue> {
-    const m = this.plan.models[t.modelIndex]!;
-    return this.reg.models.get(m.id)!.build!.run(m.params, { ...this.plan.ctx, dir: join(this.cache.dir, 'artifacts', t.key) });
+  /** Where a stage (model build or method prepare) keeps its files, inside the task cache. */
+  private artifactDir(key: string): string {
+    return join(this.cache.dir, 'artifacts', key);
   }
 
+  private build(t: ModelTask): Promise<JsonValue> {
+    const m = this.plan.models[t.modelIndex]!;
+    return this.reg.models.get(m.id)!.build!.run(m.params, { ...this.plan.ctx, dir: this.artifactDir(t.key) });
+  }
+
+  /** A method's prepare stage, given what it reads (the dataset's pool, the model's corpus) and a directory. */
   private async precompute(t: PrepareTask): Promise<JsonValue> {
-    const prepare = this.reg.methods.get(t.variant.method)!.prepare!;
+    const stage = this.reg.methods.get(t.variant.method)!.stages!.find((s) => s.name === t.stage)!;
     return this.withModel(t.modelIndex, async (model) => {
-      const records = t.dataset ? await this.datasetPool(t.dataset.index, t.dataset.key) : undefined;
-      return prepare.run(model, t.variant.params, this.plan.ctx, records);
+      const input = t.dataset
+        ? { records: (await this.datasetPool(t.dataset.index, t.dataset.key)).map((r) => r.request) }
+        : stage.reads === 'corpus' ? { corpus: await loadCorpus(this.plan.models[t.modelIndex]!, this.reg, this.plan.ctx) } : {};
+      const dir = this.artifactDir(t.key);
+      mkdirSync(dir, { recursive: true });
+      return stage.run(model, t.variant.params, { ...this.plan.ctx, dir }, input);
     });
   }
 
-  /** The records a `usesRecords` stage learns from: the dataset's whole pool, else its evaluated records. */
+  /** The records a `reads: records` stage learns from: the dataset's whole pool, else its evaluated records. */
   private datasetPool(datasetIndex: number, datasetKey: string): Promise<readonly CellRecord[]> {
     const d = this.plan.datasets[datasetIndex]!;
     const entry = this.reg.datasets.get(d.id)!;
@@ -175,14 +187,20 @@ export class Execution {
 
   /** Edit and evaluate the cell's records; a thrown error becomes a failed output. */
   private async edit(c: CellTask): Promise<CellOutput> {
-    const prep = c.prepareKey ? this.prepared.get(c.prepareKey) : undefined;
-    const ready = prep && prep.status !== 'failed' ? prep : undefined;
+    // Every stage of the cell succeeded (a failed one skips the cell before this): their values by name.
+    const ready = c.stages.flatMap((r) => {
+      const o = this.prepared.get(r.key);
+      return o && o.status !== 'failed' ? [{ name: r.name, value: o.value, ms: o.ms, dir: this.artifactDir(r.key) }] : [];
+    });
+    const prepared = Object.fromEntries(ready.map((r) => [r.name, { value: r.value, dir: r.dir }]));
+    const prepareMs = ready.reduce((s, r) => s + r.ms, 0);
+    const retain = this.plan.retain.get(c.datasetKey)?.map((r) => r.request);
     const records = this.plan.records.get(c.datasetKey)!.slice(c.start, c.end);
     const method = this.reg.methods.get(c.variant.method)!;
     try {
       return await this.withModel(c.modelIndex, (model) => {
-        const editor = method.create(c.variant.params, { ...this.plan.ctx, ...(ready ? { prepared: ready.value } : {}) });
-        return runCell(model, editor, records, c.protocol, this.metrics, ready ? ready.ms : 0);
+        const editor = method.create(c.variant.params, { ...this.plan.ctx, prepared, ...(retain ? { retain } : {}) });
+        return runCell(model, editor, records, c.protocol, this.metrics, prepareMs);
       });
     } catch (e) {
       return { status: 'failed', error: errorText(e), ...NO_RECORDS };

@@ -32,6 +32,7 @@ function axis(
   entries: ReadonlyMap<string, EntryBase>,
   defs: Record<string, JsonValue>,
   withMatrix: boolean,
+  extra: Record<string, JsonValue> = {},
 ): JsonSchema {
   const ids = [...entries.keys()].sort();
   const branches: JsonValue[] = [];
@@ -65,6 +66,7 @@ function axis(
     params: { type: 'object', default: {} },
   };
   if (withMatrix) props['matrix'] = { type: 'object' };
+  Object.assign(props, extra);
   return {
     type: 'object',
     additionalProperties: false,
@@ -76,8 +78,24 @@ function axis(
 
 export function buildSchema(reg: Registries): JsonSchema {
   const defs: Record<string, JsonValue> = {};
-  const model = axis('model', 'model', reg.models, defs, true);
-  const dataset = axis('dataset', 'dataset', reg.datasets, defs, true);
+  const model = axis('model', 'model', reg.models, defs, true, {
+    corpus: {
+      type: 'string', minLength: 1,
+      description: "Text (blank-line-separated documents) or JSONL (`text` per line) file, relative to the spec, that methods' corpus stages read (default: the model's own corpus; the embedded models: their world).",
+    },
+  });
+  const dataset = axis('dataset', 'dataset', reg.datasets, defs, true, {
+    retain: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Knowledge to keep, handed to the methods (unlearning regularisers): a registered dataset (with its params) or a split of this dataset.',
+      properties: {
+        dataset: idSchema([...reg.datasets.keys()].sort(), 'Registered dataset id.'),
+        params: { type: 'object', default: {}, description: "The retain dataset's params." },
+        split: { type: 'string', minLength: 1, description: 'A named split of this dataset (its entry lists them), e.g. retain.' },
+      },
+    },
+  });
   const method = axis('method', 'method', reg.methods, defs, true);
   const metricIds = [...reg.metrics.keys()].sort();
   const withParams = new Map([...reg.metrics].map(([id, m]) => [id, { ...m, paramsSchema: m.paramsSchema ?? { type: 'object', properties: {} } }]));

@@ -10,9 +10,19 @@ export interface AxisItem {
 }
 export interface ModelItem extends AxisItem {
   readonly model: string;
+  /** Text (paragraphs) or JSONL (`text` per line) file that `reads: corpus` method stages read, relative
+   *  to the spec; default: the model's own corpus (the embedded models' world). */
+  readonly corpus?: string;
 }
 export interface DatasetItem extends AxisItem {
   readonly dataset: string;
+  /** Knowledge to keep (MethodContext.retain): another dataset, or a split of this one. */
+  readonly retain?: RetainItem;
+}
+export interface RetainItem {
+  readonly dataset?: string;
+  readonly params?: JsonObject;
+  readonly split?: string;
 }
 export interface MethodItem extends AxisItem {
   readonly method: string;

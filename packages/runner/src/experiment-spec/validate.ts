@@ -4,7 +4,7 @@
 // schema cannot express: output inside results/, swept keys not also fixed, unique row labels.
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { normalize, isAbsolute } from 'node:path';
+import { dirname, normalize, isAbsolute } from 'node:path';
 import { SpecError } from '../errors';
 import type { SpecDiagnostic } from '../errors';
 import type { EntryBase, JsonSchema, Registries } from '../registries';
@@ -12,6 +12,7 @@ import { hintFor } from '../util/suggest';
 import { isPlainObject } from '../util/json';
 import type { JsonObject, JsonValue } from '../util/json';
 import { buildSchema } from './schema';
+import { methodChecks } from './method-checks';
 import { diagnosticAt, pointerSegments, toPointer } from './source';
 import type { LoadedSpec } from './load';
 import type { Spec } from './types';
@@ -145,7 +146,7 @@ export function validateSpec(loaded: LoadedSpec, reg: Registries): Spec {
     throw new SpecError(diags.sort(byPosition));
   }
   const spec = withAxisDefaults(doc as unknown as Spec, reg);
-  const extra = semanticChecks(spec, loaded, reg);
+  const extra = [...semanticChecks(spec, loaded, reg), ...methodChecks(spec, loaded, reg, { seed: spec.seed, specDir: dirname(loaded.file) })];
   if (extra.length) throw new SpecError(extra.sort(byPosition));
   return spec;
 }

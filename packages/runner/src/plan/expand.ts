@@ -2,7 +2,7 @@
 // cartesian product in the order the keys and values are written, last key fastest, so row order
 // follows the spec a reader sees.
 import type { JsonObject, JsonValue } from '../util/json';
-import type { DatasetItem, MethodItem, ModelItem } from '../experiment-spec/types';
+import type { DatasetItem, MethodItem, ModelItem, RetainItem } from '../experiment-spec/types';
 
 export interface MethodVariant {
   /** Index of the method in spec.methods. */
@@ -33,6 +33,10 @@ export interface AxisVariant {
   /** Name in the table: the item's label, plus "[k=v …]" for a swept variant. */
   readonly label: string;
   readonly params: JsonObject;
+  /** Models: the item's `corpus:` file (relative to the spec), read by `reads: corpus` stages. */
+  readonly corpus?: string;
+  /** Datasets: the item's `retain:` set. */
+  readonly retain?: RetainItem;
 }
 
 /** Models and datasets: a swept variant is named "label[n=20]" in its own column. */
@@ -43,6 +47,8 @@ export function expandAxis(items: readonly (ModelItem | DatasetItem)[]): AxisVar
       id,
       label: (item.label ?? id) + (combo.length ? `[${combo.map(([k, v]) => `${k}=${formatValue(v)}`).join(' ')}]` : ''),
       params: { ...item.params, ...Object.fromEntries(combo) },
+      ...('corpus' in item && item.corpus !== undefined ? { corpus: item.corpus } : {}),
+      ...('retain' in item && item.retain !== undefined ? { retain: item.retain } : {}),
     }));
   });
 }

@@ -22,7 +22,7 @@ function inputs(over: Partial<PlanInputs> = {}): PlanInputs {
   return {
     specDir: '/nowhere',
     environment: { backend: 'fake', versions: { runner: 'test' } },
-    models: [{ variant: { id: 'table', label: 'table', params: { size: 40 } }, fingerprint: { size: 40 } }],
+    models: [{ variant: { id: 'table', label: 'table', params: { size: 40 } }, fingerprint: { size: 40 }, corpus: 'default' }],
     datasets: [{ variant: { id: 'facts', label: 'facts', params: { n: 10 } }, records: records(10) }],
     ...over,
   };
@@ -54,7 +54,7 @@ describe('planFromInputs', () => {
       ['B', 'single', 3], ['B', 'batch(3)', 2], ['B', 'sequential(T=5)', 2],
     ]);
     expect(plan.cells.filter((c) => c.row === 1).map((c) => [c.chunk, c.start, c.end])).toEqual([[0, 0, 6], [1, 6, 10]]);
-    expect(plan.cells[0]).toMatchObject({ label: 'table · facts · A · single · records 0-3', deps: [model!.key, dataset!.key, p.key], prepareKey: p.key });
+    expect(plan.cells[0]).toMatchObject({ label: 'table · facts · A · single · records 0-3', deps: [model!.key, dataset!.key, p.key], stages: [{ name: 'stats', key: p.key }] });
     expect(new Set(plan.cells.map((c) => c.key)).size).toBe(14);
     expect(plan.records.get(dataset!.key)).toHaveLength(10);
     expect(plan.ctx).toEqual({ seed: 0, specDir: '/nowhere' });
@@ -77,9 +77,9 @@ describe('planFromInputs', () => {
   it('a stage that reads records is one per model × dataset and names its dataset; a build model says so', () => {
     const reg = noIo();
     const ft = reg.methods.get('table-ft')!;
-    (reg.methods as Map<string, typeof ft>).set('table-ft', { ...ft, prepare: { ...ft.prepare!, usesRecords: true } });
+    (reg.methods as Map<string, typeof ft>).set('table-ft', { ...ft, stages: [{ ...ft.stages![0]!, reads: 'records' }] });
     const plan = planFromInputs(resolvedSpec({ models: [{ model: 'table-tuned', params: { size: 40 } }] }), reg, inputs({
-      models: [{ variant: { id: 'table-tuned', label: 'tuned', params: { size: 40 } }, fingerprint: { size: 40 } }],
+      models: [{ variant: { id: 'table-tuned', label: 'tuned', params: { size: 40 } }, fingerprint: { size: 40 }, corpus: 'default' }],
       datasets: [
         { variant: { id: 'facts', label: 'F1', params: { n: 4 } }, records: records(4) },
         { variant: { id: 'facts', label: 'F2', params: { n: 4 } }, records: records(4, 'b') },

@@ -12,6 +12,7 @@ import { contentKey } from '../util/json';
 import type { Protocol, Spec } from '../experiment-spec/types';
 import { metricUses, protocolLabel } from '../experiment-spec/types';
 import { chunkSize, requestsPerCall } from '../experiment-spec/protocol';
+import { corpusLabel } from './corpus';
 import { expandMethods } from './expand';
 import type { AxisVariant, MethodVariant } from './expand';
 
@@ -41,8 +42,16 @@ export interface PrepareTask extends TaskBase {
   readonly variant: MethodVariant;
   readonly modelIndex: number;
   readonly modelKey: string;
-  /** Set when the stage reads records (`PrepareStage.usesRecords`): the dataset whose pool it learns from. */
+  /** The stage's name among the method's stages (MethodEntry.stages). */
+  readonly stage: string;
+  /** Set when the stage reads records (`reads: 'records'`): the dataset whose pool it learns from. */
   readonly dataset?: { readonly index: number; readonly key: string };
+}
+
+/** A prepare stage a cell reads: its name (the key of the method's `prepared`) and task key. */
+export interface StageRef {
+  readonly name: string;
+  readonly key: string;
 }
 
 export interface CellTask extends TaskBase {
@@ -55,7 +64,8 @@ export interface CellTask extends TaskBase {
   readonly datasetIndex: number;
   readonly variant: MethodVariant;
   readonly protocol: Protocol;
-  readonly prepareKey?: string;
+  /** The method's prepare stages, in declaration order. */
+  readonly stages: readonly StageRef[];
   /** Records [start, end) of the dataset. */
   readonly start: number;
   readonly end: number;
@@ -100,6 +110,8 @@ export interface Plan {
   readonly rows: readonly RowPlan[];
   /** Records of each dataset task, in order. */
   readonly records: ReadonlyMap<string, readonly CellRecord[]>;
+  /** The retain set of each dataset task that names one (`retain:`), handed to the methods. */
+  readonly retain: ReadonlyMap<string, readonly CellRecord[]>;
   readonly ctx: RunContext;
 }
 
@@ -109,10 +121,10 @@ export interface PlanInputs {
   readonly specDir: string;
   /** `Registries.environment()`: recorded beside the table; its versions key every task. */
   readonly environment: JsonObject;
-  /** Each model variant and the entry's fingerprint of its files. */
-  readonly models: readonly { readonly variant: AxisVariant; readonly fingerprint: JsonValue }[];
-  /** Each dataset variant and its loaded records. */
-  readonly datasets: readonly { readonly variant: AxisVariant; readonly records: readonly CellRecord[] }[];
+  /** Each model variant, the entry's fingerprint of its files, and the identity of its corpus (plan/corpus.ts). */
+  readonly models: readonly { readonly variant: AxisVariant; readonly fingerprint: JsonValue; readonly corpus: string }[];
+  /** Each dataset variant, its loaded records, and its retain set when the item names one. */
+  readonly datasets: readonly { readonly variant: AxisVariant; readonly records: readonly CellRecord[]; readonly retain?: readonly CellRecord[] }[];
 }
 
 /** The plan of `spec` from its read inputs: keys, stages, cells and rows (no I/O). */
@@ -140,12 +152,16 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
   }
 
   const records = new Map<string, readonly CellRecord[]>();
+  const retain = new Map<string, readonly CellRecord[]>();
   const datasetKeys: string[] = [];
   const datasets = inputs.datasets.map((d) => d.variant);
-  for (const [datasetIndex, { variant: d, records: recs }] of inputs.datasets.entries()) {
+  for (const [datasetIndex, { variant: d, records: recs, retain: kept }] of inputs.datasets.entries()) {
     const entry = reg.datasets.get(d.id)!;
-    const key = contentKey({ kind: 'dataset', id: d.id, version: entry.version, params: d.params, records: contentKey(recs), seed: spec.seed });
+    const key = contentKey({
+      kind: 'dataset', id: d.id, version: entry.version, params: d.params, records: contentKey(recs), seed: spec.seed, ...(kept ? { retain: contentKey(kept) } : {}),
+    });
     records.set(key, recs);
+    if (kept) retain.set(key, kept);
     datasetKeys.push(key);
     addStage({ key, kind: 'dataset', label: `dataset ${d.label} (${recs.length} records)`, deps: [], datasetIndex });
   }
@@ -161,20 +177,22 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
       const recs = records.get(datasetKey)!;
       for (const variant of variants) {
         const method = reg.methods.get(variant.method)!;
-        let prepareKey: string | undefined;
-        if (method.prepare) {
-          const p = method.prepare;
-          prepareKey = contentKey({
+        const stageRefs: StageRef[] = (method.stages ?? []).map((p) => {
+          const key = contentKey({
             kind: 'prepare', id: variant.method, version: method.version, stage: p.name, inputs: p.inputs(variant.params), model: modelKey,
-            ...(p.usesRecords ? { dataset: datasetKey } : {}), seed: spec.seed, codeVersion,
+            ...(p.reads === 'records' ? { dataset: datasetKey } : {}), ...(p.reads === 'corpus' ? { corpus: inputs.models[mi]!.corpus } : {}),
+            seed: spec.seed, codeVersion,
           });
+          // A stage shared by every variant with the same inputs is named after the method, not a variant.
+          const on = p.reads === 'records' ? ` on ${d.label}` : p.reads === 'corpus' ? ` on ${corpusLabel(model)}` : '';
           addStage({
-            // A stage shared by every variant with the same inputs is named after the method, not a variant.
-            key: prepareKey, kind: 'prepare', label: p.usesRecords ? `${p.name} ${variant.method} @ ${model.label} on ${d.label}` : `${p.name} ${variant.label} @ ${model.label}`,
-            deps: p.usesRecords ? [modelKey, datasetKey] : [modelKey],
-            variant, modelIndex: mi, modelKey, ...(p.usesRecords ? { dataset: { index: di, key: datasetKey } } : {}),
+            key, kind: 'prepare', stage: p.name, label: `${p.name} ${p.reads === 'model' ? variant.label : variant.method} @ ${model.label}${on}`,
+            deps: p.reads === 'records' ? [modelKey, datasetKey] : [modelKey],
+            variant, modelIndex: mi, modelKey, ...(p.reads === 'records' ? { dataset: { index: di, key: datasetKey } } : {}),
           });
-        }
+          return { name: p.name, key };
+        });
+        const prepareKeys = stageRefs.map((r) => r.key);
         for (const protocol of spec.protocols) {
           const size = chunkSize(spec.run.chunk, protocol, recs.length);
           const batch = requestsPerCall(protocol, recs.length);
@@ -186,7 +204,7 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
           for (let start = 0, chunk = 0; start < recs.length; start += size, chunk++) {
             const end = Math.min(recs.length, start + size);
             const key = contentKey({
-              kind: 'cell', model: modelKey, dataset: datasetKey, prepare: prepareKey ?? null,
+              kind: 'cell', model: modelKey, dataset: datasetKey, prepare: prepareKeys.length ? prepareKeys : null,
               method: { id: variant.method, version: method.version, params: variant.params as JsonValue },
               protocol: protocol as unknown as JsonValue, records: recs.slice(start, end).map((r) => r.id),
               metrics: metricVersions, seed: spec.seed, codeVersion,
@@ -194,9 +212,8 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
             rowCells.push(key);
             cells.push({
               key, kind: 'cell', row: rows.length, chunk, modelKey, modelIndex: mi, datasetKey, datasetIndex: di, variant, protocol,
-              start, end, deps: [modelKey, datasetKey, ...(prepareKey ? [prepareKey] : [])],
+              start, end, deps: [modelKey, datasetKey, ...prepareKeys], stages: stageRefs,
               label: `${keys.model} · ${keys.dataset} · ${keys.method}${keys.hparams ? ` [${keys.hparams}]` : ''} · ${keys.protocol} · records ${start}-${end - 1}`,
-              ...(prepareKey ? { prepareKey } : {}),
               ...(unsupported ? { unsupported } : {}),
             });
           }
@@ -206,7 +223,7 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
     });
   });
   const planKey = contentKey({ spec: spec as unknown as JsonValue, codeVersion, cells: cells.map((c) => c.key) });
-  return { spec, planKey, codeVersion, environment, models, datasets, stages, cells, rows, records, ctx };
+  return { spec, planKey, codeVersion, environment, models, datasets, stages, cells, rows, records, retain, ctx };
 }
 
 /** Deterministic slice of the cells for shard `index` of `count` (round-robin over plan order). */

@@ -1,7 +1,8 @@
 // Fakes for the runner's tests: a "model" that is a lookup table of facts, an editor that writes
 // into it (and can be told to fail or diverge), a seeded dataset and CounterFact-shaped metrics.
 // They follow the real contracts exactly (undo restores, metrics read only the Scorer).
-import type { CellRecord, LoadedModel, MetricEntry, MethodEntry, ModelEntry, DatasetEntry, Registries, Scorer } from '../registries';
+import type { CellRecord, EditRequest, LoadedModel, MetricEntry, MethodEntry, ModelEntry, DatasetEntry, Registries, Scorer } from '../registries';
+import { fakeGa, forgotMetric, qaDataset, qaPrompt } from './fake-unlearning';
 import { byId } from '../registries';
 import type { DataInspector, MalformedRecord } from '../registries';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -58,6 +59,8 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
     async fingerprint(params) {
       return { size: params['size'] ?? 40 };
     },
+    shape: () => ({ arch: 'table', layers: 4, dModel: 8, heads: 2, dMlp: 32, vocab: 128, window: 64 }),
+    defaultCorpus: async (params) => Array.from({ length: Number(params['size'] ?? 40) }, (_x, i) => `Subject ${i} lives in City${i % 7}.`),
     async load(params): Promise<LoadedModel> {
       counters.loads++;
       if (params['failLoad']) throw Object.assign(new Error('checkpoint is truncated'), { code: 'CHECKPOINT' });
@@ -65,6 +68,7 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
       for (let i = 0; i < Number(params['size'] ?? 40); i++) {
         facts.set(`Subject ${i} lives in`, ` City${i % 7}`);
         facts.set(`Where does Subject ${i} live? In`, ` City${i % 7}`);
+        facts.set(qaPrompt(i), ` City${i % 7}`);
       }
       return { scorer: new TableScorer(facts), model: facts, dispose() {} };
     },
@@ -121,14 +125,15 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
         delayMs: { type: 'integer', minimum: 0, default: 0, description: 'sleep in every apply (kill tests)' },
       },
     },
-    prepare: {
+    stages: [{
       name: 'stats',
+      reads: 'model',
       inputs: () => ({ what: 'facts-count' }),
       async run(m) {
         counters.prepares++;
         return { count: (m.model as Map<string, string>).size };
       },
-    },
+    }],
     create(params) {
       return {
         async apply(m, requests) {
@@ -136,7 +141,7 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
           if (params['delayMs']) await new Promise((r) => setTimeout(r, Number(params['delayMs'])));
           const facts = m.model as Map<string, string>;
           const old = new Map<string, string | undefined>();
-          for (const r of requests) {
+          for (const r of requests as readonly EditRequest[]) {
             if (params['failOn'] && r.prompt.includes(String(params['failOn']))) throw new Error(`cannot edit '${r.prompt}'`);
             const prompts = [r.prompt, ...(params['paraphrase'] ? [r.prompt.replace(/^(Subject \d+) lives in$/, 'Where does $1 live? In')] : [])];
             for (const p of prompts) {
@@ -162,19 +167,20 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
     }
     return prompts.length ? ok / prompts.length : 0;
   };
+  const rq = (r: CellRecord) => r.request as EditRequest;
   type D = { paraphrases: string[]; neighborhood: string[]; neighborTrue: string };
   const metrics: MetricEntry[] = [
     {
       id: 'efficacy', version: '1', higherIsBetter: true, scale: 100, digits: 2,
-      evaluate: (s, r) => byPrompts(s, [r.request.prompt], r.request.targetNew, r.request.targetTrue!),
+      evaluate: (s, r) => byPrompts(s, [rq(r).prompt], rq(r).targetNew, rq(r).targetTrue!),
     },
     {
       id: 'generalization', version: '1', higherIsBetter: true, scale: 100, digits: 2,
-      evaluate: (s, r) => byPrompts(s, (r.data as D).paraphrases, r.request.targetNew, r.request.targetTrue!),
+      evaluate: (s, r) => byPrompts(s, (r.data as D).paraphrases, rq(r).targetNew, rq(r).targetTrue!),
     },
     {
       id: 'locality', version: '1', higherIsBetter: true, scale: 100, digits: 2,
-      evaluate: (s, r) => byPrompts(s, (r.data as D).neighborhood, (r.data as D).neighborTrue, r.request.targetNew),
+      evaluate: (s, r) => byPrompts(s, (r.data as D).neighborhood, (r.data as D).neighborTrue, rq(r).targetNew),
     },
     {
       id: 'score', version: '1', higherIsBetter: true, scale: 100, digits: 2,
@@ -182,23 +188,23 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
     },
     {
       id: 'completion', version: '1', higherIsBetter: true,
-      text: async (s, r) => (await s.generate([r.request.prompt], { maxNewTokens: 4 }))[0]!,
+      text: async (s, r) => (await s.generate([rq(r).prompt], { maxNewTokens: 4 }))[0]!,
     },
     {
       id: 'efficacy-before', version: '1', higherIsBetter: true, scale: 100, digits: 2, when: 'before',
-      evaluate: (s, r) => byPrompts(s, [r.request.prompt], r.request.targetNew, r.request.targetTrue!),
+      evaluate: (s, r) => byPrompts(s, [rq(r).prompt], rq(r).targetNew, rq(r).targetTrue!),
     },
     {
       id: 'nll', version: '1', higherIsBetter: false, digits: 4,
       paramsSchema: { type: 'object', properties: { target: { enum: ['new', 'true'], default: 'new' } } },
-      evaluate: async (s, r, p) => nll(await s.score([{ prompt: r.request.prompt, continuation: p['target'] === 'true' ? r.request.targetTrue! : r.request.targetNew }])),
+      evaluate: async (s, r, p) => nll(await s.score([{ prompt: rq(r).prompt, continuation: p['target'] === 'true' ? rq(r).targetTrue! : rq(r).targetNew }])),
     },
   ];
   return {
     models: byId([model, tuned]),
-    datasets: byId([dataset]),
-    methods: byId([method]),
-    metrics: byId(metrics),
+    datasets: byId([dataset, qaDataset]),
+    methods: byId([method, fakeGa(counters)]),
+    metrics: byId([...metrics, forgotMetric]),
     environment: async () => ({ backend: 'fake', versions: { runner: 'test' } }),
     data: fakeInspector,
   };

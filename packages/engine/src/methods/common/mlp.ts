@@ -8,6 +8,7 @@
 import type { ModelConfig } from '../../model/config';
 import type { EditRequest, MethodContext } from '../editor';
 import { MethodInputError, MethodParamError } from './errors';
+import { locationOf } from './locate-stage';
 
 export type MlpMatrices = 'all' | 'out';
 export const MLP_MATRICES: readonly MlpMatrices[] = ['all', 'out'];
@@ -28,7 +29,7 @@ export function checkLayer(config: ModelConfig, layer: number, what: string): vo
 
 /**
  * The edited MLP layers of a located method: an explicit `layers` override when non-empty, else the top
- * `k` of ctx.location.byRelation[relationId] (falling back to ctx.location.all for an unseen relation).
+ * `k` of the locate stage's byRelation[relationId] (falling back to its `all` for an unseen relation).
  */
 export function locatedLayers(
   method: string,
@@ -42,10 +43,11 @@ export function locatedLayers(
     override.forEach((l) => checkLayer(config, l, `${method}: layers entry`));
     return [...override];
   }
-  if (!ctx.location) {
-    throw new MethodInputError(`${method}: no location: give ctx.location (the locate stage's MlpLocation) or an explicit 'layers' param`);
+  const location = locationOf(ctx);
+  if (!location) {
+    throw new MethodInputError(`${method}: no location: give ctx.prepared.locate (the locate stage's output) or an explicit 'layers' param`);
   }
-  const ranked = (request.relationId !== undefined ? ctx.location.byRelation[request.relationId] : undefined) ?? ctx.location.all;
+  const ranked = (request.relationId !== undefined ? location.byRelation[request.relationId] : undefined) ?? location.all;
   const top = ranked.slice(0, k);
   if (top.length === 0) {
     throw new MethodInputError(`${method}: the location ranks no MLP layer for relation '${request.relationId ?? '(none)'}' (nor over all relations)`);

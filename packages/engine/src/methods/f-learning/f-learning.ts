@@ -5,19 +5,18 @@
 // subtracts a LoRA delta, which this engine has no adapter for), so scope 'all' is the default; scope
 // 'mlp' (every layer's MLP) is offered as a cheaper, partly localised alternative.
 // Batches: F-Learning fine-tunes on a set of updates, so any number of requests share one apply().
-import type { MethodDef } from '../editor';
-import { arithmeticForget } from '../common/arithmetic';
-import { checkBatch, runEdit } from '../common/edit';
-import { mlpParamNames } from '../common/mlp';
-import { int, num, objectSchema, oneOf, resolveParams } from '../common/params';
-import { OPTIMIZERS, runPhase, targetExamples, type OptimizerKind } from '../common/phase';
 import { hashString } from '../../model/prng';
+import { arithmeticForget } from '../common/arithmetic';
+import { defineMethod } from '../common/define';
+import { mlpParamNames } from '../common/mlp';
+import { int, num, oneOf } from '../common/params';
+import { OPTIMIZERS, runPhase, targetExamples, type OptimizerKind } from '../common/phase';
 
-export const fLearning: MethodDef = {
+export const fLearning = defineMethod({
   id: 'f-learning',
   version: '1',
   description: 'F-Learning: fine-tune on the old fact, subtract λ·Δ_old from the original weights, then fine-tune on the new fact; no localisation (Ni et al. 2024)',
-  paramsSchema: objectSchema('f-learning', {
+  properties: {
     scope: oneOf<'all' | 'mlp'>(['all', 'mlp'], 'all', "'all': every parameter (F-Learning's full fine-tuning); 'mlp': every layer's MLP"),
     forgetSteps: int(10, 'fine-tuning steps on the old fact that define Δ_old (fixed budget: no early stop)', { min: 1, max: 1000 }),
     forgetLr: num(1e-4, 'learning rate of the old-fact fine-tune', { exclusiveMin: 0, max: 1 }),
@@ -26,24 +25,21 @@ export const fLearning: MethodDef = {
     learnLr: num(1e-4, 'learning rate of the new-fact fine-tune', { exclusiveMin: 0, max: 1 }),
     learnStopAtLoss: num(0.05, 'early stopping: stop once NLL(new) is below this (0 = never)', { min: 0 }),
     optimizer: oneOf<OptimizerKind>(OPTIMIZERS, 'adam', 'optimizer of both fine-tunes'),
-  }),
-  apply(model, requests, params, ctx) {
-    checkBatch('f-learning', requests, undefined);
-    const p = resolveParams(fLearning, params);
+  },
+  edit(model, requests, p, ctx) {
     const lm = model.transformer;
     const names = p.scope === 'all' ? [...lm.params.keys()] : Array.from({ length: lm.config.nLayers }, (_, l) => mlpParamNames(lm.config, l)).flat();
     const oldEx = targetExamples(model.tokenizer, requests, 'true', 'f-learning');
     const newEx = targetExamples(model.tokenizer, requests, 'new', 'f-learning');
-    const optimizer = p.optimizer as OptimizerKind;
-    return runEdit(model, names, (snap) => ({
+    const snap = ctx.snapshot(names);
+    return {
       forget: arithmeticForget(lm, snap, oldEx, {
-        method: 'f-learning', names, steps: p.forgetSteps as number, lr: p.forgetLr as number, lambda: p.lambda as number,
-        optimizer, seed: hashString('forget', ctx.seed),
+        method: 'f-learning', names, steps: p.forgetSteps, lr: p.forgetLr, lambda: p.lambda, optimizer: p.optimizer, seed: hashString('forget', ctx.seed),
       }),
       learn: runPhase(lm, newEx, {
-        method: 'f-learning', phase: 'learn', params: names, steps: p.learnSteps as number, lr: p.learnLr as number,
-        optimizer, seed: hashString('learn', ctx.seed), stopAtLoss: p.learnStopAtLoss as number,
+        method: 'f-learning', phase: 'learn', params: names, steps: p.learnSteps, lr: p.learnLr,
+        optimizer: p.optimizer, seed: hashString('learn', ctx.seed), stopAtLoss: p.learnStopAtLoss,
       }),
-    }));
+    };
   },
-};
+});

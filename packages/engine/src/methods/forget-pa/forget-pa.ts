@@ -2,41 +2,41 @@
 // F-Learning, while keeping the rest of the parts unchanged … ForGet-PA resembles F-Learning enhanced with
 // an additional localization step"): at the top-k located MLPs, fine-tune on the OLD fact, subtract λ·Δ_old
 // from W₀ (common/arithmetic.ts), then ForGet's learn phase (eq. 6–7) on the new fact.
-import type { MethodDef } from '../editor';
-import { arithmeticForget } from '../common/arithmetic';
-import { checkBatch, runEdit } from '../common/edit';
-import { int, num, objectSchema, resolveParams } from '../common/params';
-import { targetExamples, type OptimizerKind } from '../common/phase';
 import { hashString } from '../../model/prng';
-import { LEARN_PROPERTIES, LOCATION_PROPERTIES } from '../forget/params';
+import { arithmeticForget } from '../common/arithmetic';
+import { defineMethod } from '../common/define';
+import { LEARN_PROPERTIES, LOCATION_PROPERTIES, locationProblems } from '../common/forget-params';
+import { locateStage } from '../common/locate-stage';
+import { int, num } from '../common/params';
+import { targetExamples } from '../common/phase';
+// TODO(integrator): editableParams and learnPhase move to methods/common/ once the "loop" helper's forget/phases.ts lands.
 import { editableParams, learnPhase } from '../forget/phases';
 
-export const forgetPa: MethodDef = {
+export const forgetPa = defineMethod({
   id: 'forget-pa',
   version: '1',
   description: 'ForGet-PA: forget by parametric arithmetic (W ← W₀ − λ·(W_ft(old) − W₀), F-Learning) at the located MLPs, then learn the new fact there (ForGet §7, Table 3)',
-  paramsSchema: objectSchema('forget-pa', {
+  properties: {
     ...LOCATION_PROPERTIES,
     forgetSteps: int(10, 'fine-tuning steps on the old fact that define Δ_old (fixed budget: no early stop)', { min: 1, max: 1000 }),
     forgetLr: num(2.5e-4, 'learning rate of the old-fact fine-tune', { exclusiveMin: 0, max: 1 }),
     lambda: num(1, 'λ: W ← W₀ − λ·Δ_old', { min: 0, max: 10 }),
     ...LEARN_PROPERTIES,
-  }),
+  },
   maxBatch: 1,
-  needsLocation: true,
-  apply(model, requests, params, ctx) {
-    checkBatch('forget-pa', requests, 1);
-    const p = resolveParams(forgetPa, params);
+  stages: [locateStage],
+  check: locationProblems,
+  edit(model, requests, p, ctx) {
     const lm = model.transformer;
     const { names } = editableParams('forget-pa', lm, requests[0]!, p, ctx);
     const oldEx = targetExamples(model.tokenizer, requests, 'true', 'forget-pa');
     const newEx = targetExamples(model.tokenizer, requests, 'new', 'forget-pa');
-    return runEdit(model, names, (snap) => ({
+    const snap = ctx.snapshot(names);
+    return {
       forget: arithmeticForget(lm, snap, oldEx, {
-        method: 'forget-pa', names, steps: p.forgetSteps as number, lr: p.forgetLr as number, lambda: p.lambda as number,
-        optimizer: p.optimizer as OptimizerKind, seed: hashString('forget', ctx.seed),
+        method: 'forget-pa', names, steps: p.forgetSteps, lr: p.forgetLr, lambda: p.lambda, optimizer: p.optimizer, seed: hashString('forget', ctx.seed),
       }),
       learn: learnPhase('forget-pa', lm, newEx, names, p, ctx.seed),
-    }));
+    };
   },
-};
+});

@@ -4,51 +4,42 @@
 // (eq. 4's ascent term and eq. 6's descent term summed). The paper gives no weighting; α ≤ 1 carries over
 // its rule that forgetting is weaker than learning (α = 1 would make them equally strong, so α < 1 is
 // required); default 0.2, tuned (README "Methods").
-import type { MethodDef } from '../editor';
-import { checkBatch, runEdit } from '../common/edit';
-import { MethodParamError } from '../common/errors';
-import { int, num, objectSchema, oneOf, resolveParams } from '../common/params';
-import { OPTIMIZERS, runJointPhase, targetExamples, type OptimizerKind } from '../common/phase';
 import { hashString } from '../../model/prng';
-import { LOCATION_PROPERTIES } from '../forget/params';
+import { defineMethod } from '../common/define';
+import { LOCATION_PROPERTIES, locationProblems } from '../common/forget-params';
+import { locateStage } from '../common/locate-stage';
+import { int, num, oneOf } from '../common/params';
+import { OPTIMIZERS, runJointPhase, targetExamples, type OptimizerKind } from '../common/phase';
+// TODO(integrator): editableParams moves to methods/common/ once the "loop" helper's forget/phases.ts lands.
 import { editableParams } from '../forget/phases';
 
-export const forgetU: MethodDef = {
+export const forgetU = defineMethod({
   id: 'forget-u',
   version: '1',
   description: 'ForGet-u: one unified phase on −α·NLL(old) + NLL(new) at the top-k located MLPs (ForGet §7, Table 3)',
-  paramsSchema: objectSchema('forget-u', {
+  properties: {
     ...LOCATION_PROPERTIES,
     alpha: num(0.2, 'weight α of the ascent term on the old fact; must be < 1 (forgetting weaker than learning)', { min: 0, max: 1 }),
     steps: int(20, 'maximum steps of the unified phase', { min: 1, max: 1000 }),
     lr: num(5e-4, 'learning rate', { exclusiveMin: 0, max: 1 }),
     stopAtLoss: num(0.05, 'early stopping: stop once NLL(new) is below this (0 = never)', { min: 0 }),
     optimizer: oneOf<OptimizerKind>(OPTIMIZERS, 'adam', 'optimizer'),
-  }),
+  },
   maxBatch: 1,
-  needsLocation: true,
-  apply(model, requests, params, ctx) {
-    checkBatch('forget-u', requests, 1);
-    const p = resolveParams(forgetU, params);
-    if ((p.alpha as number) >= 1) {
-      throw new MethodParamError(`forget-u: alpha ${p.alpha as number} must be < 1: the forgetting term must be weaker than the learning term (ForGet App. B.2)`);
-    }
+  stages: [locateStage],
+  check: (p, shape) => [
+    ...locationProblems(p, shape),
+    ...(p.alpha >= 1 ? [{ param: 'alpha', message: `alpha ${p.alpha} must be < 1: the forgetting term must be weaker than the learning term (ForGet App. B.2)` }] : []),
+  ],
+  edit(model, requests, p, ctx) {
     const lm = model.transformer;
     const { names } = editableParams('forget-u', lm, requests[0]!, p, ctx);
     const oldEx = targetExamples(model.tokenizer, requests, 'true', 'forget-u');
     const newEx = targetExamples(model.tokenizer, requests, 'new', 'forget-u');
-    return runEdit(model, names, () =>
-      runJointPhase(lm, oldEx, newEx, {
-        method: 'forget-u',
-        phase: 'unified',
-        params: names,
-        steps: p.steps as number,
-        lr: p.lr as number,
-        optimizer: p.optimizer as OptimizerKind,
-        seed: hashString('unified', ctx.seed),
-        alpha: p.alpha as number,
-        stopAtLoss: p.stopAtLoss as number,
-      }),
-    );
+    ctx.snapshot(names);
+    return runJointPhase(lm, oldEx, newEx, {
+      method: 'forget-u', phase: 'unified', params: names, steps: p.steps, lr: p.lr, optimizer: p.optimizer,
+      seed: hashString('unified', ctx.seed), alpha: p.alpha, stopAtLoss: p.stopAtLoss,
+    });
   },
-};
+});

@@ -7,7 +7,7 @@ import { defaultParams } from '../common/params';
 import { targetExamples } from '../common/phase';
 import { takeSnapshot } from '../common/snapshot';
 import { CF_RECORDS } from '../testing/cf-records';
-import { fixedLocation, fractions, loadDefaultModel, meanNll, sameBytes, scoreRecord, toRequest, weightBytes } from '../testing/harness';
+import { fixedLocation, preparedLocation, fractions, loadDefaultModel, meanNll, sameBytes, scoreRecord, toRequest, weightBytes } from '../testing/harness';
 import { forget } from './forget';
 import { editableParams, forgetPhase } from './phases';
 
@@ -16,7 +16,7 @@ import { editableParams, forgetPhase } from './phases';
 // relation; `all` is deliberately different so a test sees that byRelation wins.
 const RANKING = [0, 1, 3, 2];
 const LOCATION: MlpLocation = { byRelation: Object.fromEntries(CF_RECORDS.map((r) => [r.relationId, RANKING])), all: [3, 2] };
-const CTX = { seed: 1, location: LOCATION };
+const CTX = { seed: 1, prepared: preparedLocation(LOCATION) };
 
 let gpt2: EditModel;
 beforeAll(async () => {
@@ -149,7 +149,7 @@ describe('forget on tiny-llama', () => {
     const llama = await loadDefaultModel('tiny-llama');
     const before = weightBytes(llama);
     const scores = CF_RECORDS.slice(0, 5).map((r) => {
-      const res = forget.apply(llama, [toRequest(r)], defaultParams(forget), { seed: 1, location: fixedLocation(RANKING) });
+      const res = forget.apply(llama, [toRequest(r)], defaultParams(forget), { seed: 1, prepared: fixedLocation(RANKING) });
       const changed = sameBytes(before, weightBytes(llama));
       expect(new Set(changed.map((n) => n.split('.').pop()))).toEqual(new Set(['W_gate', 'W_in', 'W_out']));
       const s = scoreRecord(llama, r);

@@ -3,22 +3,18 @@
 // B.2: ε = 5e-4 on Llama-2-7b, 5e-5 on Qwen2-7b) and EasyEdit implements it (FT with a float
 // norm_constraint: W = clamp(W, W₀ − ε, W₀ + ε)). The projection is the engine's clampToInitial.
 import { clampToInitial } from '../../train/loop';
-import type { MethodDef } from '../editor';
-import { checkBatch } from '../common/edit';
-import { num, objectSchema, resolveParams } from '../common/params';
-import { FT_PROPERTIES, fineTuneOutWeight } from '../ft/ft';
+import { defineMethod } from '../common/define';
+import { FT_PROPERTIES, fineTuneOutWeight, ftLayerProblems } from '../common/fine-tune';
+import { num } from '../common/params';
 
-export const ftC: MethodDef = {
+export const ftC = defineMethod({
   id: 'ft-c',
   version: '1',
   description: 'FT-c: FT with W_out clamped to W₀ ± ε (L∞ ball) after every step (Zhu et al. 2020; ForGet App. B.2)',
-  paramsSchema: objectSchema('ft-c', {
+  properties: {
     ...FT_PROPERTIES,
     epsilon: num(1e-2, 'L∞ radius ε of the ball around W₀ (paper: 5e-4 on Llama-2-7b; tuned for the tiny models)', { exclusiveMin: 0 }),
-  }),
-  apply(model, requests, params, ctx) {
-    checkBatch('ft-c', requests, undefined);
-    const p = resolveParams(ftC, params);
-    return fineTuneOutWeight(model, requests, { id: 'ft-c', params: p, project: clampToInitial(p.epsilon as number) }, ctx);
   },
-};
+  check: ftLayerProblems,
+  edit: (model, requests, p, ctx) => fineTuneOutWeight('ft-c', model, requests, p, ctx, clampToInitial(p.epsilon)),
+});

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { loadCheckpoint } from '../../checkpoint/index';
 import { Transformer } from '../../model/transformer';
 import { scoreContinuations } from '../../score/score';
-import type { EditModel, EditRequest, MlpLocation } from '../editor';
+import type { EditModel, EditRequest, MlpLocation, PreparedArtifact } from '../editor';
+import { LOCATE_STAGE } from '../common/locate-stage';
 import type { CfRecord } from './cf-records';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
@@ -84,7 +85,12 @@ export function sameBytes(a: Map<string, Uint8Array>, b: Map<string, Uint8Array>
   return diff;
 }
 
-/** A fixed location: the same ranking for every relation. */
-export function fixedLocation(ranking: readonly number[]): MlpLocation {
-  return { byRelation: {}, all: ranking };
+/** ctx.prepared holding a given location, as the locate stage would (no files). */
+export function preparedLocation(location: MlpLocation): Record<string, PreparedArtifact> {
+  return { [LOCATE_STAGE]: { value: location, dir: '' } };
+}
+
+/** ctx.prepared with a fixed location: the same ranking for every relation. */
+export function fixedLocation(ranking: readonly number[]): Record<string, PreparedArtifact> {
+  return preparedLocation({ byRelation: {}, all: ranking });
 }

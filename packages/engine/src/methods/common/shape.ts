@@ -1,0 +1,15 @@
+// The model's shape as methods check their hyper-parameters against it (ModelShape, editor.ts): from a
+// ModelConfig (a loaded model, or a checkpoint's config.json read without its weights).
+import type { ModelConfig } from '../../model/config';
+import type { ModelShape, ParamProblem } from '../editor';
+
+export function modelShape(c: ModelConfig): ModelShape {
+  return { arch: c.arch, layers: c.nLayers, dModel: c.dModel, heads: c.nHeads, dMlp: c.dMlp, vocab: c.vocabSize, window: c.maxSeq };
+}
+
+/** A problem for each layer index of `param` that the model does not have. */
+export function layerProblems(param: string, layers: number | readonly number[], shape: ModelShape): ParamProblem[] {
+  return (typeof layers === 'number' ? [layers] : layers)
+    .filter((l) => !Number.isInteger(l) || l < 0 || l >= shape.layers)
+    .map((l) => ({ param, message: `layer ${l} is out of range: this model has layers 0..${shape.layers - 1}` }));
+}
