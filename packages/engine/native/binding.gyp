@@ -1,12 +1,25 @@
+# Build of the optional native kernels (node-gyp; run by build.mjs at install and by `npm run build:native`).
+# IEEE-correct floating point: no -ffast-math and nothing it implies (finite-math-only, reciprocal
+# approximations, no signed zeros, flush-to-zero via crtfastmath). Under -ffast-math GCC turned sqrtf in
+# el_adam into a reciprocal-sqrt estimate on AVX-512, which is NaN for a subnormal v (|g| ~ 1e-22..1e-19):
+# docs/reproducibility.md. Kept: -O3 vectorisation, -march=native, FMA contraction (-ffp-contract=fast, GCC's
+# default for gnu11; each FMA is correctly rounded, but results differ in the last bits from separate
+# multiply and add), -fno-math-errno (sqrtf need not set errno; no value changes). kernels.h refuses to
+# compile under fast-math. The flags are compiled into the addon (EDITLAB_CFLAGS, buildInfo()) and recorded
+# in every table's environment.
 {
+  "variables": {
+    "editlab_cflags": "-O3 -march=native -ffp-contract=fast -fno-math-errno -fopenmp -std=gnu11 -Wall"
+  },
   "targets": [
     {
       "target_name": "editlab_blas",
       "sources": ["src/addon.c", "src/sgemm.c", "src/eltwise.c", "src/fused.c"],
-      "cflags": ["-O3", "-march=native", "-ffast-math", "-fopenmp", "-std=gnu11", "-Wall"],
+      "cflags": ["<@(editlab_cflags)"],
+      "defines": ["EDITLAB_CFLAGS=\"<(editlab_cflags)\""],
       "include_dirs": ["/usr/include/x86_64-linux-gnu/openblas-pthread", "/usr/include/openblas"],
       "ldflags": ["-fopenmp"],
-      "libraries": ["-lopenblas", "-lmvec", "-lm", "-lpthread"]
+      "libraries": ["-lopenblas", "-lm", "-lpthread"]
     }
   ]
 }

@@ -1,5 +1,6 @@
 /* Element-wise and reduction kernels on the wasm heap, multi-threaded with OpenMP above a size
- * threshold, vectorised by GCC (-O3 -ffast-math maps tanhf/expf onto glibc's libmvec SIMD variants).
+ * threshold, vectorised by GCC -O3 where IEEE semantics allow (binding.gyp: no fast-math, so tanhf/expf
+ * are glibc's scalar functions, not libmvec's SIMD approximations).
  * Each replaces a tfjs-backend-wasm kernel or a composition of them that the size-b profile shows as
  * single-threaded scalar work (ENGINE-PERF.md §1a: Tanh ~34 M elements/s, Sum via transpose). */
 #include <math.h>

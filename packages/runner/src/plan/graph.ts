@@ -9,6 +9,7 @@ import { contentKey } from '../util/json';
 import type { Protocol, Spec } from '../experiment-spec/types';
 import { metricUses, protocolLabel } from '../experiment-spec/types';
 import { expandAxis, expandMethods } from './expand';
+import { planCodeVersion } from './provenance';
 import type { AxisVariant, MethodVariant } from './expand';
 
 export type TaskKind = 'model' | 'dataset' | 'prepare' | 'cell';
@@ -80,7 +81,7 @@ export function chunkSize(chunk: number, p: Protocol): number {
 
 export async function buildPlan(spec: Spec, reg: Registries, specDir: string): Promise<Plan> {
   const environment = await reg.environment();
-  const codeVersion = contentKey({ runner: 'plan-v1', versions: environment['versions'] ?? null });
+  const codeVersion = planCodeVersion(environment);
   const ctx: RunContext = { seed: spec.seed, specDir };
   const stages: PlanTask[] = [];
   const seen = new Set<string>();
