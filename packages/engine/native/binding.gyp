@@ -1,15 +1,17 @@
 # Build of the optional native kernels (node-gyp; run by build.mjs at install and by `npm run build:native`).
 # IEEE-correct floating point: no -ffast-math and nothing it implies (finite-math-only, reciprocal
 # approximations, no signed zeros, flush-to-zero via crtfastmath). Under -ffast-math GCC turned sqrtf in
-# el_adam into a reciprocal-sqrt estimate on AVX-512, which is NaN for a subnormal v (|g| ~ 1e-22..1e-19):
-# docs/reproducibility.md. Kept: -O3 vectorisation, -march=native, FMA contraction (-ffp-contract=fast, GCC's
-# default for gnu11; each FMA is correctly rounded, but results differ in the last bits from separate
-# multiply and add), -fno-math-errno (sqrtf need not set errno; no value changes). kernels.h refuses to
+# el_adam into a reciprocal-sqrt estimate on AVX-512, which is NaN for a subnormal v (|g| ~ 1e-22..1e-19);
+# README.md, "Reproducibility". Kept: -O3 vectorisation, -march=native, -fno-math-errno (sqrtf need not set
+# errno; no value changes). No FMA contraction (-ffp-contract=off; GCC's gnu11 default is =fast): every
+# multiply and add rounds as in the reference compositions, so near overflow the kernels give the same
+# inf/NaN as the reference (a contracted x1*c - x2*s gave -inf where the reference gives inf - inf = NaN),
+# and the element-wise kernels give the same bits on CPUs with and without FMA. kernels.h refuses to
 # compile under fast-math. The flags are compiled into the addon (EDITLAB_CFLAGS, buildInfo()) and recorded
 # in every table's environment.
 {
   "variables": {
-    "editlab_cflags": "-O3 -march=native -ffp-contract=fast -fno-math-errno -fopenmp -std=gnu11 -Wall"
+    "editlab_cflags": "-O3 -march=native -ffp-contract=off -fno-math-errno -fopenmp -std=gnu11 -Wall"
   },
   "targets": [
     {

@@ -105,7 +105,8 @@ void el_swiglu_grad(const float *g, const float *u, const float *dy, float *dg, 
   for (size_t i = 0; i < n; i++) {
     const float s = 1.0f / (1.0f + expf(-g[i]));
     dg[i] = dy[i] * u[i] * s * (1.0f + g[i] * (1.0f - s));
-    du[i] = dy[i] * g[i] * s;
+    /* g·σ(g) first, as the reference (silu(g)·u): for g → −∞ it is −0, where (dy·g)·σ(g) was inf·0 = NaN. */
+    du[i] = dy[i] * (g[i] * s);
   }
 }
 
