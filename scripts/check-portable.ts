@@ -21,7 +21,7 @@ for (const spec of positionals) {
   const scratch = values.keep ? resolve(cwd, values.keep) : mkdtempSync(join(tmpdir(), 'editlab-portable-'));
   try {
     console.log(`${spec}: recomputing on the JS path (EDITLAB_NATIVE=0) in ${scratch} …`);
-    const { committed, recomputed, report } = recomputeOnJsPath(spec, { cwd, scratch, tolerance });
+    const { committed, recomputed, report } = await recomputeOnJsPath(spec, { cwd, scratch, tolerance });
     const dev = Object.entries(report.maxDeviation).map(([c, d]) => `${c} ${d.toFixed(4)}`).join(', ');
     console.log(`  ${committed} vs ${recomputed}`);
     console.log(`  max |Δ| per column: ${dev || '(no numeric columns)'}; tolerance ${tolerance}`);

@@ -1,8 +1,8 @@
 # Build of the optional native kernels (node-gyp; run by build.mjs at install and by `npm run build:native`).
 # IEEE-correct floating point: no -ffast-math and nothing it implies (finite-math-only, reciprocal
-# approximations, no signed zeros, flush-to-zero via crtfastmath). Under -ffast-math GCC turned sqrtf in
-# el_adam into a reciprocal-sqrt estimate on AVX-512, which is NaN for a subnormal v (|g| ~ 1e-22..1e-19);
-# README.md, "Reproducibility". Kept: -O3 vectorisation, -march=native, -fno-math-errno (sqrtf need not set
+# approximations, no signed zeros, flush-to-zero via crtfastmath). Under -ffast-math GCC vectorised sqrtf
+# in el_adam as a reciprocal-sqrt estimate (vrsqrtps, with AVX2 as with AVX-512), which is NaN for a
+# subnormal v (|g| ~ 1e-22..1e-19); README.md, "Reproducibility". Kept: -O3 vectorisation, -march=native, -fno-math-errno (sqrtf need not set
 # errno; no value changes). No FMA contraction (-ffp-contract=off; GCC's gnu11 default is =fast): every
 # multiply and add rounds as in the reference compositions, so near overflow the kernels give the same
 # inf/NaN as the reference (a contracted x1*c - x2*s gave -inf where the reference gives inf - inf = NaN),

@@ -39,9 +39,9 @@ describe('portable comparison', () => {
     ]);
   });
 
-  it('the committed results/portable.csv, recomputed on the JS path, agrees within the stated tolerance', () => {
+  it('the committed results/portable.csv, recomputed on the JS path, agrees within the stated tolerance', async () => {
     scratch = mkdtempSync(join(tmpdir(), 'editlab-portable-'));
-    const { report } = recomputeOnJsPath('experiments/portable.yaml', { cwd: ROOT, scratch, tolerance: PORTABLE_TOLERANCE });
+    const { report } = await recomputeOnJsPath('experiments/portable.yaml', { cwd: ROOT, scratch, tolerance: PORTABLE_TOLERANCE });
     expect(report.problems).toEqual([]);
     expect(Object.keys(report.maxDeviation)).toEqual(['efficacy', 'generalization', 'locality', 'fluency', 'score']);
   }, 900_000);

@@ -3,7 +3,7 @@
 // same rows, record counts and statuses, NaN exactly where the committed table has it, and every number
 // within a stated tolerance of the committed one. Byte identity is promised only for reruns on one
 // machine and build.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KEY_COLUMNS } from './table';
@@ -87,17 +87,22 @@ export interface PortableRunOptions {
 const BIN = fileURLToPath(new URL('../../bin/editlab.mjs', import.meta.url));
 
 /** Recompute the spec's table on the JS path (EDITLAB_NATIVE=0) in a child process, with a fresh cache,
- * and compare it with the committed table. */
-export function recomputeOnJsPath(specPath: string, opts: PortableRunOptions): PortableRun {
+ * and compare it with the committed table. Asynchronous: the caller's event loop stays free meanwhile. */
+export async function recomputeOnJsPath(specPath: string, opts: PortableRunOptions): Promise<PortableRun> {
   const ws = { ...defaultWorkspace(opts.cwd), cacheDir: join(opts.scratch, 'cache'), resultsDir: join(opts.scratch, 'results') };
   const spec = checkSpec(specPath, defaultRegistries(), ws);
   const committed = tablePaths(defaultWorkspace(opts.cwd).resultsDir, spec.output).csv;
   const recomputed = tablePaths(ws.resultsDir, spec.output).csv;
-  const r = spawnSync(process.execPath, [BIN, 'run', specPath, '--cache-dir', ws.cacheDir, '--results-dir', ws.resultsDir, '--renderer', 'simple'], {
-    cwd: opts.cwd, env: { ...(opts.env ?? process.env), EDITLAB_NATIVE: '0' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, [BIN, 'run', specPath, '--cache-dir', ws.cacheDir, '--results-dir', ws.resultsDir, '--renderer', 'simple'], {
+    cwd: opts.cwd, env: { ...(opts.env ?? process.env), EDITLAB_NATIVE: '0' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (r.status !== 0) {
-    throw new RunnerError('PORTABLE', `EDITLAB_NATIVE=0 editlab run ${specPath} failed (exit ${r.status}): ${`${r.stderr}${r.stdout}`.trim().split('\n').slice(-3).join(' | ')}`);
+  let output = '';
+  const keep = (b: Buffer) => { output = (output + b.toString('utf8')).slice(-4000); };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const status = await new Promise<number | null>((done, fail) => { child.on('error', fail); child.on('close', done); });
+  if (status !== 0) {
+    throw new RunnerError('PORTABLE', `EDITLAB_NATIVE=0 editlab run ${specPath} failed (exit ${status}): ${output.trim().split('\n').slice(-3).join(' | ')}`);
   }
   return { committed, recomputed, report: comparePortable(readCsv(committed), readCsv(recomputed), opts.tolerance) };
 }
