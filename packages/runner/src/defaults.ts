@@ -1,10 +1,13 @@
 // The built-in registries: what `editlab` runs without --registries. Each entry adapts a real
-// package onto the runner's narrow interfaces (registries.ts). The environment records the tfjs
-// backend and the versions of the editlab packages, deterministically (no host names, no times).
+// package onto the runner's narrow interfaces (registries.ts). The environment records what computes
+// the numbers, deterministically (no host names, no times, no thread counts): the tfjs backend, the
+// kernel path (matmul, native element-wise and fused kernels, the addon's build flags and BLAS), the
+// identity of the code (plan/provenance.ts) and the versions of the editlab packages. It is part of every
+// task key and is stored with every cached cell.
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { initBackend, METHODS } from '@editlab/engine';
+import { backendInfo, initBackend, METHODS } from '@editlab/engine';
 import type { Registries } from './registries';
 import { datasetInspector } from './adapters/datasets';
 import { checkpointModel, embeddedModel, pistolModel } from './adapters/models';
@@ -13,6 +16,7 @@ import { EDIT_METRICS } from './adapters/edit-metrics';
 import { methodEntry } from './adapters/methods';
 import { byId } from './registries';
 import { DEFAULT_MODEL_NAMES } from './pretrain/presets';
+import { codeIdentity, UNKEYED_ENVIRONMENT } from './plan/provenance';
 import type { JsonObject } from './util/json';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -27,9 +31,35 @@ export function packageVersions(root = ROOT): JsonObject {
   return out;
 }
 
+/** The backend and its kernel path: which matmul, whether the native element-wise and fused kernels run,
+ * and the native build's flags. */
 export async function backendEnvironment(): Promise<JsonObject> {
   const b = await initBackend();
-  return { name: b.name, provider: b.provider, tfjs: b.tfjsVersion, matmul: b.matmul };
+  const k = b.wasmKernels;
+  const kernels: JsonObject | undefined = k && {
+    native: k.native !== undefined && (k.matmul === 'openblas' || k.nativeElementwise || k.fused),
+    elementwise: k.nativeElementwise ? 'native' : 'wasm',
+    fused: k.fused,
+    ...(k.native ? { build: { cflags: k.native.cflags, compiler: k.native.compiler } } : {}),
+  };
+  return { name: b.name, provider: b.provider, tfjs: b.tfjsVersion, matmul: b.matmul, ...(kernels ? { kernels } : {}) };
+}
+
+/** The machine, recorded but not part of task keys (plan/provenance.ts UNKEYED_ENVIRONMENT): the
+ * instruction set the native build targets and the BLAS core OpenBLAS selected. */
+function machineEnvironment(): JsonObject | undefined {
+  const n = backendInfo()?.wasmKernels?.native;
+  return n ? { isa: n.isa, blas: n.blas } : undefined;
+}
+
+/** The environment of this process (the registries' `environment`). */
+export async function environment(): Promise<JsonObject> {
+  const backend = await backendEnvironment();
+  const machine = machineEnvironment();
+  return {
+    backend, code: codeIdentity(ROOT).sha256, versions: packageVersions(), node: process.versions.node.split('.')[0]!,
+    ...(machine ? { [UNKEYED_ENVIRONMENT]: machine } : {}),
+  };
 }
 
 export function defaultRegistries(): Registries {
@@ -38,7 +68,7 @@ export function defaultRegistries(): Registries {
     datasets: byId([...EDIT_DATASETS]),
     methods: byId(METHODS.map(methodEntry)),
     metrics: byId([...EDIT_METRICS]),
-    environment: async () => ({ backend: await backendEnvironment(), versions: packageVersions(), node: process.versions.node.split('.')[0]! }),
+    environment,
     data: datasetInspector,
   };
 }

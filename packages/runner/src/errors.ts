@@ -11,6 +11,7 @@ export type RunnerErrorCode =
   | 'CSV'
   | 'PLOT'
   | 'NOT_AVAILABLE'
+  | 'PORTABLE'
   | 'ABORTED';
 
 export class RunnerError extends Error {

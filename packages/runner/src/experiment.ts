@@ -17,7 +17,7 @@ import type { RenderedTable, TableDoc } from './report/table';
 import { tablePaths, writePlots, writeTable } from './report/write';
 import type { TablePaths } from './report/write';
 import { writeFileAtomic } from './util/atomic';
-import { stableJson, isPlainObject, type JsonValue } from './util/json';
+import { stableJson, isPlainObject, type JsonObject, type JsonValue } from './util/json';
 import { RunnerError } from './errors';
 import { withBuiltins } from './builtin-metrics';
 
@@ -58,6 +58,8 @@ export interface ShardFile {
   readonly outputs: Record<string, CellOutput>;
   /** The shared-stage values this shard used (merged into the single table's meta.json). */
   readonly stages?: Record<string, { label: string; value: JsonValue }>;
+  /** The environment that computed each of this shard's cells (cached cells: when they were computed). */
+  readonly environments?: Record<string, JsonObject>;
 }
 
 export interface ExperimentResult {
@@ -78,19 +80,34 @@ export async function runExperiment(
 ): Promise<ExperimentResult> {
   const reg = withBuiltins(registries);
   const prepared = await planExperiment(specPath, reg, ws);
-  const run = await runPlan(prepared.plan, reg, { ...opts, cache: new TaskCache(ws.cacheDir) });
+  const cache = new TaskCache(ws.cacheDir, { environment: prepared.plan.environment });
+  const run = await runPlan(prepared.plan, reg, { ...opts, cache });
   const doc = tableDoc(prepared.plan, reg);
+  const environments = cellEnvironments(cache, run.outputs.keys());
   if (opts.shard) {
     const { index, count } = opts.shard;
-    const file: ShardFile = { format: 'editlab-shard/1', index, count, table: doc, outputs: Object.fromEntries(run.outputs), stages: Object.fromEntries(run.stages) };
+    const file: ShardFile = {
+      format: 'editlab-shard/1', index, count, table: doc, outputs: Object.fromEntries(run.outputs), stages: Object.fromEntries(run.stages),
+      environments: Object.fromEntries(environments),
+    };
     const path = prepared.paths.shard(index, count);
     writeFileAtomic(path, stableJson(file));
     return { prepared, run, shardFile: path };
   }
-  const table = renderTable(doc, run.outputs, reg, run.stages);
+  const table = renderTable(doc, run.outputs, reg, run.stages, environments);
   writeTable(prepared.paths, table);
   const plots = await writePlots(ws.resultsDir, prepared.spec, table);
   return { prepared, run, table, plots };
+}
+
+/** The environment recorded with each cell's cache entry (cells that never ran, e.g. unsupported, have none). */
+function cellEnvironments(cache: TaskCache, keys: Iterable<string>): Map<string, JsonObject> {
+  const out = new Map<string, JsonObject>();
+  for (const k of keys) {
+    const env = cache.environmentOf(k);
+    if (env) out.set(k, env);
+  }
+  return out;
 }
 
 function readShard(path: string): ShardFile {
@@ -123,14 +140,16 @@ export async function mergeShards(files: readonly string[], registries: Registri
   if (missing.length) throw new RunnerError('SHARD', `missing shard(s) ${missing.join(', ')} of ${first.count}`);
   const outputs = new Map<string, CellOutput>();
   const stages = new Map<string, { label: string; value: JsonValue }>();
+  const environments = new Map<string, JsonObject>();
   for (const s of shards) {
     for (const [k, o] of Object.entries(s.outputs)) outputs.set(k, o);
     for (const [k, v] of Object.entries(s.stages ?? {})) stages.set(k, v);
+    for (const [k, v] of Object.entries(s.environments ?? {})) environments.set(k, v);
   }
   const absent = first.table.rows.flatMap((r) => r.cells).filter((k) => !outputs.has(k));
   if (absent.length) throw new RunnerError('SHARD', `${absent.length} cell(s) are in no shard file (e.g. ${absent[0]!.slice(0, 12)}); was a shard interrupted?`);
   const paths = tablePaths(ws.resultsDir, first.table.spec.output);
-  const table = renderTable(first.table, outputs, reg, stages);
+  const table = renderTable(first.table, outputs, reg, stages, environments);
   writeTable(paths, table);
   return { paths, table, plots: await writePlots(ws.resultsDir, first.table.spec, table) };
 }

@@ -30,6 +30,8 @@ export { renderTable, tableDoc, formatNumber } from './report/table';
 export type { TableDoc, RenderedTable, RowResult } from './report/table';
 export { diffTables, formatDiff, readCsv, parseCsv } from './report/diff';
 export type { TableDiff, RowDiff, MetricDelta, CsvTable } from './report/diff';
+export { comparePortable, recomputeOnJsPath, PORTABLE_TOLERANCE } from './report/portable';
+export type { PortableReport, PortableRun } from './report/portable';
 export { plotSpec, renderSvg } from './report/plot';
 export type { PlotKind, PlotOptions } from './report/plot';
 export { fetchDataset, SOURCES } from './data/fetch';

@@ -287,6 +287,41 @@ static napi_value blas_config(napi_env env, napi_callback_info info) {
   return out;
 }
 
+#ifndef EDITLAB_CFLAGS
+#define EDITLAB_CFLAGS "unknown (built without binding.gyp)"
+#endif
+#if defined(__AVX512F__)
+#define EL_ISA "avx512f"
+#elif defined(__AVX2__)
+#define EL_ISA "avx2"
+#elif defined(__AVX__)
+#define EL_ISA "avx"
+#else
+#define EL_ISA "sse2"
+#endif
+#ifdef __FMA__
+#define EL_FMA "fma"
+#else
+#define EL_FMA "no-fma"
+#endif
+#ifdef __VERSION__
+#define EL_CC __VERSION__
+#else
+#define EL_CC "unknown"
+#endif
+#define EL_STR2(x) #x
+#define EL_STR(x) EL_STR2(x)
+
+/* buildInfo(): what compiled this addon, fixed at build time (recorded in every table's environment and
+ * in the cache keys: runner/src/plan/provenance.ts). */
+static napi_value build_info(napi_env env, napi_callback_info info) {
+  static const char text[] = "{\"cflags\":\"" EDITLAB_CFLAGS "\",\"compiler\":\"gcc " EL_CC "\",\"isa\":\"" EL_ISA
+                             " " EL_FMA "\",\"iec559\":" EL_STR(__GCC_IEC_559) "}";
+  napi_value out;
+  napi_create_string_utf8(env, text, sizeof(text) - 1, &out);
+  return out;
+}
+
 #define FN(name, f) {name, NULL, f, NULL, NULL, NULL, napi_default, NULL}
 
 static napi_value init(napi_env env, napi_value exports) {
@@ -295,6 +330,7 @@ static napi_value init(napi_env env, napi_value exports) {
       FN("sum", sum),                    FN("rope", rope),         FN("ropeGrad", rope_grad),                    FN("swiglu", swiglu),     FN("swigluGrad", swiglu_grad),                    FN("xent", xent),         FN("xentGrad", xent_grad),
       FN("norm", norm),                  FN("adam", adam),                  FN("normGrad", norm_grad), FN("setThreads", set_threads),
       FN("getThreads", get_threads),     FN("setParThreads", set_par_threads),     FN("blasConfig", blas_config),
+      FN("buildInfo", build_info),
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   el_lapack_register(env, exports);

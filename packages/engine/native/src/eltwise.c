@@ -1,5 +1,6 @@
 /* Element-wise and reduction kernels on the wasm heap, multi-threaded with OpenMP above a size
- * threshold, vectorised by GCC (-O3 -ffast-math maps tanhf/expf onto glibc's libmvec SIMD variants).
+ * threshold, vectorised by GCC -O3 where IEEE semantics allow (binding.gyp: no fast-math, so tanhf/expf
+ * are glibc's scalar functions, not libmvec's SIMD approximations).
  * Each replaces a tfjs-backend-wasm kernel or a composition of them that the size-b profile shows as
  * single-threaded scalar work (ENGINE-PERF.md §1a: Tanh ~34 M elements/s, Sum via transpose). */
 #include <math.h>
@@ -104,7 +105,8 @@ void el_swiglu_grad(const float *g, const float *u, const float *dy, float *dg, 
   for (size_t i = 0; i < n; i++) {
     const float s = 1.0f / (1.0f + expf(-g[i]));
     dg[i] = dy[i] * u[i] * s * (1.0f + g[i] * (1.0f - s));
-    du[i] = dy[i] * g[i] * s;
+    /* g·σ(g) first, as the reference (silu(g)·u): for g → −∞ it is −0, where (dy·g)·σ(g) was inf·0 = NaN. */
+    du[i] = dy[i] * (g[i] * s);
   }
 }
 

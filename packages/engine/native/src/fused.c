@@ -71,14 +71,19 @@ void el_layernorm(const float *x, const float *gamma, const float *beta, size_t 
   for (size_t i = 0; i < rows; i++) {
     const float *xr = x + i * d;
     float *yr = y + i * d;
-    float s = 0.0f;
+    /* Row sums in double: Σ(x − μ)² of float32 values overflows float32 long before its mean does
+     * (e.g. |x − μ| ≈ 1e19), which the reference's tf.moments survives (spec: native-adversarial). */
+    double s = 0.0;
 #pragma omp simd reduction(+ : s)
     for (size_t j = 0; j < d; j++) s += xr[j];
-    const float mu = s / (float)d;
-    float q = 0.0f;
+    const float mu = (float)(s / (double)d);
+    double q = 0.0;
 #pragma omp simd reduction(+ : q)
-    for (size_t j = 0; j < d; j++) q += (xr[j] - mu) * (xr[j] - mu);
-    const float r = 1.0f / sqrtf(q / (float)d + eps);
+    for (size_t j = 0; j < d; j++) {
+      const float c = xr[j] - mu;
+      q += (double)c * c;
+    }
+    const float r = 1.0f / sqrtf((float)(q / (double)d) + eps);
     mean[i] = mu;
     rstd[i] = r;
 #pragma omp simd
@@ -138,10 +143,10 @@ void el_rmsnorm(const float *x, const float *gamma, size_t rows, size_t d, float
   for (size_t i = 0; i < rows; i++) {
     const float *xr = x + i * d;
     float *yr = y + i * d;
-    float q = 0.0f;
+    double q = 0.0; /* double: see el_layernorm */
 #pragma omp simd reduction(+ : q)
-    for (size_t j = 0; j < d; j++) q += xr[j] * xr[j];
-    const float r = 1.0f / sqrtf(q / (float)d + eps);
+    for (size_t j = 0; j < d; j++) q += (double)xr[j] * xr[j];
+    const float r = 1.0f / sqrtf((float)(q / (double)d) + eps);
     rstd[i] = r;
 #pragma omp simd
     for (size_t j = 0; j < d; j++) yr[j] = xr[j] * r * gamma[j];

@@ -3,6 +3,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* IEEE semantics are part of the kernels' contract (binding.gyp): no fast-math, finite-math-only,
+ * reciprocal approximations or dropped signed zeros (GCC sets __GCC_IEC_559 below 2 for any of them). */
+#if defined(__FAST_MATH__) || __FINITE_MATH_ONLY__ || (defined(__GCC_IEC_559) && __GCC_IEC_559 < 2)
+#error "editlab native kernels must be built without -ffast-math (see binding.gyp)"
+#endif
+
 void el_set_par_threads(int n);
 int el_threads_for(size_t work);
 

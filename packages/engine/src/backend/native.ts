@@ -34,6 +34,29 @@ export interface NativeAddon {
   setParThreads(n: number): void;
   getThreads(): number;
   blasConfig(): string;
+  /** JSON {cflags, compiler, isa, iec559} fixed at build time (binding.gyp); absent in builds before it existed. */
+  buildInfo?(): string;
+}
+
+/** How the loaded addon was built and which BLAS it runs: part of every table's environment and task key. */
+export interface NativeBuild {
+  /** Compiler flags of the build (binding.gyp), or 'unknown' for an addon built before they were recorded. */
+  readonly cflags: string;
+  readonly compiler: string;
+  /** Instruction set the build targets (-march=native on the build machine), e.g. 'avx2 fma'. */
+  readonly isa: string;
+  /** OpenBLAS's own description: version, build options, the core type it selected at run time. */
+  readonly blas: string;
+}
+
+export function nativeBuild(addon: NativeAddon): NativeBuild {
+  let info: Partial<Record<'cflags' | 'compiler' | 'isa', string>> = {};
+  try {
+    info = addon.buildInfo ? (JSON.parse(addon.buildInfo()) as typeof info) : {};
+  } catch {
+    info = {};
+  }
+  return { cflags: info.cflags ?? 'unknown', compiler: info.compiler ?? 'unknown', isa: info.isa ?? 'unknown', blas: addon.blasConfig() };
 }
 
 export const NATIVE_ADDON_PATH = fileURLToPath(new URL('../../native/build/Release/editlab_blas.node', import.meta.url));

@@ -9,7 +9,7 @@ import { nativeBatchMatMul } from './matmul-native';
 import { gatherRows, sumLeadingJs } from './js-kernels';
 import { registerFusedKernels, registerNativeReplacements, unregisterFusedKernels } from './native-kernels';
 import { batchMatMulWrapper } from './matmul-wrapper';
-import { blasThreads, eltwiseThreads, loadNativeAddon } from './native';
+import { blasThreads, eltwiseThreads, loadNativeAddon, nativeBuild, type NativeBuild } from './native';
 import { castNoCopy, identityNoCopy } from './nocopy';
 import { replaceKernel, restoreKernel } from './replace-kernel';
 import { asWasm } from './wasm-internals';
@@ -44,6 +44,8 @@ export interface WasmKernelInfo {
   fused: boolean;
   /** Why the fast native path is not in use, when it is not. */
   fallbackReason?: string;
+  /** The native addon's build, when the addon is loaded (whichever of its kernels are registered). */
+  native?: NativeBuild;
 }
 
 function chooseMatMul(want: WasmKernelOptions['matmul'], threads: number): { kernel: tf.KernelFunc | undefined; info: Pick<WasmKernelInfo, 'matmul' | 'blasThreads' | 'fallbackReason'> } {
@@ -92,5 +94,5 @@ export function registerWasmKernels(opts: WasmKernelOptions = {}): WasmKernelInf
   else unregisterFusedKernels();
   const heapLimitBytes = opts.heapLimitBytes ?? DEFAULT_WASM_HEAP_LIMIT;
   installHeapGuard(asWasm(tf.backend()), heapLimitBytes);
-  return { ...info, noCopy, heapLimitBytes, nativeElementwise, fused };
+  return { ...info, noCopy, heapLimitBytes, nativeElementwise, fused, ...(addon ? { native: nativeBuild(addon) } : {}) };
 }

@@ -14,6 +14,7 @@ import { metricUses, protocolLabel } from '../experiment-spec/types';
 import { chunkSize, requestsPerCall } from '../experiment-spec/protocol';
 import { corpusLabel } from './corpus';
 import { expandMethods } from './expand';
+import { planCodeVersion } from './provenance';
 import type { AxisVariant, MethodVariant } from './expand';
 
 interface TaskBase {
@@ -130,7 +131,7 @@ export interface PlanInputs {
 /** The plan of `spec` from its read inputs: keys, stages, cells and rows (no I/O). */
 export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs): Plan {
   const { environment } = inputs;
-  const codeVersion = contentKey({ runner: 'plan-v1', versions: environment['versions'] ?? null });
+  const codeVersion = planCodeVersion(environment);
   const ctx: RunContext = { seed: spec.seed, specDir: inputs.specDir };
   const stages: StageTask[] = [];
   const seen = new Set<string>();

@@ -1,13 +1,15 @@
 // Cell outputs → one table: a CSV (csv-stringify) with a fixed row order (the spec's order:
 // model, dataset, method variant, protocol) and fixed number formatting, and a deterministic
-// `.meta.json` beside it (resolved spec, environment, versions, task keys, errors). Nothing
-// volatile goes into these two files; wall times go to `.timing.json`.
+// `.meta.json` beside it (resolved spec, environment, the environment of each cell, versions, task keys,
+// errors). Nothing volatile goes into these two files; wall times go to `.timing.json`. The CSV is
+// byte-identical across reruns on one machine and build; meta.json too, but it changes with the commit
+// (task keys and the environment carry the code identity: plan/provenance.ts).
 import { stringify } from 'csv-stringify/sync';
 import { aggregate } from '@editlab/metrics';
 import type { MetricAggregate, MetricEntry, Registries } from '../registries';
 import { eachColumn, evaluatesEach } from '../experiment-spec/protocol';
 import type { JsonObject, JsonValue } from '../util/json';
-import { stableJson } from '../util/json';
+import { contentKey, stableJson } from '../util/json';
 import type { Plan, RowKeys, RowPlan } from '../plan/graph';
 import { metricUses } from '../experiment-spec/types';
 import type { CellOutput } from '../exec/cell';
@@ -158,7 +160,20 @@ function recordLines(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, re
 /** Shared-stage values by task key (e.g. ForGet's located layers), listed in meta.json in key order. */
 export type StageValues = ReadonlyMap<string, { readonly label: string; readonly value: JsonValue }>;
 
-export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, reg: Registries, stages: StageValues = new Map()): RenderedTable {
+/** Cells grouped by the environment that computed them: [{ environment, cells }], in a fixed order. */
+export function environmentGroups(environments: ReadonlyMap<string, JsonObject>): JsonValue[] {
+  const groups = new Map<string, { environment: JsonObject; cells: string[] }>();
+  for (const [cell, environment] of environments) {
+    const id = contentKey(environment);
+    const g = groups.get(id) ?? { environment, cells: [] };
+    g.cells.push(cell);
+    groups.set(id, g);
+  }
+  return [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([, g]) => ({ environment: g.environment, cells: g.cells.sort() }));
+}
+
+export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, reg: Registries, stages: StageValues = new Map(),
+  environments: ReadonlyMap<string, JsonObject> = new Map()): RenderedTable {
   const rows = doc.rows.map((r) => aggregateRow(r, outputs, doc.metrics, reg));
   const perRecord = doc.spec.rows === 'per-record';
   const header = [...KEY_COLUMNS, perRecord ? 'record' : 'n', ...doc.metrics.map((m) => m.column), 'status', 'error'];
@@ -179,6 +194,10 @@ export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutp
     seed: doc.spec.seed,
     spec: doc.spec,
     environment: doc.environment,
+    // Per cell, the environment that computed it (a cell served from the cache keeps the one it was
+    // computed in). Task keys cover all of it but its `machine` part (plan/provenance.ts), so it differs
+    // from `environment` only for cells computed on another machine (a shared cache, merged shards).
+    cellEnvironments: environmentGroups(environments),
     codeVersion: doc.codeVersion,
     versions: doc.versions,
     metrics: doc.metrics,
