@@ -6,8 +6,11 @@ import type { Registries } from './registries';
 import { loadSpec } from './experiment-spec/load';
 import { validateSpec } from './experiment-spec/validate';
 import type { Spec } from './experiment-spec/types';
-import { buildPlan } from './plan/inputs';
+import { gatherPlanInputs } from './plan/inputs';
+import { chunkSize, planFromInputs } from './plan/graph';
 import type { Plan } from './plan/graph';
+import { expandMethods } from './plan/expand';
+import { cellCount, checkCellCount } from './experiment-spec/limits';
 import { runPlan } from './exec/run';
 import type { RunOptions, RunResult } from './exec/run';
 import { TaskCache } from './exec/cache';
@@ -46,7 +49,11 @@ export async function planExperiment(specPath: string, registries: Registries, w
   const reg = withBuiltins(registries);
   const loaded = loadSpec(specPath, ws.cwd);
   const spec = validateSpec(loaded, reg);
-  const plan = await buildPlan(spec, reg, dirname(loaded.file));
+  const inputs = await gatherPlanInputs(spec, reg, dirname(loaded.file));
+  const rowsPerDataset = inputs.models.length * expandMethods(spec.methods).length;
+  const cells = cellCount(rowsPerDataset, inputs.datasets.map((d) => d.records.length), spec.protocols.map((p) => chunkSize(spec.run.chunk, p)));
+  checkCellCount(cells, loaded.sources);
+  const plan = planFromInputs(spec, reg, inputs);
   return { spec, plan, paths: tablePaths(ws.resultsDir, spec.output) };
 }
 
