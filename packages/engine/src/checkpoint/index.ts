@@ -46,11 +46,14 @@ export async function saveCheckpoint(dir: string, c: SaveCheckpointInput): Promi
 
 function readJson(path: string): Record<string, unknown> {
   if (!existsSync(path)) throw new CheckpointError(C.MISSING_FILE, `${path}: file not found`);
+  let j: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    j = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new CheckpointError(C.BAD_CONFIG, `${path}: not valid JSON (${(e as Error).message})`);
   }
+  if (typeof j !== 'object' || j === null || Array.isArray(j)) throw new CheckpointError(C.BAD_CONFIG, `${path}: must be a JSON object, got ${Array.isArray(j) ? 'a list' : JSON.stringify(j)}`);
+  return j as Record<string, unknown>;
 }
 
 /** All tensors of a checkpoint directory: model.safetensors, or the shards its index names. */

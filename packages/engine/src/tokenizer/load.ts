@@ -19,6 +19,7 @@ export function loadTokenizer(pathOrJson: string): BpeTokenizer {
   } catch (e) {
     bad(`not valid JSON (${(e as Error).message})`);
   }
+  if (typeof j !== 'object' || j === null || Array.isArray(j)) bad(`must be a JSON object, got ${Array.isArray(j) ? 'a list' : JSON.stringify(j)}`);
   const model = j.model as Record<string, unknown> | undefined;
   if (!model || model.type !== 'BPE') bad(`model.type is ${JSON.stringify(model?.type)}, only "BPE" is supported`);
   const pre = preTokenization(j, bad);
@@ -38,8 +39,9 @@ export function loadTokenizer(pathOrJson: string): BpeTokenizer {
     }
     return bad(`model.merges[${i}] ${JSON.stringify(m)} is not "a b" or ["a", "b"]`);
   });
-  const added: AddedToken[] = ((j.added_tokens as unknown[] | undefined) ?? []).map((t, i) => {
-    const a = t as { id?: unknown; content?: unknown; special?: unknown };
+  if (j.added_tokens != null && !Array.isArray(j.added_tokens)) bad('added_tokens must be a list');
+  const added: AddedToken[] = ((j.added_tokens as unknown[] | null | undefined) ?? []).map((t, i) => {
+    const a = (t ?? {}) as { id?: unknown; content?: unknown; special?: unknown };
     if (!Number.isSafeInteger(a.id) || typeof a.content !== 'string') bad(`added_tokens[${i}] needs an integer id and a string content`);
     return { id: a.id as number, content: a.content as string, special: a.special !== false };
   });
@@ -59,7 +61,7 @@ function preTokenization(j: Record<string, unknown>, bad: (msg: string) => never
   const p = (j.pre_tokenizer ?? null) as PreJson | null;
   const base = { nfc, normalizerJson: norm ?? null, preTokenizerJson: p };
   if (p?.type === 'ByteLevel' && p.use_regex !== false) return { ...base, split: GPT2_SPLIT };
-  const steps = p?.type === 'Sequence' ? (p.pretokenizers ?? []) : [];
+  const steps = p?.type === 'Sequence' && Array.isArray(p.pretokenizers) ? p.pretokenizers : [];
   const [split, byteLevel] = steps;
   if (steps.length === 2 && split?.type === 'Split' && byteLevel?.type === 'ByteLevel' && byteLevel.use_regex === false) {
     if (split.behavior !== 'Isolated' || split.invert) bad(`pre_tokenizer Split behavior ${JSON.stringify(split.behavior)} (invert ${String(split.invert)}) is not supported (Isolated)`);
