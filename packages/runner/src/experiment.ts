@@ -19,6 +19,7 @@ import { renderTable, tableDoc } from './report/table';
 import type { RenderedTable, TableDoc } from './report/table';
 import { tablePaths, writePlots, writeTable } from './report/write';
 import type { TablePaths } from './report/write';
+import { checkResultsWritable, writingResults } from './report/writable';
 import { writeFileAtomic } from './util/atomic';
 import { stableJson, isPlainObject, type JsonValue } from './util/json';
 import { RunnerError } from './errors';
@@ -85,19 +86,29 @@ export async function runExperiment(
 ): Promise<ExperimentResult> {
   const reg = withBuiltins(registries);
   const prepared = await planExperiment(specPath, reg, ws);
+  checkResultsWritable(ws.resultsDir, resultFiles(prepared, ws, opts.shard));
   const run = await runPlan(prepared.plan, reg, { ...opts, cache: new TaskCache(ws.cacheDir) });
   const doc = tableDoc(prepared.plan, reg);
   if (opts.shard) {
     const { index, count } = opts.shard;
     const file: ShardFile = { format: 'editlab-shard/1', index, count, table: doc, outputs: Object.fromEntries(run.outputs), stages: Object.fromEntries(run.stages) };
     const path = prepared.paths.shard(index, count);
-    writeFileAtomic(path, stableJson(file));
+    await writingResults(ws.resultsDir, () => writeFileAtomic(path, stableJson(file)));
     return { prepared, run, shardFile: path };
   }
   const table = renderTable(doc, run.outputs, reg, run.stages);
-  writeTable(prepared.paths, table);
-  const plots = await writePlots(ws.resultsDir, prepared.spec, table);
+  const plots = await writingResults(ws.resultsDir, () => {
+    writeTable(prepared.paths, table);
+    return writePlots(ws.resultsDir, prepared.spec, table);
+  });
   return { prepared, run, table, plots };
+}
+
+/** Every file a run writes: the table's three (or its shard file) and its plots. */
+function resultFiles(p: Prepared, ws: Workspace, shard?: { index: number; count: number }): string[] {
+  if (shard) return [p.paths.shard(shard.index, shard.count)];
+  const plots = (p.spec.plots ?? []).map((x) => tablePaths(ws.resultsDir, x.output.replace(/\.svg$/, '.csv')).csv.replace(/\.csv$/, '.svg'));
+  return [p.paths.csv, p.paths.meta, p.paths.timing, ...plots];
 }
 
 function readShard(path: string): ShardFile {
@@ -137,7 +148,10 @@ export async function mergeShards(files: readonly string[], registries: Registri
   const absent = first.table.rows.flatMap((r) => r.cells).filter((k) => !outputs.has(k));
   if (absent.length) throw new RunnerError('SHARD', `${absent.length} cell(s) are in no shard file (e.g. ${absent[0]!.slice(0, 12)}); was a shard interrupted?`);
   const paths = tablePaths(ws.resultsDir, first.table.spec.output);
+  checkResultsWritable(ws.resultsDir, [paths.csv, paths.meta, paths.timing]);
   const table = renderTable(first.table, outputs, reg, stages);
-  writeTable(paths, table);
-  return { paths, table, plots: await writePlots(ws.resultsDir, first.table.spec, table) };
+  return writingResults(ws.resultsDir, async () => {
+    writeTable(paths, table);
+    return { paths, table, plots: await writePlots(ws.resultsDir, first.table.spec, table) };
+  });
 }
