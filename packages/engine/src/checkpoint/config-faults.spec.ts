@@ -3,6 +3,7 @@
 // blamed on model.safetensors.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/index';
 import { tinyConfig } from '../model/testing';
@@ -33,7 +34,7 @@ async function loadError(files: { config?: string; tokenizer?: string }): Promis
     const ck = await loadCheckpoint(dir);
     disposeAll(ck.weights);
   } catch (e) {
-    return `${(e as { code: string }).code} ${(e as Error).message.replace(dir, '<dir>')}`;
+    return `${(e as { code: string }).code} ${(e as Error).message.replaceAll(dir, '<dir>')}`;
   }
   return 'loaded';
 }
@@ -65,10 +66,31 @@ describe('config.json and tokenizer.json faults name the file', () => {
     ['heads that do not divide the width', (b) => ({ ...b, nHeads: 5 }), 'editlab.dModel 32 is not divisible by nHeads 5'],
     ['a non-boolean flag', (b) => ({ ...b, tieEmbeddings: 'yes' }), 'editlab.tieEmbeddings must be true or false, got "yes"'],
   ];
+  it('an editlab block inconsistent with the tensors names config.json beside the tensor file', async () => {
+    const c = { ...config, editlab: { ...(config['editlab'] as object), maxSeq: 50 } };
+    expect(await loadError({ config: JSON.stringify(c) })).toBe('CKPT_BAD_TENSORS <dir>/model.safetensors: shape mismatch: pos_embed.W_pos is [48, 32], expected [50, 32] (the shapes expected are those <dir>/config.json describes)');
+  });
+
   for (const [name, mutate, message] of cases) {
     it(`editlab block: ${name}`, async () => {
       const c = { ...config, editlab: mutate(config['editlab'] as Record<string, unknown>) };
       expect(await loadError({ config: JSON.stringify(c) })).toBe(`CKPT_BAD_CONFIG <dir>/config.json: ${message}`);
     });
   }
+});
+
+describe('config.json with any field replaced by any JSON value (fast-check)', () => {
+  it('loads, or fails with a CheckpointError naming config.json or the safetensors file', async () => {
+    const paths = [...Object.keys(config).map((k) => [k]), ...Object.keys(config['editlab'] as object).map((k) => ['editlab', k])];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...paths), fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.constantFrom(0, -1, 2 ** 53, 1e300, 3, 'llama')), async (path, value) => {
+        const c = structuredClone(config);
+        if (path.length === 1) c[path[0]!] = value;
+        else (c[path[0]!] as Record<string, unknown>)[path[1]!] = value;
+        const r = await loadError({ config: JSON.stringify(c) });
+        expect(r).toMatch(/^loaded$|^CKPT_[A-Z_]+ <dir>\/(config\.json|model\.safetensors): /);
+      }),
+      { numRuns: 60, seed: 19 },
+    );
+  });
 });

@@ -82,11 +82,21 @@ export interface LoadCheckpointOptions {
   readonly tokenizer?: boolean;
 }
 
+/** The engine's tensors; a mismatch names config.json too, since either file may be the wrong one. */
+function tensorsFor(config: ModelConfig, tensors: Map<string, RawTensor>, file: string, cfgPath: string): Map<string, RawTensor> {
+  try {
+    return fromHfTensors(config, tensors, file);
+  } catch (e) {
+    if (e instanceof CheckpointError && e.code === C.BAD_TENSORS) throw new CheckpointError(C.BAD_TENSORS, `${e.message} (the shapes expected are those ${cfgPath} describes)`);
+    throw e;
+  }
+}
+
 export async function loadCheckpoint(dir: string, opts: LoadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
   const cfgPath = join(dir, 'config.json');
   const { config, source } = fromHfConfig(readJson(cfgPath), cfgPath);
   const { tensors, file } = readAllTensors(dir);
-  const raw = fromHfTensors(config, tensors, file);
+  const raw = tensorsFor(config, tensors, file, cfgPath);
   const weights = new Map<string, tf.Tensor>();
   for (const [name, t] of raw) weights.set(name, tf.tensor(t.data, t.shape, 'float32'));
   const tokPath = join(dir, 'tokenizer.json');
