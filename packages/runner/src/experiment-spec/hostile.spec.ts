@@ -8,7 +8,7 @@ import type { DatasetEntry, ModelEntry, Registries } from '../registries';
 import { fakeRegistries } from '../testing/fakes';
 import { tmpWorkspace, BASE_SPEC } from '../testing/tmp';
 import { specErrors } from '../testing/spec-errors';
-import { MAX_CELLS, MAX_DEPTH, MAX_ROWS, MAX_SPEC_BYTES } from './limits';
+import { MAX_CELLS, MAX_DEPTH, MAX_DIAGNOSTICS, MAX_ROWS, MAX_SPEC_BYTES } from './limits';
 
 const fakes = fakeRegistries();
 const facts = fakes.datasets.get('facts')!;
@@ -27,18 +27,18 @@ const errorsOf = specErrors(reg, ws);
 describe('bounded input', () => {
   it(`a file over ${MAX_SPEC_BYTES} bytes is refused before it is read (a 20 MB flow list)`, () => {
     const big = 'name: big\nx: [' + '1, '.repeat(700_000) + '1]\n';
-    expect(errorsOf({ 'big.yaml': big }, 'big.yaml')).toEqual([`big.yaml:1:1: /: spec file is ${big.length} bytes; at most 1048576 bytes (1 MiB) are read`]);
+    expect(errorsOf({ 'big.yaml': big }, 'big.yaml')).toEqual([`big.yaml:1:1: /: spec file is ${big.length} bytes; at most 131072 bytes (128 KiB) are read`]);
   });
 
   it('deep flow nesting is refused at the bracket that goes too deep (no stack overflow)', () => {
-    const deep = 'name: deep\nx: ' + '['.repeat(100_000) + ']'.repeat(100_000) + '\n';
+    const deep = 'name: deep\nx: ' + '['.repeat(60_000) + ']'.repeat(60_000) + '\n';
     expect(errorsOf({ 'deep.yaml': deep }, 'deep.yaml')).toEqual([`deep.yaml:2:${3 + MAX_DEPTH}: /: nesting deeper than 64 levels; at most 64 nested mappings and lists are allowed`]);
   });
 
   it('deep block nesting (indentation, `- - -`) is refused too', () => {
-    const block = 'name: deep\nx:\n' + Array.from({ length: 1400 }, (_x, i) => ' '.repeat(i + 1) + 'a:\n').join('');
+    const block = 'name: deep\nx:\n' + Array.from({ length: 400 }, (_x, i) => ' '.repeat(i + 1) + 'a:\n').join('');
     expect(errorsOf({ 'block.yaml': block }, 'block.yaml')[0]).toMatch(/^block\.yaml:66:\d+: \/: nesting deeper than 64 levels/);
-    const dashes = 'name: deep\nx:\n  ' + '- '.repeat(100_000) + '1\n';
+    const dashes = 'name: deep\nx:\n  ' + '- '.repeat(60_000) + '1\n';
     expect(errorsOf({ 'dashes.yaml': dashes }, 'dashes.yaml')[0]).toMatch(/^dashes\.yaml:3:\d+: \/: nesting deeper than 64 levels/);
   });
 
@@ -131,5 +131,15 @@ describe('extends stays inside the spec root', () => {
     ws.write({ 'e3/base.yml': BASE_SPEC, 'e3/deep/child.yaml': 'extends: ../base.yml\nname: child\n', 'e3/deep/out.yaml': 'extends: ../../outside.yaml\nname: out\n' });
     expect(errorsOf({}, 'e3/deep/child.yaml')).toEqual([]);
     expect(errorsOf({}, 'e3/deep/out.yaml')[0]).toMatch(/cannot extend '\.\.\/\.\.\/outside\.yaml': resolves to .*outside\.yaml, outside .*e3 /);
+  });
+});
+
+describe('many problems', () => {
+  it(`at most ${MAX_DIAGNOSTICS} are listed, then a count of the rest`, () => {
+    const values = Array.from({ length: 120 }, (_x, i) => i + 2);
+    const errors = errorsOf({ 'many.yaml': BASE_SPEC.replace('method: table-ft', `method: table-ft\n    matrix: { lr: [${values.map((v) => `x${v}`).join(', ')}] }`) }, 'many.yaml');
+    expect(errors).toHaveLength(MAX_DIAGNOSTICS + 1);
+    expect(errors[0]).toMatch(/^many\.yaml:10:20: \/methods\/0\/matrix\/lr\/0: must be number, got string "x2"$/);
+    expect(errors[MAX_DIAGNOSTICS]).toMatch(/^many\.yaml:10:\d+: \/: … and 70 more problem\(s\); at most 50 are listed$/);
   });
 });

@@ -12,7 +12,9 @@ import type { SourceFile } from './source';
 import type { Spec } from './types';
 
 /** Largest spec file read (bytes): real specs are a few KiB. */
-export const MAX_SPEC_BYTES = 1 << 20;
+export const MAX_SPEC_BYTES = 128 * 1024;
+/** Most problems listed for one spec (the rest are counted). */
+export const MAX_DIAGNOSTICS = 50;
 /** Deepest nesting of mappings and lists (real specs nest about 6 levels). */
 export const MAX_DEPTH = 64;
 /** Most table rows one spec may plan: models × datasets × method variants × protocols, matrices expanded. */
@@ -30,6 +32,15 @@ function at(file: string, text: string, offset: number): SourcePos {
   return { file, line, col: offset - start + 1 };
 }
 
+/** The first MAX_DIAGNOSTICS problems in `order`, and a last line counting the rest. */
+export function firstDiagnostics(diags: SpecDiagnostic[], order: (a: SpecDiagnostic, b: SpecDiagnostic) => number): SpecDiagnostic[] {
+  const sorted = diags.length > 10 * MAX_DIAGNOSTICS ? diags : diags.sort(order); // sorting 10^5 messages costs more than it shows
+  if (sorted.length <= MAX_DIAGNOSTICS) return sorted;
+  const shown = sorted.slice(0, MAX_DIAGNOSTICS).sort(order);
+  const last = shown[shown.length - 1]!;
+  return [...shown, { pos: last.pos, path: '', message: `… and ${sorted.length - MAX_DIAGNOSTICS} more problem(s); at most ${MAX_DIAGNOSTICS} are listed` }];
+}
+
 /** Refuse a spec file over MAX_SPEC_BYTES before reading it. */
 export function checkSpecSize(abs: string, display: string): void {
   let size: number;
@@ -39,7 +50,7 @@ export function checkSpecSize(abs: string, display: string): void {
     return; // the read reports it
   }
   if (size > MAX_SPEC_BYTES) {
-    throw new SpecError([{ pos: { file: display, line: 1, col: 1 }, path: '', message: `spec file is ${size} bytes; at most ${MAX_SPEC_BYTES} bytes (1 MiB) are read` }]);
+    throw new SpecError([{ pos: { file: display, line: 1, col: 1 }, path: '', message: `spec file is ${size} bytes; at most ${MAX_SPEC_BYTES} bytes (128 KiB) are read` }]);
   }
 }
 

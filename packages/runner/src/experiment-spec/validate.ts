@@ -17,7 +17,7 @@ import type { LoadedSpec } from './load';
 import type { Spec } from './types';
 import { metricUses } from './types';
 import { nonFiniteMessage, nonFiniteNumbers, valueChecks } from './value-checks';
-import { checkRowCount } from './limits';
+import { checkRowCount, firstDiagnostics } from './limits';
 import { missingReferences } from './references';
 
 export function compileSchema(schema: JsonSchema): ValidateFunction {
@@ -147,12 +147,12 @@ export function validateSpec(loaded: LoadedSpec, reg: Registries): Spec {
         diags.push(d);
       }
     }
-    throw new SpecError(diags.sort(byPosition));
+    throw new SpecError(firstDiagnostics(diags, byPosition));
   }
   const spec = withAxisDefaults(doc as unknown as Spec, reg);
   const extra = [...semanticChecks(spec, loaded, reg), ...valueChecks(spec, reg, loaded.sources), ...checkRowCount(spec, loaded.sources)];
   if (!extra.length) extra.push(...missingReferences(spec, reg, dirname(loaded.file), loaded.sources));
-  if (extra.length) throw new SpecError(extra.sort(byPosition));
+  if (extra.length) throw new SpecError(firstDiagnostics(extra, byPosition));
   return spec;
 }
 
