@@ -67,6 +67,10 @@ describe('results directory checked before computing', () => {
     chmodSync(join(ws.cwd, 'ro'), 0o755);
   });
 
+  it.skipIf(process.platform !== 'linux')('a directory the system refuses to create (/proc) is named, without hanging in a recursive mkdir', async () => {
+    expect(await refusal('spec.yaml', { resultsDir: '/proc/editlab-results' })).toEqual({ message: 'cannot write /proc/editlab-results: the directory cannot be created (ENOENT)', applies: 0 });
+  });
+
   it('operating-system errors name the path and say why (read-only, full disk)', () => {
     const err = (code: string) => Object.assign(new Error(`${code}: x, open '/r/.fake.csv.1.tmp'`), { code, syscall: 'open' });
     expect((writeError(err('EROFS'), '/r') as Error).message).toBe('cannot write /r: the file system is read-only (EROFS)');

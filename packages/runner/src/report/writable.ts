@@ -2,7 +2,7 @@
 // resolve (symbolic links followed) inside the results directory, no part of its path may be a
 // file, and its directory must take a written and synced probe file. Write failures later (a disk
 // that fills during the run) name the directory and the reason, not a temporary file's ENOENT.
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { RunnerError } from '../errors';
 
@@ -79,10 +79,20 @@ export function checkResultsWritable(resultsDir: string, files: readonly string[
   for (const dir of [...new Set(files.map(dirname))]) probe(dir);
 }
 
+/** mkdir -p one level at a time: Node's recursive mkdirSync loops forever where a parent refuses with ENOENT (/proc). */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let cur = dir; !existsSync(cur); cur = dirname(cur)) {
+    if (dirname(cur) === cur) break;
+    missing.push(cur);
+  }
+  for (const d of missing.reverse()) mkdirSync(d);
+}
+
 function probe(dir: string): void {
   const file = join(dir, `.editlab-write-probe.${process.pid}`);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     const fd = openSync(file, 'w');
     try {
       writeSync(fd, Buffer.alloc(4096));
