@@ -10,6 +10,7 @@ export type RunnerErrorCode =
   | 'SHARD'
   | 'CSV'
   | 'PLOT'
+  | 'RESULTS'
   | 'NOT_AVAILABLE'
   | 'PORTABLE'
   | 'ABORTED';

@@ -6,8 +6,12 @@ import type { Registries } from './registries';
 import { loadSpec } from './experiment-spec/load';
 import { validateSpec } from './experiment-spec/validate';
 import type { Spec } from './experiment-spec/types';
-import { buildPlan } from './plan/inputs';
+import { gatherPlanInputs } from './plan/inputs';
+import { planFromInputs } from './plan/graph';
+import { chunkSize } from './experiment-spec/protocol';
 import type { Plan } from './plan/graph';
+import { expandMethods } from './plan/expand';
+import { cellCount, checkCellCount } from './experiment-spec/limits';
 import { runPlan } from './exec/run';
 import type { RunOptions, RunResult } from './exec/run';
 import { TaskCache } from './exec/cache';
@@ -16,6 +20,7 @@ import { renderTable, tableDoc } from './report/table';
 import type { RenderedTable, TableDoc } from './report/table';
 import { tablePaths, writePlots, writeTable } from './report/write';
 import type { TablePaths } from './report/write';
+import { checkResultsWritable, writingResults } from './report/writable';
 import { writeFileAtomic } from './util/atomic';
 import { stableJson, isPlainObject, type JsonObject, type JsonValue } from './util/json';
 import { RunnerError } from './errors';
@@ -46,7 +51,11 @@ export async function planExperiment(specPath: string, registries: Registries, w
   const reg = withBuiltins(registries);
   const loaded = loadSpec(specPath, ws.cwd);
   const spec = validateSpec(loaded, reg);
-  const plan = await buildPlan(spec, reg, dirname(loaded.file));
+  const inputs = await gatherPlanInputs(spec, reg, dirname(loaded.file));
+  const rowsPerDataset = inputs.models.length * expandMethods(spec.methods).length;
+  const cells = cellCount(rowsPerDataset, inputs.datasets.map((d) => d.records.length), (n) => spec.protocols.map((p) => chunkSize(spec.run.chunk, p, n)));
+  checkCellCount(cells, loaded.sources);
+  const plan = planFromInputs(spec, reg, inputs);
   return { spec, plan, paths: tablePaths(ws.resultsDir, spec.output) };
 }
 
@@ -80,6 +89,7 @@ export async function runExperiment(
 ): Promise<ExperimentResult> {
   const reg = withBuiltins(registries);
   const prepared = await planExperiment(specPath, reg, ws);
+  checkResultsWritable(ws.resultsDir, resultFiles(prepared, ws, opts.shard));
   const cache = new TaskCache(ws.cacheDir, { environment: prepared.plan.environment });
   const run = await runPlan(prepared.plan, reg, { ...opts, cache });
   const doc = tableDoc(prepared.plan, reg);
@@ -91,12 +101,14 @@ export async function runExperiment(
       environments: Object.fromEntries(environments),
     };
     const path = prepared.paths.shard(index, count);
-    writeFileAtomic(path, stableJson(file));
+    await writingResults(ws.resultsDir, () => writeFileAtomic(path, stableJson(file)));
     return { prepared, run, shardFile: path };
   }
   const table = renderTable(doc, run.outputs, reg, run.stages, environments);
-  writeTable(prepared.paths, table);
-  const plots = await writePlots(ws.resultsDir, prepared.spec, table);
+  const plots = await writingResults(ws.resultsDir, () => {
+    writeTable(prepared.paths, table);
+    return writePlots(ws.resultsDir, prepared.spec, table);
+  });
   return { prepared, run, table, plots };
 }
 
@@ -108,6 +120,13 @@ function cellEnvironments(cache: TaskCache, keys: Iterable<string>): Map<string,
     if (env) out.set(k, env);
   }
   return out;
+}
+
+/** Every file a run writes: the table's three (or its shard file) and its plots. */
+function resultFiles(p: Prepared, ws: Workspace, shard?: { index: number; count: number }): string[] {
+  if (shard) return [p.paths.shard(shard.index, shard.count)];
+  const plots = (p.spec.plots ?? []).map((x) => tablePaths(ws.resultsDir, x.output.replace(/\.svg$/, '.csv')).csv.replace(/\.csv$/, '.svg'));
+  return [p.paths.csv, p.paths.meta, p.paths.timing, ...plots];
 }
 
 function readShard(path: string): ShardFile {
@@ -149,7 +168,10 @@ export async function mergeShards(files: readonly string[], registries: Registri
   const absent = first.table.rows.flatMap((r) => r.cells).filter((k) => !outputs.has(k));
   if (absent.length) throw new RunnerError('SHARD', `${absent.length} cell(s) are in no shard file (e.g. ${absent[0]!.slice(0, 12)}); was a shard interrupted?`);
   const paths = tablePaths(ws.resultsDir, first.table.spec.output);
+  checkResultsWritable(ws.resultsDir, [paths.csv, paths.meta, paths.timing]);
   const table = renderTable(first.table, outputs, reg, stages, environments);
-  writeTable(paths, table);
-  return { paths, table, plots: await writePlots(ws.resultsDir, first.table.spec, table) };
+  return writingResults(ws.resultsDir, async () => {
+    writeTable(paths, table);
+    return { paths, table, plots: await writePlots(ws.resultsDir, first.table.spec, table) };
+  });
 }

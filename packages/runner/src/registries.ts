@@ -69,6 +69,8 @@ export interface EntryBase {
   readonly description?: string;
   /** JSON Schema (draft 2020-12) of `params`; properties should carry defaults. */
   readonly paramsSchema: JsonSchema;
+  /** Params that name a file or directory relative to the spec: `validate` checks that they exist. */
+  readonly paths?: Readonly<Record<string, 'file' | 'directory'>>;
 }
 
 export interface RunContext {

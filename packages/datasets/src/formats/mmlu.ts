@@ -23,6 +23,10 @@ export function parseMmluCsv(text: string, c: RecordChecker): MultipleChoiceItem
   }
   const header = rows[0]?.join(',') === MMLU_HEADER.join(',');
   const data = header ? rows.slice(1) : rows;
+  if (!data.length) {
+    const where = header ? `line ${text.split('\n').findIndex((l) => l.trim() !== '') + 2}` : 'line 1';
+    throw new DatasetError('DATASET_PARSE', `${c.file}: ${where}: no questions${header ? ' after the header' : ' (the file is empty)'}; an MMLU CSV has one row per question: question, 4 choices, answer`);
+  }
   const subject = mmluSubject(c.file);
   const out: MultipleChoiceItem[] = [];
   data.forEach((row, i) => {

@@ -3,6 +3,7 @@
 // block with our ModelConfig, which wins on load.
 import type { ModelConfig } from '../model/config';
 import { CheckpointError, CheckpointErrorCode as C } from './errors';
+import { editlabBlock } from './editlab-block';
 
 export type CheckpointSource = 'gpt2' | 'llama' | 'qwen2' | 'mistral';
 
@@ -66,7 +67,7 @@ export function fromHfConfig(j: Record<string, unknown>, file: string): { config
     bad(`model_type ${JSON.stringify(type)} is not supported (gpt2, llama, qwen2, mistral)`);
   }
   const source = type as CheckpointSource;
-  if (j.editlab && typeof j.editlab === 'object') return { config: j.editlab as ModelConfig, source };
+  if (j.editlab !== undefined) return { config: editlabBlock(j.editlab, file), source };
   const int = (k: string, fallback?: number): number => {
     const v = j[k] ?? fallback;
     if (!Number.isSafeInteger(v) || (v as number) <= 0) bad(`field '${k}' must be a positive integer, got ${JSON.stringify(j[k])}`);

@@ -48,11 +48,14 @@ export async function saveCheckpoint(dir: string, c: SaveCheckpointInput): Promi
 
 function readJson(path: string): Record<string, unknown> {
   if (!existsSync(path)) throw new CheckpointError(C.MISSING_FILE, `${path}: file not found`);
+  let j: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    j = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new CheckpointError(C.BAD_CONFIG, `${path}: not valid JSON (${(e as Error).message})`);
   }
+  if (typeof j !== 'object' || j === null || Array.isArray(j)) throw new CheckpointError(C.BAD_CONFIG, `${path}: must be a JSON object, got ${Array.isArray(j) ? 'a list' : JSON.stringify(j)}`);
+  return j as Record<string, unknown>;
 }
 
 /** All tensors of a checkpoint directory: model.safetensors, or the shards its index names. */
@@ -97,11 +100,21 @@ export function readCheckpointConfig(dir: string): ModelConfig {
   return fromHfConfig(readJson(cfgPath), cfgPath).config;
 }
 
+/** The engine's tensors; a mismatch names config.json too, since either file may be the wrong one. */
+function tensorsFor(config: ModelConfig, tensors: Map<string, RawTensor>, file: string, cfgPath: string, skipped: readonly SkippedTensor[]): Map<string, RawTensor> {
+  try {
+    return fromHfTensors(config, tensors, file, skipped);
+  } catch (e) {
+    if (e instanceof CheckpointError && e.code === C.BAD_TENSORS) throw new CheckpointError(C.BAD_TENSORS, `${e.message} (the shapes expected are those ${cfgPath} describes)`);
+    throw e;
+  }
+}
+
 export async function loadCheckpoint(dir: string, opts: LoadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
   const cfgPath = join(dir, 'config.json');
   const { config, source } = fromHfConfig(readJson(cfgPath), cfgPath);
   const { tensors, skipped, file } = readAllTensors(dir);
-  const raw = fromHfTensors(config, tensors, file, skipped);
+  const raw = tensorsFor(config, tensors, file, cfgPath, skipped);
   const weights = new Map<string, tf.Tensor>();
   for (const [name, t] of raw) weights.set(name, tf.tensor(t.data, t.shape, 'float32'));
   const tokPath = join(dir, 'tokenizer.json');

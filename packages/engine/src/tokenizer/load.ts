@@ -21,6 +21,7 @@ export function loadTokenizer(pathOrJson: string): BpeTokenizer {
   } catch (e) {
     bad(`not valid JSON (${(e as Error).message})`);
   }
+  if (typeof j !== 'object' || j === null || Array.isArray(j)) bad(`must be a JSON object, got ${Array.isArray(j) ? 'a list' : JSON.stringify(j)}`);
   const model = j.model as Record<string, unknown> | undefined;
   if (!model || model.type !== 'BPE') bad(`model.type is ${JSON.stringify(model?.type)}, only "BPE" is supported`);
   const pre = pipelineFromJson(j, bad);
@@ -40,8 +41,9 @@ export function loadTokenizer(pathOrJson: string): BpeTokenizer {
     }
     return bad(`model.merges[${i}] ${JSON.stringify(m)} is not "a b" or ["a", "b"]`);
   });
-  const added: AddedToken[] = ((j.added_tokens as unknown[] | undefined) ?? []).map((t, i) => {
-    const a = t as { id?: unknown; content?: unknown; special?: unknown };
+  if (j.added_tokens != null && !Array.isArray(j.added_tokens)) bad('added_tokens must be a list');
+  const added: AddedToken[] = ((j.added_tokens as unknown[] | null | undefined) ?? []).map((t, i) => {
+    const a = (t ?? {}) as { id?: unknown; content?: unknown; special?: unknown };
     if (!Number.isSafeInteger(a.id) || typeof a.content !== 'string') bad(`added_tokens[${i}] needs an integer id and a string content`);
     return { id: a.id as number, content: a.content as string, special: a.special !== false };
   });

@@ -174,7 +174,7 @@ export function pipelineFromJson(j: Record<string, unknown>, bad: Bad): PreToken
     if (decJson != null && !byteLevelDecoder) bad(`decoder ${JSON.stringify(decJson.type)} is not supported with a ByteLevel pre-tokenizer (ByteLevel)`);
     const nfc = normJson?.type === 'NFC';
     if (p.type === 'ByteLevel' && p.use_regex !== false) return byteLevel(GPT2_SPLIT, nfc, normJson, p);
-    const steps = p.type === 'Sequence' ? (p.pretokenizers ?? []) : [];
+    const steps = p.type === 'Sequence' && Array.isArray(p.pretokenizers) ? p.pretokenizers : [];
     const [split, bl] = steps;
     if (steps.length === 2 && split?.type === 'Split' && bl?.type === 'ByteLevel' && bl.use_regex === false) {
       if (split.behavior !== 'Isolated' || split.invert) bad(`pre_tokenizer Split behavior ${JSON.stringify(split.behavior)} (invert ${String(split.invert)}) is not supported (Isolated)`);

@@ -185,6 +185,7 @@ export const editFile: DatasetEntry = {
   id: 'edit-file',
   version: '2',
   description: 'A local dataset file in an editing format (CounterFact ROME/EasyEdit, ZsRE MEND, RippleEdits, KnowEdit), relative to the spec',
+  paths: { path: 'file' },
   paramsSchema: {
     type: 'object',
     required: ['path'],

@@ -47,6 +47,7 @@ export const checkpointModel: ModelEntry = {
   id: 'checkpoint',
   version: '1',
   description: 'A local checkpoint directory in the Hugging Face layout (GPT-2, Llama, Qwen2, Mistral)',
+  paths: { path: 'directory' },
   paramsSchema: {
     type: 'object',
     required: ['path'],

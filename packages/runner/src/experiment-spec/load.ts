@@ -6,6 +6,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { SpecError } from '../errors';
 import { isPlainObject } from '../util/json';
 import { parseYamlFile, diagnosticAt } from './source';
+import { extendsRefusal, specRoot } from './references';
 import type { SourceFile } from './source';
 
 export interface LoadedSpec {
@@ -27,11 +28,11 @@ export function loadSpec(path: string, cwd = process.cwd()): LoadedSpec {
     throw new SpecError([{ pos: { file: path, line: 1, col: 1 }, path: '', message: `spec file not found: ${abs}` }]);
   }
   const sources: SourceFile[] = [];
-  const value = loadChain(abs, [], sources, cwd);
+  const value = loadChain(abs, [], sources, cwd, specRoot(abs));
   return { value, sources, file: abs };
 }
 
-function loadChain(abs: string, stack: readonly string[], sources: SourceFile[], cwd: string): Record<string, unknown> {
+function loadChain(abs: string, stack: readonly string[], sources: SourceFile[], cwd: string, root: string): Record<string, unknown> {
   const { src, value } = parseYamlFile(abs, displayPath(abs, cwd));
   sources.push(src);
   if (!isPlainObject(value)) {
@@ -56,7 +57,9 @@ function loadChain(abs: string, stack: readonly string[], sources: SourceFile[],
   if (!existsSync(target)) {
     throw new SpecError([diagnosticAt(here, '/extends', `cannot extend '${ext}': no such file (${target})`)]);
   }
-  const base = loadChain(target, chain, sources, cwd);
+  const refused = extendsRefusal(target, root);
+  if (refused) throw new SpecError([diagnosticAt(here, '/extends', `cannot extend '${ext}': ${refused}`)]);
+  const base = loadChain(target, chain, sources, cwd, root);
   return deepMerge(base, own);
 }
 

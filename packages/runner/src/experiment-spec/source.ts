@@ -5,6 +5,7 @@ import { parseDocument, LineCounter, isMap, isSeq, isScalar, isAlias, isPair, vi
 import type { Document, Node, ParsedNode } from 'yaml';
 import { SpecError } from '../errors';
 import type { SourcePos, SpecDiagnostic } from '../errors';
+import { checkNesting, checkSpecSize, MAX_DEPTH } from './limits';
 
 /** Aliases allowed per document: enough for real specs, far too few for a "billion laughs" bomb. */
 export const MAX_ALIAS_COUNT = 100;
@@ -25,14 +26,23 @@ export function posAt(src: SourceFile, offset: number): SourcePos {
 /** Parse one YAML file into a plain value; syntax errors and alias bombs become SpecErrors. */
 export function parseYamlFile(abs: string, display: string, text?: string): { src: SourceFile; value: unknown } {
   let body: string;
+  if (text === undefined) checkSpecSize(abs, display);
   try {
     body = text ?? readFileSync(abs, 'utf8');
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory, not a spec file' : `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
     throw new SpecError([{ pos: { file: display, line: 1, col: 1 }, path: '', message: `${abs} ${why}` }]);
   }
+  checkNesting(body, display);
   const lines = new LineCounter();
-  const doc = parseDocument(body, { lineCounter: lines, prettyErrors: false, version: '1.2', uniqueKeys: true });
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(body, { lineCounter: lines, prettyErrors: false, version: '1.2', uniqueKeys: true });
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    // checkNesting's estimate let through something the YAML library's recursion cannot take.
+    throw new SpecError([{ pos: { file: display, line: 1, col: 1 }, path: '', message: `nesting too deep for the YAML parser; at most ${MAX_DEPTH} nested mappings and lists are allowed` }]);
+  }
   const src: SourceFile = { display, abs, doc, lines };
   if (doc.errors.length) {
     throw new SpecError(
@@ -47,6 +57,8 @@ export function parseYamlFile(abs: string, display: string, text?: string): { sr
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
+    const undef = undefinedAlias(doc);
+    if (undef) throw new SpecError([{ pos: posAt(src, undef.offset), path: '', message: `undefined YAML alias '*${undef.name}': no anchor '&${undef.name}' is set before it` }]);
     const first = firstAlias(doc);
     throw new SpecError([
       {
@@ -57,6 +69,18 @@ export function parseYamlFile(abs: string, display: string, text?: string): { sr
     ]);
   }
   return { src, value };
+}
+
+function undefinedAlias(doc: Document.Parsed): { name: string; offset: number } | undefined {
+  let found: { name: string; offset: number } | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined) return undefined;
+      found = { name: node.source, offset: node.range?.[0] ?? 0 };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 function firstAlias(doc: Document.Parsed): number | undefined {

@@ -3,6 +3,7 @@ import { checkSpec } from '../experiment';
 import { SpecError, formatDiagnostic } from '../errors';
 import { fakeRegistries } from '../testing/fakes';
 import { tmpWorkspace, BASE_SPEC } from '../testing/tmp';
+import { specErrors } from '../testing/spec-errors';
 import { buildSchema } from './schema';
 import { compileSchema } from './validate';
 
@@ -10,17 +11,7 @@ const reg = fakeRegistries();
 const ws = tmpWorkspace();
 afterAll(() => ws.cleanup());
 
-/** Every diagnostic of a spec as "file:line:col: path: message (hint)". */
-function errorsOf(files: Record<string, string>, entry: string): string[] {
-  ws.write(files);
-  try {
-    checkSpec(entry, reg, ws);
-  } catch (e) {
-    if (e instanceof SpecError) return e.diagnostics.map(formatDiagnostic);
-    throw e;
-  }
-  return [];
-}
+const errorsOf = specErrors(reg, ws);
 
 describe('malformed specs are rejected with file:line:col, path, message and a hint', () => {
   const cases: Array<[name: string, text: string, expected: string[]]> = [

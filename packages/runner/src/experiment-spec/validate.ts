@@ -17,6 +17,9 @@ import { diagnosticAt, pointerSegments, toPointer } from './source';
 import type { LoadedSpec } from './load';
 import type { Spec } from './types';
 import { metricUses } from './types';
+import { nonFiniteMessage, nonFiniteNumbers, valueChecks } from './value-checks';
+import { checkRowCount, firstDiagnostics } from './limits';
+import { missingReferences } from './references';
 
 export function compileSchema(schema: JsonSchema): ValidateFunction {
   const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true, verbose: true, useDefaults: true });
@@ -60,6 +63,7 @@ function toDiagnostic(e: ErrorObject, spec: LoadedSpec): SpecDiagnostic | undefi
     case 'required':
       return diagnosticAt(src, e.instancePath, `missing required key '${String(p['missingProperty'])}'`);
     case 'type':
+      if (typeof e.data === 'number' && !Number.isFinite(e.data)) return diagnosticAt(src, e.instancePath, nonFiniteMessage(e.data));
       return diagnosticAt(src, e.instancePath, `must be ${String(p['type'])}, got ${describe(e.data)}`);
     case 'not':
       return diagnosticAt(src, e.instancePath, `${describe(e.data)} is not allowed: nothing of this kind is registered in this build`);
@@ -132,9 +136,10 @@ function byPosition(a: SpecDiagnostic, b: SpecDiagnostic): number {
 export function validateSpec(loaded: LoadedSpec, reg: Registries): Spec {
   const doc = structuredClone(loaded.value);
   const validate = validatorFor(reg);
-  if (!validate(doc)) {
-    const seen = new Set<string>();
-    const diags: SpecDiagnostic[] = [];
+  const nonFinite = nonFiniteNumbers(loaded.value, loaded.sources);
+  if (!validate(doc) || nonFinite.length) {
+    const seen = new Set<string>(nonFinite.map((d) => `${d.path}|${d.message}`));
+    const diags: SpecDiagnostic[] = [...nonFinite];
     for (const e of validate.errors ?? []) {
       const d = toDiagnostic(e, loaded);
       const id = d && `${d.path}|${d.message}`;
@@ -143,11 +148,17 @@ export function validateSpec(loaded: LoadedSpec, reg: Registries): Spec {
         diags.push(d);
       }
     }
-    throw new SpecError(diags.sort(byPosition));
+    throw new SpecError(firstDiagnostics(diags, byPosition));
   }
   const spec = withAxisDefaults(doc as unknown as Spec, reg);
-  const extra = [...semanticChecks(spec, loaded, reg), ...methodChecks(spec, loaded, reg, { seed: spec.seed, specDir: dirname(loaded.file) })];
-  if (extra.length) throw new SpecError(extra.sort(byPosition));
+  const extra = [
+    ...semanticChecks(spec, loaded, reg),
+    ...methodChecks(spec, loaded, reg, { seed: spec.seed, specDir: dirname(loaded.file) }),
+    ...valueChecks(spec, reg, loaded.sources),
+    ...checkRowCount(spec, loaded.sources),
+  ];
+  if (!extra.length) extra.push(...missingReferences(spec, reg, dirname(loaded.file), loaded.sources));
+  if (extra.length) throw new SpecError(firstDiagnostics(extra, byPosition));
   return spec;
 }
 

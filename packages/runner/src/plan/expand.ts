@@ -3,6 +3,8 @@
 // follows the spec a reader sees.
 import type { JsonObject, JsonValue } from '../util/json';
 import type { DatasetItem, MethodItem, ModelItem, RetainItem } from '../experiment-spec/types';
+import { MAX_ROWS, matrixSize } from '../experiment-spec/limits';
+import { RunnerError } from '../errors';
 
 export interface MethodVariant {
   /** Index of the method in spec.methods. */
@@ -20,6 +22,9 @@ export function formatValue(v: JsonValue): string {
 }
 
 export function cartesian(matrix: Record<string, readonly JsonValue[]>): Array<Array<[string, JsonValue]>> {
+  // Counted before expanding: validate refuses larger sweeps, this guards programmatic callers.
+  const size = matrixSize(matrix);
+  if (size > MAX_ROWS) throw new RunnerError('USAGE', `a matrix of ${size} combinations; at most ${MAX_ROWS} are allowed`);
   let combos: Array<Array<[string, JsonValue]>> = [[]];
   for (const [k, values] of Object.entries(matrix)) {
     combos = combos.flatMap((c) => values.map((v) => [...c, [k, v] as [string, JsonValue]]));
