@@ -151,11 +151,12 @@ export function validateSpec(loaded: LoadedSpec, reg: Registries): Spec {
     throw new SpecError(firstDiagnostics(diags, byPosition));
   }
   const spec = withAxisDefaults(doc as unknown as Spec, reg);
+  // The row bound first: the method checks expand every matrix, which an unbounded sweep must not reach.
+  const rows = checkRowCount(spec, loaded.sources);
   const extra = [
     ...semanticChecks(spec, loaded, reg),
-    ...methodChecks(spec, loaded, reg, { seed: spec.seed, specDir: dirname(loaded.file) }),
+    ...(rows.length ? rows : methodChecks(spec, loaded, reg, { seed: spec.seed, specDir: dirname(loaded.file) })),
     ...valueChecks(spec, reg, loaded.sources),
-    ...checkRowCount(spec, loaded.sources),
   ];
   if (!extra.length) extra.push(...missingReferences(spec, reg, dirname(loaded.file), loaded.sources));
   if (extra.length) throw new SpecError(firstDiagnostics(extra, byPosition));
