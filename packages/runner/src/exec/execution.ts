@@ -14,6 +14,8 @@ import type { TaskCache } from './cache';
 import { ModelPool } from './pool';
 import { runCell } from './cell';
 import type { BoundMetric, CellOutput } from './cell';
+import { isAbandoned } from './yield';
+import type { YieldPoint } from './yield';
 
 /** A shared stage's cached output and how long it took (the `prepare-ms` cost metric). */
 export interface PreparedResult {
@@ -97,8 +99,9 @@ export class Execution {
     return this.settle(t.key, { status: 'done', ...result });
   }
 
-  /** Run one cell (or read it from the cache); a cached failure is rerun when `retryFailed`. */
-  async runCell(c: CellTask): Promise<CellOutcome> {
+  /** Run one cell (or read it from the cache); a cached failure is rerun when `retryFailed`. A cell
+   *  abandoned at a yield point (`at`, after an abort) rejects and leaves nothing in the cache. */
+  async runCell(c: CellTask, at?: YieldPoint): Promise<CellOutcome> {
     const hit = this.cache.get<CellOutput>(c.key);
     if (hit && !(this.opts.retryFailed && hit.result.status === 'failed')) {
       this.cached.push(c.key);
@@ -107,7 +110,7 @@ export class Execution {
     if (c.unsupported) return this.record(c.key, { status: 'skipped', output: { status: 'unsupported', error: c.unsupported, ...NO_RECORDS } });
     const upstream = this.upstreamError(c.deps);
     if (upstream !== undefined) return this.record(c.key, { status: 'skipped', output: { status: 'failed', error: upstream, ...NO_RECORDS } });
-    const output = await this.edit(c);
+    const output = await this.edit(c, at);
     this.cache.put({ key: c.key, kind: c.kind, label: c.label, result: output });
     this.executed.push(c.key);
     return this.record(c.key, { status: 'done', output });
@@ -174,7 +177,7 @@ export class Execution {
   }
 
   /** Edit and evaluate the cell's records; a thrown error becomes a failed output. */
-  private async edit(c: CellTask): Promise<CellOutput> {
+  private async edit(c: CellTask, at?: YieldPoint): Promise<CellOutput> {
     const prep = c.prepareKey ? this.prepared.get(c.prepareKey) : undefined;
     const ready = prep && prep.status !== 'failed' ? prep : undefined;
     const records = this.plan.records.get(c.datasetKey)!.slice(c.start, c.end);
@@ -182,9 +185,10 @@ export class Execution {
     try {
       return await this.withModel(c.modelIndex, (model) => {
         const editor = method.create(c.variant.params, { ...this.plan.ctx, ...(ready ? { prepared: ready.value } : {}) });
-        return runCell(model, editor, records, c.protocol, this.metrics, ready ? ready.ms : 0);
+        return runCell(model, editor, records, c.protocol, this.metrics, ready ? ready.ms : 0, at);
       });
     } catch (e) {
+      if (isAbandoned(e)) throw e; // interrupted, not failed: nothing is recorded or cached
       return { status: 'failed', error: errorText(e), ...NO_RECORDS };
     }
   }
