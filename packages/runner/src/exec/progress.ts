@@ -150,6 +150,8 @@ function listrTask(name: string, p: ProgressPhase, intervalMs: number | undefine
 export async function withProgress(opts: ProgressOptions, stages: ProgressPhase, cells: ProgressPhase): Promise<void> {
   const list = new Listr([{ ...listrTask('shared stages', stages, opts.intervalMs), skip: () => stages.total === 0 }, listrTask('cells', cells, opts.intervalMs)], {
     renderer: (opts.renderer ?? 'default') as 'default',
+    // The plain-line renderer (no TTY: CI, logs) prints each title change, which Progress.show throttles.
+    ...(opts.renderer === 'verbose' ? { rendererOptions: { logTitleChange: true } as object } : {}),
     fallbackRenderer: 'verbose',
     fallbackRendererOptions: { logTitleChange: true },
     exitOnError: true,
