@@ -84,6 +84,7 @@ export const locateStage: PrepareStage = {
     const relations: LocatedRelation[] = [];
     const results: LocateResult[] = [];
     for (const [relation, facts] of [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+      await ctx.yieldPoint?.(); // the event loop's turn between relations (signals, the display)
       // A relation whose subjects give no corrupted prompt of equal token length with another first
       // answer token cannot be located; it falls back to the overall ranking (`all`).
       if (corruptFacts(m.tokenizer, facts, facts, ctx.seed).length === 0) continue;

@@ -77,8 +77,9 @@ export class Execution {
     this.metrics = metricUses(plan.spec).map((use) => ({ use, entry: reg.metrics.get(use.id)! }));
   }
 
-  /** Run one model build or method precomputation, unless it is cached or behind a failed stage. */
-  async runStage(t: ModelTask | PrepareTask): Promise<StageOutcome> {
+  /** Run one model build or method precomputation, unless it is cached or behind a failed stage. A
+   *  precomputation gets `at` as its ctx.yieldPoint; abandoned there, it rejects and is not cached. */
+  async runStage(t: ModelTask | PrepareTask, at?: YieldPoint): Promise<StageOutcome> {
     const hit = this.cache.get<PreparedResult>(t.key);
     if (hit) {
       this.cached.push(t.key);
@@ -89,8 +90,9 @@ export class Execution {
     const t0 = performance.now();
     let value: JsonValue;
     try {
-      value = t.kind === 'model' ? await this.build(t) : await this.precompute(t);
+      value = t.kind === 'model' ? await this.build(t) : await this.precompute(t, at);
     } catch (e) {
+      if (isAbandoned(e)) throw e;
       return this.settle(t.key, { status: 'failed', error: `stage '${t.label}' failed: ${errorText(e)}` });
     }
     const result: PreparedResult = { value, ms: Math.round(performance.now() - t0) };
@@ -161,11 +163,11 @@ export class Execution {
     return this.reg.models.get(m.id)!.build!.run(m.params, { ...this.plan.ctx, dir: join(this.cache.dir, 'artifacts', t.key) });
   }
 
-  private async precompute(t: PrepareTask): Promise<JsonValue> {
+  private async precompute(t: PrepareTask, at?: YieldPoint): Promise<JsonValue> {
     const prepare = this.reg.methods.get(t.variant.method)!.prepare!;
     return this.withModel(t.modelIndex, async (model) => {
       const records = t.dataset ? await this.datasetPool(t.dataset.index, t.dataset.key) : undefined;
-      return prepare.run(model, t.variant.params, this.plan.ctx, records);
+      return prepare.run(model, t.variant.params, { ...this.plan.ctx, ...(at ? { yieldPoint: () => at() } : {}) }, records);
     });
   }
 

@@ -4,7 +4,7 @@
 // every finished cell and nothing of the abandoned one. On the fakes; the real signal test is
 // cli/signals.spec.ts.
 import { afterEach, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fakeRegistries } from '../testing/fakes';
 import { withBuiltins } from '../builtin-metrics';
@@ -142,5 +142,23 @@ describe('a run abandoned mid-cell', () => {
     rmSync(ws.cacheDir, { recursive: true });
     await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
     expect(readFileSync(join(ws.resultsDir, 'fake.csv'), 'utf8')).toBe(csv);
+  });
+
+  it('a method stage abandoned at ctx.yieldPoint is not cached, and no cell starts', async () => {
+    ws = tmpWorkspace({ 'spec.yaml': BASE_SPEC });
+    const abort = new AbortController();
+    const base = fakeRegistries();
+    const method = base.methods.get('table-ft')!;
+    let after = 0;
+    const stage = { ...method.prepare!, run: async (...args: Parameters<NonNullable<typeof method.prepare>['run']>) => {
+      abort.abort(); // as a signal would, while the stage works
+      await args[2].yieldPoint!();
+      after++;
+      return method.prepare!.run(...args);
+    } };
+    const aborting: Registries = { ...base, methods: new Map([[method.id, { ...method, prepare: stage }]]) };
+    await expect(runExperiment('spec.yaml', aborting, ws, { renderer: 'silent', signal: abort.signal })).rejects.toThrow(/^run interrupted after 0 new task\(s\)/);
+    expect(after).toBe(0);
+    expect(existsSync(ws.cacheDir) ? readdirSync(ws.cacheDir, { recursive: true }).map(String).filter((f) => f.endsWith('.json')) : []).toEqual([]);
   });
 });

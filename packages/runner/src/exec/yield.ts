@@ -28,8 +28,8 @@ export interface CellStep {
   readonly total: number;
 }
 
-/** Called between units of work; rejects with an abandon error once the run is aborted. */
-export type YieldPoint = (at: CellStep) => Promise<void>;
+/** Called between units of work (a cell says where it is); rejects with an abandon error once the run is aborted. */
+export type YieldPoint = (at?: CellStep) => Promise<void>;
 
 /** The error a yield point throws after an abort: the work in flight is abandoned, not recorded. */
 export class AbandonedError extends RunnerError {
@@ -54,7 +54,7 @@ export interface YieldPointOptions {
 export function yieldPoint(o: YieldPointOptions = {}): YieldPoint {
   const slice = timeSliced(o.sliceMs ?? 20);
   return async (at) => {
-    o.onStep?.(at);
+    if (at) o.onStep?.(at);
     if (!o.signal?.aborted) await slice(); // a signal's handler runs during this turn of the event loop
     if (o.signal?.aborted) throw new AbandonedError();
   };
