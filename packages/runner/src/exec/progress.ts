@@ -107,6 +107,8 @@ export interface ProgressOptions {
   readonly renderer?: RendererName;
   /** Least time between two progress-title updates (plain-line renderers print each one). */
   readonly intervalMs?: number;
+  /** The run's abort signal: a phase that ends aborted says "interrupted" in its title. */
+  readonly signal?: AbortSignal;
 }
 
 /** Least time between two title updates made from yield points (a TTY redraws at about this rate). */
@@ -114,7 +116,7 @@ const STEP_INTERVAL_MS = 100;
 
 /** A listr2 task running `p`, its title kept up to date by a Progress. An interrupted phase (its
  *  task abandoned at a yield point) ends quietly with "interrupted" in its title; the caller reports it. */
-function listrTask(name: string, p: ProgressPhase, intervalMs: number | undefined) {
+function listrTask(name: string, p: ProgressPhase, intervalMs: number | undefined, signal?: AbortSignal) {
   const progress = new Progress(name, p.total, intervalMs);
   return {
     title: progress.title(),
@@ -140,15 +142,15 @@ function listrTask(name: string, p: ProgressPhase, intervalMs: number | undefine
         await p.run(tick, (line) => (t.output = line), track);
       } catch (e) {
         if (!isAbandoned(e)) throw e;
-        t.title = `${progress.title()} · interrupted`;
       }
+      if (signal?.aborted) t.title = `${progress.title()} · interrupted`;
     },
   };
 }
 
 /** Run the shared-stage phase (skipped when it has none), then the cell phase, under listr2. */
 export async function withProgress(opts: ProgressOptions, stages: ProgressPhase, cells: ProgressPhase): Promise<void> {
-  const list = new Listr([{ ...listrTask('shared stages', stages, opts.intervalMs), skip: () => stages.total === 0 }, listrTask('cells', cells, opts.intervalMs)], {
+  const list = new Listr([{ ...listrTask('shared stages', stages, opts.intervalMs, opts.signal), skip: () => stages.total === 0 }, listrTask('cells', cells, opts.intervalMs, opts.signal)], {
     renderer: (opts.renderer ?? 'default') as 'default',
     // The plain-line renderer (no TTY: CI, logs) prints each title change, which Progress.show throttles.
     ...(opts.renderer === 'verbose' ? { rendererOptions: { logTitleChange: true } as object } : {}),

@@ -56,7 +56,7 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
     // An abort (a signal, cli/experiment-commands.ts) stops both phases from starting tasks and
     // abandons the cells in flight at their next yield point; withProgress then returns.
     await withProgress(
-      { renderer: opts.renderer, intervalMs: opts.progressIntervalMs },
+      { renderer: opts.renderer, intervalMs: opts.progressIntervalMs, signal: opts.signal },
       {
         total: builds.length + prepares.length,
         run: async (tick, _note, track) => {
