@@ -77,6 +77,9 @@ export interface RunContext {
   readonly seed: number;
   /** Directory of the spec file that named this entry: relative paths resolve against it. */
   readonly specDir: string;
+  /** Given to a running stage: await it between units of long work (e.g. per relation located) so
+   *  the event loop gets a turn; it rejects once the run is aborted (runner exec/yield.ts). */
+  readonly yieldPoint?: () => Promise<void>;
 }
 
 /** A model in memory. `model` is whatever the method entries of the same registries understand. */

@@ -75,11 +75,11 @@ describe('editlab validate, plan, run, merge', () => {
     return { code, stderr };
   }
 
-  it('Ctrl-C (SIGINT) finishes the tasks in flight, exits 130, and the rerun resumes', async () => {
+  it('Ctrl-C (SIGINT) abandons the cell in flight, exits 130 saying how to resume, and the rerun resumes', async () => {
     const { code, stderr } = await interruptedRun('int', 10, 3, 'SIGINT');
     expect(code).toBe(130);
-    expect(stderr).toContain('interrupt: finishing the tasks in flight');
-    expect(stderr).toMatch(/run interrupted after \d+ new task\(s\); rerun the same command to resume/);
+    expect(stderr).toContain('editlab run: SIGINT: stopping at the next record; finished tasks stay cached (press Ctrl-C again to stop at once)');
+    expect(stderr).toMatch(/\neditlab run: SIGINT: run interrupted after \d+ new task\(s\) \(finished tasks are cached in .*int-cache\); rerun the same command to resume: editlab run int\/spec\.yaml --cache-dir \S+ --registries \S+ --renderer silent\n$/);
   });
 
   it('a killed (SIGKILL) `editlab run` child process resumes without redoing finished cells or losing any', async () => {

@@ -1,6 +1,6 @@
 // editlab validate | plan | run | merge.
 import { resolve } from 'node:path';
-import { UsageError } from '../errors';
+import { RunnerError, UsageError } from '../errors';
 import { buildSchema } from '../experiment-spec/schema';
 import { checkSpec, mergeShards, planExperiment, runExperiment } from '../experiment';
 import type { Workspace } from '../experiment';
@@ -96,6 +96,16 @@ export async function planCmd(argv: readonly string[], io: Io): Promise<number> 
   return EXIT.ok;
 }
 
+/** The conventional exit status of a process stopped by `sig` (128 + its number): 130, 143. */
+function signalExit(sig: NodeJS.Signals): number {
+  return sig === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+}
+
+/** `w` as one shell word (quoted when it has anything but safe characters). */
+function shellWord(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
 export async function runCmd(argv: readonly string[], io: Io): Promise<number> {
   const p = parse('run', argv, {
     ...WORKSPACE_OPTIONS,
@@ -109,24 +119,35 @@ export async function runCmd(argv: readonly string[], io: Io): Promise<number> {
   const shard = shardArg(str(p, 'shard'));
   const renderer: RendererName = oneOf('renderer', str(p, 'renderer'), ['default', 'simple', 'verbose', 'silent'] as const) ?? (io.isTTY ? 'default' : 'verbose');
   const concurrency = int(p, 'concurrency', 1) ?? 1;
+  // A signal aborts the run: the cells in flight are abandoned at their next yield point (not cached),
+  // finished tasks stay cached, and the run exits 130 (SIGINT) or 143 (SIGTERM) saying how to resume.
+  // A second signal exits at once (cache writes are atomic, so that too leaves a consistent cache).
   const abort = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    if (++interrupts > 1) process.exit(EXIT.interrupted);
-    io.err('interrupt: finishing the tasks in flight (finished tasks are cached); press Ctrl-C again to stop now');
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (received) process.exit(signalExit(sig));
+    received = sig;
+    io.err(`editlab run: ${sig}: stopping at the next record; finished tasks stay cached (${sig === 'SIGINT' ? 'press Ctrl-C' : `send ${sig}`} again to stop at once)`);
     abort.abort();
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let failures = 0;
   try {
     for (const f of specArgs('run', p)) {
       const env = await reg.environment();
       const backend = (env['backend'] as { name?: string } | undefined)?.name ?? String(env['backend'] ?? 'n/a');
       io.err(`editlab run ${f}  backend=${backend}  cache=${displayPath(ws.cacheDir, io.cwd)}`);
-      const r = await runExperiment(f, reg, ws, {
-        renderer, concurrency, signal: abort.signal, progressIntervalMs: io.isTTY ? 0 : 5000, retryFailed: p.values['retry-failed'] === true, ...(shard ? { shard } : {}),
-      });
+      let r: Awaited<ReturnType<typeof runExperiment>>;
+      try {
+        r = await runExperiment(f, reg, ws, {
+          renderer, concurrency, signal: abort.signal, progressIntervalMs: io.isTTY ? 0 : 5000, retryFailed: p.values['retry-failed'] === true, ...(shard ? { shard } : {}),
+        });
+      } catch (e) {
+        if (!(received && e instanceof RunnerError && e.code === 'ABORTED')) throw e;
+        io.err(`editlab run: ${received}: ${e.message}: editlab run ${argv.map(shellWord).join(' ')}`);
+        return signalExit(received);
+      }
       io.out(`${f}: ${r.run.executed.length} task(s) run, ${r.run.cached.length} cached`);
       if (r.shardFile) io.out(`wrote ${displayPath(r.shardFile, io.cwd)} (merge all shards with: editlab merge ${displayPath(r.prepared.paths.shard(0, shard!.count), io.cwd).replace(/shard-0-of-/, 'shard-*-of-')})`);
       if (r.table) {
@@ -140,8 +161,8 @@ export async function runCmd(argv: readonly string[], io: Io): Promise<number> {
       }
     }
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
   return failures ? EXIT.failures : EXIT.ok;
 }

@@ -15,7 +15,8 @@ commands:
   data      inspect a dataset file, or fetch the real datasets (needs internet)
 
 exit codes: 0 ok · 1 failures found (cells, regressions, malformed records) · 2 usage or spec error
-            3 runtime error (network, cache, shards) · 70 internal error (a bug) · 130 interrupted`,
+            3 runtime error (network, cache, shards) · 70 internal error (a bug) · 130 interrupted (Ctrl-C)
+            143 terminated (SIGTERM)`,
   validate: `usage: editlab validate <spec.yaml>... [--write-schema [path]] [--registries module]
 
 Checks each spec (YAML 1.2 + extends: + JSON Schema draft 2020-12). Every problem is printed as
@@ -30,8 +31,10 @@ how many are cached. Task keys are content hashes of inputs, code versions, seed
                    [--cache-dir dir (default .editlab-cache, env EDITLAB_CACHE)] [--results-dir dir (default results)]
 
 Runs every task not yet in the cache and writes <results>/<output>.csv, .meta.json (resolved spec,
-environment, versions; deterministic) and .timing.json (wall times). Ctrl-C or a kill loses no
-finished task: run the same command again to resume. Failed or diverged cells are recorded and the
+environment, versions; deterministic) and .timing.json (wall times). Ctrl-C or SIGTERM stops the
+run at the next record (exit 130 / 143; a second signal stops at once); neither they nor a kill lose
+a finished task: run the same command again to resume. The display shows the running cell, its
+record and the elapsed time (on a non-TTY, one line every 5 s at most). Failed or diverged cells are recorded and the
 run goes on (exit 1). --shard i/n (0-based) runs a deterministic slice and writes a shard file
 instead of the CSV; join them with editlab merge.`,
   merge: `usage: editlab merge <shard.json>... [--results-dir dir]

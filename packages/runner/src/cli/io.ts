@@ -17,5 +17,5 @@ export function processIo(): Io {
   };
 }
 
-/** Exit codes: 0 ok; 1 the command ran but found failures (cells, regressions, malformed records); 2 usage or spec error; 3 runtime error (network, cache, shards); 70 internal bug; 130 interrupted. */
-export const EXIT = { ok: 0, failures: 1, usage: 2, runtime: 3, internal: 70, interrupted: 130 } as const;
+/** Exit codes: 0 ok; 1 the command ran but found failures (cells, regressions, malformed records); 2 usage or spec error; 3 runtime error (network, cache, shards); 70 internal bug; 130 interrupted (SIGINT, Ctrl-C); 143 terminated (SIGTERM). */
+export const EXIT = { ok: 0, failures: 1, usage: 2, runtime: 3, internal: 70, interrupted: 130, terminated: 143 } as const;

@@ -8,6 +8,7 @@
 import type { CellEditor, CellRecord, EditCost, LoadedModel, MetricEntry, MetricSplit, Scorer } from '../registries';
 import type { MetricUse, Protocol } from '../experiment-spec/types';
 import { eachColumn, editCalls, editGroups, evaluatesEach } from '../experiment-spec/protocol';
+import { yieldPoint, type YieldPoint } from './yield';
 
 /** A metric column to fill: the registry entry and how the spec uses it. */
 export interface BoundMetric {
@@ -73,8 +74,14 @@ export async function runCell(
   protocol: Protocol,
   metrics: readonly BoundMetric[],
   prepareMs = 0,
+  /** Called before each edit call and each record's evaluation (./yield.ts): the event loop gets a
+   *  turn there, the display learns where the cell is, and an aborted run abandons the cell (its
+   *  edits are undone as it unwinds). */
+  at: YieldPoint = yieldPoint(),
 ): Promise<CellOutput> {
   const results: RecordResult[] = [];
+  const position = new Map(records.map((r, i) => [r, i]));
+  const step = (s: 'edit' | 'eval', r: CellRecord) => at({ step: s, index: position.get(r)!, total: records.length });
   let editMs = 0;
   let evalMs = 0;
   const divergence: string[] = [];
@@ -85,6 +92,7 @@ export async function runCell(
   const evaluate = async (group: readonly CellRecord[], bound: readonly BoundMetric[], into: Map<string, Record<string, number | null>>, column = (c: string) => c) => {
     const t = performance.now();
     for (const r of group) {
+      await step('eval', r);
       const values = into.get(r.id) ?? {};
       for (const [name, v] of Object.entries(await metricValues(model.scorer, r, bound))) {
         if (!Number.isFinite(v)) divergence.push(`metric ${column(name)} is ${v} on record ${r.id}`);
@@ -106,6 +114,7 @@ export async function runCell(
       const t0 = performance.now();
       let eachMs = 0;
       for (const call of editCalls(group, protocol)) {
+        await step('edit', call[0]!);
         const res = await editor.apply(model, call.map((r) => r.request));
         undos.push(res.undo);
         const s = res.stats;
@@ -119,6 +128,7 @@ export async function runCell(
       await evaluate(group, after, values);
       const t1 = performance.now();
       for (const r of group) {
+        if (metrics.some(({ entry }) => entry.text)) await step('eval', r);
         for (const { use, entry } of metrics) {
           if (entry.fromCost) values.get(r.id)![use.column] = entry.fromCost(costs.get(r.id)!);
           if (entry.text) texts.set(r.id, { ...texts.get(r.id), [use.column]: await entry.text(model.scorer, r, use.params) });

@@ -16,6 +16,8 @@ import type { TaskCache } from './cache';
 import { ModelPool } from './pool';
 import { runCell } from './cell';
 import type { BoundMetric, CellOutput } from './cell';
+import { isAbandoned } from './yield';
+import type { YieldPoint } from './yield';
 
 /** A shared stage's cached output and how long it took (the `prepare-ms` cost metric). */
 export interface PreparedResult {
@@ -78,7 +80,7 @@ export class Execution {
   }
 
   /** Run one model build or method precomputation, unless it is cached or behind a failed stage. */
-  async runStage(t: ModelTask | PrepareTask): Promise<StageOutcome> {
+  async runStage(t: ModelTask | PrepareTask, at?: YieldPoint): Promise<StageOutcome> {
     const hit = this.cache.get<PreparedResult>(t.key);
     if (hit) {
       this.cached.push(t.key);
@@ -89,8 +91,9 @@ export class Execution {
     const t0 = performance.now();
     let value: JsonValue;
     try {
-      value = t.kind === 'model' ? await this.build(t) : await this.precompute(t);
+      value = t.kind === 'model' ? await this.build(t) : await this.precompute(t, at);
     } catch (e) {
+      if (isAbandoned(e)) throw e;
       return this.settle(t.key, { status: 'failed', error: `stage '${t.label}' failed: ${errorText(e)}` });
     }
     const result: PreparedResult = { value, ms: Math.round(performance.now() - t0) };
@@ -100,7 +103,7 @@ export class Execution {
   }
 
   /** Run one cell (or read it from the cache); a cached failure is rerun when `retryFailed`. */
-  async runCell(c: CellTask): Promise<CellOutcome> {
+  async runCell(c: CellTask, at?: YieldPoint): Promise<CellOutcome> {
     const hit = this.cache.get<CellOutput>(c.key);
     if (hit && !(this.opts.retryFailed && hit.result.status === 'failed')) {
       this.cached.push(c.key);
@@ -109,7 +112,7 @@ export class Execution {
     if (c.unsupported) return this.record(c.key, { status: 'skipped', output: { status: 'unsupported', error: c.unsupported, ...NO_RECORDS } });
     const upstream = this.upstreamError(c.deps);
     if (upstream !== undefined) return this.record(c.key, { status: 'skipped', output: { status: 'failed', error: upstream, ...NO_RECORDS } });
-    const output = await this.edit(c);
+    const output = await this.edit(c, at);
     this.cache.put({ key: c.key, kind: c.kind, label: c.label, result: output });
     this.executed.push(c.key);
     return this.record(c.key, { status: 'done', output });
@@ -166,7 +169,7 @@ export class Execution {
   }
 
   /** A method's prepare stage, given what it reads (the dataset's pool, the model's corpus) and a directory. */
-  private async precompute(t: PrepareTask): Promise<JsonValue> {
+  private async precompute(t: PrepareTask, at?: YieldPoint): Promise<JsonValue> {
     const stage = this.reg.methods.get(t.variant.method)!.stages!.find((s) => s.name === t.stage)!;
     return this.withModel(t.modelIndex, async (model) => {
       const input = t.dataset
@@ -174,7 +177,7 @@ export class Execution {
         : stage.reads === 'corpus' ? { corpus: await loadCorpus(this.plan.models[t.modelIndex]!, this.reg, this.plan.ctx) } : {};
       const dir = this.artifactDir(t.key);
       mkdirSync(dir, { recursive: true });
-      return stage.run(model, t.variant.params, { ...this.plan.ctx, dir }, input);
+      return stage.run(model, t.variant.params, { ...this.plan.ctx, dir, ...(at ? { yieldPoint: () => at() } : {}) }, input);
     });
   }
 
@@ -186,7 +189,7 @@ export class Execution {
   }
 
   /** Edit and evaluate the cell's records; a thrown error becomes a failed output. */
-  private async edit(c: CellTask): Promise<CellOutput> {
+  private async edit(c: CellTask, at?: YieldPoint): Promise<CellOutput> {
     // Every stage of the cell succeeded (a failed one skips the cell before this): their values by name.
     const ready = c.stages.flatMap((r) => {
       const o = this.prepared.get(r.key);
@@ -200,9 +203,10 @@ export class Execution {
     try {
       return await this.withModel(c.modelIndex, (model) => {
         const editor = method.create(c.variant.params, { ...this.plan.ctx, prepared, ...(retain ? { retain } : {}) });
-        return runCell(model, editor, records, c.protocol, this.metrics, prepareMs);
+        return runCell(model, editor, records, c.protocol, this.metrics, prepareMs, at);
       });
     } catch (e) {
+      if (isAbandoned(e)) throw e; // interrupted, not failed: nothing is recorded or cached
       return { status: 'failed', error: errorText(e), ...NO_RECORDS };
     }
   }

@@ -12,6 +12,7 @@ import { Execution } from './execution';
 import type { StageOutput } from './execution';
 import { phase } from './phase';
 import { withProgress } from './progress';
+import { yieldPoint } from './yield';
 import type { RendererName } from './progress';
 
 export type { RendererName } from './progress';
@@ -52,16 +53,24 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
   const exec = new Execution(plan, reg, opts.cache, { retryFailed: opts.retryFailed });
 
   try {
+    // An abort (a signal, cli/experiment-commands.ts) stops both phases from starting tasks and
+    // abandons the cells in flight at their next yield point; withProgress then returns.
     await withProgress(
-      { renderer: opts.renderer, intervalMs: opts.progressIntervalMs },
+      { renderer: opts.renderer, intervalMs: opts.progressIntervalMs, signal: opts.signal },
       {
         total: builds.length + prepares.length,
-        run: async (tick) => {
+        run: async (tick, _note, track) => {
           const stagePhase = (list: readonly (ModelTask | PrepareTask)[]) =>
             phase(list, concurrency, opts.signal, async (t) => {
-              const o = await exec.runStage(t);
-              if (o.status !== 'failed') opts.onTaskDone?.(t, o.status === 'cached');
-              tick(o.status === 'cached', o.status === 'failed');
+              const live = track(t.label);
+              try {
+                const o = await exec.runStage(t, yieldPoint({ signal: opts.signal }));
+                live.end();
+                if (o.status !== 'failed') opts.onTaskDone?.(t, o.status === 'cached');
+                tick(o.status === 'cached', o.status === 'failed');
+              } finally {
+                live.end(); // (again, when it threw)
+              }
             });
           await stagePhase(builds); // model builds first: a precomputation loads its model
           await stagePhase(prepares);
@@ -69,13 +78,21 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
       },
       {
         total: cells.length,
-        run: (tick, note) =>
+        run: (tick, note, track) =>
           phase(cells, concurrency, opts.signal, async (c) => {
-            const { status, output } = await exec.runCell(c);
-            const failed = output.status === 'failed' || (status !== 'cached' && output.status === 'diverged');
-            if (status !== 'cached' && failed) note(`${output.status}: ${c.label}: ${output.error ?? ''}`);
-            tick(status === 'cached', failed);
-            opts.onTaskDone?.(c, status === 'cached');
+            const live = track(c.label);
+            try {
+              // The cell's yield points: the event loop's turns, its progress on the display, and
+              // where it is abandoned (not cached) once the run is aborted (./yield.ts).
+              const { status, output } = await exec.runCell(c, yieldPoint({ signal: opts.signal, onStep: live.step }));
+              const failed = output.status === 'failed' || (status !== 'cached' && output.status === 'diverged');
+              if (status !== 'cached' && failed) note(`${output.status}: ${c.label}: ${output.error ?? ''}`);
+              live.end();
+              tick(status === 'cached', failed);
+              opts.onTaskDone?.(c, status === 'cached');
+            } finally {
+              live.end(); // (again, when it threw)
+            }
           }),
       },
     );
@@ -83,7 +100,7 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
     exec.dispose();
   }
   if (opts.signal?.aborted) {
-    throw new RunnerError('ABORTED', `run interrupted after ${exec.executed.length} new task(s); rerun the same command to resume (finished tasks are cached in ${opts.cache.dir})`);
+    throw new RunnerError('ABORTED', `run interrupted after ${exec.executed.length} new task(s) (finished tasks are cached in ${opts.cache.dir}); rerun the same command to resume`);
   }
   return { outputs: exec.outputs, stages: exec.stageOutputs(prepares), executed: exec.executed, cached: exec.cached };
 }
