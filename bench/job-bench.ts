@@ -25,6 +25,8 @@ export interface JobResult {
   readonly scoreMs: number[];
   readonly genMs: number[];
   readonly steps: number[];
+  /** Each record's target NLL before its edit (the FT loss of step 1), to check the PyTorch peer's model. */
+  readonly loss0: number[];
   /** Where the job file for bench/torch_job.py was written. */
   readonly jobFile: string;
 }
@@ -60,7 +62,7 @@ export async function benchJob(nRecords: number, warmup: number, outDir: string)
   const model: EditModel = { transformer: Transformer.fromWeights(ck.config, ck.weights), tokenizer: ck.tokenizer! };
   for (const w of ck.weights.values()) w.dispose();
   const params = defaultParams(ft);
-  const res: JobResult = { jobMs: [], editMs: [], scoreMs: [], genMs: [], steps: [], jobFile: join(outDir, 'job.json') };
+  const res: JobResult = { jobMs: [], editMs: [], scoreMs: [], genMs: [], steps: [], loss0: [], jobFile: join(outDir, 'job.json') };
   const records: unknown[] = [];
   const recs = jobRecords(nRecords + warmup);
   for (const [i, r] of recs.entries()) {
@@ -82,6 +84,7 @@ export async function benchJob(nRecords: number, warmup: number, outDir: string)
     res.scoreMs.push(t2 - t1);
     res.genMs.push(t3 - t2);
     res.steps.push(steps);
+    res.loss0.push(e.stats.losses?.['learn']?.[0] ?? Number.NaN);
     const enc = (s: string) => model.tokenizer.encode(s);
     const bos = model.tokenizer.bosId === undefined ? [] : [model.tokenizer.bosId];
     records.push({ edit: { prompt: [...bos, ...enc(r.prompt)], target: enc(r.targetNew), steps }, score: log.score, gen: log.gen });

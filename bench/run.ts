@@ -79,6 +79,7 @@ async function jobBench(torchOk: boolean, rounds: number): Promise<void> {
   const n = Number(arg('records') ?? 6);
   log(`\nwhole job: FT edit + CounterFact evaluation of ${n} world-counterfact records on models/tiny-gpt2 (median per record; load avg ${load()})`);
   let ed: number[] = [];
+  let maxLossGap = 0;
   const torch: TorchJobRun[] = [];
   for (let r = 0; r < rounds; r++) {
     const e = await benchJob(n, 1, mkdtempSync(join(tmpdir(), 'editlab-job-')));
@@ -87,12 +88,14 @@ async function jobBench(torchOk: boolean, rounds: number): Promise<void> {
     if (!torchOk) continue;
     TORCH_SETTINGS.forEach((setting, i) => {
       const t = runTorchJob(e.jobFile, setting);
+      t.loss0.forEach((l, k) => (maxLossGap = Math.max(maxLossGap, Math.abs(l - e.loss0[k]!))));
       const prev = torch[i];
       torch[i] = prev ? { ...prev, jobMs: [...prev.jobMs, ...t.jobMs], editMs: [...prev.editMs, ...t.editMs], scoreMs: [...prev.scoreMs, ...t.scoreMs], genMs: [...prev.genMs, ...t.genMs] } : t;
     });
   }
   const f = (xs: number[]) => median(xs).toFixed(0);
   for (const t of torch) log(`  torch ${t.version} [${t.setting}]: record ${f(t.jobMs)} ms (edit ${f(t.editMs)} ms, scoring ${f(t.scoreMs)} ms, generation ${f(t.genMs)} ms)`);
+  if (torch.length) log(`  same model on both sides: largest gap between the records' pre-edit target NLLs ${maxLossGap.toExponential(1)} nats`);
   const best = torch.sort((x, y) => median(x.jobMs) - median(y.jobMs))[0];
   log(`job ratio editlab/pytorch: ${best ? `${(median(ed) / median(best.jobMs)).toFixed(2)} (${f(ed)} / ${f(best.jobMs)} ms per record, PyTorch ${best.setting}; load avg ${load()})` : 'n/a (PyTorch skipped)'}`);
 }

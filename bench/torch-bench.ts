@@ -54,6 +54,7 @@ export interface TorchJobRun {
   editMs: number[];
   scoreMs: number[];
   genMs: number[];
+  loss0: number[];
   version: string;
 }
 
@@ -61,6 +62,6 @@ export interface TorchJobRun {
 export function runTorchJob(jobFile: string, setting: (typeof TORCH_SETTINGS)[number]): TorchJobRun {
   const r = spawnSync(PY, [JOB_SCRIPT, jobFile, setting.threads], { encoding: 'utf8', env: { ...process.env, ...setting.env }, maxBuffer: 1 << 22 });
   if (r.status !== 0) throw new Error(`torch job failed (${setting.name}): ${r.stderr.trim().split('\n').pop()}`);
-  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { job_ms: number[]; edit_ms: number[]; score_ms: number[]; gen_ms: number[]; torch: string };
-  return { setting: setting.name, jobMs: j.job_ms, editMs: j.edit_ms, scoreMs: j.score_ms, genMs: j.gen_ms, version: j.torch };
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { job_ms: number[]; edit_ms: number[]; score_ms: number[]; gen_ms: number[]; loss0: number[]; torch: string };
+  return { setting: setting.name, jobMs: j.job_ms, editMs: j.edit_ms, scoreMs: j.score_ms, genMs: j.gen_ms, loss0: j.loss0, version: j.torch };
 }

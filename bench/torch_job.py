@@ -10,7 +10,8 @@ GELU tanh, LayerNorm eps from config.json). Per record of the job file that job-
   3. the fluency generations: every group of prompts editlab generated from, left-padded with an attention mask,
      KV cache, top-k 5 sampling, as many steps as editlab's longest output;
   4. the undo (the trained weight restored).
-Prints one JSON line: {"job_ms": [...], "edit_ms": [...], "score_ms": [...], "gen_ms": [...], "torch", "threads"}.
+Prints one JSON line: {"job_ms": [...], "edit_ms": [...], "score_ms": [...], "gen_ms": [...], "loss0": [...], "torch",
+"threads"}; loss0 is each record's target NLL before its edit, which bench/run.ts checks against editlab's.
 Usage: torch_job.py <job.json> <threads|default>"""
 import json, math, struct, sys, time
 import torch
@@ -81,15 +82,16 @@ def edit(m, e, layer, lr):
     ids = torch.tensor([e["prompt"] + e["target"]])
     P, n = len(e["prompt"]), len(e["target"])
     tgt = torch.tensor(e["target"])
+    losses = []
     for _ in range(e["steps"]):
         logits = m.forward(ids)[0, P - 1 : P - 1 + n]
         loss = F.cross_entropy(logits, tgt)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        loss.item()  # the early-stopping check reads the loss
+        losses.append(loss.item())  # the early-stopping check reads the loss
     m.w[name] = p.detach()
-    return w0
+    return w0, losses
 
 
 def score(m, pairs, batch=16):
@@ -141,12 +143,12 @@ def main():
         torch.set_num_threads(int(threads))
     m = GPT2(job["checkpoint"])
     gen = torch.Generator().manual_seed(0)
-    res = {"job_ms": [], "edit_ms": [], "score_ms": [], "gen_ms": []}
+    res = {"job_ms": [], "edit_ms": [], "score_ms": [], "gen_ms": [], "loss0": []}
     recs = job["records"]
     for i, r in enumerate([recs[0]] + recs):  # the first record once more, as warm-up
         t0 = time.perf_counter()
         with torch.enable_grad():
-            w0 = edit(m, r["edit"], job["layer"], job["lr"])
+            w0, losses = edit(m, r["edit"], job["layer"], job["lr"])
         t1 = time.perf_counter()
         with torch.no_grad():
             score(m, r["score"])
@@ -158,6 +160,7 @@ def main():
         t4 = time.perf_counter()
         if i == 0:
             continue
+        res["loss0"].append(losses[0])
         for k, a, b in (("job_ms", t0, t4), ("edit_ms", t0, t1), ("score_ms", t1, t2), ("gen_ms", t2, t3)):
             res[k].append((b - a) * 1000)
     print(json.dumps({**res, "torch": torch.__version__, "threads": threads}))
