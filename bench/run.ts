@@ -3,15 +3,20 @@
 //   --matmul=openblas|xnnpack-wrapper|stock (same as EDITLAB_MATMUL)
 //   --rounds=2  alternate editlab and PyTorch runs this many times per size and pool the steps (a shared,
 //               noisy machine then loads both sides alike)
+//   --records=6  records of the whole-job benchmark (bench/job-bench.ts, bench/torch_job.py); --no-job skips it
 //   --variants  also time the step under each kernel set (stock tfjs-wasm → full engine path), same run
 // Prints the sgemm ceiling, a table per size, and last one line per size:
 //   step ratio editlab/pytorch size=<a|b|c>: <x.xx>      (against PyTorch's fastest thread setting)
-import { loadavg } from 'node:os';
+//   job ratio editlab/pytorch: <x.xx>   (one record of FT edit + CounterFact evaluation, bench/job-bench.ts)
+import { mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, registerWasmKernels, type WasmKernelOptions } from '@editlab/engine';
 import { benchEditlab, fmtMs, type EditlabResult } from './editlab-bench';
 import { median, SIZES, TINY, stepFlops, GEN, type BenchSize } from './sizes';
-import { runTorch, torchAvailable, tryInstallTorch, TORCH_SETTINGS, type TorchRun } from './torch-bench';
+import { benchJob, jobSummary } from './job-bench';
+import { runTorch, runTorchJob, torchAvailable, tryInstallTorch, TORCH_SETTINGS, type TorchJobRun, type TorchRun } from './torch-bench';
 
 function arg(name: string): string | undefined {
   const a = process.argv.find((x) => x === `--${name}` || x.startsWith(`--${name}=`));
@@ -65,6 +70,34 @@ async function variantLadder(sizes: readonly BenchSize[], steps: number): Promis
 
 function bestTorch(runs: TorchRun[], key: 'stepMs' | 'genMs'): TorchRun | undefined {
   return runs.filter((r) => r[key].length).sort((x, y) => median(x[key]) - median(y[key]))[0];
+}
+
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** The whole-job benchmark: editlab's records, then PyTorch's peer on the same token ids (`rounds` times each). */
+async function jobBench(torchOk: boolean, rounds: number): Promise<void> {
+  const n = Number(arg('records') ?? 6);
+  log(`\nwhole job: FT edit + CounterFact evaluation of ${n} world-counterfact records on models/tiny-gpt2 (median per record; load avg ${load()})`);
+  let ed: number[] = [];
+  let maxLossGap = 0;
+  const torch: TorchJobRun[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const e = await benchJob(n, 1, mkdtempSync(join(tmpdir(), 'editlab-job-')));
+    ed = [...ed, ...e.jobMs];
+    log(`  editlab: ${jobSummary(e)}`);
+    if (!torchOk) continue;
+    TORCH_SETTINGS.forEach((setting, i) => {
+      const t = runTorchJob(e.jobFile, setting);
+      t.loss0.forEach((l, k) => (maxLossGap = Math.max(maxLossGap, Math.abs(l - e.loss0[k]!))));
+      const prev = torch[i];
+      torch[i] = prev ? { ...prev, jobMs: [...prev.jobMs, ...t.jobMs], editMs: [...prev.editMs, ...t.editMs], scoreMs: [...prev.scoreMs, ...t.scoreMs], genMs: [...prev.genMs, ...t.genMs] } : t;
+    });
+  }
+  const f = (xs: number[]) => median(xs).toFixed(0);
+  for (const t of torch) log(`  torch ${t.version} [${t.setting}]: record ${f(t.jobMs)} ms (edit ${f(t.editMs)} ms, scoring ${f(t.scoreMs)} ms, generation ${f(t.genMs)} ms)`);
+  if (torch.length) log(`  same model on both sides: largest gap between the records' pre-edit target NLLs ${maxLossGap.toExponential(1)} nats`);
+  const best = torch.sort((x, y) => median(x.jobMs) - median(y.jobMs))[0];
+  log(`job ratio editlab/pytorch: ${best ? `${(median(ed) / median(best.jobMs)).toFixed(2)} (${f(ed)} / ${f(best.jobMs)} ms per record, PyTorch ${best.setting}; load avg ${load()})` : 'n/a (PyTorch skipped)'}`);
 }
 
 async function main(): Promise<void> {
@@ -122,6 +155,7 @@ async function main(): Promise<void> {
       `${ed.genMs.length ? median(ed.genMs).toFixed(0) : '–'} | ${bg ? median(bg.genMs).toFixed(0) : '–'} | ${rg} |`);
   }
   log(`(generation: ${GEN.prompts} prompts × ${GEN.promptLen} tokens, ${GEN.newTokens} new tokens, greedy, KV cache; load avg now ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+  if (arg('no-job') === undefined) await jobBench(torchOk, rounds);
   for (const { s, ed, torch } of rows) {
     const bt = bestTorch(torch, 'stepMs');
     log(`step ratio editlab/pytorch size=${s.id}: ${bt ? (median(ed.stepMs) / median(bt.stepMs)).toFixed(2) : 'n/a (PyTorch skipped)'}`);

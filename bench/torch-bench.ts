@@ -45,3 +45,23 @@ export function runTorch(size: string, steps: number, warmup: number, gen: boole
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { step_ms: number[]; gen_ms: number[]; loss0: number; sgemm_gflops: number; torch: string };
   return { setting: setting.name, stepMs: j.step_ms, genMs: j.gen_ms, loss0: j.loss0, sgemmGflops: j.sgemm_gflops, version: j.torch };
 }
+
+const JOB_SCRIPT = fileURLToPath(new URL('./torch_job.py', import.meta.url));
+
+export interface TorchJobRun {
+  setting: string;
+  jobMs: number[];
+  editMs: number[];
+  scoreMs: number[];
+  genMs: number[];
+  loss0: number[];
+  version: string;
+}
+
+/** bench/torch_job.py on the job file bench/job-bench.ts wrote, in one thread setting. */
+export function runTorchJob(jobFile: string, setting: (typeof TORCH_SETTINGS)[number]): TorchJobRun {
+  const r = spawnSync(PY, [JOB_SCRIPT, jobFile, setting.threads], { encoding: 'utf8', env: { ...process.env, ...setting.env }, maxBuffer: 1 << 22 });
+  if (r.status !== 0) throw new Error(`torch job failed (${setting.name}): ${r.stderr.trim().split('\n').pop()}`);
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { job_ms: number[]; edit_ms: number[]; score_ms: number[]; gen_ms: number[]; loss0: number[]; torch: string };
+  return { setting: setting.name, jobMs: j.job_ms, editMs: j.edit_ms, scoreMs: j.score_ms, genMs: j.gen_ms, loss0: j.loss0, version: j.torch };
+}

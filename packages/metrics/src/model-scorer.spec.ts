@@ -1,6 +1,6 @@
 import { initBackend, Transformer, type Tokenizer } from '@editlab/engine';
 import { beforeAll, expect, it } from 'vitest';
-import { modelScorer } from './model-scorer';
+import { modelScorer, scoreBatchSize, SCORE_LOGITS_BUDGET } from './model-scorer';
 
 beforeAll(async () => {
   await initBackend();
@@ -60,4 +60,18 @@ it('scores equal a direct log-softmax of the logits, rank 1 is the argmax, gener
   }
   expect(scorer.tokenize('ab')).toEqual([3, 4]);
   model.dispose();
+});
+
+it('packs a record\'s probes into as many sequences per scoring pass as the logit budget allows, never fewer than batchSize', () => {
+  const cfg = { arch: 'gpt2' as const, dModel: 8, nLayers: 1, nHeads: 2, dMlp: 16 };
+  // The tiny default models' shape (V 2048, 64 positions): 2^24 / (64·2048) = 128 sequences per pass.
+  const tiny = Transformer.init({ ...cfg, vocabSize: 2048, maxSeq: 64 }, 1);
+  expect(scoreBatchSize(tiny)).toBe(SCORE_LOGITS_BUDGET / (64 * 2048));
+  expect(scoreBatchSize(tiny, 200)).toBe(200);
+  tiny.dispose();
+  // A GPT-2-sized vocabulary and context fit less than one sequence: batchSize stays.
+  const wide = Transformer.init({ ...cfg, vocabSize: 50257, maxSeq: 1024 }, 1);
+  expect(scoreBatchSize(wide)).toBe(16);
+  expect(scoreBatchSize(wide, 4)).toBe(4);
+  wide.dispose();
 });
