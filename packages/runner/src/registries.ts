@@ -9,12 +9,33 @@ import type { JsonObject, JsonValue } from './util/json';
 // does not depend on more of those packages than it calls.
 
 export interface EditRequest {
+  /** Absent means 'rewrite'. */
+  readonly kind?: 'rewrite';
   readonly prompt: string;
   readonly subject: string;
   readonly targetNew: string;
   readonly targetTrue?: string;
   readonly relationId?: string;
   readonly trainPrompts?: readonly string[];
+}
+
+/** Knowledge to remove (engine ForgetRequest): editing methods rewrite it toward the refusal. */
+export interface ForgetRequest {
+  readonly kind: 'forget';
+  readonly question: string;
+  readonly answer: string;
+  readonly subject?: string;
+  readonly rephrasings?: readonly string[];
+  readonly refusal?: string;
+}
+
+export type Request = EditRequest | ForgetRequest;
+export type RequestKind = 'rewrite' | 'forget';
+
+/** The rewrite request of a record, or a clear error naming `who` when it is a forget request. */
+export function rewriteOf(r: Request, who = 'this'): EditRequest {
+  if (r.kind === 'forget') throw new Error(`${who}: expects fact-rewrite requests, got a forget request (question ${JSON.stringify(r.question)})`);
+  return r;
 }
 
 export interface EditResult {
@@ -79,23 +100,28 @@ export interface ModelEntry extends EntryBase {
 export interface CellRecord {
   /** Stable id within its dataset (e.g. the case_id). */
   readonly id: string;
-  readonly request: EditRequest;
+  readonly request: Request;
   /** Format-specific evaluation data (paraphrases, neighbourhood prompts, retain QA …). */
   readonly data: JsonValue;
 }
 
 export interface DatasetEntry extends EntryBase {
+  /** The kind of request every record carries (default 'rewrite'); methods declare the kinds they accept. */
+  readonly requestKind?: RequestKind;
   load(params: JsonObject, ctx: RunContext): Promise<CellRecord[]>;
   /**
    * Every record of the dataset, not only the evaluated slice (`load` applies n/offset): what a
    * stage with `usesRecords` learns from (e.g. ForGet's per-relation locating batches). Default: load.
    */
   pool?(params: JsonObject, ctx: RunContext): Promise<CellRecord[]>;
+  /** Named splits besides the evaluated records (e.g. 'retain'), for a spec's `retain: { split }`. */
+  readonly splits?: readonly string[];
+  loadSplit?(split: string, params: JsonObject, ctx: RunContext): Promise<CellRecord[]>;
 }
 
 /** A method ready to edit: created once per cell with its resolved params. */
 export interface CellEditor {
-  apply(model: LoadedModel, requests: readonly EditRequest[]): Promise<EditResult>;
+  apply(model: LoadedModel, requests: readonly Request[]): Promise<EditResult>;
 }
 
 /** A shared precomputation stage of a method (key statistics, locating, auxiliary training). */
@@ -183,6 +209,9 @@ export interface MetricEntry {
   fromCost?(cost: EditCost): number;
   /** Table-level metric computed from other metrics' table values (e.g. Score = harmonic mean). */
   readonly derive?: { readonly from: readonly string[]; combine(values: readonly number[]): number };
+  /** With `derive`: not a column; the row's status from the `from` values when they are all defined and
+   *  the row is 'ok' (e.g. 'collapsed' or 'no-forgetting' after unlearning); undefined keeps 'ok'. */
+  status?(values: readonly number[]): string | undefined;
 }
 
 /** One record a dataset loader could not use: where it is and which field is wrong. */

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { initBackend } from '@editlab/engine';
-import type { CellRecord, LoadedModel } from '../registries';
+import { rewriteOf, type CellRecord, type LoadedModel } from '../registries';
 import { defaultRegistries } from '../defaults';
 import { checkSpec, runExperiment } from '../experiment';
 import { tmpWorkspace } from '../testing/tmp';
@@ -34,7 +34,7 @@ describe('world and file datasets', () => {
     const b = await worldCounterfact.load({ worldSeed: 1, worldSize: 'default', n: 5, offset: 3 }, ctx);
     expect(a.map((r) => r.id)).toHaveLength(5);
     expect(b[0]!.id).toBe(a[3]!.id);
-    const r = a[0]!.request;
+    const r = rewriteOf(a[0]!.request);
     expect(r.prompt).toContain(r.subject);
     expect(r.targetTrue).toBeDefined();
     expect(r.targetNew).not.toBe(r.targetTrue);
@@ -49,12 +49,12 @@ describe('world and file datasets', () => {
     const [qa] = await worldZsre.load({ worldSeed: 1, worldSize: 'default', qaFormat: true, n: 1, offset: 0 }, ctx);
     const [raw] = await worldZsre.load({ worldSeed: 1, worldSize: 'default', qaFormat: false, n: 1, offset: 0 }, ctx);
     const d = qa!.data as { paraphrasePrompts: string[]; locality: { prompt: string }[] };
-    expect(qa!.request.prompt).toMatch(/^Question: .*\?\nAnswer:$/);
+    expect(rewriteOf(qa!.request).prompt).toMatch(/^Question: .*\?\nAnswer:$/);
     expect(d.paraphrasePrompts[0]).toMatch(/^Question: /);
     expect(d.locality[0]!.prompt).toMatch(/^Question: [A-Z].*\?\nAnswer:$/);
     expect((raw!.data as typeof d).locality[0]!.prompt).toMatch(/^nq question: /);
-    expect(qa!.request.targetNew).toBe(raw!.request.targetNew);
-    expect(qa!.request.relationId).toMatch(/^P\d+$/); // from the world (MEND records have none): locating is per relation
+    expect(rewriteOf(qa!.request).targetNew).toBe(rewriteOf(raw!.request).targetNew);
+    expect(rewriteOf(qa!.request).relationId).toMatch(/^P\d+$/); // from the world (MEND records have none): locating is per relation
   });
 
   it('world: 2 has 1000 CounterFact records; split: tuning gives records about people no benchmark record names', async () => {
@@ -64,9 +64,9 @@ describe('world and file datasets', () => {
     const tuning = await worldCounterfact.pool!({ ...v2, split: 'tuning' }, ctx);
     expect(tuning).toHaveLength(200);
     const benchText = JSON.stringify([...bench.map((r) => r.data), ...(await worldZsre.pool!(v2, ctx)).map((r) => r.data)]);
-    for (const r of tuning) expect(benchText.includes(r.request.subject as string)).toBe(false);
+    for (const r of tuning) expect(benchText.includes(rewriteOf(r.request).subject as string)).toBe(false);
     const zt = await worldZsre.load({ ...v2, split: 'tuning' }, ctx);
-    expect(zt[0]!.request.relationId).toMatch(/^P\d+$/);
+    expect(rewriteOf(zt[0]!.request).relationId).toMatch(/^P\d+$/);
     // The default stays world 1 (what the committed models and tables use).
     expect((await worldCounterfact.load({ worldSeed: 1, worldSize: 'default', n: 1, offset: 0 }, ctx))[0]!.data)
       .toEqual((await worldCounterfact.load({ worldSeed: 1, worldSize: 'default', world: 1, split: 'benchmark', n: 1, offset: 0 }, ctx))[0]!.data);
@@ -79,9 +79,9 @@ describe('world and file datasets', () => {
     const cf = await worldKnowEdit.load({ ...base, set: 'counterfact' }, ctx);
     const recent = await worldKnowEdit.load({ ...base, set: 'recent' }, ctx);
     expect([cf.length, recent.length]).toEqual([100, 100]);
-    expect(cf[0]!.request.targetTrue).toMatch(/^ \S/);
-    expect(recent[0]!.request.targetTrue).toBeUndefined();
-    for (const r of [...cf, ...recent]) expect(r.request.relationId).toMatch(/^P\d+$/);
+    expect(rewriteOf(cf[0]!.request).targetTrue).toMatch(/^ \S/);
+    expect(rewriteOf(recent[0]!.request).targetTrue).toBeUndefined();
+    for (const r of [...cf, ...recent]) expect(rewriteOf(r.request).relationId).toMatch(/^P\d+$/);
     const d = cf[0]!.data as { portability: { family: string }[]; locality: unknown[] };
     expect(d.portability.map((p) => p.family).sort()).toEqual(['Reasoning', 'Subject_Aliasing']);
     expect(d.locality.length).toBeGreaterThan(0);
@@ -106,7 +106,7 @@ describe('world and file datasets', () => {
   it.skipIf(!haveShared)('edit-file: the real CounterFact and ZsRE dev files (skipped without ../shared/data)', async () => {
     const cf = await editFile.load({ path: join(SHARED, 'counterfact/counterfact-rome-format.dev.json'), n: 3, offset: 0 }, ctx);
     expect(cf).toHaveLength(3);
-    expect(cf[0]!.request.targetTrue).toBeDefined();
+    expect(rewriteOf(cf[0]!.request).targetTrue).toBeDefined();
     const z = await editFile.load({ path: join(SHARED, 'zsre/zsre_mend_train-1k.json'), n: 2, offset: 0 }, ctx);
     expect((z[0]!.data as { source: string }).source).toBe('zsre-mend');
   });

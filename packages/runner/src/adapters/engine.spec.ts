@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, scoreContinuations, Transformer } from '@editlab/engine';
 import type { Tokenizer } from '@editlab/engine';
 import { runCell } from '../exec/cell';
-import type { CellEditor, CellRecord, MetricEntry } from '../registries';
+import { rewriteOf, type CellEditor, type CellRecord, type MetricEntry } from '../registries';
 import { loadedEngineModel } from './engine';
 import type { EngineModel } from './engine';
 
@@ -54,7 +54,7 @@ describe('engine adapter', () => {
     const probe = { prompt: 'the cat', continuation: ' sat' };
     const logprob: MetricEntry = {
       id: 'lp', version: '1', higherIsBetter: true,
-      evaluate: async (s, r) => (await s.score([{ prompt: r.request.prompt, continuation: r.request.targetNew }]))[0]!.reduce((a, t) => a + t.logprob, 0),
+      evaluate: async (s, r) => (await s.score([{ prompt: rewriteOf(r.request).prompt, continuation: rewriteOf(r.request).targetNew }]))[0]!.reduce((a, t) => a + t.logprob, 0),
     };
     const records: CellRecord[] = [{ id: '0', request: { prompt: probe.prompt, subject: 'cat', targetNew: probe.continuation }, data: null }];
     const before = await loaded.scorer.score([probe]);

@@ -4,7 +4,7 @@
 // (ForGet §4, engine/locate), keyed by model × dataset × the locate options, so every variant of a
 // table (k = 1/2/3, learn-only, ForGet-u …) reuses one locating run.
 import { corruptFacts, locateMlps, type EditRequest as EngineRequest, type LocateFact, type LocateOptions, type LocateResult, type MethodDef, type MlpLocation } from '@editlab/engine';
-import type { CellRecord, JsonSchema, MethodEntry, PrepareStage } from '../registries';
+import { rewriteOf, type CellRecord, type JsonSchema, type MethodEntry, type PrepareStage } from '../registries';
 import { RunnerError } from '../errors';
 import type { JsonObject, JsonValue } from '../util/json';
 import type { EngineModel } from './engine';
@@ -49,6 +49,7 @@ export function overallRanking(results: readonly LocateResult[], layers: number)
 
 function factOf(r: CellRecord): LocateFact | undefined {
   const q = r.request;
+  if (q.kind === 'forget') return undefined;
   return q.targetTrue !== undefined ? { prompt: q.prompt, subject: q.subject, target: q.targetTrue } : undefined;
 }
 
@@ -58,7 +59,7 @@ export function factsByRelation(records: readonly CellRecord[]): Map<string, Loc
   for (const r of records) {
     const f = factOf(r);
     if (!f) continue;
-    const rel = r.request.relationId ?? '';
+    const rel = rewriteOf(r.request).relationId ?? '';
     const group = out.get(rel);
     if (group) group.push(f);
     else out.set(rel, [f]);
@@ -121,7 +122,7 @@ export function methodEntry(def: MethodDef): MethodEntry {
       if (def.needsLocation && !location) throw new RunnerError('DATA', `${def.id}: the locate stage gave no result`);
       return {
         async apply(model, requests) {
-          return def.apply(model.model as EngineModel, requests as readonly EngineRequest[], own, { seed: ctx.seed, ...(location ? { location } : {}) });
+          return def.apply(model.model as EngineModel, requests.map((q): EngineRequest => rewriteOf(q, def.id)), own, { seed: ctx.seed, ...(location ? { location } : {}) });
         },
       };
     },

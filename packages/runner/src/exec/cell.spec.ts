@@ -8,7 +8,7 @@ import { fakeRegistries } from '../testing/fakes';
 import { withBuiltins } from '../builtin-metrics';
 import { tmpWorkspace, BASE_SPEC, type TmpWorkspace } from '../testing/tmp';
 import { runExperiment } from '../experiment';
-import { probe, type CellEditor, type CellRecord, type MetricEntry, type MetricSplit, type RecordEvaluator, type Registries, type Scorer } from '../registries';
+import { probe, rewriteOf, type CellEditor, type CellRecord, type MetricEntry, type MetricSplit, type RecordEvaluator, type Registries, type Scorer } from '../registries';
 import type { Protocol } from '../experiment-spec/types';
 import { metricValues, runCell, type BoundMetric } from './cell';
 
@@ -23,7 +23,7 @@ function fakeProbes(log: MetricSplit[][]): RecordEvaluator<Probes> {
     async evaluate(s, r, splits) {
       log.push([...splits]);
       const d = r.data as Data;
-      const { prompt, targetNew, targetTrue } = r.request;
+      const { prompt, targetNew, targetTrue } = rewriteOf(r.request);
       type Probe = readonly [split: MetricSplit, prompt: string, good: string, bad: string];
       const all: Probe[] = [
         ['edit', prompt, targetNew, targetTrue!],

@@ -2,7 +2,7 @@
 // into it (and can be told to fail or diverge), a seeded dataset and CounterFact-shaped metrics.
 // They follow the real contracts exactly (undo restores, metrics read only the Scorer).
 import type { CellRecord, LoadedModel, MetricEntry, MethodEntry, ModelEntry, DatasetEntry, Registries, Scorer } from '../registries';
-import { byId } from '../registries';
+import { byId, rewriteOf } from '../registries';
 import type { DataInspector, MalformedRecord } from '../registries';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -136,7 +136,7 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
           if (params['delayMs']) await new Promise((r) => setTimeout(r, Number(params['delayMs'])));
           const facts = m.model as Map<string, string>;
           const old = new Map<string, string | undefined>();
-          for (const r of requests) {
+          for (const r of requests.map((q) => rewriteOf(q, 'fake-edit'))) {
             if (params['failOn'] && r.prompt.includes(String(params['failOn']))) throw new Error(`cannot edit '${r.prompt}'`);
             const prompts = [r.prompt, ...(params['paraphrase'] ? [r.prompt.replace(/^(Subject \d+) lives in$/, 'Where does $1 live? In')] : [])];
             for (const p of prompts) {
@@ -166,15 +166,15 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
   const metrics: MetricEntry[] = [
     {
       id: 'efficacy', version: '1', higherIsBetter: true, scale: 100, digits: 2,
-      evaluate: (s, r) => byPrompts(s, [r.request.prompt], r.request.targetNew, r.request.targetTrue!),
+      evaluate: (s, r) => byPrompts(s, [rewriteOf(r.request).prompt], rewriteOf(r.request).targetNew, rewriteOf(r.request).targetTrue!),
     },
     {
       id: 'generalization', version: '1', higherIsBetter: true, scale: 100, digits: 2,
-      evaluate: (s, r) => byPrompts(s, (r.data as D).paraphrases, r.request.targetNew, r.request.targetTrue!),
+      evaluate: (s, r) => byPrompts(s, (r.data as D).paraphrases, rewriteOf(r.request).targetNew, rewriteOf(r.request).targetTrue!),
     },
     {
       id: 'locality', version: '1', higherIsBetter: true, scale: 100, digits: 2,
-      evaluate: (s, r) => byPrompts(s, (r.data as D).neighborhood, (r.data as D).neighborTrue, r.request.targetNew),
+      evaluate: (s, r) => byPrompts(s, (r.data as D).neighborhood, (r.data as D).neighborTrue, rewriteOf(r.request).targetNew),
     },
     {
       id: 'score', version: '1', higherIsBetter: true, scale: 100, digits: 2,
@@ -182,16 +182,16 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
     },
     {
       id: 'completion', version: '1', higherIsBetter: true,
-      text: async (s, r) => (await s.generate([r.request.prompt], { maxNewTokens: 4 }))[0]!,
+      text: async (s, r) => (await s.generate([rewriteOf(r.request).prompt], { maxNewTokens: 4 }))[0]!,
     },
     {
       id: 'efficacy-before', version: '1', higherIsBetter: true, scale: 100, digits: 2, when: 'before',
-      evaluate: (s, r) => byPrompts(s, [r.request.prompt], r.request.targetNew, r.request.targetTrue!),
+      evaluate: (s, r) => byPrompts(s, [rewriteOf(r.request).prompt], rewriteOf(r.request).targetNew, rewriteOf(r.request).targetTrue!),
     },
     {
       id: 'nll', version: '1', higherIsBetter: false, digits: 4,
       paramsSchema: { type: 'object', properties: { target: { enum: ['new', 'true'], default: 'new' } } },
-      evaluate: async (s, r, p) => nll(await s.score([{ prompt: r.request.prompt, continuation: p['target'] === 'true' ? r.request.targetTrue! : r.request.targetNew }])),
+      evaluate: async (s, r, p) => nll(await s.score([{ prompt: rewriteOf(r.request).prompt, continuation: p['target'] === 'true' ? rewriteOf(r.request).targetTrue! : rewriteOf(r.request).targetNew }])),
     },
   ];
   return {
