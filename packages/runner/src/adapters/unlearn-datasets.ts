@@ -158,6 +158,7 @@ function forgetRequest(it: SetItem, refusals: readonly string[]): ForgetRequest 
 /** The evaluated records: one forget request each, with its probes and equal retain (and factual) shares. */
 function records(set: { forget: SetItem[]; retain: SetItem[] }, refusals: readonly string[], factual?: readonly SetItem[]): CellRecord[] {
   const k = set.forget.length;
+  if (factual && factual.length < k) throw new RunnerError('DATA', `the factual set has ${factual.length} item(s), fewer than the ${k} forget records that share it`);
   return set.forget.map((it, i) => {
     const data: UnlearnData = {
       kind: 'unlearn',

@@ -163,6 +163,17 @@ describe('unlearning metrics on a hand-built scorer', () => {
     expect(metric('unlearn-score').derive!.combine([0, 0.75])).toBeCloseTo(1.75, 12);
   });
 
+  it('a second dataset: the factual share of a PISTOL record is scored as split general (Table 4)', async () => {
+    const [rec] = await worldPistolEntry.load({ forgetSize: 20, factual: true }, ctx);
+    const d = dataOf(rec!);
+    const facts = new Map(d.factual!.slice(0, 4).map((x) => [x.prompt, ` ${x.answer}`] as const)); // knows 4 of its 10
+    const v = await metricValues(new QaScorer(facts), rec!, bound(['rouge1-factual', 'prob-factual', 'hit100-factual']));
+    expect(v['rouge1-factual']).toBeCloseTo(0.4, 12);
+    expect(v['prob-factual']).toBeCloseTo((4 * 0.5 + 6 * 0.01) / 10, 12);
+    expect(v['hit100-factual']).toBeCloseTo(0.4, 12);
+    await expect(worldPistolEntry.load({ worldSize: 'tiny', forgetSize: 20, factual: true }, ctx)).rejects.toThrow(/factual set has 10 item\(s\), fewer than the 20 forget records/);
+  });
+
   it('the verdict: collapsed under the retain floor, no forgetting within the margin of the value before', () => {
     const { retainFloor: floor, forgetMargin: margin } = STATUS_THRESHOLDS;
     expect(unlearnVerdict([0, floor - 0.01, 0.9])).toBe('collapsed');
