@@ -13,6 +13,8 @@ import { datasetInspector } from './adapters/datasets';
 import { checkpointModel, embeddedModel, pistolModel } from './adapters/models';
 import { EDIT_DATASETS } from './adapters/edit-datasets';
 import { EDIT_METRICS } from './adapters/edit-metrics';
+import { UNLEARN_DATASETS } from './adapters/unlearn-datasets';
+import { UNLEARN_METRICS } from './adapters/unlearn-metrics';
 import { methodEntry } from './adapters/methods';
 import { byId } from './registries';
 import { DEFAULT_MODEL_NAMES } from './pretrain/presets';
@@ -65,9 +67,9 @@ export async function environment(): Promise<JsonObject> {
 export function defaultRegistries(): Registries {
   return {
     models: byId([checkpointModel, embeddedModel(ROOT, DEFAULT_MODEL_NAMES), pistolModel(ROOT, DEFAULT_MODEL_NAMES)]),
-    datasets: byId([...EDIT_DATASETS]),
+    datasets: byId([...EDIT_DATASETS, ...UNLEARN_DATASETS]),
     methods: byId(METHODS.map(methodEntry)),
-    metrics: byId([...EDIT_METRICS]),
+    metrics: byId([...EDIT_METRICS, ...UNLEARN_METRICS]),
     environment,
     data: datasetInspector,
   };

@@ -43,6 +43,12 @@ export interface ModelShape {
   readonly window: number;
 }
 
+/** The rewrite request of a record, or a clear error naming `who` when it is a forget request. */
+export function rewriteOf(r: Request, who = 'this'): EditRequest {
+  if (r.kind === 'forget') throw new Error(`${who}: expects fact-rewrite requests, got a forget request (question ${JSON.stringify(r.question)})`);
+  return r;
+}
+
 export interface EditResult {
   readonly undo: () => void;
   readonly stats: {
@@ -247,6 +253,9 @@ export interface MetricEntry {
   fromCost?(cost: EditCost): number;
   /** Table-level metric computed from other metrics' table values (e.g. Score = harmonic mean). */
   readonly derive?: { readonly from: readonly string[]; combine(values: readonly number[]): number };
+  /** With `derive`: not a column; the row's status from the `from` values when they are all defined and
+   *  the row is 'ok' (e.g. 'collapsed' or 'no-forgetting' after unlearning); undefined keeps 'ok'. */
+  status?(values: readonly number[]): string | undefined;
 }
 
 /** One record a dataset loader could not use: where it is and which field is wrong. */

@@ -60,11 +60,14 @@ export function editCellRecord(r: EditRecord): CellRecord {
   };
 }
 
+/** The located error of a file with malformed records: how many, and the first one's file, index and field. */
+export function malformedError(loaded: LoadedDataset, what: string): RunnerError {
+  const m = loaded.malformed[0]!;
+  return new RunnerError('DATA', `${what}: ${loaded.malformed.length} malformed record(s), first ${m.file} record ${m.index} field ${m.field}: ${m.message} (check it with \`editlab data inspect\`)`);
+}
+
 function slice(loaded: LoadedDataset, params: JsonObject, what: string, all = false): CellRecord[] {
-  if (loaded.malformed.length) {
-    const m = loaded.malformed[0]!;
-    throw new RunnerError('DATA', `${what}: ${loaded.malformed.length} malformed record(s), first ${m.file} record ${m.index} field ${m.field}: ${m.message} (check it with \`editlab data inspect\`)`);
-  }
+  if (loaded.malformed.length) throw malformedError(loaded, what);
   const edits = loaded.records.filter((r: CanonicalRecord): r is EditRecord => r.kind === 'edit');
   if (edits.length === 0) throw new RunnerError('DATA', `${what}: no editing records (format ${loaded.format}); editing tables need one of ${EDIT_FORMATS.join(', ')}`);
   const offset = Number(params['offset'] ?? 0);
@@ -75,7 +78,7 @@ function slice(loaded: LoadedDataset, params: JsonObject, what: string, all = fa
 
 const worlds = new Map<string, World>();
 /** The world of these params (built once per seed, size and version). */
-function world(params: JsonObject): World {
+export function world(params: JsonObject): World {
   const version = Number(params['world'] ?? 1) as WorldVersion;
   const key = `${params['worldSeed'] ?? 1}/${params['worldSize'] ?? 'default'}/${version}`;
   let w = worlds.get(key);

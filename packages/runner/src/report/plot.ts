@@ -7,7 +7,7 @@ import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { RunnerError } from '../errors';
 import type { CsvTable } from './diff';
-import { KEY_COLUMNS } from './table';
+import { hasValues, KEY_COLUMNS } from './table';
 
 export type PlotKind = 'bar' | 'line' | 'radar';
 
@@ -49,7 +49,7 @@ export function plotPoints(t: CsvTable, o: PlotOptions): Point[] {
   const series = seriesOf(t, o.kind === 'radar' ? undefined : x, o.series);
   const pts: Point[] = [];
   for (const r of t.rows) {
-    if (r['status'] && r['status'] !== 'ok' && r['status'] !== 'diverged') continue;
+    if (r['status'] && !hasValues(r['status'])) continue; // collapsed / no-forgetting rows keep their values
     for (const m of o.metrics) {
       const v = Number(r[m]);
       if (r[m] !== '' && Number.isFinite(v)) pts.push({ x: r[x] ?? '', series: series(r), metric: m, value: v });

@@ -26,6 +26,8 @@ export interface MetricColumn {
   readonly digits: number;
   readonly from?: readonly string[];
   readonly text?: boolean;
+  /** Not a column: the metric sets the row's status (MetricEntry.status). */
+  readonly status?: boolean;
   /** How per-record values become the row's value; absent = mean. */
   readonly aggregate?: MetricAggregate;
 }
@@ -60,6 +62,7 @@ function metricColumn(column: string, m: MetricEntry): MetricColumn {
     column, id: m.id, version: m.version, higherIsBetter: m.higherIsBetter, scale: m.scale ?? 1, digits: m.digits ?? 4,
     ...(m.derive ? { from: [...m.derive.from] } : {}),
     ...(m.text ? { text: true } : {}),
+    ...(m.status ? { status: true } : {}),
     ...(m.aggregate && m.aggregate !== 'mean' ? { aggregate: m.aggregate } : {}),
   };
 }
@@ -87,10 +90,16 @@ export function formatNumber(v: number | null, scale: number, digits: number): s
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
 }
 
+/** A row status set by a metric's `status` rule (e.g. 'collapsed', 'no-forgetting'): values are still printed. */
+export type RowStatus = 'ok' | 'diverged' | 'failed' | 'unsupported' | 'missing' | (string & {});
+const FAILED: ReadonlySet<string> = new Set(['failed', 'unsupported', 'missing']);
+/** Whether a row of this status has values (every status but failed, unsupported and missing). */
+export const hasValues = (status: string): boolean => !FAILED.has(status);
+
 export interface RowResult {
   readonly keys: RowKeys;
   readonly n: number;
-  readonly status: 'ok' | 'diverged' | 'failed' | 'unsupported' | 'missing';
+  readonly status: RowStatus;
   readonly error: string;
   /** Metric column → mean (unscaled), null when undefined. */
   readonly values: Record<string, number | null>;
@@ -100,7 +109,7 @@ export function aggregateRow(row: RowPlan, outputs: ReadonlyMap<string, CellOutp
   const outs = row.cells.map((k) => outputs.get(k));
   const present = outs.filter((o): o is CellOutput => o !== undefined);
   const statuses = new Set(present.map((o) => o.status));
-  const status: RowResult['status'] =
+  let status: RowResult['status'] =
     present.length < outs.length ? 'missing'
       : statuses.has('failed') ? 'failed'
         : statuses.has('unsupported') ? 'unsupported'
@@ -122,6 +131,11 @@ export function aggregateRow(row: RowPlan, outputs: ReadonlyMap<string, CellOutp
     const combine = reg.metrics.get(m.id)?.derive?.combine;
     values[m.column] = usable && combine && inputs.every((v) => v !== null) ? combine(inputs as number[]) : null;
   }
+  for (const m of metrics.filter((x) => x.status)) {
+    const inputs = m.from!.map((col) => values[col] ?? null);
+    const verdict = status === 'ok' && inputs.every((v) => v !== null) ? reg.metrics.get(m.id)?.status?.(inputs as number[]) : undefined;
+    if (verdict !== undefined) status = verdict;
+  }
   return { keys: row.keys, n: records.length, status, error, values };
 }
 
@@ -131,6 +145,9 @@ export interface RenderedTable {
   readonly timing: string;
   readonly rows: readonly RowResult[];
 }
+
+/** The printed metric columns: every metric but status rules. */
+const columns = (doc: TableDoc): readonly MetricColumn[] => doc.metrics.filter((m) => !m.status);
 
 /** `rows: per-record`: one line per record of every cell, in plan order (case studies, texts). */
 function recordLines(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, reg: Registries): string[][] {
@@ -148,7 +165,7 @@ function recordLines(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, re
         return [
           ...KEY_COLUMNS.map((c) => row.keys[c]),
           rec.id,
-          ...doc.metrics.map((m) => (m.text ? (rec.texts?.[m.column] ?? '') : formatNumber(values[m.column] ?? null, m.scale, m.digits))),
+          ...columns(doc).map((m) => (m.text ? (rec.texts?.[m.column] ?? '') : formatNumber(values[m.column] ?? null, m.scale, m.digits))),
           o.status,
           o.error ?? '',
         ];
@@ -176,13 +193,14 @@ export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutp
   environments: ReadonlyMap<string, JsonObject> = new Map()): RenderedTable {
   const rows = doc.rows.map((r) => aggregateRow(r, outputs, doc.metrics, reg));
   const perRecord = doc.spec.rows === 'per-record';
-  const header = [...KEY_COLUMNS, perRecord ? 'record' : 'n', ...doc.metrics.map((m) => m.column), 'status', 'error'];
+  const cols = columns(doc);
+  const header = [...KEY_COLUMNS, perRecord ? 'record' : 'n', ...cols.map((m) => m.column), 'status', 'error'];
   const body = perRecord
     ? recordLines(doc, outputs, reg)
     : rows.map((r) => [
       ...KEY_COLUMNS.map((k) => r.keys[k]),
       String(r.n),
-      ...doc.metrics.map((m) => (r.status === 'ok' || r.status === 'diverged' ? formatNumber(r.values[m.column] ?? null, m.scale, m.digits) : '')),
+      ...cols.map((m) => (hasValues(r.status) ? formatNumber(r.values[m.column] ?? null, m.scale, m.digits) : '')),
       r.status,
       r.error,
     ]);
