@@ -1,5 +1,5 @@
 // Canonical records of @editlab/datasets → the metrics' input shapes. The field choices follow the
-// reference protocols (REFERENCE-editing §2a/2c) and are recorded in the returned values.
+// reference protocols (docs/definitions.md §1.1, §1.2, §1.4) and are recorded in the returned values.
 import { qaPrompt, type EditRecord, type MultipleChoiceItem, type QAItem } from '@editlab/datasets';
 import { badInput } from './errors';
 import type { CounterFactCase } from './counterfact';

@@ -1,4 +1,4 @@
-// Collapse flag (REFERENCE-unlearning §6 "Model collapse under GA": report "collapsed" when retain
+// Collapse flag (docs/definitions.md §1.6, model collapse under GA: report "collapsed" when retain
 // ROUGE falls below a threshold). A collapsed model emits degenerate text, so it is flagged when
 // its retain-set ROUGE-L recall AND the fluency of its retain generations are both under their
 // thresholds (mode "all", default); mode "any" flags on either. Thresholds are heuristics.

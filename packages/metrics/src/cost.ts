@@ -1,4 +1,4 @@
-// Cost measurement for the runner (BRIEF "Cost"; the measured form of ForGet Table 5): wall time
+// Cost measurement for the runner (docs/definitions.md §3; the measured form of ForGet Table 5): wall time
 // and peak memory of an async task. Peak memory is sampled (process.memoryUsage every intervalMs,
 // plus before and after), so a spike shorter than the interval can be missed.
 

@@ -1,6 +1,6 @@
-// CounterFact metrics under the MEMIT/AlphaEdit protocol (REFERENCE-editing §2c,
+// CounterFact metrics under the MEMIT/AlphaEdit protocol (docs/definitions.md §1.1,
 // AlphaEdit `experiments/py/eval_utils_counterfact.py`, `experiments/summarize.py`), plus the
-// EasyEdit teacher-forced token-accuracy variant (REFERENCE-editing §2a, `test_prediction_acc`).
+// EasyEdit teacher-forced token-accuracy variant (docs/definitions.md §1.2, `test_prediction_acc`).
 import { badInput } from './errors';
 import { meanNll, scoreAll } from './nll';
 import type { ScoreRequest, Scorer, TokenScore } from './scorer';

@@ -3,7 +3,7 @@
 // accuracies all read one result. The record's format decides the protocol: ZsRE records are
 // scored by teacher-forced token accuracy, every other editing record (CounterFact, RippleEdits,
 // the world's CounterFact rendering) by MEMIT/AlphaEdit's probability comparisons
-// (REFERENCE-editing §2c; `eval_utils_counterfact.py`, `eval_utils_zsre.py`).
+// (docs/definitions.md §1.2, §1.4; EasyEdit `eval_utils_counterfact.py`, `eval_utils_zsre.py`).
 import type { EditRecord } from '@editlab/datasets';
 import { counterfactCase, zsreCase } from './adapters';
 import { counterfactMetrics, type CounterFactRecordResult } from './counterfact';

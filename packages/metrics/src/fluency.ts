@@ -1,4 +1,4 @@
-// Fluency = n-gram entropy of generations (REFERENCE-editing §2b; MEMIT/AlphaEdit and EasyEdit
+// Fluency = n-gram entropy of generations (docs/definitions.md §1.3; MEMIT/AlphaEdit and EasyEdit
 // `compute_n_gram_entropy` / `n_gram_entropy`): E = mean(2/3·H₂, 4/3·H₃) = H₂/3 + 2·H₃/3 with
 // Hₙ = −Σ f·log₂ f over the n-gram frequency distribution of the word tokens; mean over texts.
 import { MetricsError } from './errors';
@@ -16,7 +16,7 @@ const quote = (c: string, open: boolean) => (c === '"' ? (open ? '``' : "''") : 
  * whitespace split; opening brackets and double quotes (→ ``) split off; closing punctuation and
  * quotes (" → '') split off; English contractions split ("don't" → do n't); a period is split off
  * at the end of the text and before a capitalised word (a sentence end), but kept in initials and
- * abbreviations ("U.S.", "J.K."). Rarer Treebank rules are not reproduced; scripts/nltk-compare.ts
+ * abbreviations ("U.S.", "J.K."). Rarer Treebank rules are not reproduced; bench/nltk-compare.ts
  * measures the agreement with NLTK.
  */
 export function wordTokenize(text: string): string[] {

@@ -4,7 +4,7 @@ import type { ScoreRequest, Scorer, TokenScore } from './scorer';
 
 /**
  * NLL(y|p) = (1/|y|) Σ_j −log p(y_j | p, y_<j): MEMIT/AlphaEdit `eval_utils_counterfact.py`
- * (per-token mean, REFERENCE-editing §2c). An empty continuation has no tokens: Infinity.
+ * (per-token mean, docs/definitions.md §1.1). An empty continuation has no tokens: Infinity.
  */
 export function meanNll(tokens: readonly TokenScore[]): number {
   if (tokens.length === 0) return Number.POSITIVE_INFINITY;

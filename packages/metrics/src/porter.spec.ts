@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { porterStem } from './porter';
 
 // Expected stems are NLTK 3.8 PorterStemmer() outputs (default NLTK_EXTENSIONS mode), the stemmer
-// rouge_score uses; scripts/nltk-compare.ts checks the port on every word of ../shared/data.
+// rouge_score uses; bench/nltk-compare.ts checks the port on every word of ../shared/data.
 it('matches NLTK PorterStemmer on its departures from the original algorithm', () => {
   const cases: Record<string, string> = {
     turkey: 'turkey', norway: 'norway', destroyed: 'destroy', happy: 'happi', // y→i only after a consonant

@@ -5,7 +5,7 @@
 // of 4-letter words, y→i only after a consonant, ALLI first in step 2, BLI→BLE, FULLI and LOGI.
 // The npm `stemmer` package implements the original algorithm and differs on common words
 // ("Turkey" → "turkei", "destroyed" → "destroi"), hence this port (checked against NLTK 3.8 by
-// scripts/nltk-compare.ts).
+// bench/nltk-compare.ts).
 
 const IRREGULAR: ReadonlyMap<string, string> = new Map([
   ['sky', 'sky'], ['skies', 'sky'], ['dying', 'die'], ['lying', 'lie'], ['tying', 'tie'], ['news', 'news'],

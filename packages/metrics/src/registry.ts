@@ -27,8 +27,8 @@ export interface MetricRecord {
 const NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {} } as const;
 const EDIT: readonly DatasetKind[] = ['counterfact', 'ripple'];
 const UNLEARN: readonly DatasetKind[] = ['tofu', 'pistol'];
-const MEMIT_CF = 'MEMIT/AlphaEdit eval_utils_counterfact.py (REFERENCE-editing §2c)';
-const TOFU = 'TOFU evaluate_util.py, PISTOL eval_util.py (REFERENCE-unlearning §2-3)';
+const MEMIT_CF = 'MEMIT/AlphaEdit eval_utils_counterfact.py (docs/definitions.md §1.1)';
+const TOFU = 'TOFU evaluate_util.py, PISTOL eval_util.py (docs/definitions.md §1.5)';
 const UNLEARN_OPTS = {
   type: 'object',
   additionalProperties: false,
@@ -61,10 +61,10 @@ const RECORDS: readonly MetricRecord[] = [
   rec('efficacy-magnitude', 'mean e^{-NLL(new)} - e^{-NLL(true)} on rewrite prompts', MEMIT_CF, EDIT, { split: 'edit' }),
   rec('generalization-magnitude', 'the same on paraphrase prompts', MEMIT_CF, EDIT, { split: 'paraphrase' }),
   rec('locality-magnitude', 'mean e^{-NLL(true)} - e^{-NLL(new)} on neighborhood prompts', MEMIT_CF, EDIT, { split: 'neighbourhood' }),
-  rec('efficacy-token-acc', 'EasyEdit teacher-forced token accuracy of target_new on rewrite prompts', 'EasyEdit test_prediction_acc (REFERENCE-editing §2a)', EDIT, { split: 'edit' }),
+  rec('efficacy-token-acc', 'EasyEdit teacher-forced token accuracy of target_new on rewrite prompts', 'EasyEdit test_prediction_acc (docs/definitions.md §1.2)', EDIT, { split: 'edit' }),
   rec('generalization-token-acc', 'EasyEdit token accuracy on paraphrase prompts', 'EasyEdit test_prediction_acc', EDIT, { split: 'paraphrase' }),
   rec('locality-token-acc', 'token accuracy of the gold target_true on neighborhood prompts', 'EasyEdit test_prediction_acc', EDIT, { split: 'neighbourhood' }),
-  rec('fluency', 'n-gram entropy (H2/3 + 2 H3/3, base 2) of generations on generation prompts, x100', 'MEMIT/EasyEdit n_gram_entropy (REFERENCE-editing §2b)', EDIT, {
+  rec('fluency', 'n-gram entropy (H2/3 + 2 H3/3, base 2) of generations on generation prompts, x100', 'MEMIT/EasyEdit n_gram_entropy (docs/definitions.md §1.3)', EDIT, {
     split: 'edit',
     unit: 'entropy-x100',
     optionsSchema: {
@@ -89,7 +89,7 @@ const RECORDS: readonly MetricRecord[] = [
     split: 'general',
     optionsSchema: { type: 'object', additionalProperties: false, properties: { reduce: { enum: ['sum', 'mean'], default: 'sum' } } },
   }),
-  rec('collapsed', 'retain ROUGE and retain fluency under thresholds', 'REFERENCE-unlearning §6', UNLEARN, {
+  rec('collapsed', 'retain ROUGE and retain fluency under thresholds', 'open-unlearning model utility; docs/definitions.md §1.6', UNLEARN, {
     split: 'retain',
     higherIsBetter: false,
     aggregation: 'flag',
@@ -104,8 +104,8 @@ const RECORDS: readonly MetricRecord[] = [
       },
     },
   }),
-  rec('wall-time', 'wall time of a task', 'BRIEF Cost', [...EDIT, 'zsre', ...UNLEARN, 'mmlu'], { higherIsBetter: false, unit: 'ms' }),
-  rec('peak-memory', 'peak resident set size during a task (sampled)', 'BRIEF Cost', [...EDIT, 'zsre', ...UNLEARN, 'mmlu'], { higherIsBetter: false, aggregation: 'max', unit: 'bytes' }),
+  rec('wall-time', 'wall time of a task', 'ForGet Table 5; docs/definitions.md §3', [...EDIT, 'zsre', ...UNLEARN, 'mmlu'], { higherIsBetter: false, unit: 'ms' }),
+  rec('peak-memory', 'peak resident set size during a task (sampled)', 'ForGet Table 5; docs/definitions.md §3', [...EDIT, 'zsre', ...UNLEARN, 'mmlu'], { higherIsBetter: false, aggregation: 'max', unit: 'bytes' }),
 ];
 
 export const metricRegistry: ReadonlyMap<string, MetricRecord> = new Map(RECORDS.map((r) => [r.name, r]));

@@ -1,6 +1,6 @@
 // ROUGE-1 and ROUGE-L as Google's `rouge_score` computes them with
 // `RougeScorer(["rouge1","rougeL"], use_stemmer=True).score(target, prediction)` (TOFU
-// `evaluate_util.py::eval_rouge_recall`, PISTOL `eval_util.py`; REFERENCE-unlearning §2, §3).
+// `evaluate_util.py::eval_rouge_recall`, PISTOL `eval_util.py`; docs/definitions.md §1.5).
 // Tokenizer (rouge_score/tokenize.py): lowercase → replace [^a-z0-9]+ by a space → split →
 // Porter-stem tokens longer than 3 characters → keep tokens matching ^[a-z0-9]+$.
 // Stemming: porter.ts, a port of NLTK's PorterStemmer (the one rouge_score calls).

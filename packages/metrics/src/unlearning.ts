@@ -1,5 +1,5 @@
 // Unlearning metrics of the Editing-as-Unlearning paper (§4.1: ROUGE-1 recall, probability, MRR,
-// top-hit ratio), with TOFU/PISTOL code as the reference (REFERENCE-unlearning §2, §3).
+// top-hit ratio), with TOFU/PISTOL code as the reference (docs/definitions.md §1.5).
 // Ranks are TEACHER-FORCED: rank_t is the 1-based rank of the gold token a_t among the vocabulary
 // given q and the gold prefix a_<t. PISTOL's `compute_MRR` instead ranks on the model's own greedy
 // generation steps (zero logits after an early stop) and appends the cumulative list every batch,

@@ -1,4 +1,4 @@
-// ZsRE metrics under the MEMIT/AlphaEdit protocol (REFERENCE-editing §2c,
+// ZsRE metrics under the MEMIT/AlphaEdit protocol (docs/definitions.md §1.4,
 // `eval_utils_zsre.py::compute_rewrite_quality_zsre`, `dsets/zsre.py`): token-level top-1 accuracy
 // of the target given the prompt and the target's own prefix (teacher forced), ×100.
 import { tokenAccuracy } from './counterfact';

@@ -1,4 +1,4 @@
-// Metrics every registry gets: the measured cost of editing (ForGet Table 5, BRIEF "Cost"), read
+// Metrics every registry gets: the measured cost of editing (ForGet Table 5; docs/definitions.md §3), read
 // from each edit's EditResult.stats and the method's shared-stage time. Wall times are measured,
 // so a fresh run gives other numbers; a rerun from the cache gives the same bytes.
 import type { MetricEntry, Registries } from './registries';

@@ -2,7 +2,7 @@
  * threshold, vectorised by GCC -O3 where IEEE semantics allow (binding.gyp: no fast-math, so tanhf/expf
  * are glibc's scalar functions, not libmvec's SIMD approximations).
  * Each replaces a tfjs-backend-wasm kernel or a composition of them that the size-b profile shows as
- * single-threaded scalar work (ENGINE-PERF.md §1a: Tanh ~34 M elements/s, Sum via transpose). */
+ * single-threaded scalar work (docs/engine-backend.md §6: Tanh ~34 M elements/s, Sum via transpose). */
 #include <math.h>
 #include <omp.h>
 #include <string.h>

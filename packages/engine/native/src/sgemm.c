@@ -1,6 +1,6 @@
 /* OpenBLAS sgemm on buffers owned by JavaScript (the tfjs wasm heap).
  * Row-major C[b] = op(A[b]) · op(B[b]) for b in [0, batch), strided per batch (stride 0 = broadcast).
- * ENGINE-PERF.md §3: called on Float32Array views of the wasm heap, 143-192 GFLOP/s at 1024^3 on 2 cores. */
+ * docs/engine-backend.md §6: called on Float32Array views of the wasm heap, 143-192 GFLOP/s at 1024^3 on 2 cores. */
 #include <cblas.h>
 #include <stddef.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@ export class BackendError extends Error {
 
 /**
  * The wasm32 heap cannot hold the next allocation. tfjs-backend-wasm 4.22's malloc fails silently
- * past ~3.9 GiB (returns offset 0 and the next write corrupts the heap; ENGINE-PERF.md §4), so the
+ * past ~3.9 GiB (returns offset 0 and the next write corrupts the heap; docs/engine-backend.md §7), so the
  * engine checks every allocation against a ceiling and throws this instead.
  */
 export class WasmHeapError extends Error {

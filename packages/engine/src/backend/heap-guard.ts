@@ -1,7 +1,7 @@
 // Guard for the wasm32 heap ceiling. tfjs-backend-wasm 4.22 allocates every tensor through
 // `backend.wasm._malloc` (backend_wasm.js `move`, reached from write/makeOutput); past ~3.9 GiB that
 // malloc returns 0 without an error and the following HEAPU8.set corrupts the start of the heap
-// (ENGINE-PERF.md §4, measured failure at a 4,261,543,936-byte heap). The guard wraps `_malloc` on the
+// (docs/engine-backend.md §7, measured failure at a 4,261,543,936-byte heap). The guard wraps `_malloc` on the
 // backend's module: it refuses an allocation that would push live tensor bytes past the limit, and turns
 // a 0 offset from malloc (heap fragmentation or the hard ceiling) into a WasmHeapError.
 import * as tf from '@tensorflow/tfjs';

@@ -1,5 +1,5 @@
 // BatchMatMul for wasm backed by native OpenBLAS sgemm, computed in place on the wasm heap
-// (ENGINE-PERF.md §3: relative error 1.9e-7 against the stock kernel, 143-192 GFLOP/s at 1024³ vs 19 for
+// (docs/engine-backend.md §6: relative error 1.9e-7 against the stock kernel, 143-192 GFLOP/s at 1024³ vs 19 for
 // XNNPACK). Transposes are handled by sgemm's lda/ldb; batched and broadcast-batch products by strides.
 // The gradient of BatchMatMul is itself BatchMatMul with transpose flags (tfjs-core
 // gradients/BatchMatMul_grad.ts), so forward and backward both land here.

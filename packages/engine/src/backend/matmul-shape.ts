@@ -44,7 +44,7 @@ export function planMatMul(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boole
 }
 
 /**
- * ENGINE-PERF §1c footnote: tiny decode-time products (one query row, M·N·K small) are faster on the
+ * docs/engine-backend.md §2: tiny decode-time products (one query row, M·N·K small) are faster on the
  * stock loop than through any per-call setup (operator creation, transposes, N-API crossing).
  */
 export function isTiny(p: MatMulPlan): boolean {

@@ -1,4 +1,4 @@
-// BatchMatMul for wasm that sends every shape to XNNPACK (ENGINE-PERF.md §1a). Stock tfjs-backend-wasm
+// BatchMatMul for wasm that sends every shape to XNNPACK (docs/engine-backend.md §2). Stock tfjs-backend-wasm
 // 4.22 takes XNNPACK (~19 GFLOP/s) only for batch 1 without transposes; everything else -- all matmul
 // gradients, attention, a tied LM head -- runs a naive loop at ~0.7-1 GFLOP/s.
 // Here: batch-1 right operands are folded into one 2-D product ([B·M, K]·[K, N]); transposed operands

@@ -1,4 +1,4 @@
-// Zero-copy Identity and same-dtype Cast for wasm (ENGINE-PERF.md §1b). tfjs-core clones every tensor it
+// Zero-copy Identity and same-dtype Cast for wasm (docs/engine-backend.md §3). tfjs-core clones every tensor it
 // saves for backward through `Identity`, and the Mul/Cast gradients call `cast(x, 'float32')` on float32
 // input; the cpu backend answers both with a refcount bump, stock wasm with a malloc + memcpy each time.
 // Here both bump the refcount of the same heap buffer; a dtype-changing Cast still goes to the stock kernel.

@@ -1,5 +1,5 @@
 // UnsortedSegmentSum for the wasm backend (stock tfjs-backend-wasm 4.22 has none, so the gradient of
-// `tf.gather` -- every embedding lookup -- throws). ENGINE-PERF.md §4: a plain O(N·D) JS loop fixes it.
+// `tf.gather` -- every embedding lookup -- throws). docs/engine-backend.md §7: a plain O(N·D) JS loop fixes it.
 import * as tf from '@tensorflow/tfjs';
 
 interface WasmBackendLike {

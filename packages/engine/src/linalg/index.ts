@@ -1,6 +1,6 @@
 // Float64 dense linear algebra on row-major Float64Arrays, which TensorFlow.js lacks (no solve, Cholesky, inverse
 // or eigen-decomposition): ROME's C⁻¹k, MEMIT's solve(λC + KKᵀ, K), AlphaEdit's null-space projection
-// (REFERENCE-editing.md's equations live in docs/). Two paths with the same checks and errors:
+// (ROME, Meng et al. 2022; MEMIT, Meng et al. 2023; AlphaEdit, Fang et al. 2025). Two paths with the same checks and errors:
 //  - 'lapack': OpenBLAS's LAPACK through the engine's native addon (native/src/lapack.c);
 //  - 'js': ml-matrix, when the addon is not built (or on request, for tests and comparisons).
 // Every routine refuses bad shapes, NaN/Inf, asymmetric input to a symmetric routine, non-SPD input to an SPD

@@ -1,4 +1,4 @@
-// One contract for every editing and unlearning method (BRIEF "Methods"; README "Adding a method"). A
+// One contract for every editing and unlearning method (README "Adding a method"; docs/definitions.md §4). A
 // method plans a change from requests and applies it, returning an undo; evaluation never happens inside
 // a method. Methods are written with defineMethod (common/define.ts), which builds the MethodDef below;
 // each lives in its own folder under methods/, registered in methods/registry.ts.
@@ -59,7 +59,7 @@ export type Undo = () => void;
 
 export interface EditResult {
   readonly undo: Undo;
-  /** Measured cost of this edit (BRIEF "Cost"): wall time and extra state kept. */
+  /** Measured cost of this edit (docs/definitions.md §3): wall time and extra state kept. */
   readonly stats: {
     readonly wallMs: number;
     readonly extraParams?: number;

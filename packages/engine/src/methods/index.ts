@@ -22,7 +22,7 @@ export type { MlpMatrices } from './common/mlp';
 export { ft } from './ft/ft';
 export { ftC } from './ft-c/ft-c';
 export { forget } from './forget/forget';
-export { editableParams, forgetPhase, learnPhase } from './forget/phases';
+export { editableParams, forgetPhase, learnPhase } from './common/forget-phases';
 export { forgetWeakerProblems } from './common/forget-params';
 export { forgetU } from './forget-u/forget-u';
 export { forgetPa } from './forget-pa/forget-pa';

@@ -1,4 +1,4 @@
-// The methods of this folder by id (BRIEF "Add a method: one folder, one interface, one registry entry,
+// The methods of this folder by id (README.md "Adding a method": one folder, one interface, one registry entry,
 // one hparams schema"). methodById throws UnknownMethodError with "did you mean".
 import { closest } from 'fastest-levenshtein';
 import type { MethodDef } from './editor';

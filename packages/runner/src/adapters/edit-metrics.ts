@@ -3,7 +3,7 @@
 // editing records (`evaluateEditRecord`): it scores the record's rewrite, paraphrase and
 // neighbourhood probes that the cell's metrics need in one Scorer call, as MEMIT/AlphaEdit do for
 // CounterFact/RippleEdits records (probability comparisons of target_new vs target_true) and by
-// teacher-forced token accuracy for ZsRE records (REFERENCE-editing §2c). The definitions, ids and
+// teacher-forced token accuracy for ZsRE records (docs/definitions.md §1.2, §1.4). The definitions, ids and
 // sources come from the metrics registry.
 import type { EditRecord } from '@editlab/datasets';
 import {

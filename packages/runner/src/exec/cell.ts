@@ -4,7 +4,7 @@
 // requests edited in order without undo, all T evaluated on the final model (and, with `evalEach`,
 // each right after its own edit), then undone in reverse order. Unlearn: the whole forget set, in
 // one call or as sequential or batched calls. Editors only edit; metrics only score; this function
-// is where the two meet (STYLE anti-pattern 5).
+// is where the two meet (docs/definitions.md §4).
 import type { CellEditor, CellRecord, EditCost, LoadedModel, MetricEntry, MetricSplit, Scorer } from '../registries';
 import type { MetricUse, Protocol } from '../experiment-spec/types';
 import { eachColumn, editCalls, editGroups, evaluatesEach } from '../experiment-spec/protocol';

@@ -1,4 +1,4 @@
-// Load a spec file and everything it `extends:` (lm-eval's `include`, STYLE §4.2) into one object.
+// Load a spec file and everything it `extends:` (lm-evaluation-harness's `include`) into one object.
 // Objects merge key by key, the extending file winning; arrays and scalars are replaced whole.
 // Relative paths resolve against the file that names them; cycles are reported with the chain.
 import { existsSync } from 'node:fs';

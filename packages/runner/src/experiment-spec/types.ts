@@ -1,5 +1,5 @@
 // The resolved spec: the validated document with every default filled in. This exact object is
-// written beside each table (STYLE §1.7: snapshot the resolved config).
+// written beside each table, a snapshot of the configuration that produced it.
 import type { JsonObject, JsonValue } from '../util/json';
 
 export interface AxisItem {

@@ -1,6 +1,6 @@
 // `editlab diff a.csv b.csv`: align the rows of two result tables by their key columns and show
-// per-metric deltas, marking regressions by each metric's direction (lm-eval's higher_is_better,
-// STYLE §4.3) taken from the metric registry.
+// per-metric deltas, marking regressions by each metric's direction (as
+// lm-eval's `higher_is_better`) taken from the metric registry.
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { RunnerError } from '../errors';

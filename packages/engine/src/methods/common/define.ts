@@ -30,7 +30,7 @@ export interface EditContext extends MethodContext {
   snapshot(names: readonly string[]): Snapshot;
   /** Register the removal of extra state (a memory, a hook); run on undo and on error, last first. */
   onUndo(remove: () => void): void;
-  /** Extra state the edited model now keeps (BRIEF "Cost": memory methods' codebooks, side models). */
+  /** Extra state the edited model now keeps (docs/definitions.md §3, cost: memory methods' codebooks, side models). */
   keeps(extra: { readonly params?: number; readonly bytes?: number }): void;
 }
 
@@ -151,7 +151,7 @@ export function defineMethod<P extends Props, K extends RequestKind = 'rewrite'>
         undo();
         throw prefixed(spec.id, e);
       }
-      // The undo copies are not "extra state the edited model keeps" (BRIEF "Cost"): only ctx.keeps is.
+      // The undo copies are not "extra state the edited model keeps" (docs/definitions.md §3, cost): only ctx.keeps is.
       return { undo, stats: { wallMs: performance.now() - t0, extraParams, extraBytes, losses } };
     },
   };

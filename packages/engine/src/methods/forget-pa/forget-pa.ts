@@ -9,8 +9,7 @@ import { LEARN_PROPERTIES, LOCATION_PROPERTIES, locationProblems } from '../comm
 import { locateStage } from '../common/locate-stage';
 import { int, num } from '../common/params';
 import { targetExamples } from '../common/phase';
-// TODO(integrator): editableParams and learnPhase move to methods/common/ once the "loop" helper's forget/phases.ts lands.
-import { editableParams, learnPhase } from '../forget/phases';
+import { editableParams, learnPhase } from '../common/forget-phases';
 
 export const forgetPa = defineMethod({
   id: 'forget-pa',

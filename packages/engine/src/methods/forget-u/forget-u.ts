@@ -10,8 +10,7 @@ import { LOCATION_PROPERTIES, locationProblems } from '../common/forget-params';
 import { locateStage } from '../common/locate-stage';
 import { int, num, oneOf } from '../common/params';
 import { OPTIMIZERS, runJointPhase, targetExamples, type OptimizerKind } from '../common/phase';
-// TODO(integrator): editableParams moves to methods/common/ once the "loop" helper's forget/phases.ts lands.
-import { editableParams } from '../forget/phases';
+import { editableParams } from '../common/forget-phases';
 
 export const forgetU = defineMethod({
   id: 'forget-u',

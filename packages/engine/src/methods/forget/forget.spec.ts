@@ -9,10 +9,10 @@ import { takeSnapshot } from '../common/snapshot';
 import { CF_RECORDS } from '../testing/cf-records';
 import { fixedLocation, preparedLocation, fractions, loadDefaultModel, meanNll, sameBytes, scoreRecord, toRequest, weightBytes } from '../testing/harness';
 import { forget } from './forget';
-import { editableParams, forgetPhase } from './phases';
+import { editableParams, forgetPhase } from '../common/forget-phases';
 
 // The location: MLP zero-ablation ranking on tiny-gpt2 over the fixture records (drop in log p(true) when
-// blocks.l.hook_mlp_out is zeroed: 10.6, 0.17, 0.03, 0.08 → [0, 1, 3, 2]; scripts/probe.ts), given per
+// blocks.l.hook_mlp_out is zeroed, on the checkpoints of that time: 10.6, 0.17, 0.03, 0.08 → [0, 1, 3, 2]; testing/mlp-ablation.spec.ts has today's), given per
 // relation; `all` is deliberately different so a test sees that byRelation wins.
 const RANKING = [0, 1, 3, 2];
 const LOCATION: MlpLocation = { byRelation: Object.fromEntries(CF_RECORDS.map((r) => [r.relationId, RANKING])), all: [3, 2] };

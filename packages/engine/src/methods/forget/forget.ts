@@ -4,13 +4,13 @@
 // Variants as params: k, layers, scope 'all' (whole model), forget: false (learn-only) — Table 2.
 //
 // maxBatch 1: ForGet is a single-editing method (App. C.3: "not originally designed for sequential
-// editing"; the BRIEF's batch protocol lists MEMIT, AlphaEdit, FT). Sequential editing calls apply()
+// editing"; the batch protocol of docs/definitions.md §2 lists MEMIT, AlphaEdit, FT). Sequential editing calls apply()
 // once per request without undo, which needs no batch.
 import { defineMethod } from '../common/define';
 import { FORGET_PROPERTIES, forgetWeakerProblems, locationProblems } from '../common/forget-params';
 import { locateStage } from '../common/locate-stage';
 import { targetExamples } from '../common/phase';
-import { editableParams, forgetPhase, learnPhase } from './phases';
+import { editableParams, forgetPhase, learnPhase } from '../common/forget-phases';
 
 export const forget = defineMethod({
   id: 'forget',

@@ -1,5 +1,5 @@
 // Helpers for the methods' specs and tuning scripts: load a committed default model, turn fixture records
-// into EditRequests, and measure the CounterFact comparisons (MEMIT protocol, BRIEF "Metrics": mean
+// into EditRequests, and measure the CounterFact comparisons (MEMIT protocol, docs/definitions.md §1.1: mean
 // token NLL of " y" after p; new beats old ⇔ NLL(new) < NLL(true)). Evaluation lives here, never in a method.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

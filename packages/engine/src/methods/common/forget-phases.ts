@@ -11,8 +11,8 @@ import { hashString } from '../../model/prng';
 import type { Transformer } from '../../model/transformer';
 import type { TokenExample } from '../../train/batch';
 import type { EditRequest, MethodContext } from '../editor';
-import { locatedLayers, mlpParamNames, type MlpMatrices } from '../common/mlp';
-import { runPhase, type OptimizerKind } from '../common/phase';
+import { locatedLayers, mlpParamNames, type MlpMatrices } from './mlp';
+import { runPhase, type OptimizerKind } from './phase';
 
 /** Names of the trainable parameters: the located MLPs' (scope 'located') or every parameter (scope 'all'). */
 export function editableParams(
