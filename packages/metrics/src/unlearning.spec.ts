@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collapseFlag } from './collapse';
-import { measureCost } from './cost';
 import { tableScorer } from './fake-scorer';
-import { multipleChoiceAccuracy } from './mcq';
 import { unlearningMetrics } from './unlearning';
 
 const scorer = tableScorer({
@@ -52,45 +49,5 @@ describe('unlearningMetrics (teacher-forced ranks)', () => {
     await expect(unlearningMetrics(scorer, [{ prompt: 'Q:', answer: '' }])).rejects.toThrow(/record 0, field "answer"/);
     await expect(unlearningMetrics(scorer, [], { topM: 0 })).rejects.toThrow(/topM/);
     expect((await unlearningMetrics(scorer, [])).mrr).toBeNaN();
-  });
-});
-
-describe('multipleChoiceAccuracy', () => {
-  const mc = tableScorer({
-    dists: {
-      Q1: { ' A': 0.2, ' B': 0.5, ' C': 0.3 },
-      Q2: { ' A': 0.4, ' B': 0.4 },
-      Q3: { ' x': 0.5, ' z': 0.3 },
-      'Q3 x': { ' y': 0.5 },
-    },
-  });
-  it('argmax of summed log-probability; ties go to the first choice', async () => {
-    const r = await multipleChoiceAccuracy(mc, [
-      { prompt: 'Q1', choices: [' A', ' B', ' C'], answer: 1 },
-      { prompt: 'Q2', choices: [' A', ' B'], answer: 1 },
-    ]);
-    expect(r.predictions).toEqual([1, 0]);
-    expect(r.accuracy).toBe(50);
-  });
-  it('sum vs mean differ on choices of different lengths', async () => {
-    const item = { prompt: 'Q3', choices: [' x y', ' z'], answer: 0 };
-    expect((await multipleChoiceAccuracy(mc, [item])).predictions).toEqual([1]); // .25 < .3
-    expect((await multipleChoiceAccuracy(mc, [item], { reduce: 'mean' })).predictions).toEqual([0]); // .5 > .3
-    await expect(multipleChoiceAccuracy(mc, [{ ...item, answer: 2 }])).rejects.toThrow(/field "answer"/);
-  });
-});
-
-describe('collapse flag and cost', () => {
-  it('flags only when retain ROUGE and fluency are both low (mode all); any flags on either', () => {
-    expect(collapseFlag({ retainRouge: 0.02, fluency: 10 }).collapsed).toBe(true);
-    expect(collapseFlag({ retainRouge: 0.02, fluency: 500 }).collapsed).toBe(false);
-    expect(collapseFlag({ retainRouge: 0.02, fluency: 500 }, { mode: 'any' }).reasons).toEqual(['retain ROUGE 0.020 < 0.1']);
-    expect(collapseFlag({ retainRouge: Number.NaN, fluency: Number.NaN }).collapsed).toBe(true);
-  });
-  it('measureCost returns the value, wall time and a positive peak memory', async () => {
-    const m = await measureCost(() => new Promise<number>((res) => setTimeout(() => res(7), 30)));
-    expect(m.value).toBe(7);
-    expect(m.wallMs).toBeGreaterThanOrEqual(25);
-    expect(m.peakRssBytes).toBeGreaterThan(0);
   });
 });
