@@ -54,6 +54,24 @@ describe('code identity', () => {
     expect(variant('packages/runner/src/exec/run.ts', 'other scheduling\n')).toBe(base);
   });
 
+  it('ignores comments and layout, not code: a comment edit keeps every cached cell, a changed literal re-keys', () => {
+    ws = tmpWorkspace(TREE);
+    const base = codeIdentity(ws.cwd).sha256;
+    const variant = (path: string, text: string) => {
+      const other = tmpWorkspace({ ...TREE, [path]: text });
+      try { return codeIdentity(other.cwd).sha256; } finally { other.cleanup(); }
+    };
+    const ts = 'packages/engine/src/model/run.ts';
+    expect(variant(ts, '// the learning rate (docs/x.md)\nexport const a  =  1; /* one */\n')).toBe(base);
+    expect(variant(ts, 'export const a: number = 1;\n')).toBe(base);
+    expect(variant(ts, 'export const a = 1.5;\n')).not.toBe(base);
+    expect(variant(ts, 'export const a = 1, s = "// not a comment";\n')).not.toBe(variant(ts, 'export const a = 1, s = "// other";\n'));
+    const c = 'packages/engine/native/src/fused.c';
+    expect(variant(c, '/* kernel */ float   f(void); // declared\n')).toBe(base);
+    expect(variant(c, 'double f(void);\n')).not.toBe(base);
+    expect(variant(c, 'const char *s = "/* kept */"; float f(void);\n')).not.toBe(variant(c, 'const char *s = "/* other */"; float f(void);\n'));
+  });
+
   it('on this repository: computed once per process, covering the engine sources', () => {
     const files = codeFiles();
     expect(files).toContain('packages/engine/native/src/fused.c');

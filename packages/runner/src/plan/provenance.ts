@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { contentKey, sha256 } from '../util/json';
+import { codeText } from './code-text';
 import type { JsonObject } from '../util/json';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -33,7 +34,7 @@ const SOURCE_FILE = /\.(ts|c|h|gyp)$/;
 const NOT_CODE = [/\.spec\.ts$/, /(^|\/)testing(\/|\.ts$)/, /(^|\/)(fixtures|demo|bench)\.ts$/, /(^|\/)fake-[^/]*\.ts$/];
 
 export interface CodeIdentity {
-  /** sha256 over (path, sha256 of content) of every source file, in sorted path order. */
+  /** sha256 over (path, sha256 of its code text: plan/code-text.ts) of every source file, in sorted path order. */
   readonly sha256: string;
   readonly files: number;
 }
@@ -64,7 +65,7 @@ export function codeIdentity(root = REPO_ROOT): CodeIdentity {
   let id = identities.get(root);
   if (!id) {
     const files = codeFiles(root);
-    const lines = files.map((f) => `${f}\0${sha256(readFileSync(join(root, f)))}\n`);
+    const lines = files.map((f) => `${f}\0${sha256(codeText(f, readFileSync(join(root, f))))}\n`);
     id = { sha256: sha256(lines.join('')), files: files.length };
     identities.set(root, id);
   }
