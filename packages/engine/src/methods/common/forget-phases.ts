@@ -28,45 +28,40 @@ export function editableParams(
   return { names: layers.flatMap((l) => mlpParamNames(config, l, p.matrices as MlpMatrices)), layers };
 }
 
-/** Forget phase: gradient ascent on NLL(old | prompt) (eq. 4–5). */
-export function forgetPhase(
+/** The hyper-parameters of each phase: forget ascends (eq. 4–5), learn descends (eq. 6–7). */
+const PHASES = {
+  forget: { steps: 'forgetSteps', lr: 'forgetLr', stopAtLoss: 'forgetStopAtLoss', ascent: true },
+  learn: { steps: 'learnSteps', lr: 'learnLr', stopAtLoss: 'learnStopAtLoss', ascent: false },
+} as const;
+
+/** One phase on the trainable parameters `names`: NLL of `examples`' targets, ascended or descended. */
+export function forgetOrLearnPhase(
+  phase: keyof typeof PHASES,
   method: string,
   model: Transformer,
-  oldExamples: readonly TokenExample[],
+  examples: readonly TokenExample[],
   names: readonly string[],
   p: Readonly<Record<string, unknown>>,
   seed: number,
 ): number[] {
-  return runPhase(model, oldExamples, {
+  const k = PHASES[phase];
+  return runPhase(model, examples, {
     method,
-    phase: 'forget',
+    phase,
     params: names,
-    steps: p.forgetSteps as number,
-    lr: p.forgetLr as number,
+    steps: p[k.steps] as number,
+    lr: p[k.lr] as number,
     optimizer: p.optimizer as OptimizerKind,
-    seed: hashString('forget', seed),
-    ascent: true,
-    stopAtLoss: p.forgetStopAtLoss as number,
+    seed: hashString(phase, seed),
+    ...(k.ascent ? { ascent: true } : {}),
+    stopAtLoss: p[k.stopAtLoss] as number,
   });
 }
 
+/** Forget phase: gradient ascent on NLL(old | prompt) (eq. 4–5). */
+export const forgetPhase = (...a: DropFirst<Parameters<typeof forgetOrLearnPhase>>): number[] => forgetOrLearnPhase('forget', ...a);
+
 /** Learn phase: gradient descent on NLL(new | prompt) (eq. 6–7). */
-export function learnPhase(
-  method: string,
-  model: Transformer,
-  newExamples: readonly TokenExample[],
-  names: readonly string[],
-  p: Readonly<Record<string, unknown>>,
-  seed: number,
-): number[] {
-  return runPhase(model, newExamples, {
-    method,
-    phase: 'learn',
-    params: names,
-    steps: p.learnSteps as number,
-    lr: p.learnLr as number,
-    optimizer: p.optimizer as OptimizerKind,
-    seed: hashString('learn', seed),
-    stopAtLoss: p.learnStopAtLoss as number,
-  });
-}
+export const learnPhase = (...a: DropFirst<Parameters<typeof forgetOrLearnPhase>>): number[] => forgetOrLearnPhase('learn', ...a);
+
+type DropFirst<T extends readonly unknown[]> = T extends readonly [unknown, ...infer R] ? R : never;
