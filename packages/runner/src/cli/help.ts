@@ -13,6 +13,7 @@ commands:
   plot      draw a result CSV as an SVG chart (bar, line, radar)
   pretrain  train the embedded default models on the synthetic world
   data      inspect a dataset file, or fetch the real datasets (needs internet)
+  model     fetch a Hugging Face checkpoint into the model cache (model fetch owner/name)
 
 exit codes: 0 ok · 1 failures found (cells, regressions, malformed records) · 2 usage or spec error
             3 runtime error (network, cache, shards) · 70 internal error (a bug) · 130 interrupted (Ctrl-C)
@@ -67,6 +68,19 @@ formats) instead. State is saved every 200 steps under --work-dir (default .edit
 .editlab-cache/pretrain/v2/<model>/ for set v2): rerunning the command resumes.
 --finetune-pistol teaches a pretrained checkpoint the world's PISTOL contracts (ROUGE-1 recall ≥ 0.95).
 See docs/default-models.md for sizes, times and scores.`,
+  model: `usage: editlab model fetch <owner/name[@revision] | https://host/owner/name[/tree/revision]> [--revision r]
+                           [--cache dir] [--timeout seconds] [--json]
+       editlab model path <owner/name[@revision]>
+
+fetch: downloads config.json, tokenizer.json (tokenizer_config.json, generation_config.json when present) and
+the safetensors weights (the shards model.safetensors.index.json names, or model.safetensors) into the model
+cache, <cache>/<owner>/<name>/<revision>/, verifying each file against the hub's sha256 (LFS) or git blob id.
+An interrupted fetch resumes where it stopped (Range requests); files already verified are skipped.
+The cache is --cache, else $EDITLAB_MODEL_CACHE, else $XDG_CACHE_HOME/editlab/models (~/.cache/editlab/models).
+The server is $HF_ENDPOINT (default https://huggingface.co; any mirror with the hub's interface) or the URL's
+host; $HF_TOKEN is sent as a bearer token (gated models such as meta-llama/*).
+A spec names a fetched model as  { model: hf, params: { repo: owner/name } }.
+path: prints the directory of a fetched model (exit 1 when it is not fetched).`,
   data: `usage: editlab data inspect <file> [--format name]
        editlab data fetch <name>... [--dest dir (default data)] [--timeout seconds] | --list
 
