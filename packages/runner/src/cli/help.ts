@@ -13,22 +13,28 @@ commands:
   plot      draw a result CSV as an SVG chart (bar, line, radar)
   pretrain  train the embedded default models on the synthetic world
   data      inspect a dataset file, or fetch the real datasets (needs internet)
+  methods   list the methods, what they take and their params' defaults (--json)
   model     fetch a Hugging Face checkpoint into the model cache (model fetch owner/name)
 
 exit codes: 0 ok · 1 failures found (cells, regressions, malformed records) · 2 usage or spec error
             3 runtime error (network, cache, shards) · 70 internal error (a bug) · 130 interrupted (Ctrl-C)
             143 terminated (SIGTERM)`,
-  validate: `usage: editlab validate <spec.yaml>... [--write-schema [path]] [--registries module]
+  validate: `usage: editlab validate <spec.yaml>... [--set path=value]... [--limit N] [--json] [--write-schema [path]] [--registries module]
 
 Checks each spec (YAML 1.2 + extends: + JSON Schema draft 2020-12). Every problem is printed as
 file:line:col: /json/path: message (did you mean …?). --write-schema writes the schema (default
-experiments/schema.json) for editors: put "# yaml-language-server: $schema=./schema.json" on top.`,
-  plan: `usage: editlab plan <spec.yaml>... [--shard i/n] [--json] [--cache-dir dir] [--results-dir dir]
+experiments/schema.json) for editors: put "# yaml-language-server: $schema=./schema.json" on top.
+--set path=value overrides a value of the spec before it is checked (repeatable; dotted path with list
+indices, e.g. --set methods.0.params.lr=1e-3, or a JSON pointer; the value is YAML); a problem it causes
+is reported at the flag. --json prints one JSON object per spec: { file, ok, output, resolved } or
+{ file, ok: false, problems: [{ file, line, col, path, message, hint }] }.`,
+  plan: `usage: editlab plan <spec.yaml>... [--shard i/n] [--json] [--set path=value]... [--limit N] [--cache-dir dir] [--results-dir dir]
 
 Prints shared stages (model, dataset, method precomputation) and the cells of each table row with
 how many are cached. Task keys are content hashes of inputs, code versions, seed and upstream keys.
 --json prints the graph as one JSON object per spec (for schedulers: cells.length, what is cached).`,
   run: `usage: editlab run <spec.yaml>... [-j N] [--shard i/n] [--retry-failed] [--renderer default|simple|verbose|silent]
+                   [--limit N] [--set path=value]... [--json]
                    [--cache-dir dir (default .editlab-cache, env EDITLAB_CACHE)] [--results-dir dir (default results)]
 
 Runs every task not yet in the cache and writes <results>/<output>.csv, .meta.json (resolved spec,
@@ -37,7 +43,12 @@ run at the next record (exit 130 / 143; a second signal stops at once); neither 
 a finished task: run the same command again to resume. The display shows the running cell, its
 record and the elapsed time (on a non-TTY, one line every 5 s at most). Failed or diverged cells are recorded and the
 run goes on (exit 1). --shard i/n (0-based) runs a deterministic slice and writes a shard file
-instead of the CSV; join them with editlab merge.`,
+instead of the CSV; join them with editlab merge. When it ends, run prints the table's rows, aligned
+(columns empty in every row left out; the CSV has everything).
+--limit N uses the first N records of each dataset (a quick try; it is the spec's run.limit, so the table
+and its cache keys are those of that smaller run). --set path=value overrides a spec value as in validate.
+--json prints one JSON object per spec instead of text: { spec, executed, cached, csv, meta, plots, rows }
+(rows: the CSV's, numbers as numbers, nan as null); the progress display is then off unless --renderer.`,
   merge: `usage: editlab merge <shard.json>... [--results-dir dir]
 
 Joins the shard files of one sharded run (all n of them, same spec and code) into exactly the files
