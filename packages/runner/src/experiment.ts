@@ -124,7 +124,7 @@ export async function runExperiment(
   const table = renderTable(doc, run.outputs, reg, run.stages, environments);
   const plots = await writingResults(ws.resultsDir, () => {
     writeTable(prepared.paths, table);
-    return writePlots(ws.resultsDir, prepared.spec, table);
+    return writePlots(ws.resultsDir, prepared.spec, table, reg.metrics);
   });
   return { prepared, run, table, plots };
 }
@@ -189,6 +189,6 @@ export async function mergeShards(files: readonly string[], registries: Registri
   const table = renderTable(first.table, outputs, reg, stages, environments);
   return writingResults(ws.resultsDir, async () => {
     writeTable(paths, table);
-    return { paths, table, plots: await writePlots(ws.resultsDir, first.table.spec, table) };
+    return { paths, table, plots: await writePlots(ws.resultsDir, first.table.spec, table, reg.metrics) };
   });
 }

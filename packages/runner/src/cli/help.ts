@@ -59,10 +59,14 @@ Aligns rows by model, dataset, method, hparams, protocol and prints the metrics 
 REGRESSION where a metric moved against its direction (from the metric registry). --all prints
 unchanged metrics too; --fail-on-regression exits 1 when there is any.`,
   plot: `usage: editlab plot <table.csv> --metric a[,b,…] [--kind bar|line|radar] [--x column] [--series column]
-                    [--title text] [--width px] [--height px] [-o out.svg]
+                    [--title text] [--width px] [--height px] [-o|--out out.svg (default <table>.<kind>.svg)]
 
 Bars and lines: one panel per metric, x = method (bars) or protocol (lines), one colour per series
-(default: the key columns that vary). Radar: one polygon per row over ≥ 3 metrics. Rendered with Vega.`,
+(default: the key columns that vary; the legend is titled by them, e.g. "model"). Radar: one polygon per
+row over ≥ 3 metrics. Axis titles carry the metric's unit ("efficacy (%)" for metrics printed × 100);
+long labels are wrapped, never cut; the title is --title, else the spec's description or name from the
+table's .meta.json, else the file name. Interval columns beside a metric (<m>.lo/<m>.hi, <m>_lo/<m>_hi,
+<m>-lo/<m>-hi or <m>_ci_lo/<m>_ci_hi) are drawn as error bars. Rendered with Vega.`,
   pretrain: `usage: editlab pretrain --model <name>|all [--set v1|v2 (default v1)] [--out dir (default models/<model>)]
                         [--steps N] [--world-seed N] [--world-size default|tiny|standin-default|standin-tiny]
                         [--facts file…] [--work-dir dir] [--fresh] [--eval-limit N]
