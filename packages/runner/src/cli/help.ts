@@ -83,6 +83,12 @@ formats) instead. State is saved every 200 steps under --work-dir (default .edit
 .editlab-cache/pretrain/v2/<model>/ for set v2): rerunning the command resumes.
 --finetune-pistol teaches a pretrained checkpoint the world's PISTOL contracts (ROUGE-1 recall ≥ 0.95).
 See docs/default-models.md for sizes, times and scores.`,
+  methods: `usage: editlab methods [id…] [--json] [--registries module]
+
+Lists the registered methods (or the ones named): what kind of request each takes (rewrite, forget), its
+shared stages, and every param with its default and description, as a spec's params: takes them.
+--json prints them as one JSON array: [{ id, version, description, accepts, maxBatch?, stages, params: [{ name,
+type, default?, description? }] }].`,
   model: `usage: editlab model fetch <owner/name[@revision] | https://host/owner/name[/tree/revision]> [--revision r]
                            [--cache dir] [--timeout seconds] [--json]
        editlab model path <owner/name[@revision]>
