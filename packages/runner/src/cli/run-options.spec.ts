@@ -56,4 +56,11 @@ describe('editlab run: table, --limit, --set, --json', () => {
     expect((await cli('methods', 'fake-ga')).out).toBe('fake-ga  (takes forget; stages: corpus-stats)\n    layer  = 1  layer (checked against the shape)');
     expect(await cli('methods', 'fake-gaa')).toMatchObject({ code: 2, err: "editlab methods: methods: no method 'fake-gaa' (did you mean 'fake-ga'?)" });
   });
+
+  it('plot honours --out and takes its title from the table\'s meta (the spec\'s name)', async () => {
+    expect(await cli('plot', 'results/fake.csv', '--metric', 'efficacy', '--out', 'figs/e.svg')).toMatchObject({ code: 0, out: 'wrote figs/e.svg' });
+    const svg = readFileSync(join(ws.cwd, 'figs/e.svg'), 'utf8');
+    expect(svg).toContain('>fake</text>');
+    expect(svg).toContain('>method</text>');
+  });
 });
