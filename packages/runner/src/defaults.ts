@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { backendInfo, initBackend, METHODS } from '@editlab/engine';
 import type { Registries } from './registries';
 import { datasetInspector } from './adapters/datasets';
-import { checkpointModel, embeddedModel, pistolModel } from './adapters/models';
+import { checkpointModel, embeddedModel, hfModel, pistolModel } from './adapters/models';
+import { modelCacheDir } from './models/hub';
 import { EDIT_DATASETS } from './adapters/edit-datasets';
 import { EDIT_METRICS } from './adapters/edit-metrics';
 import { UNLEARN_DATASETS } from './adapters/unlearn-datasets';
@@ -66,7 +67,7 @@ export async function environment(): Promise<JsonObject> {
 
 export function defaultRegistries(): Registries {
   return {
-    models: byId([checkpointModel, embeddedModel(ROOT, DEFAULT_MODEL_NAMES), pistolModel(ROOT, DEFAULT_MODEL_NAMES)]),
+    models: byId([checkpointModel, embeddedModel(ROOT, DEFAULT_MODEL_NAMES), pistolModel(ROOT, DEFAULT_MODEL_NAMES), hfModel(() => modelCacheDir(process.env))]),
     datasets: byId([...EDIT_DATASETS, ...UNLEARN_DATASETS]),
     methods: byId(METHODS.map(methodEntry)),
     metrics: byId([...EDIT_METRICS, ...UNLEARN_METRICS]),

@@ -4,6 +4,9 @@ import { dirname, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Registries } from './registries';
 import { loadSpec } from './experiment-spec/load';
+import type { LoadedSpec } from './experiment-spec/load';
+import { applyOverrides, atOverrides } from './experiment-spec/overrides';
+import type { Override } from './experiment-spec/overrides';
 import { validateSpec } from './experiment-spec/validate';
 import type { Spec } from './experiment-spec/types';
 import { gatherPlanInputs } from './plan/inputs';
@@ -23,7 +26,7 @@ import type { TablePaths } from './report/write';
 import { checkResultsWritable, writingResults } from './report/writable';
 import { writeFileAtomic } from './util/atomic';
 import { stableJson, isPlainObject, type JsonObject, type JsonValue } from './util/json';
-import { RunnerError } from './errors';
+import { RunnerError, SpecError } from './errors';
 import { withBuiltins } from './builtin-metrics';
 
 export interface Workspace {
@@ -43,14 +46,28 @@ export interface Prepared {
   readonly paths: TablePaths;
 }
 
-export function checkSpec(specPath: string, registries: Registries, ws: Workspace): Spec {
-  return validateSpec(loadSpec(specPath, ws.cwd), withBuiltins(registries));
+/** How the command line changes a spec before it is validated: `--set path=value` (experiment-spec/overrides.ts). */
+export interface SpecOptions {
+  readonly overrides?: readonly Override[];
 }
 
-export async function planExperiment(specPath: string, registries: Registries, ws: Workspace): Promise<Prepared> {
+/** Load, override and validate; a problem an override causes is reported at its `--set` flag. */
+function loadValid(specPath: string, reg: Registries, ws: Workspace, o: SpecOptions): { loaded: LoadedSpec; spec: Spec } {
+  const loaded = applyOverrides(loadSpec(specPath, ws.cwd), o.overrides ?? []);
+  try {
+    return { loaded, spec: validateSpec(loaded, reg) };
+  } catch (e) {
+    throw e instanceof SpecError ? atOverrides(e, o.overrides ?? []) : e;
+  }
+}
+
+export function checkSpec(specPath: string, registries: Registries, ws: Workspace, o: SpecOptions = {}): Spec {
+  return loadValid(specPath, withBuiltins(registries), ws, o).spec;
+}
+
+export async function planExperiment(specPath: string, registries: Registries, ws: Workspace, o: SpecOptions = {}): Promise<Prepared> {
   const reg = withBuiltins(registries);
-  const loaded = loadSpec(specPath, ws.cwd);
-  const spec = validateSpec(loaded, reg);
+  const { loaded, spec } = loadValid(specPath, reg, ws, o);
   const inputs = await gatherPlanInputs(spec, reg, dirname(loaded.file));
   const rowsPerDataset = inputs.models.length * expandMethods(spec.methods).length;
   const cells = cellCount(rowsPerDataset, inputs.datasets.map((d) => d.records.length), (n) => spec.protocols.map((p) => chunkSize(spec.run.chunk, p, n)));
@@ -85,10 +102,10 @@ export async function runExperiment(
   specPath: string,
   registries: Registries,
   ws: Workspace,
-  opts: Omit<RunOptions, 'cache'> = {},
+  opts: Omit<RunOptions, 'cache'> & SpecOptions = {},
 ): Promise<ExperimentResult> {
   const reg = withBuiltins(registries);
-  const prepared = await planExperiment(specPath, reg, ws);
+  const prepared = await planExperiment(specPath, reg, ws, opts);
   checkResultsWritable(ws.resultsDir, resultFiles(prepared, ws, opts.shard));
   const cache = new TaskCache(ws.cacheDir, { environment: prepared.plan.environment });
   const run = await runPlan(prepared.plan, reg, { ...opts, cache });
@@ -107,7 +124,7 @@ export async function runExperiment(
   const table = renderTable(doc, run.outputs, reg, run.stages, environments);
   const plots = await writingResults(ws.resultsDir, () => {
     writeTable(prepared.paths, table);
-    return writePlots(ws.resultsDir, prepared.spec, table);
+    return writePlots(ws.resultsDir, prepared.spec, table, reg.metrics);
   });
   return { prepared, run, table, plots };
 }
@@ -172,6 +189,6 @@ export async function mergeShards(files: readonly string[], registries: Registri
   const table = renderTable(first.table, outputs, reg, stages, environments);
   return writingResults(ws.resultsDir, async () => {
     writeTable(paths, table);
-    return { paths, table, plots: await writePlots(ws.resultsDir, first.table.spec, table) };
+    return { paths, table, plots: await writePlots(ws.resultsDir, first.table.spec, table, reg.metrics) };
   });
 }

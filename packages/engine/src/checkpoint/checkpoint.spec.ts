@@ -60,6 +60,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     ['gpt2', tinyConfig('gpt2'), 'gpt2'],
     ['llama untied', tinyConfig('llama', { tieEmbeddings: false }), 'llama'],
     ['qwen2 (GQA, qkv bias)', tinyConfig('llama', { nKvHeads: 2, qkvBias: true }), 'qwen2'],
+    ['mistral (GQA, sliding window)', tinyConfig('llama', { nKvHeads: 2, slidingWindow: 8 }), 'mistral'],
   ];
   it.each(variants)('%s: round trip gives bit-identical weights, identical logits, and the tokenizer', async (_l, config, source) => {
     const want = randomWeights(config, 11);
@@ -114,8 +115,8 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     await expectLoadsAs(dir, config, w, 'gpt2');
   });
 
-  it('loads sharded Qwen2 / Llama / Mistral checkpoints: [out, in] Linear weights, GQA, q/k/v bias, untied lm_head, sliding window caps maxSeq', async () => {
-    for (const [type, over] of [['qwen2', { nKvHeads: 2, qkvBias: true, tieEmbeddings: false }], ['llama', { nKvHeads: 1, qkvBias: false, tieEmbeddings: false }], ['mistral', { nKvHeads: 2, qkvBias: false, tieEmbeddings: false }]] as const) {
+  it('loads sharded Qwen2 / Llama / Mistral checkpoints: [out, in] Linear weights, GQA, q/k/v bias, untied lm_head, Mistral\'s sliding window', async () => {
+    for (const [type, over] of [['qwen2', { nKvHeads: 2, qkvBias: true, tieEmbeddings: false }], ['llama', { nKvHeads: 1, qkvBias: false, tieEmbeddings: false }], ['mistral', { nKvHeads: 2, qkvBias: false, tieEmbeddings: false, slidingWindow: 16 }]] as const) {
       const config: ModelConfig = tinyConfig('llama', { ...over, normEps: 1e-6, ropeTheta: 10000 });
       const w = randomWeights(config, 9);
       const g = (n: string): RawTensor => w.get(n)!;
@@ -135,7 +136,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
       const cfg = {
         model_type: type, vocab_size: 40, hidden_size: 32, intermediate_size: 64, num_hidden_layers: 2, num_attention_heads: 4,
         num_key_value_heads: config.nKvHeads, max_position_embeddings: 48, rms_norm_eps: 1e-6, rope_theta: 10000, hidden_act: 'silu', tie_word_embeddings: false,
-        ...(type === 'mistral' ? { max_position_embeddings: 4096, sliding_window: 48 } : {}),
+        ...(type === 'mistral' ? { sliding_window: 16 } : {}),
         ...(type === 'qwen2' ? { sliding_window: 8, use_sliding_window: false } : {}),
       };
       writeDir(dir, cfg, { 'model-00001-of-00002.safetensors': shard1, 'model-00002-of-00002.safetensors': shard2 });

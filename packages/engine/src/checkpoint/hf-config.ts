@@ -7,10 +7,12 @@ import { editlabBlock } from './editlab-block';
 
 export type CheckpointSource = 'gpt2' | 'llama' | 'qwen2' | 'mistral';
 
-/** The HF model family a config is written as: Qwen2 for q/k/v bias, else Llama. */
+/** The HF model family a config is written as: Qwen2 for q/k/v bias, Mistral for a sliding window, else Llama. */
 export function sourceFor(c: ModelConfig): CheckpointSource {
-  return c.arch === 'gpt2' ? 'gpt2' : c.qkvBias ? 'qwen2' : 'llama';
+  return c.arch === 'gpt2' ? 'gpt2' : c.qkvBias ? 'qwen2' : c.slidingWindow !== undefined ? 'mistral' : 'llama';
 }
+
+const ARCHITECTURE: Record<Exclude<CheckpointSource, 'gpt2'>, string> = { llama: 'LlamaForCausalLM', qwen2: 'Qwen2ForCausalLM', mistral: 'MistralForCausalLM' };
 
 /** The config.json for a model (explicit values for every default the engine applies). */
 export function toHfConfig(c: ModelConfig, special: { bosId?: number; eosId?: number; padId?: number } = {}): Record<string, unknown> {
@@ -37,7 +39,7 @@ export function toHfConfig(c: ModelConfig, special: { bosId?: number; eosId?: nu
   }
   const source = sourceFor(c);
   return {
-    architectures: [source === 'qwen2' ? 'Qwen2ForCausalLM' : 'LlamaForCausalLM'],
+    architectures: [ARCHITECTURE[source as Exclude<CheckpointSource, 'gpt2'>]],
     model_type: source,
     vocab_size: c.vocabSize,
     hidden_size: c.dModel,
@@ -51,6 +53,7 @@ export function toHfConfig(c: ModelConfig, special: { bosId?: number; eosId?: nu
     rope_theta: c.ropeTheta ?? 10000,
     hidden_act: 'silu',
     ...(source === 'llama' ? { attention_bias: false, mlp_bias: false } : {}),
+    ...(source === 'mistral' ? { sliding_window: c.slidingWindow } : {}),
     tie_word_embeddings: tie,
     ...ids,
     editlab,
@@ -94,16 +97,21 @@ export function fromHfConfig(j: Record<string, unknown>, file: string): { config
   if (j.attention_bias === true && source !== 'qwen2') bad('attention_bias=true (bias on o_proj) is not supported');
   if (j.mlp_bias === true) bad('mlp_bias=true is not supported');
   if (j.rope_scaling != null) bad(`rope_scaling ${JSON.stringify(j.rope_scaling)} is not supported (plain RoPE only)`);
+  // transformers' MistralConfig: `sliding_window` is the window W (null: full attention, as in Mistral
+  // v0.2+). Qwen2Config carries sliding_window too but applies it only with use_sliding_window (and then
+  // only above max_window_layers, which the engine does not model: refused below).
   const slides = j.sliding_window != null && (source === 'mistral' || j.use_sliding_window === true);
+  if (slides && source === 'qwen2' && j.max_window_layers != null && j.max_window_layers !== 0) {
+    bad(`use_sliding_window with max_window_layers ${JSON.stringify(j.max_window_layers)} (a window on some layers only) is not supported`);
+  }
   const d = int('hidden_size');
   const nHeads = int('num_attention_heads');
   if (j.head_dim != null && j.head_dim !== d / nHeads) bad(`head_dim ${String(j.head_dim)} ≠ hidden_size / num_attention_heads (${d / nHeads}) is not supported`);
   const config: ModelConfig = {
     arch: 'llama', vocabSize: int('vocab_size'), dModel: d, nLayers: int('num_hidden_layers'), nHeads,
     nKvHeads: int('num_key_value_heads', nHeads), dMlp: int('intermediate_size'),
-    // A sliding window only differs from full attention beyond the window: cap maxSeq there. Qwen2 files
-    // carry sliding_window but apply it only with use_sliding_window.
-    maxSeq: Math.min(int('max_position_embeddings', 2048), slides ? int('sliding_window') : Infinity), normEps: num('rms_norm_eps', 1e-6), ropeTheta: num('rope_theta', 10000),
+    maxSeq: int('max_position_embeddings', 2048), normEps: num('rms_norm_eps', 1e-6), ropeTheta: num('rope_theta', 10000),
+    ...(slides ? { slidingWindow: int('sliding_window') } : {}),
     qkvBias: source === 'qwen2', tieEmbeddings: j.tie_word_embeddings === true,
   };
   return { config, source };

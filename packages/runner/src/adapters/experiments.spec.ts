@@ -11,16 +11,36 @@ import { buildSchema } from '../experiment-spec/schema';
 import { stableJson } from '../util/json';
 import { SpecError, formatDiagnostic } from '../errors';
 import { tmpWorkspace } from '../testing/tmp';
+import { configOnlyModelCache } from '../testing/hub-configs';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const EXP = join(ROOT, 'experiments');
 const specs = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? specs(join(dir, e.name)) : e.name.endsWith('.yaml') ? [join(dir, e.name)] : []));
 
+// The presets name Hugging Face models (`model: hf`): validate reads their shapes from a model cache that
+// holds their published config.json files (testing/hub-configs.ts), as after `editlab model fetch`.
+const modelCache = tmpWorkspace();
+process.env['EDITLAB_MODEL_CACHE'] = configOnlyModelCache(modelCache.cwd);
+afterAll(() => modelCache.cleanup());
+
 describe('committed experiments', () => {
   const reg = defaultRegistries();
   it.each(specs(EXP).map((f) => relative(ROOT, f)))('%s validates against the built-in registries', (f) => {
     expect(() => checkSpec(join(ROOT, f), reg, defaultWorkspace(ROOT))).not.toThrow();
+  });
+
+  it('a spec extending a preset inherits its model and layers; a layer the real model lacks fails at the param', () => {
+    const ws = tmpWorkspace();
+    try {
+      const base = './presets/qwen2-7b.yaml';
+      ws.write({ [base]: readFileSync(join(EXP, base), 'utf8'), 'ok.yaml': `extends: ${base}\nname: t\noutput: t.csv\n`, 'bad.yaml': `extends: ${base}\nname: t\noutput: t.csv\nmethods: [{ method: ft, params: { layer: 28 } }]\n` });
+      const spec = checkSpec(join(ws.cwd, 'ok.yaml'), reg, ws);
+      expect(spec.methods.map((m) => [m.label, m.params['k'] ?? m.params['layer'], m.params['epsilon'] ?? null])).toEqual([['ForGet', 2, null], ['FT', 27, null], ['FT-c', 27, 5e-5]]);
+      expect(() => checkSpec(join(ws.cwd, 'bad.yaml'), reg, ws)).toThrow("ft: param 'layer': layer 28 is out of range: this model has layers 0..27 (model 'Qwen2-7B')");
+    } finally {
+      ws.cleanup();
+    }
   });
 
   it('experiments/schema.json is up to date (regenerate: npx editlab validate --write-schema)', () => {

@@ -12,6 +12,7 @@ import { loadedEngineModel } from './engine';
 import { finetunePistol } from '../pretrain/finetune';
 import { DEFAULT_WORLD } from '../pretrain/presets';
 import { worldSource } from '../pretrain/world-source';
+import { readManifest, snapshotDir } from '../models/hub';
 
 /** A checkpoint's shape from its config.json (validate checks method params against it). */
 function shapeOf(dir: string): ModelShape {
@@ -57,6 +58,45 @@ export const checkpointModel: ModelEntry = {
   shape: (p, ctx) => shapeOf(resolve(ctx.specDir, String(p['path']))),
   load: (p, ctx) => loadDir(resolve(ctx.specDir, String(p['path']))),
 };
+
+/**
+ * A checkpoint from the Hugging Face hub, read from the model cache where `editlab model fetch` put it
+ * (models/hub.ts). Keyed by the repo, the commit it was fetched at and each file's verified sha256, so
+ * no weights are hashed again at planning. Not fetched: a DATA error naming the command to run, which
+ * validate reports at the spec's model item.
+ */
+export function hfModel(cacheDir: () => string): ModelEntry {
+  const snapshot = (p: Record<string, unknown>) => {
+    const repo = String(p['repo']);
+    const revision = String(p['revision'] ?? 'main');
+    const dir = snapshotDir(cacheDir(), repo, revision);
+    const manifest = readManifest(dir);
+    if (!manifest) {
+      const at = revision === 'main' ? repo : `${repo}@${revision}`;
+      throw new RunnerError('DATA', `${at} is not fetched into the model cache (${dir}): run \`editlab model fetch ${at}\` (EDITLAB_MODEL_CACHE sets the cache, HF_ENDPOINT a mirror, HF_TOKEN a token)`);
+    }
+    return { dir, manifest };
+  };
+  return {
+    id: 'hf',
+    version: '1',
+    description: 'A Hugging Face hub checkpoint fetched into the model cache with `editlab model fetch <repo>` (GPT-2, Llama, Qwen2, Mistral)',
+    paramsSchema: {
+      type: 'object',
+      required: ['repo'],
+      properties: {
+        repo: { type: 'string', pattern: '^[A-Za-z0-9][\\w.-]*/[\\w.-]+$', description: 'Hub repo id, owner/name (e.g. meta-llama/Llama-2-7b-hf).' },
+        revision: { type: 'string', pattern: '^[\\w.-]+$', default: 'main', description: 'Branch, tag or commit it was fetched at.' },
+      },
+    },
+    fingerprint: async (p) => {
+      const { manifest: m } = snapshot(p);
+      return { repo: m.repo, commit: m.commit, files: m.files.map((f) => ({ file: f.file, sha256: f.sha256 })) };
+    },
+    shape: (p) => shapeOf(snapshot(p).dir),
+    load: (p) => loadDir(snapshot(p).dir),
+  };
+}
 
 /**
  * The embedded default models (models/<name>/). `names` lists every default of any preset set

@@ -1,9 +1,11 @@
 // editlab validate | plan | run | merge.
 import { resolve } from 'node:path';
-import { RunnerError, UsageError } from '../errors';
+import { RunnerError, SpecError, UsageError } from '../errors';
 import { buildSchema } from '../experiment-spec/schema';
 import { checkSpec, mergeShards, planExperiment, runExperiment } from '../experiment';
-import type { Workspace } from '../experiment';
+import type { SpecOptions, Workspace } from '../experiment';
+import { parseOverride } from '../experiment-spec/overrides';
+import { consoleTable, jsonRows } from '../report/console-table';
 import { TaskCache } from '../exec/cache';
 import { isExecutedStage, shardCells } from '../plan/graph';
 import { writeFileAtomic } from '../util/atomic';
@@ -22,6 +24,16 @@ export const WORKSPACE_OPTIONS: Options = {
   registries: { type: 'string' },
 };
 
+/** Options that change the spec before validation: --set path=value (repeatable) and --limit N (run.limit). */
+const SPEC_OPTIONS: Options = { set: { type: 'string', multiple: true }, limit: { type: 'string' } };
+
+function specOptions(p: Parsed): SpecOptions {
+  const sets = (p.values['set'] as string[] | undefined) ?? [];
+  const limit = int(p, 'limit', 1);
+  const overrides = [...sets.map(parseOverride), ...(limit !== undefined ? [parseOverride(`run.limit=${limit}`)] : [])];
+  return overrides.length ? { overrides } : {};
+}
+
 export function workspace(io: Io, p: Parsed): Workspace {
   return {
     cwd: io.cwd,
@@ -38,7 +50,7 @@ function specArgs(cmd: string, p: Parsed, min = 1): string[] {
 export async function validateCmd(argv: readonly string[], io: Io): Promise<number> {
   // `--write-schema` takes an optional path (a .json file); without one it writes experiments/schema.json.
   const args = argv.map((a, i) => (a === '--write-schema' && !(argv[i + 1] ?? '').endsWith('.json') ? '--write-schema=experiments/schema.json' : a));
-  const p = parse('validate', args, { ...WORKSPACE_OPTIONS, 'write-schema': { type: 'string' } });
+  const p = parse('validate', args, { ...WORKSPACE_OPTIONS, ...SPEC_OPTIONS, json: { type: 'boolean' }, 'write-schema': { type: 'string' } });
   const reg = await loadRegistries(io, str(p, 'registries'));
   const schemaOut = str(p, 'write-schema');
   if (schemaOut !== undefined) {
@@ -47,21 +59,39 @@ export async function validateCmd(argv: readonly string[], io: Io): Promise<numb
     io.out(`wrote ${displayPath(target, io.cwd)}`);
   } else specArgs('validate', p);
   const ws = workspace(io, p);
+  const so = specOptions(p);
+  if (p.values['json'] === true) return validateJson(p.positionals, reg, ws, so, io);
   for (const f of p.positionals) {
-    const spec = checkSpec(f, reg, ws);
+    const spec = checkSpec(f, reg, ws, so);
     io.out(`ok  ${f}  (${spec.models.length} model(s) × ${spec.datasets.length} dataset(s) × ${spec.methods.length} method(s) × ${spec.protocols.length} protocol(s) → ${spec.output})`);
   }
   return EXIT.ok;
 }
 
+/** validate --json: one object per spec, { spec, ok, output?, spec (resolved) | problems: [{ file, line, col, path, message, hint? }] }. */
+function validateJson(files: readonly string[], reg: Awaited<ReturnType<typeof loadRegistries>>, ws: Workspace, so: SpecOptions, io: Io): number {
+  let bad = 0;
+  for (const f of files) {
+    try {
+      const spec = checkSpec(f, reg, ws, so);
+      io.out(JSON.stringify({ file: f, ok: true, output: spec.output, resolved: spec }));
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      bad++;
+      io.out(JSON.stringify({ file: f, ok: false, problems: e.diagnostics.map((d) => ({ ...d.pos, path: d.path, message: d.message, ...(d.hint ? { hint: d.hint } : {}) })) }));
+    }
+  }
+  return bad ? EXIT.usage : EXIT.ok;
+}
+
 export async function planCmd(argv: readonly string[], io: Io): Promise<number> {
-  const p = parse('plan', argv, { ...WORKSPACE_OPTIONS, shard: { type: 'string' }, json: { type: 'boolean' } });
+  const p = parse('plan', argv, { ...WORKSPACE_OPTIONS, ...SPEC_OPTIONS, shard: { type: 'string' }, json: { type: 'boolean' } });
   const reg = await loadRegistries(io, str(p, 'registries'));
   const ws = workspace(io, p);
   const cache = new TaskCache(ws.cacheDir);
   const shard = shardArg(str(p, 'shard'));
   for (const f of specArgs('plan', p)) {
-    const { plan, paths } = await planExperiment(f, reg, ws);
+    const { plan, paths } = await planExperiment(f, reg, ws, specOptions(p));
     const cells = shard ? shardCells(plan.cells, shard.index, shard.count) : plan.cells;
     const inShard = new Set(cells.map((c) => c.key));
     const mark = (k: string) => (cache.has(k) ? 'cached' : 'todo  ');
@@ -113,11 +143,15 @@ export async function runCmd(argv: readonly string[], io: Io): Promise<number> {
     concurrency: { type: 'string', short: 'j' },
     renderer: { type: 'string' },
     'retry-failed': { type: 'boolean' },
+    json: { type: 'boolean' },
+    ...SPEC_OPTIONS,
   });
+  const json = p.values['json'] === true;
   const reg = await loadRegistries(io, str(p, 'registries'));
   const ws = workspace(io, p);
   const shard = shardArg(str(p, 'shard'));
-  const renderer: RendererName = oneOf('renderer', str(p, 'renderer'), ['default', 'simple', 'verbose', 'silent'] as const) ?? (io.isTTY ? 'default' : 'verbose');
+  const renderer: RendererName = oneOf('renderer', str(p, 'renderer'), ['default', 'simple', 'verbose', 'silent'] as const) ?? (json ? 'silent' : io.isTTY ? 'default' : 'verbose');
+  const so = specOptions(p);
   const concurrency = int(p, 'concurrency', 1) ?? 1;
   // A signal aborts the run: the cells in flight are abandoned at their next yield point (not cached),
   // finished tasks stay cached, and the run exits 130 (SIGINT) or 143 (SIGTERM) saying how to resume.
@@ -141,23 +175,31 @@ export async function runCmd(argv: readonly string[], io: Io): Promise<number> {
       let r: Awaited<ReturnType<typeof runExperiment>>;
       try {
         r = await runExperiment(f, reg, ws, {
-          renderer, concurrency, signal: abort.signal, progressIntervalMs: io.isTTY ? 0 : 5000, retryFailed: p.values['retry-failed'] === true, ...(shard ? { shard } : {}),
+          renderer, concurrency, signal: abort.signal, progressIntervalMs: io.isTTY ? 0 : 5000, retryFailed: p.values['retry-failed'] === true, ...(shard ? { shard } : {}), ...so,
         });
       } catch (e) {
         if (!(received && e instanceof RunnerError && e.code === 'ABORTED')) throw e;
         io.err(`editlab run: ${received}: ${e.message}: editlab run ${argv.map(shellWord).join(' ')}`);
         return signalExit(received);
       }
+      const bad = r.table ? r.table.rows.filter((x) => x.status !== 'ok' && x.status !== 'unsupported') : [];
+      failures += r.table ? bad.length : [...r.run.outputs.values()].filter((o) => o.status === 'failed' || o.status === 'diverged').length;
+      if (json) {
+        io.out(JSON.stringify({
+          spec: f, executed: r.run.executed.length, cached: r.run.cached.length,
+          ...(r.shardFile ? { shardFile: displayPath(r.shardFile, io.cwd) } : {}),
+          ...(r.table ? { csv: displayPath(r.prepared.paths.csv, io.cwd), meta: displayPath(r.prepared.paths.meta, io.cwd), plots: (r.plots ?? []).map((s) => displayPath(s, io.cwd)), rows: jsonRows(r.table.csv) } : {}),
+        }));
+        continue;
+      }
       io.out(`${f}: ${r.run.executed.length} task(s) run, ${r.run.cached.length} cached`);
       if (r.shardFile) io.out(`wrote ${displayPath(r.shardFile, io.cwd)} (merge all shards with: editlab merge ${displayPath(r.prepared.paths.shard(0, shard!.count), io.cwd).replace(/shard-0-of-/, 'shard-*-of-')})`);
       if (r.table) {
         io.out(`wrote ${displayPath(r.prepared.paths.csv, io.cwd)} (+ .meta.json, .timing.json)`);
         for (const svg of r.plots ?? []) io.out(`wrote ${displayPath(svg, io.cwd)}`);
-        const bad = r.table.rows.filter((x) => x.status !== 'ok' && x.status !== 'unsupported');
         for (const b of bad) io.err(`${b.status}: ${b.keys.model} · ${b.keys.dataset} · ${b.keys.method}${b.keys.hparams ? ` [${b.keys.hparams}]` : ''} · ${b.keys.protocol}: ${b.error}`);
-        failures += bad.length;
-      } else {
-        failures += [...r.run.outputs.values()].filter((o) => o.status === 'failed' || o.status === 'diverged').length;
+        io.out('');
+        for (const l of consoleTable(r.table.csv)) io.out(l);
       }
     }
   } finally {

@@ -13,21 +13,28 @@ commands:
   plot      draw a result CSV as an SVG chart (bar, line, radar)
   pretrain  train the embedded default models on the synthetic world
   data      inspect a dataset file, or fetch the real datasets (needs internet)
+  methods   list the methods, what they take and their params' defaults (--json)
+  model     fetch a Hugging Face checkpoint into the model cache (model fetch owner/name)
 
 exit codes: 0 ok · 1 failures found (cells, regressions, malformed records) · 2 usage or spec error
             3 runtime error (network, cache, shards) · 70 internal error (a bug) · 130 interrupted (Ctrl-C)
             143 terminated (SIGTERM)`,
-  validate: `usage: editlab validate <spec.yaml>... [--write-schema [path]] [--registries module]
+  validate: `usage: editlab validate <spec.yaml>... [--set path=value]... [--limit N] [--json] [--write-schema [path]] [--registries module]
 
 Checks each spec (YAML 1.2 + extends: + JSON Schema draft 2020-12). Every problem is printed as
 file:line:col: /json/path: message (did you mean …?). --write-schema writes the schema (default
-experiments/schema.json) for editors: put "# yaml-language-server: $schema=./schema.json" on top.`,
-  plan: `usage: editlab plan <spec.yaml>... [--shard i/n] [--json] [--cache-dir dir] [--results-dir dir]
+experiments/schema.json) for editors: put "# yaml-language-server: $schema=./schema.json" on top.
+--set path=value overrides a value of the spec before it is checked (repeatable; dotted path with list
+indices, e.g. --set methods.0.params.lr=1e-3, or a JSON pointer; the value is YAML); a problem it causes
+is reported at the flag. --json prints one JSON object per spec: { file, ok, output, resolved } or
+{ file, ok: false, problems: [{ file, line, col, path, message, hint }] }.`,
+  plan: `usage: editlab plan <spec.yaml>... [--shard i/n] [--json] [--set path=value]... [--limit N] [--cache-dir dir] [--results-dir dir]
 
 Prints shared stages (model, dataset, method precomputation) and the cells of each table row with
 how many are cached. Task keys are content hashes of inputs, code versions, seed and upstream keys.
 --json prints the graph as one JSON object per spec (for schedulers: cells.length, what is cached).`,
   run: `usage: editlab run <spec.yaml>... [-j N] [--shard i/n] [--retry-failed] [--renderer default|simple|verbose|silent]
+                   [--limit N] [--set path=value]... [--json]
                    [--cache-dir dir (default .editlab-cache, env EDITLAB_CACHE)] [--results-dir dir (default results)]
 
 Runs every task not yet in the cache and writes <results>/<output>.csv, .meta.json (resolved spec,
@@ -36,7 +43,12 @@ run at the next record (exit 130 / 143; a second signal stops at once); neither 
 a finished task: run the same command again to resume. The display shows the running cell, its
 record and the elapsed time (on a non-TTY, one line every 5 s at most). Failed or diverged cells are recorded and the
 run goes on (exit 1). --shard i/n (0-based) runs a deterministic slice and writes a shard file
-instead of the CSV; join them with editlab merge.`,
+instead of the CSV; join them with editlab merge. When it ends, run prints the table's rows, aligned
+(columns empty in every row left out; the CSV has everything).
+--limit N uses the first N records of each dataset (a quick try; it is the spec's run.limit, so the table
+and its cache keys are those of that smaller run). --set path=value overrides a spec value as in validate.
+--json prints one JSON object per spec instead of text: { spec, executed, cached, csv, meta, plots, rows }
+(rows: the CSV's, numbers as numbers, nan as null); the progress display is then off unless --renderer.`,
   merge: `usage: editlab merge <shard.json>... [--results-dir dir]
 
 Joins the shard files of one sharded run (all n of them, same spec and code) into exactly the files
@@ -47,10 +59,14 @@ Aligns rows by model, dataset, method, hparams, protocol and prints the metrics 
 REGRESSION where a metric moved against its direction (from the metric registry). --all prints
 unchanged metrics too; --fail-on-regression exits 1 when there is any.`,
   plot: `usage: editlab plot <table.csv> --metric a[,b,…] [--kind bar|line|radar] [--x column] [--series column]
-                    [--title text] [--width px] [--height px] [-o out.svg]
+                    [--title text] [--width px] [--height px] [-o|--out out.svg (default <table>.<kind>.svg)]
 
 Bars and lines: one panel per metric, x = method (bars) or protocol (lines), one colour per series
-(default: the key columns that vary). Radar: one polygon per row over ≥ 3 metrics. Rendered with Vega.`,
+(default: the key columns that vary; the legend is titled by them, e.g. "model"). Radar: one polygon per
+row over ≥ 3 metrics. Axis titles carry the metric's unit ("efficacy (%)" for metrics printed × 100);
+long labels are wrapped, never cut; the title is --title, else the spec's description or name from the
+table's .meta.json, else the file name. Interval columns beside a metric (<m>.lo/<m>.hi, <m>_lo/<m>_hi,
+<m>-lo/<m>-hi or <m>_ci_lo/<m>_ci_hi) are drawn as error bars. Rendered with Vega.`,
   pretrain: `usage: editlab pretrain --model <name>|all [--set v1|v2 (default v1)] [--out dir (default models/<model>)]
                         [--steps N] [--world-seed N] [--world-size default|tiny|standin-default|standin-tiny]
                         [--facts file…] [--work-dir dir] [--fresh] [--eval-limit N]
@@ -67,6 +83,25 @@ formats) instead. State is saved every 200 steps under --work-dir (default .edit
 .editlab-cache/pretrain/v2/<model>/ for set v2): rerunning the command resumes.
 --finetune-pistol teaches a pretrained checkpoint the world's PISTOL contracts (ROUGE-1 recall ≥ 0.95).
 See docs/default-models.md for sizes, times and scores.`,
+  methods: `usage: editlab methods [id…] [--json] [--registries module]
+
+Lists the registered methods (or the ones named): what kind of request each takes (rewrite, forget), its
+shared stages, and every param with its default and description, as a spec's params: takes them.
+--json prints them as one JSON array: [{ id, version, description, accepts, maxBatch?, stages, params: [{ name,
+type, default?, description? }] }].`,
+  model: `usage: editlab model fetch <owner/name[@revision] | https://host/owner/name[/tree/revision]> [--revision r]
+                           [--cache dir] [--timeout seconds] [--json]
+       editlab model path <owner/name[@revision]>
+
+fetch: downloads config.json, tokenizer.json (tokenizer_config.json, generation_config.json when present) and
+the safetensors weights (the shards model.safetensors.index.json names, or model.safetensors) into the model
+cache, <cache>/<owner>/<name>/<revision>/, verifying each file against the hub's sha256 (LFS) or git blob id.
+An interrupted fetch resumes where it stopped (Range requests); files already verified are skipped.
+The cache is --cache, else $EDITLAB_MODEL_CACHE, else $XDG_CACHE_HOME/editlab/models (~/.cache/editlab/models).
+The server is $HF_ENDPOINT (default https://huggingface.co; any mirror with the hub's interface) or the URL's
+host; $HF_TOKEN is sent as a bearer token (gated models such as meta-llama/*).
+A spec names a fetched model as  { model: hf, params: { repo: owner/name } }.
+path: prints the directory of a fetched model (exit 1 when it is not fetched).`,
   data: `usage: editlab data inspect <file> [--format name]
        editlab data fetch <name>... [--dest dir (default data)] [--timeout seconds] | --list
 

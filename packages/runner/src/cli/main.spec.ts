@@ -8,7 +8,7 @@ afterAll(() => ws.cleanup());
 
 describe('editlab CLI', () => {
   it('--help on every command, usage errors exit 2 with a hint and no stack trace', async () => {
-    for (const c of ['validate', 'plan', 'run', 'merge', 'diff', 'plot', 'pretrain', 'data']) {
+    for (const c of ['validate', 'plan', 'run', 'merge', 'diff', 'plot', 'pretrain', 'data', 'model', 'methods']) {
       const r = await cli(c, '--help');
       expect(r.code).toBe(0);
       expect(r.out).toContain(`usage: editlab ${c}`);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { writeFileAtomic } from '../util/atomic';
 import { RunnerError, UsageError } from '../errors';
 import { diffTables, directions, formatDiff, readCsv } from '../report/diff';
-import { plotSpec, renderSvg } from '../report/plot';
+import { metricUnits, plotSpec, renderSvg, tableTitle } from '../report/plot';
 import type { PlotKind } from '../report/plot';
 import { fetchDataset, SOURCES } from '../data/fetch';
 import { displayPath } from '../experiment-spec/load';
@@ -26,18 +26,19 @@ export async function diffCmd(argv: readonly string[], io: Io): Promise<number> 
 export async function plotCmd(argv: readonly string[], io: Io): Promise<number> {
   const p = parse('plot', argv, {
     kind: { type: 'string' }, metric: { type: 'string', short: 'm' }, x: { type: 'string' }, series: { type: 'string' },
-    title: { type: 'string' }, out: { type: 'string', short: 'o' }, width: { type: 'string' }, height: { type: 'string' },
+    title: { type: 'string' }, out: { type: 'string', short: 'o' }, width: { type: 'string' }, height: { type: 'string' }, registries: { type: 'string' },
   });
   const [csv, ...rest] = p.positionals;
   if (!csv || rest.length) throw new UsageError('plot: give one CSV file: editlab plot results/t.csv --kind bar --metric efficacy');
   const kind = oneOf<PlotKind>('kind', str(p, 'kind'), ['bar', 'line', 'radar']) ?? 'bar';
   const metrics = (str(p, 'metric') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (!metrics.length) throw new UsageError('plot: name the metric column(s) with --metric a[,b,…]');
-  const spec = plotSpec(readCsv(resolve(io.cwd, csv)), {
-    kind, metrics,
+  const table = readCsv(resolve(io.cwd, csv));
+  const reg = await loadRegistries(io, str(p, 'registries'));
+  const spec = plotSpec(table, {
+    kind, metrics, units: metricUnits(table.header, reg.metrics), title: str(p, 'title') ?? tableTitle(resolve(io.cwd, csv)),
     ...(str(p, 'x') ? { x: str(p, 'x')! } : {}),
     ...(str(p, 'series') ? { series: str(p, 'series')! } : {}),
-    ...(str(p, 'title') ? { title: str(p, 'title')! } : {}),
     ...(num(p, 'width') ? { width: num(p, 'width')! } : {}),
     ...(num(p, 'height') ? { height: num(p, 'height')! } : {}),
   });

@@ -2,14 +2,12 @@
 // listed in ../shared/data/*/SOURCE.md), verify size and sha256 where the source publishes them,
 // and write each file atomically. Without a network it fails fast with a clear message — editlab
 // never downloads anything at run time, only when asked to here.
-import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, renameSync, rmSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { lookup } from 'node:dns/promises';
-import { Readable } from 'node:stream';
 import { spawnSync } from 'node:child_process';
-import { pipeline } from 'node:stream/promises';
 import { RunnerError } from '../errors';
+import { downloadFile } from '../util/download';
 import { hintFor } from '../util/suggest';
 
 export interface RemoteFile {
@@ -101,30 +99,11 @@ async function download(f: RemoteFile, target: string, o: FetchOptions): Promise
   } catch (e) {
     throw offline(f.url, `${(e as NodeJS.ErrnoException).code ?? (e as Error).message} resolving ${host}`);
   }
-  let res: Response;
-  try {
-    res = await (o.fetchImpl ?? fetch)(f.url, { signal: AbortSignal.timeout(timeoutMs) });
-  } catch (e) {
-    const cause = (e as { cause?: NodeJS.ErrnoException }).cause;
-    throw offline(f.url, cause?.code ?? (e as Error).message);
-  }
-  if (!res.ok || !res.body) throw new RunnerError('NETWORK', `${f.url}: HTTP ${res.status} ${res.statusText}`);
-  mkdirSync(dirname(target), { recursive: true });
-  const tmp = `${target}.part`;
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
-  body.on('data', (c: Buffer) => {
-    hash.update(c);
-    bytes += c.length;
+  await downloadFile(f.url, target, {
+    timeoutMs, ...(o.fetchImpl ? { fetchImpl: o.fetchImpl } : {}),
+    expect: { ...(f.bytes !== undefined ? { bytes: f.bytes } : {}), ...(f.sha256 !== undefined ? { sha256: f.sha256 } : {}) },
+    unreachable: (why) => offline(f.url, why),
   });
-  await pipeline(body, createWriteStream(tmp));
-  const sha = hash.digest('hex');
-  if ((f.bytes !== undefined && bytes !== f.bytes) || (f.sha256 !== undefined && sha !== f.sha256)) {
-    rmSync(tmp, { force: true });
-    throw new RunnerError('DATA', `${f.url}: downloaded ${bytes} bytes with sha256 ${sha}, expected ${f.bytes ?? '?'} bytes / ${f.sha256 ?? '?'}; not saved`);
-  }
-  renameSync(tmp, target);
 }
 
 /** Unpack a downloaded tar archive beside it with the system `tar` (MMLU ships as data.tar). */

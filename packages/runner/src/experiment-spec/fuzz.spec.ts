@@ -12,6 +12,7 @@ import { defaultRegistries } from '../defaults';
 import { checkSpec } from '../experiment';
 import { SpecError } from '../errors';
 import { tmpWorkspace } from '../testing/tmp';
+import { configOnlyModelCache } from '../testing/hub-configs';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const EXP = join(ROOT, 'experiments');
@@ -20,6 +21,8 @@ const specs = (dir: string): string[] =>
 
 const reg = defaultRegistries();
 const ws = tmpWorkspace();
+// The presets name Hugging Face models: their published config.json files stand in for a fetched cache.
+process.env['EDITLAB_MODEL_CACHE'] = configOnlyModelCache(join(ws.cwd, 'model-cache'));
 afterAll(() => ws.cleanup());
 cpSync(EXP, join(ws.cwd, 'experiments'), { recursive: true });
 

@@ -195,6 +195,7 @@ export function buildSchema(reg: Registries): JsonSchema {
         additionalProperties: false,
         properties: {
           chunk: { type: 'integer', minimum: 1, default: 50, description: 'Records per cell task (the unit of caching, resume and sharding).' },
+          limit: { type: 'integer', minimum: 1, description: 'Use only the first N records of each dataset (a quick try; `editlab run --limit N`).' },
         },
       },
     },

@@ -81,7 +81,8 @@ export interface Spec {
   readonly methods: readonly MethodItem[];
   readonly protocols: readonly Protocol[];
   readonly metrics: readonly (string | MetricItem)[];
-  readonly run: { readonly chunk: number };
+  /** `limit`: only the first N records of each dataset (absent: all). */
+  readonly run: { readonly chunk: number; readonly limit?: number };
   readonly plots?: readonly PlotItem[];
   /** 'aggregate': one row per cell group with metric means; 'per-record': one row per record. */
   readonly rows: 'aggregate' | 'per-record';

@@ -184,7 +184,7 @@ function withAxisDefaults(s: Spec, reg: Registries): Spec {
     ...s,
     seed: s.seed ?? 0,
     protocols: s.protocols ?? [{ kind: 'single' }],
-    run: { chunk: s.run?.chunk ?? 50 },
+    run: { chunk: s.run?.chunk ?? 50, ...(s.run?.limit !== undefined ? { limit: s.run.limit } : {}) },
     rows: s.rows ?? 'aggregate',
     models: fill(s.models, 'model', reg.models),
     datasets: fill(s.datasets, 'dataset', reg.datasets),

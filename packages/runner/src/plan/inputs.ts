@@ -20,7 +20,8 @@ export async function gatherPlanInputs(spec: Spec, reg: Registries, specDir: str
   }
   const datasets: PlanInputs['datasets'][number][] = [];
   for (const variant of expandAxis(spec.datasets)) {
-    const records = await reg.datasets.get(variant.id)!.load(variant.params, ctx);
+    const all = await reg.datasets.get(variant.id)!.load(variant.params, ctx);
+    const records = spec.run.limit === undefined ? all : all.slice(0, spec.run.limit);
     datasets.push({ variant, records, ...(variant.retain ? { retain: await loadRetain(variant, reg, ctx) } : {}) });
   }
   return { specDir, environment, models, datasets };

@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tmpWorkspace } from '../testing/tmp';
 import { TABLE_B } from '../testing/report-tables';
 import { readCsv } from './diff';
-import { plotSpec, renderSvg } from './plot';
+import { parseCsv } from './diff';
+import { plotSpec, renderSvg, tableTitle, wrapLabel } from './plot';
 
 const ws = tmpWorkspace({ 'b.csv': TABLE_B });
 afterAll(() => ws.cleanup());
@@ -24,5 +25,30 @@ describe('plot', () => {
     expect(radar).toContain('mrr');
     expect(() => plotSpec(t, { kind: 'radar', metrics: ['efficacy'] })).toThrow(/at least 3 metrics/);
     expect(() => plotSpec(t, { kind: 'bar', metrics: ['eff'] })).toThrow(/no column 'eff'/);
+  });
+
+  it('titles the axes with units and the legend with what it encodes, wraps long labels, draws interval error bars', async () => {
+    const csv = [
+      'model,dataset,method,hparams,protocol,n,efficacy,efficacy.lo,efficacy.hi,status,error',
+      'tiny-gpt2,cf,ForGet(2MLP forget+learn) long label,,single,10,90.00,85.00,95.00,ok,',
+      'tiny-llama,cf,ForGet(2MLP forget+learn) long label,,single,10,80.00,70.00,88.00,ok,',
+      'tiny-gpt2,cf,FT,,single,10,70.00,60.00,75.00,ok,',
+      'tiny-llama,cf,FT,,single,10,60.00,55.00,65.00,ok,',
+    ].join('\n');
+    const svg = await renderSvg(plotSpec(parseCsv('t.csv', csv), { kind: 'bar', metrics: ['efficacy'], units: { efficacy: '%' }, title: 'Table 2' }));
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]);
+    expect(texts).toEqual(expect.arrayContaining(['efficacy (%)', 'model', 'method', 'Table 2', 'tiny-gpt2', 'tiny-llama']));
+    expect(svg).toContain('<tspan>ForGet(2MLP</tspan><tspan x="0" dy="12">forget+learn)</tspan><tspan x="0" dy="12">long label</tspan>');
+    expect(svg.match(/aria-roledescription="errorbar"/g)).toHaveLength(4);
+    const noIntervals = await renderSvg(plotSpec(parseCsv('t.csv', csv.replace(/efficacy\.lo,efficacy\.hi/, 'a,b')), { kind: 'bar', metrics: ['efficacy'] }));
+    expect(noIntervals).not.toContain('errorbar');
+    expect(wrapLabel('ForGet(2MLP forget+learn)')).toBe('ForGet(2MLP\nforget+learn)');
+    expect(wrapLabel('a-single-very-long-word')).toBe('a-single-very-long-word');
+  });
+
+  it('a table\'s title comes from its meta file (spec description or name), else its file name', () => {
+    ws.write({ 't1.csv': TABLE_B, 't1.meta.json': JSON.stringify({ spec: { name: 'forget-table1', description: 'ForGet Table 1' } }), 't2.csv': TABLE_B });
+    expect(tableTitle(`${ws.cwd}/t1.csv`)).toBe('ForGet Table 1');
+    expect(tableTitle(`${ws.cwd}/t2.csv`)).toBe('t2');
   });
 });

@@ -6,7 +6,8 @@ import { RunnerError } from '../errors';
 import type { RenderedTable } from './table';
 import type { Spec } from '../experiment-spec/types';
 import { parseCsv } from './diff';
-import { plotSpec, renderSvg } from './plot';
+import { metricUnits, plotSpec, renderSvg } from './plot';
+import type { MetricEntry } from '../registries';
 
 export interface TablePaths {
   readonly csv: string;
@@ -37,13 +38,14 @@ export function writeTable(paths: TablePaths, t: RenderedTable): void {
 }
 
 /** Draw the spec's `plots:` from the rendered CSV; returns the SVG paths written. */
-export async function writePlots(resultsDir: string, spec: Spec, t: RenderedTable): Promise<string[]> {
+export async function writePlots(resultsDir: string, spec: Spec, t: RenderedTable, metrics?: ReadonlyMap<string, MetricEntry>): Promise<string[]> {
   const table = parseCsv(spec.output, t.csv);
   const out: string[] = [];
+  const units = metrics ? metricUnits(table.header, metrics) : {};
   for (const p of spec.plots ?? []) {
     const path = tablePaths(resultsDir, p.output.replace(/\.svg$/, '.csv')).csv.replace(/\.csv$/, '.svg');
     const { output: _o, ...opts } = p;
-    writeFileAtomic(path, await renderSvg(plotSpec(table, opts)));
+    writeFileAtomic(path, await renderSvg(plotSpec(table, { title: spec.description ?? spec.name, units, ...opts })));
     out.push(path);
   }
   return out;
