@@ -13,6 +13,7 @@ import type { StageOutput } from './execution';
 import { phase } from './phase';
 import { withProgress } from './progress';
 import { yieldPoint } from './yield';
+import { skippedText } from './long-records';
 import type { RendererName } from './progress';
 
 export type { RendererName } from './progress';
@@ -87,6 +88,7 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
               const { status, output } = await exec.runCell(c, yieldPoint({ signal: opts.signal, onStep: live.step }));
               const failed = output.status === 'failed' || (status !== 'cached' && output.status === 'diverged');
               if (status !== 'cached' && failed) note(`${output.status}: ${c.label}: ${output.error ?? ''}`);
+              else if (status !== 'cached' && output.skipped) note(`warning: ${c.label}: ${skippedText(output.skipped, output.skipped.records.length + output.records.length)}`);
               live.end();
               tick(status === 'cached', failed);
               opts.onTaskDone?.(c, status === 'cached');
