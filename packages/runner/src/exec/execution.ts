@@ -18,6 +18,7 @@ import { runCell } from './cell';
 import type { BoundMetric, CellOutput } from './cell';
 import { isAbandoned } from './yield';
 import { fitWindow, skippedText } from './long-records';
+import { abandonInterrupted, isTrainingInterrupted } from './interrupt';
 import type { YieldPoint } from './yield';
 
 /** A shared stage's cached output and how long it took (the `prepare-ms` cost metric). */
@@ -103,6 +104,7 @@ export class Execution {
       value = t.kind === 'model' ? await this.build(t) : await this.precompute(t, at);
     } catch (e) {
       if (isAbandoned(e)) throw e;
+      if (isTrainingInterrupted(e)) return abandonInterrupted();
       return this.settle(t.key, { status: 'failed', error: `stage '${t.label}' failed: ${errorText(e)}` });
     }
     const result: PreparedResult = { value, ms: Math.round(performance.now() - t0) };
@@ -220,6 +222,7 @@ export class Execution {
       });
     } catch (e) {
       if (isAbandoned(e)) throw e; // interrupted, not failed: nothing is recorded or cached
+      if (isTrainingInterrupted(e)) return abandonInterrupted(); // a signal inside the edit (./interrupt.ts)
       // A training loss or weight that became NaN/±inf is the method diverging, not an error (README "Reliability").
       return { status: isDivergence(e) ? 'diverged' : 'failed', error: errorText(e), ...NO_RECORDS };
     }

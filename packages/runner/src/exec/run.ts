@@ -14,6 +14,7 @@ import { phase } from './phase';
 import { withProgress } from './progress';
 import { yieldPoint } from './yield';
 import { skippedText } from './long-records';
+import { interruptTraining } from './interrupt';
 import type { RendererName } from './progress';
 
 export type { RendererName } from './progress';
@@ -52,6 +53,7 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
   const builds = stages.filter((s): s is ModelTask => s.kind === 'model');
   const prepares = stages.filter((s): s is PrepareTask => s.kind === 'prepare');
   const exec = new Execution(plan, reg, opts.cache, { retryFailed: opts.retryFailed });
+  const stopTraining = interruptTraining(opts.signal); // signals inside one long edit (./interrupt.ts)
 
   try {
     // An abort (a signal, cli/experiment-commands.ts) stops both phases from starting tasks and
@@ -99,6 +101,7 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
       },
     );
   } finally {
+    stopTraining();
     exec.dispose();
   }
   if (opts.signal?.aborted) {
