@@ -39,7 +39,8 @@ describe.skipIf(!existsSync(CF_EDIT))('pretrain --facts on real CounterFact reco
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const opts = (name: string, log: string[]): PretrainOptions => ({
-    model: 'tiny-gpt2', // the v1 preset: a 64-token window
+    model: 'tiny-gpt2',
+    set: 'v1', // a 64-token window (v2's 128 would hold these records)
     facts: [facts],
     outDir: join(dir, name),
     workDir: join(dir, `${name}-work`),
