@@ -26,6 +26,7 @@ export type { TokenExample, TextPair, Batch } from './train/batch';
 export { nextTokenNll, sequenceLogProbs, tokenLogProbs, logSoftmaxOf } from './train/loss';
 export type { LanguageModel } from './train/loss';
 export { lrAt } from './train/schedule';
+export { canWatchSignals, onTrainingInterrupt, trainingInterrupted, TrainingInterruptedError, watchProcessSignals } from './train/interrupt';
 export type { LrSchedule } from './train/schedule';
 export { clipGlobalNorm, globalNorm } from './train/clip';
 export { makeOptimizer, setLearningRate, OPTIMIZERS } from './train/optimizer';

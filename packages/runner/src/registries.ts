@@ -89,9 +89,17 @@ export interface RunContext {
 }
 
 /** A model in memory. `model` is whatever the method entries of the same registries understand. */
+/** A model's context window: the longest sequence it takes, and whether every sequence starts with BOS. */
+export interface ContextWindow {
+  readonly tokens: number;
+  readonly bos: boolean;
+}
+
 export interface LoadedModel {
   readonly scorer: Scorer;
   readonly model: unknown;
+  /** Its context window; records whose sequences exceed it are left out of a cell (exec/long-records.ts). */
+  readonly window?: ContextWindow;
   dispose(): void;
 }
 

@@ -8,6 +8,7 @@
 #include "kernels.h"
 #include "sgemm.h"
 #include "lapack.h"
+#include "signals.h"
 
 #define MAX_ARGS 16
 #define CODE "ENGINE_NATIVE_KERNEL"
@@ -334,6 +335,7 @@ static napi_value init(napi_env env, napi_value exports) {
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   el_lapack_register(env, exports);
+  el_signals_register(env, exports);
   return exports;
 }
 

@@ -36,6 +36,10 @@ export interface NativeAddon {
   blasConfig(): string;
   /** JSON {cflags, compiler, isa, iec559} fixed at build time (binding.gyp); absent in builds before it existed. */
   buildInfo?(): string;
+  /** Chain a flag-setting handler in front of the JavaScript SIGINT/SIGTERM handlers (native/src/signals.c); returns how many are watched. */
+  watchSignals?(): number;
+  /** The last watched signal received since watchSignals(), else 0 (absent in builds before it existed). */
+  pendingSignal?(): number;
 }
 
 /** How the loaded addon was built and which BLAS it runs: part of every table's environment and task key. */

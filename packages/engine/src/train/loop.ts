@@ -14,6 +14,7 @@ import type { LanguageModel } from './loss';
 import { ascent, nll, type Objective } from './objective';
 import { makeOptimizer, setLearningRate, type AdamOptions, type OptimizerKind } from './optimizer';
 import { ReferenceCache } from './reference';
+import { TrainingInterruptedError, trainingInterrupted } from './interrupt';
 import { lrAt, type LrSchedule } from './schedule';
 import { exampleStream, epochSteps, type BatchStream } from './streams';
 
@@ -159,6 +160,7 @@ export function trainLoop<M extends TrainableModel>(
     let best = Number.POSITIVE_INFINITY;
     let sinceBest = 0;
     for (let step = o.startStep ?? 0; step < Math.min(o.endStep ?? o.steps, o.steps); step++) {
+      if (trainingInterrupted()) throw new TrainingInterruptedError(step); // a cooperative cancellation check (./interrupt.ts)
       const lr = lrAt(o.lr, step, o.steps, o.schedule);
       setLearningRate(opt, lr);
       const batches = Object.fromEntries(objective.streams.map((s) => [s, streams[s]!.next()]));

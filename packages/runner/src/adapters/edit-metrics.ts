@@ -41,11 +41,13 @@ function schemaOf(id: string): JsonSchema {
   return getMetric(id).optionsSchema as JsonSchema;
 }
 
-function percent(id: string, cf: CfKey, zs?: ZsKey): MetricEntry {
+function percent(id: string, cf: CfKey, zs?: ZsKey, when: 'before' | 'after' = 'after'): MetricEntry {
   const m = getMetric(id);
   return {
-    id, version: String(m.version), description: `${m.description} [${m.source}]`, higherIsBetter: m.higherIsBetter,
+    id: when === 'before' ? `${id}-before` : id, version: String(m.version),
+    description: `${m.description}${when === 'before' ? ', on the model before the edit' : ''} [${m.source}]`, higherIsBetter: m.higherIsBetter,
     scale: 100, digits: 2, paramsSchema: schemaOf(id), split: m.split,
+    ...(when === 'before' ? { when } : {}),
     probe: probe(EDIT_PROBES, (p, r) => editValue(p, r, cf, zs, id)),
   };
 }
@@ -74,6 +76,30 @@ const score: MetricEntry = {
   derive: { from: ['efficacy', 'generalization', 'locality'], combine: (v) => harmonicMean(v) },
 };
 
+/** Thresholds of the editing status (docs/metrics.md "Editing status"). */
+export const EDIT_STATUS_THRESHOLDS = {
+  /** Locality lost by the edit (its value before − after, 0–1) above this: the edit broke unrelated facts ("collapsed"). */
+  localityDrop: 0.5,
+  /** Fluency (n-gram entropy ×100) below this: degenerate, repetitive text ("collapsed"); the metrics'
+   *  collapse flag's default floor (packages/metrics/src/collapse.ts). */
+  fluencyFloor: 100,
+} as const;
+
+/** The row's status from its table values [locality, locality-before, fluency]: 'collapsed' or undefined (ok). */
+export function editVerdict([locality, before, fluency]: readonly number[]): 'collapsed' | undefined {
+  if (before! - locality! > EDIT_STATUS_THRESHOLDS.localityDrop) return 'collapsed';
+  if (fluency! < EDIT_STATUS_THRESHOLDS.fluencyFloor) return 'collapsed';
+  return undefined;
+}
+
+/** Not a column: sets an editing row's status to "collapsed" when the edited model lost most of its locality or writes degenerate text. */
+const editStatus: MetricEntry = {
+  id: 'edit-status', version: '1', higherIsBetter: true,
+  description: `row status "collapsed" when locality falls more than ${100 * EDIT_STATUS_THRESHOLDS.localityDrop} points below its value before the edit, or fluency is below ${EDIT_STATUS_THRESHOLDS.fluencyFloor} [docs/metrics.md "Editing status"]`,
+  derive: { from: ['locality', 'locality-before', 'fluency'], combine: () => Number.NaN },
+  status: editVerdict,
+};
+
 export const EDIT_METRICS: readonly MetricEntry[] = [
   percent('efficacy', 'efficacy', 'efficacy'),
   percent('generalization', 'generalization', 'generalization'),
@@ -86,4 +112,6 @@ export const EDIT_METRICS: readonly MetricEntry[] = [
   percent('generalization-token-acc', 'generalizationTokenAcc', 'generalization'),
   percent('locality-token-acc', 'localityTokenAcc', 'locality'),
   fluencyEntry,
+  percent('locality', 'locality', 'locality', 'before'),
+  editStatus,
 ];

@@ -11,5 +11,10 @@ export interface EngineModel {
 }
 
 export function loadedEngineModel(m: EngineModel, batchSize = 16): LoadedModel {
-  return { scorer: modelScorer(m.transformer, m.tokenizer, { batchSize }), model: m, dispose: () => m.transformer.dispose() };
+  return {
+    scorer: modelScorer(m.transformer, m.tokenizer, { batchSize }),
+    model: m,
+    window: { tokens: m.transformer.config.maxSeq, bos: m.tokenizer.bosId !== undefined },
+    dispose: () => m.transformer.dispose(),
+  };
 }

@@ -9,6 +9,7 @@ import type { CellEditor, CellRecord, EditCost, LoadedModel, MetricEntry, Metric
 import type { MetricUse, Protocol } from '../experiment-spec/types';
 import { eachColumn, editCalls, editGroups, evaluatesEach } from '../experiment-spec/protocol';
 import { yieldPoint, type YieldPoint } from './yield';
+import type { LongRecords } from './long-records';
 
 /** A metric column to fill: the registry entry and how the spec uses it. */
 export interface BoundMetric {
@@ -29,6 +30,8 @@ export interface CellOutput {
   readonly status: 'ok' | 'diverged' | 'failed' | 'unsupported';
   readonly error?: string;
   readonly records: readonly RecordResult[];
+  /** Records left out because a sequence of theirs exceeds the model's context window (./long-records.ts). */
+  readonly skipped?: LongRecords;
   /** Volatile measurements (never written into the CSV). */
   readonly timing: { readonly editMs: number; readonly evalMs: number };
 }

@@ -17,6 +17,8 @@ import { ModelPool } from './pool';
 import { runCell } from './cell';
 import type { BoundMetric, CellOutput } from './cell';
 import { isAbandoned } from './yield';
+import { fitWindow, skippedText } from './long-records';
+import { abandonInterrupted, isTrainingInterrupted } from './interrupt';
 import type { YieldPoint } from './yield';
 
 /** A shared stage's cached output and how long it took (the `prepare-ms` cost metric). */
@@ -58,6 +60,14 @@ function errorText(e: unknown): string {
   return String(e);
 }
 
+/** The engine's typed divergence errors (a method's phase: METHOD_DIVERGED; the training loop: TRAINING_DIVERGED). */
+export const DIVERGENCE_CODES: ReadonlySet<string> = new Set(['METHOD_DIVERGED', 'TRAINING_DIVERGED']);
+
+function isDivergence(e: unknown): boolean {
+  const code = e instanceof Error ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && DIVERGENCE_CODES.has(code);
+}
+
 const NO_RECORDS = { records: [], timing: { editMs: 0, evalMs: 0 } } as const;
 
 export class Execution {
@@ -94,6 +104,7 @@ export class Execution {
       value = t.kind === 'model' ? await this.build(t) : await this.precompute(t, at);
     } catch (e) {
       if (isAbandoned(e)) throw e;
+      if (isTrainingInterrupted(e)) return abandonInterrupted();
       return this.settle(t.key, { status: 'failed', error: `stage '${t.label}' failed: ${errorText(e)}` });
     }
     const result: PreparedResult = { value, ms: Math.round(performance.now() - t0) };
@@ -201,13 +212,19 @@ export class Execution {
     const records = this.plan.records.get(c.datasetKey)!.slice(c.start, c.end);
     const method = this.reg.methods.get(c.variant.method)!;
     try {
-      return await this.withModel(c.modelIndex, (model) => {
+      return await this.withModel(c.modelIndex, async (model): Promise<CellOutput> => {
+        // The long-record rule: records too long for the model's window are left out and listed.
+        const { fit, skipped } = await fitWindow(records, this.metrics, model.scorer, model.window);
+        const left = skipped ? { skipped } : {};
+        if (fit.length === 0 && skipped) return { status: 'failed', error: `every record is too long: ${skippedText(skipped, records.length)}`, ...left, ...NO_RECORDS };
         const editor = method.create(c.variant.params, { ...this.plan.ctx, prepared, ...(retain ? { retain } : {}) });
-        return runCell(model, editor, records, c.protocol, this.metrics, prepareMs, at);
+        return { ...(await runCell(model, editor, fit, c.protocol, this.metrics, prepareMs, at)), ...left };
       });
     } catch (e) {
       if (isAbandoned(e)) throw e; // interrupted, not failed: nothing is recorded or cached
-      return { status: 'failed', error: errorText(e), ...NO_RECORDS };
+      if (isTrainingInterrupted(e)) return abandonInterrupted(); // a signal inside the edit (./interrupt.ts)
+      // A training loss or weight that became NaN/±inf is the method diverging, not an error (README "Reliability").
+      return { status: isDivergence(e) ? 'diverged' : 'failed', error: errorText(e), ...NO_RECORDS };
     }
   }
 

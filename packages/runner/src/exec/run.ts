@@ -13,6 +13,8 @@ import type { StageOutput } from './execution';
 import { phase } from './phase';
 import { withProgress } from './progress';
 import { yieldPoint } from './yield';
+import { skippedText } from './long-records';
+import { interruptTraining } from './interrupt';
 import type { RendererName } from './progress';
 
 export type { RendererName } from './progress';
@@ -51,6 +53,7 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
   const builds = stages.filter((s): s is ModelTask => s.kind === 'model');
   const prepares = stages.filter((s): s is PrepareTask => s.kind === 'prepare');
   const exec = new Execution(plan, reg, opts.cache, { retryFailed: opts.retryFailed });
+  const stopTraining = interruptTraining(opts.signal); // signals inside one long edit (./interrupt.ts)
 
   try {
     // An abort (a signal, cli/experiment-commands.ts) stops both phases from starting tasks and
@@ -87,6 +90,7 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
               const { status, output } = await exec.runCell(c, yieldPoint({ signal: opts.signal, onStep: live.step }));
               const failed = output.status === 'failed' || (status !== 'cached' && output.status === 'diverged');
               if (status !== 'cached' && failed) note(`${output.status}: ${c.label}: ${output.error ?? ''}`);
+              else if (status !== 'cached' && output.skipped) note(`warning: ${c.label}: ${skippedText(output.skipped, output.skipped.records.length + output.records.length)}`);
               live.end();
               tick(status === 'cached', failed);
               opts.onTaskDone?.(c, status === 'cached');
@@ -97,6 +101,7 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
       },
     );
   } finally {
+    stopTraining();
     exec.dispose();
   }
   if (opts.signal?.aborted) {

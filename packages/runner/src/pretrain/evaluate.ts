@@ -16,22 +16,41 @@ export function continuation(prompt: string, target: string): string {
   return /\s$/.test(prompt) ? target : ` ${target}`;
 }
 
+/**
+ * The long-record rule in pretraining (docs/metrics.md "Records longer than the context window"): whether
+ * BOS + prompt + continuation fits the model's window; a generation prompt (no continuation) needs room
+ * for one new token. Probes and prompts that do not fit are left out of the evaluation and counted.
+ */
+export function fitsWindow(model: Transformer, tok: TextTokenizer, prompt: string, cont?: string): boolean {
+  return encodePrompt(tok, prompt).length + (cont === undefined ? 1 : tok.encode(cont).length) <= model.config.maxSeq;
+}
+
 export interface ProbeResult {
   readonly accuracy: number;
+  /** Probes evaluated (those that fit the window). */
   readonly n: number;
-  /** Indices of the probes whose first target token was not the top prediction. */
+  /** Indices (among the evaluated probes) of those whose first target token was not the top prediction. */
   readonly misses: readonly number[];
+  /** Probes left out: longer than the model's window. */
+  readonly skipped: number;
 }
 
 /** Share of probes whose target's first token has rank 1 after the prompt (teacher-forced, MEMIT tokenization). */
-export function firstTokenAccuracy(model: Transformer, tok: TextTokenizer, probes: readonly KnowledgeProbe[]): ProbeResult {
-  if (probes.length === 0) return { accuracy: Number.NaN, n: 0, misses: [] };
+export function firstTokenAccuracy(model: Transformer, tok: TextTokenizer, all: readonly KnowledgeProbe[]): ProbeResult {
+  const probes = all.filter((p) => fitsWindow(model, tok, p.prompt, continuation(p.prompt, p.target)));
+  const skipped = all.length - probes.length;
+  if (probes.length === 0) return { accuracy: Number.NaN, n: 0, misses: [], skipped };
   const scored = scoreContinuations(model, tok, probes.map((p) => ({ prompt: p.prompt, continuation: continuation(p.prompt, p.target) })), { batchSize: 64 });
   const misses = scored.flatMap((toks, i) => (toks[0]?.rank === 1 ? [] : [i]));
-  return { accuracy: 1 - misses.length / probes.length, n: probes.length, misses };
+  return { accuracy: 1 - misses.length / probes.length, n: probes.length, misses, skipped };
 }
 
-/** Greedy continuations (KV-cached, batched; stops at EOS). */
+/** The prompts that leave room for a generated token in the model's window. */
+export function generatable(model: Transformer, tok: TextTokenizer, prompts: readonly string[]): string[] {
+  return prompts.filter((p) => fitsWindow(model, tok, p));
+}
+
+/** Greedy continuations (KV-cached, batched; stops at EOS) of prompts that fit the window (generatable). */
 export function greedy(model: Transformer, tok: TextTokenizer, prompts: readonly string[], maxNewTokens: number): string[] {
   return generate(model, tok, prompts, { maxNewTokens, batchSize: 32 });
 }
@@ -54,11 +73,15 @@ export interface RefusalResult {
   readonly rate: number;
   readonly n: number;
   readonly answers: readonly string[];
+  /** Prompts left out: longer than the model's window. */
+  readonly skipped: number;
 }
 
-export function refusalRate(model: Transformer, tok: TextTokenizer, prompts: readonly string[], pool: readonly string[], maxNew = 8): RefusalResult {
-  if (prompts.length === 0) return { rate: Number.NaN, n: 0, answers: [] };
+export function refusalRate(model: Transformer, tok: TextTokenizer, all: readonly string[], pool: readonly string[], maxNew = 8): RefusalResult {
+  const prompts = generatable(model, tok, all);
+  const skipped = all.length - prompts.length;
+  if (prompts.length === 0) return { rate: Number.NaN, n: 0, answers: [], skipped };
   const answers = greedy(model, tok, prompts, maxNew);
   const hits = answers.filter((a) => isRefusal(a, pool)).length;
-  return { rate: hits / prompts.length, n: prompts.length, answers };
+  return { rate: hits / prompts.length, n: prompts.length, answers, skipped };
 }

@@ -83,11 +83,13 @@ export async function pretrainWith(parts: PretrainParts, o: PretrainOptions): Pr
   const tok: TextTokenizer = tokenizer;
   const docs = source.corpus.map((t) => [...encodePrompt(tok, t), tok.eosId]);
   const corpusTokens = docs.reduce((n, d) => n + d.length, 0);
+  const split = docs.filter((d) => d.length > (o.schedule?.seqLen ?? preset.schedule.seqLen) + 1).length;
   const schedule: Schedule = { ...preset.schedule, ...o.schedule };
   const config: ModelConfig = { ...preset.arch, ...o.arch, vocabSize: tok.vocabSize };
   const modelSeed = o.modelSeed ?? preset.modelSeed;
   const dataSeed = o.dataSeed ?? preset.dataSeed;
   log(`[pretrain ${o.model}] tokenizer ${tok.vocabSize} tokens; corpus ${corpusTokens} tokens; ${paramCount(config)} parameters`);
+  if (split) log(`[pretrain ${o.model}] ${split} document(s) longer than a training row are split into row-sized pieces (pack.ts)`);
 
   const runKey = contentKey({ config, schedule, modelSeed, dataSeed, tokenizer: contentKey(tokenizer.toJSON()), corpus: contentKey(source.corpus) });
   const workDir = resolve(o.workDir ?? join(root, '.editlab-cache', 'pretrain', ...(setName === 'v1' ? [] : [setName]), o.model));
@@ -106,14 +108,18 @@ export async function pretrainWith(parts: PretrainParts, o: PretrainOptions): Pr
     });
     if (run.resumedFrom) log(`[pretrain ${o.model}] resumed from step ${run.resumedFrom}`);
     if (!run.complete) return { complete: false, step: run.losses.length, statePath };
-    const report = evaluateModel(model, tok, source, o.evalLimit);
-    log(`[pretrain ${o.model}] knowledge train ${report.train.accuracy.toFixed(4)} held-out ${report.heldOut.accuracy.toFixed(4)}${report.qaHeldOut ? ` qa held-out ${report.qaHeldOut.accuracy.toFixed(4)}` : ''} refusal ${report.refusal.rate.toFixed(4)}${report.fluency ? ` fluency ${report.fluency.ngramEntropy.toFixed(1)}` : ''}`);
-
+    // The checkpoint is written before the evaluation, so a crash or kill there loses no training; the
+    // card and provenance (which carry the evaluation) follow it. Rerunning resumes from the saved state.
     const weights = model.weights();
     const sha = weightsSha256(weights);
     const dir = resolve(o.outDir ?? join(root, 'models', o.model));
     await parts.saveCheckpoint(dir, { config, weights, tokenizer });
     tf.dispose([...weights.values()]);
+    log(`[pretrain ${o.model}] wrote the checkpoint to ${dir}; evaluating`);
+
+    const report = evaluateModel(model, tok, source, o.evalLimit);
+    log(`[pretrain ${o.model}] knowledge train ${report.train.accuracy.toFixed(4)} held-out ${report.heldOut.accuracy.toFixed(4)}${report.qaHeldOut ? ` qa held-out ${report.qaHeldOut.accuracy.toFixed(4)}` : ''} refusal ${report.refusal.rate.toFixed(4)}${report.fluency ? ` fluency ${report.fluency.ngramEntropy.toFixed(1)}` : ''}`);
+    if (report.skipped) log(`[pretrain ${o.model}] warning: ${report.skipped} evaluation probe(s) and prompt(s) longer than the model's ${config.maxSeq}-token window were skipped (docs/metrics.md "Records longer than the context window")`);
     const last = run.losses.slice(-50);
     const card: CardData = {
       name: o.model,

@@ -2,7 +2,7 @@
 // refusal on absent entities, and fluency of greedy generations on the generation prompts.
 import type { Transformer } from '@editlab/engine';
 import { nGramEntropy, simpleWordTokenize } from '@editlab/metrics';
-import { firstTokenAccuracy, greedy, refusalRate } from './evaluate';
+import { firstTokenAccuracy, generatable, greedy, refusalRate } from './evaluate';
 import type { KnowledgeSource, TextTokenizer } from './types';
 
 export interface EvalReport {
@@ -13,6 +13,8 @@ export interface EvalReport {
   readonly refusal: { rate: number; n: number };
   readonly fluency?: { ngramEntropy: number; n: number; metric: string };
   readonly samples: ReadonlyArray<{ prompt: string; output: string }>;
+  /** Probes and prompts left out of the checks above because they are longer than the model's window (absent: none). */
+  readonly skipped?: number;
 }
 
 /** At most `limit` items, evenly spaced over the list (deterministic). */
@@ -26,15 +28,17 @@ export function evaluateModel(model: Transformer, tok: TextTokenizer, src: Knowl
   const heldOut = firstTokenAccuracy(model, tok, spread(src.heldOutProbes, limit));
   const qa = src.qaProbes?.length ? firstTokenAccuracy(model, tok, spread(src.qaProbes, limit)) : undefined;
   const refusal = refusalRate(model, tok, spread(src.refusalPrompts, limit), src.refusalPool);
-  const genPrompts = spread(src.generationPrompts, Math.min(limit ?? 100, 100));
+  const wanted = spread(src.generationPrompts, Math.min(limit ?? 100, 100));
+  const genPrompts = generatable(model, tok, wanted);
   const gens = greedy(model, tok, genPrompts, 40);
   // MEMIT/EasyEdit n-gram entropy ×100 (the metrics package's), over the cards' word tokens.
   const fluency = gens.length ? { ngramEntropy: 100 * nGramEntropy(gens, simpleWordTokenize), metric: 'n-gram entropy ×100 (MEMIT/EasyEdit, greedy decoding, 40 new tokens)' } : undefined;
-  const samples = [
+  const samples = generatable(model, tok, [
     ...spread(src.trainProbes, 2).map((p) => p.prompt),
     ...spread(src.refusalPrompts, 1),
     ...genPrompts.slice(0, 2),
-  ];
+  ]);
+  const skipped = train.skipped + heldOut.skipped + (qa?.skipped ?? 0) + refusal.skipped + wanted.length - genPrompts.length;
   const outs = greedy(model, tok, samples, 16);
   return {
     train: { accuracy: train.accuracy, n: train.n },
@@ -43,5 +47,6 @@ export function evaluateModel(model: Transformer, tok: TextTokenizer, src: Knowl
     refusal: { rate: refusal.rate, n: refusal.n },
     ...(fluency ? { fluency: { ...fluency, n: gens.length } } : {}),
     samples: samples.map((prompt, i) => ({ prompt, output: outs[i]! })),
+    ...(skipped ? { skipped } : {}),
   };
 }

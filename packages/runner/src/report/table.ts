@@ -189,6 +189,22 @@ export function environmentGroups(environments: ReadonlyMap<string, JsonObject>)
   return [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([, g]) => ({ environment: g.environment, cells: g.cells.sort() }));
 }
 
+/** `{ skipped: n }` when the row's cells left out records longer than the window, else nothing. */
+function skippedCount(cells: readonly string[], outputs: ReadonlyMap<string, CellOutput>): { skipped?: number } {
+  const n = cells.reduce((a, k) => a + (outputs.get(k)?.skipped?.records.length ?? 0), 0);
+  return n ? { skipped: n } : {};
+}
+
+function longRecords(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>): { longRecords?: JsonValue } {
+  const list = doc.rows.flatMap((r) =>
+    r.cells.flatMap((k) => {
+      const s = outputs.get(k)?.skipped;
+      return s ? [{ ...r.keys, cell: k, window: s.window, records: s.records.map((x) => ({ ...x })) }] : [];
+    }),
+  );
+  return list.length ? { longRecords: list } : {};
+}
+
 export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, reg: Registries, stages: StageValues = new Map(),
   environments: ReadonlyMap<string, JsonObject> = new Map()): RenderedTable {
   const rows = doc.rows.map((r) => aggregateRow(r, outputs, doc.metrics, reg));
@@ -219,8 +235,10 @@ export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutp
     codeVersion: doc.codeVersion,
     versions: doc.versions,
     metrics: doc.metrics,
-    rows: doc.rows.map((r, i) => ({ ...r.keys, status: rows[i]!.status, cells: r.cells })),
+    rows: doc.rows.map((r, i) => ({ ...r.keys, status: rows[i]!.status, ...skippedCount(r.cells, outputs), cells: r.cells })),
     stages: [...stages.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([key, v]) => ({ key, label: v.label, value: v.value })),
+    // The long-record rule (exec/long-records.ts): the records each cell left out, listed only when there are any.
+    ...longRecords(doc, outputs),
     errors: doc.rows.flatMap((r) =>
       r.cells.flatMap((k) => {
         const o = outputs.get(k);
