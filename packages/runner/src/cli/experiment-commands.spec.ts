@@ -87,3 +87,11 @@ describe('editlab validate, plan, run, merge', () => {
     expect(readFileSync(join(ws.resultsDir, 'fake.csv'), 'utf8').split('\n')[1]).toBe('table,facts,table-ft,,single,16,100.00,0.00,100.00,0.00,ok,');
   });
 });
+
+describe('exit status of a run', () => {
+  it('counts rows that did not compute; verdicts on finished rows (collapsed, no-forgetting) are results', async () => {
+    const { runFailures } = await import('./experiment-commands');
+    expect(runFailures(['ok', 'collapsed', 'no-forgetting', 'unsupported'])).toBe(0);
+    expect(runFailures(['ok', 'failed', 'diverged', 'missing', 'collapsed'])).toBe(3);
+  });
+});

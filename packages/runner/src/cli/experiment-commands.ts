@@ -18,6 +18,12 @@ import { EXIT } from './io';
 import type { Io } from './io';
 import type { RendererName } from '../exec/run';
 
+/** Row statuses that make `editlab run` exit non-zero (packages/runner/README.md, exit codes). */
+const RUN_FAILURES: ReadonlySet<string> = new Set(['failed', 'diverged', 'missing']);
+
+/** How many of these row or cell statuses are failures of the run (a verdict such as `collapsed` is not). */
+export const runFailures = (statuses: readonly string[]): number => statuses.filter((s) => RUN_FAILURES.has(s)).length;
+
 export const WORKSPACE_OPTIONS: Options = {
   'results-dir': { type: 'string' },
   'cache-dir': { type: 'string' },
@@ -183,7 +189,9 @@ export async function runCmd(argv: readonly string[], io: Io): Promise<number> {
         return signalExit(received);
       }
       const bad = r.table ? r.table.rows.filter((x) => x.status !== 'ok' && x.status !== 'unsupported') : [];
-      failures += r.table ? bad.length : [...r.run.outputs.values()].filter((o) => o.status === 'failed' || o.status === 'diverged').length;
+      // A verdict on a finished row (collapsed, no-forgetting: the papers grey such rows out) is a result, not a
+      // failure of the run; rows that did not compute (failed, diverged, missing) set the exit code.
+      failures += runFailures(r.table ? bad.map((x) => x.status) : [...r.run.outputs.values()].map((o) => o.status));
       if (json) {
         io.out(JSON.stringify({
           spec: f, executed: r.run.executed.length, cached: r.run.cached.length,
