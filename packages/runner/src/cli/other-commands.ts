@@ -3,6 +3,10 @@ import { resolve } from 'node:path';
 import { writeFileAtomic } from '../util/atomic';
 import { RunnerError, UsageError } from '../errors';
 import { diffTables, directions, formatDiff, readCsv } from '../report/diff';
+import { metaColumns, recordValues } from '../report/noise';
+
+/** `{ [key]: value }` when value is defined, else `{}` (exactOptionalPropertyTypes). */
+const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : { [key]: value } as { [P in K]?: V });
 import { plotSpec, renderSvg } from '../report/plot';
 import type { PlotKind } from '../report/plot';
 import { fetchDataset, SOURCES } from '../data/fetch';
@@ -18,7 +22,13 @@ export async function diffCmd(argv: readonly string[], io: Io): Promise<number> 
   const [a, b, ...rest] = p.positionals;
   if (!a || !b || rest.length) throw new UsageError('diff: give exactly two CSV files: editlab diff a.csv b.csv');
   const reg = await loadRegistries(io, str(p, 'registries'));
-  const d = diffTables(readCsv(resolve(io.cwd, a)), readCsv(resolve(io.cwd, b)), directions(resolve(io.cwd, a), reg.metrics), num(p, 'tolerance') ?? 0);
+  const [ta, tb] = [readCsv(resolve(io.cwd, a)), readCsv(resolve(io.cwd, b))];
+  // Noise-aware unless --tolerance is given: per-record values (and the first table's meta.json), else
+  // the first table's interval columns (report/noise.ts).
+  const columns = metaColumns(ta.file);
+  const tolerance = num(p, 'tolerance');
+  const noise = columns ? { columns, reg, ...optional('recordsA', recordValues(ta, columns)), ...optional('recordsB', recordValues(tb, columns)) } : {};
+  const d = diffTables(ta, tb, directions(ta.file, reg.metrics), { ...(tolerance === undefined ? {} : { tolerance }), noise });
   io.out(formatDiff(d, a, b, p.values['all'] === true));
   return p.values['fail-on-regression'] === true && d.regressions > 0 ? EXIT.failures : EXIT.ok;
 }

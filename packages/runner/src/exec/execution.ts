@@ -202,7 +202,7 @@ export class Execution {
     const method = this.reg.methods.get(c.variant.method)!;
     try {
       return await this.withModel(c.modelIndex, (model) => {
-        const editor = method.create(c.variant.params, { ...this.plan.ctx, prepared, ...(retain ? { retain } : {}) });
+        const editor = method.create(c.variant.params, { ...this.plan.ctx, ...(c.seed === undefined ? {} : { seed: c.seed }), prepared, ...(retain ? { retain } : {}) });
         return runCell(model, editor, records, c.protocol, this.metrics, prepareMs, at);
       });
     } catch (e) {

@@ -101,6 +101,11 @@ function semanticChecks(spec: Spec, loaded: LoadedSpec, reg: Registries): SpecDi
       }
     });
   }
+  if (spec.rows === 'per-record') {
+    spec.methods.forEach((m, i) => {
+      if (m.seeds?.length) out.push(diagnosticAt(src, toPointer(['methods', i, 'seeds']), '`seeds:` reports a mean and sd over seeds per row; a per-record table has one row per record', 'remove `rows: per-record`, or run one seed per spec'));
+    });
+  }
   const columns = new Map<string, number>();
   const uses = metricUses(spec);
   uses.forEach((u, i) => {
