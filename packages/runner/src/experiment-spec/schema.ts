@@ -173,6 +173,10 @@ export function buildSchema(reg: Registries): JsonSchema {
         description: 'Metric columns: an id, or { metric: id, label: column, params: {…} }.',
         items: { type: ['string', 'object'], if: { type: 'string' }, then: idSchema(metricIds, 'Registered metric id.'), else: { $ref: '#/$defs/metric' } },
       },
+      defaults: {
+        enum: ['schema', 'rule'],
+        description: "Method params the spec leaves unset: 'schema' (the default) takes each param's schema default; 'rule' takes, for params whose `x-default` has a rule, the rule's value on each model (its family's column of the paper, mapped to its depth: docs/defaults.md).",
+      },
       rows: {
         enum: ['aggregate', 'per-record'],
         default: 'aggregate',

@@ -93,6 +93,9 @@ export interface Spec {
   readonly plots?: readonly PlotItem[];
   /** 'aggregate': one row per cell group with metric means; 'per-record': one row per record. */
   readonly rows: 'aggregate' | 'per-record';
+  /** Method params the spec leaves unset: the schema default ('schema', when absent) or, for params
+   *  with a rule, the rule's value on each model ('rule'; docs/defaults.md). */
+  readonly defaults?: 'schema' | 'rule';
 }
 
 export function protocolLabel(p: Protocol): string {

@@ -20,9 +20,11 @@ import { metricUses } from './types';
 import { nonFiniteMessage, nonFiniteNumbers, valueChecks } from './value-checks';
 import { checkRowCount, firstDiagnostics } from './limits';
 import { missingReferences } from './references';
+import { DEFAULT_KEYWORD, ruleProps } from './rule-defaults';
 
 export function compileSchema(schema: JsonSchema): ValidateFunction {
   const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true, verbose: true, useDefaults: true });
+  ajv.addVocabulary([DEFAULT_KEYWORD]); // where a method param's default comes from (an annotation)
   return ajv.compile(schema);
 }
 
@@ -183,8 +185,15 @@ export function applyDefaults(schema: JsonSchema, value: JsonObject): JsonObject
 }
 
 function withAxisDefaults(s: Spec, reg: Registries): Spec {
+  // With `defaults: rule`, a method param that has a rule is left unset here: the plan sets it per model.
+  const byRule = (schema: JsonSchema): JsonSchema => {
+    if (s.defaults !== 'rule') return schema;
+    const ruled = ruleProps(schema);
+    const props = Object.fromEntries(Object.entries((schema['properties'] ?? {}) as Record<string, JsonObject>).map(([k, p]) => [k, k in ruled ? { ...p, default: undefined } : p]));
+    return { ...schema, properties: props } as JsonSchema;
+  };
   const fill = <T extends { params?: JsonObject }>(xs: readonly T[], tag: keyof T, entries: ReadonlyMap<string, EntryBase>) =>
-    xs.map((x) => ({ ...x, params: applyDefaults(entries.get(String(x[tag]))!.paramsSchema, x.params ?? {}) }));
+    xs.map((x) => ({ ...x, params: applyDefaults(entries === reg.methods ? byRule(entries.get(String(x[tag]))!.paramsSchema) : entries.get(String(x[tag]))!.paramsSchema, x.params ?? {}) }));
   return {
     ...s,
     seed: s.seed ?? 0,

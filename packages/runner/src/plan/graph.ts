@@ -16,6 +16,7 @@ import { corpusLabel } from './corpus';
 import { expandMethods } from './expand';
 import { planCodeVersion } from './provenance';
 import type { AxisVariant, MethodVariant } from './expand';
+import { withRuleDefaults } from '../experiment-spec/rule-defaults';
 
 interface TaskBase {
   readonly key: string;
@@ -177,11 +178,14 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
   const rows: RowPlan[] = [];
   models.forEach((model, mi) => {
     const modelKey = modelKeys[mi]!;
+    // `defaults: rule`: the params a variant leaves unset take their rule's value on this model.
+    const shape = spec.defaults === 'rule' ? reg.models.get(model.id)!.shape?.(model.params, ctx) : undefined;
     datasets.forEach((d, di) => {
       const datasetKey = datasetKeys[di]!;
       const recs = records.get(datasetKey)!;
-      for (const variant of variants) {
-        const method = reg.methods.get(variant.method)!;
+      for (const generic of variants) {
+        const method = reg.methods.get(generic.method)!;
+        const variant = shape ? { ...generic, params: withRuleDefaults(method.paramsSchema, generic.params, shape) } : generic;
         const stageRefs: StageRef[] = (method.stages ?? []).map((p) => {
           const key = contentKey({
             kind: 'prepare', id: variant.method, version: method.version, stage: p.name, inputs: p.inputs(variant.params), model: modelKey,
