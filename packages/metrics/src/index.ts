@@ -5,6 +5,8 @@ export type { ModelScorerOptions } from './model-scorer';
 export { MetricsError } from './errors';
 export type { MetricsErrorCode } from './errors';
 export { aggregate, harmonicMean, mean, median } from './stats';
+export { BOOTSTRAP_DEFAULTS, bootstrapIntervals, quantileSorted, sampleSd } from './bootstrap';
+export type { BootstrapOptions, Interval } from './bootstrap';
 export { AGGREGATES, EDIT_SPLITS, SPLITS } from './splits';
 export type { Aggregate, Split } from './splits';
 export { meanNll, sumLogprob } from './nll';

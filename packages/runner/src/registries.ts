@@ -41,6 +41,8 @@ export interface ModelShape {
   readonly dMlp: number;
   readonly vocab: number;
   readonly window: number;
+  /** 'gpt2', 'llama', 'qwen2', 'mistral': the column of a paper a default rule follows (docs/defaults.md). */
+  readonly family?: string;
 }
 
 /** The rewrite request of a record, or a clear error naming `who` when it is a forget request. */

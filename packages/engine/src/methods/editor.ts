@@ -87,6 +87,8 @@ export interface ModelShape {
   readonly vocab: number;
   /** Longest sequence the model reads. */
   readonly window: number;
+  /** The model family a paper's column names ('gpt2', 'llama', 'qwen2', 'mistral'; common/defaults.ts modelFamily). */
+  readonly family?: string;
 }
 
 /**

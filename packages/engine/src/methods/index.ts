@@ -10,6 +10,8 @@ export type { EditContext, Losses, Method, MethodSpec } from './common/define';
 export { METHODS, methodById } from './registry';
 export { defaultParams, resolveParams, num, int, optInt, bool, oneOf, layerList, group } from './common/params';
 export type { ParamsOf, PropSchema, Props } from './common/params';
+export { DEFAULT_SOURCES, modelFamily, ruleDefaults, ruleValue, sourced } from './common/defaults';
+export type { DefaultOrigin, DefaultRule, DefaultSource, RuleValue } from './common/defaults';
 export { DEFAULT_REFUSAL, forgetAsRewrite, subjectOf } from './common/requests';
 export { modelShape, layerProblems } from './common/shape';
 export { takeSnapshot } from './common/snapshot';

@@ -10,6 +10,7 @@ import type { CellRecord, EditRequest, LoadedModel } from '../registries';
 import { defaultRegistries } from '../defaults';
 import { checkSpec, runExperiment } from '../experiment';
 import { tmpWorkspace } from '../testing/tmp';
+import { paperColumns } from '../testing/csv';
 import { editFile, worldCounterfact, worldKnowEdit, worldZsre } from './edit-datasets';
 import { EDIT_METRICS } from './edit-metrics';
 import { metricValues } from '../exec/cell';
@@ -164,7 +165,7 @@ metrics: [efficacy, locality, prepare-ms]
 `,
     });
     const res = await runExperiment(join(ws.cwd, 'spec.yaml'), defaultRegistries(), ws, { renderer: 'silent' });
-    const lines = readFileSync(join(ws.resultsDir, 't.csv'), 'utf8').trim().split('\n');
+    const lines = paperColumns(readFileSync(join(ws.resultsDir, 't.csv'), 'utf8')).trim().split('\n');
     expect(lines[0]).toBe('model,dataset,method,hparams,protocol,n,efficacy,locality,prepare-ms,status,error');
     const rows = lines.slice(1).map((l) => l.split(','));
     expect(rows.map((r) => `${r[2]}[${r[3]}]`)).toEqual(['FT[]', 'ForGet[k=1]', 'ForGet[k=2]']);

@@ -13,6 +13,7 @@ import { defaultRegistries } from '../defaults';
 import { runExperiment } from '../experiment';
 import { metricValues } from '../exec/cell';
 import { tmpWorkspace } from '../testing/tmp';
+import { paperColumns } from '../testing/csv';
 import { share, unlearnFile, worldPistolEntry, worldTofuEntry, type UnlearnData } from './unlearn-datasets';
 import { STATUS_THRESHOLDS, UNLEARN_METRICS, unlearnVerdict } from './unlearn-metrics';
 
@@ -259,7 +260,7 @@ metrics: [rouge1-forget, rouge1-retain, rouge1-rephrased, prob-forget, rouge1-fo
 `,
     });
     await runExperiment(join(ws.cwd, 'spec.yaml'), unlearnRegistries(), ws, { renderer: 'silent' });
-    const lines = readFileSync(join(ws.resultsDir, 'u.csv'), 'utf8').trim().split('\n');
+    const lines = paperColumns(readFileSync(join(ws.resultsDir, 'u.csv'), 'utf8')).trim().split('\n');
     expect(lines[0]).toBe('model,dataset,method,hparams,protocol,n,rouge1-forget,rouge1-retain,rouge1-rephrased,prob-forget,rouge1-forget-before,unlearn-score,status,error');
     const rows = lines.slice(1).map((l) => l.split(','));
     expect(rows.map((r) => [r[3], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12]])).toEqual([

@@ -56,8 +56,11 @@ a single run writes.`,
   diff: `usage: editlab diff <a.csv> <b.csv> [--all] [--tolerance x] [--fail-on-regression]
 
 Aligns rows by model, dataset, method, hparams, protocol and prints the metrics that changed, with
-REGRESSION where a metric moved against its direction (from the metric registry). --all prints
-unchanged metrics too; --fail-on-regression exits 1 when there is any.`,
+REGRESSION where a metric moved against its direction (from the metric registry) by more than the
+noise: with both tables' per-record values (<table>.records.csv) a paired 95% bootstrap interval of
+the change must exclude 0; else a.csv's interval columns (<metric>_lo, _hi) must not hold b's value.
+--tolerance x replaces the noise rule with |Δ| > x. --all prints unchanged metrics and changes within
+noise too; --fail-on-regression exits 1 when there is any regression or a row that was ok is not.`,
   plot: `usage: editlab plot <table.csv> --metric a[,b,…] [--kind bar|line|radar] [--x column] [--series column]
                     [--title text] [--width px] [--height px] [-o|--out out.svg (default <table>.<kind>.svg)]
 

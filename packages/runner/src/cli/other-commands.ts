@@ -4,6 +4,8 @@ import { writeFileAtomic } from '../util/atomic';
 import { RunnerError, UsageError } from '../errors';
 import { diffTables, directions, formatDiff, readCsv } from '../report/diff';
 import { metricUnits, plotSpec, renderSvg, tableTitle } from '../report/plot';
+import { metaColumns, recordValues } from '../report/noise';
+
 import type { PlotKind } from '../report/plot';
 import { fetchDataset, SOURCES } from '../data/fetch';
 import { displayPath } from '../experiment-spec/load';
@@ -13,12 +15,21 @@ import { loadRegistries } from './registries';
 import { EXIT } from './io';
 import type { Io } from './io';
 
+/** `{ [key]: value }` when value is defined, else `{}` (exactOptionalPropertyTypes). */
+const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : { [key]: value } as { [P in K]?: V });
+
 export async function diffCmd(argv: readonly string[], io: Io): Promise<number> {
   const p = parse('diff', argv, { registries: { type: 'string' }, all: { type: 'boolean' }, tolerance: { type: 'string' }, 'fail-on-regression': { type: 'boolean' } });
   const [a, b, ...rest] = p.positionals;
   if (!a || !b || rest.length) throw new UsageError('diff: give exactly two CSV files: editlab diff a.csv b.csv');
   const reg = await loadRegistries(io, str(p, 'registries'));
-  const d = diffTables(readCsv(resolve(io.cwd, a)), readCsv(resolve(io.cwd, b)), directions(resolve(io.cwd, a), reg.metrics), num(p, 'tolerance') ?? 0);
+  const [ta, tb] = [readCsv(resolve(io.cwd, a)), readCsv(resolve(io.cwd, b))];
+  // Noise-aware unless --tolerance is given: per-record values (and the first table's meta.json), else
+  // the first table's interval columns (report/noise.ts).
+  const columns = metaColumns(ta.file);
+  const tolerance = num(p, 'tolerance');
+  const noise = columns ? { columns, reg, ...optional('recordsA', recordValues(ta, columns)), ...optional('recordsB', recordValues(tb, columns)) } : {};
+  const d = diffTables(ta, tb, directions(ta.file, reg.metrics), { ...(tolerance === undefined ? {} : { tolerance }), noise });
   io.out(formatDiff(d, a, b, p.values['all'] === true));
   return p.values['fail-on-regression'] === true && d.regressions > 0 ? EXIT.failures : EXIT.ok;
 }

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fakeRegistries } from '../testing/fakes';
 import { withBuiltins } from '../builtin-metrics';
 import { tmpWorkspace, BASE_SPEC, type TmpWorkspace } from '../testing/tmp';
+import { paperColumns } from '../testing/csv';
 import { runExperiment } from '../experiment';
 import { probe, type CellEditor, type CellRecord, type EditRequest, type MetricEntry, type MetricSplit, type RecordEvaluator, type Registries, type Scorer } from '../registries';
 import type { Protocol } from '../experiment-spec/types';
@@ -124,7 +125,7 @@ describe('through a run', () => {
       + 'protocols: [{ kind: single }, { kind: sequential, T: 3, evalEach: true }, { kind: unlearn }]\n';
     ws = tmpWorkspace({ 'spec.yaml': spec });
     const res = await runExperiment('spec.yaml', setup().reg, ws, { renderer: 'silent' });
-    expect(readFileSync(`${ws.resultsDir}/fake.csv`, 'utf8').trim().split('\n')).toEqual([
+    expect(paperColumns(readFileSync(`${ws.resultsDir}/fake.csv`, 'utf8')).trim().split('\n')).toEqual([
       'model,dataset,method,hparams,protocol,n,p-eff,p-gen,p-loc,p-loc-max,p-eff@each,p-gen@each,p-loc@each,p-loc-max@each,status,error',
       'table,facts,table-ft,,single,12,100.00,0.00,100.00,100.00,nan,nan,nan,nan,ok,',
       'table,facts,table-ft,,"sequential(T=3,evalEach)",12,100.00,0.00,33.33,100.00,100.00,0.00,100.00,100.00,ok,',

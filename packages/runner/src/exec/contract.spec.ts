@@ -7,6 +7,7 @@ import { runExperiment } from '../experiment';
 import { fakeRegistries } from '../testing/fakes';
 import type { FakeCounters } from '../testing/fakes';
 import { tmpWorkspace } from '../testing/tmp';
+import { paperColumns } from '../testing/csv';
 import type { TmpWorkspace } from '../testing/tmp';
 import { parseCorpus } from '../plan/corpus';
 
@@ -26,7 +27,7 @@ metrics: [forgot, extra-params, extra-bytes]
 let ws: TmpWorkspace;
 afterEach(() => ws?.cleanup());
 const counters = (): FakeCounters => ({ applies: 0, loads: 0, prepares: 0 });
-const csvRows = (w: TmpWorkspace) => readFileSync(`${w.resultsDir}/fake.csv`, 'utf8').trim().split('\n');
+const csvRows = (w: TmpWorkspace) => paperColumns(readFileSync(`${w.resultsDir}/fake.csv`, 'utf8')).trim().split('\n');
 
 describe('the method contract in a run (fakes)', () => {
   it('retain split and default corpus reach the method; the stage runs once and is cached', async () => {

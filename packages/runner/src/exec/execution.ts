@@ -217,7 +217,7 @@ export class Execution {
         const { fit, skipped } = await fitWindow(records, this.metrics, model.scorer, model.window);
         const left = skipped ? { skipped } : {};
         if (fit.length === 0 && skipped) return { status: 'failed', error: `every record is too long: ${skippedText(skipped, records.length)}`, ...left, ...NO_RECORDS };
-        const editor = method.create(c.variant.params, { ...this.plan.ctx, prepared, ...(retain ? { retain } : {}) });
+        const editor = method.create(c.variant.params, { ...this.plan.ctx, ...(c.seed === undefined ? {} : { seed: c.seed }), prepared, ...(retain ? { retain } : {}) });
         return { ...(await runCell(model, editor, fit, c.protocol, this.metrics, prepareMs, at)), ...left };
       });
     } catch (e) {

@@ -96,7 +96,12 @@ export function buildSchema(reg: Registries): JsonSchema {
       },
     },
   });
-  const method = axis('method', 'method', reg.methods, defs, true);
+  const method = axis('method', 'method', reg.methods, defs, true, {
+    seeds: {
+      type: 'array', minItems: 2, uniqueItems: true, items: { type: 'integer', minimum: 0 },
+      description: 'Repeat this method (each swept variant) with these seeds, e.g. the data order of a trained method: the row is the mean over seeds, `<metric>_sd` columns the sample sd across them (aggregate rows only).',
+    },
+  });
   const metricIds = [...reg.metrics.keys()].sort();
   const withParams = new Map([...reg.metrics].map(([id, m]) => [id, { ...m, paramsSchema: m.paramsSchema ?? { type: 'object', properties: {} } }]));
   const metricItem = axis('metric', 'metric', withParams, defs, false);
@@ -167,6 +172,10 @@ export function buildSchema(reg: Registries): JsonSchema {
         minItems: 1,
         description: 'Metric columns: an id, or { metric: id, label: column, params: {…} }.',
         items: { type: ['string', 'object'], if: { type: 'string' }, then: idSchema(metricIds, 'Registered metric id.'), else: { $ref: '#/$defs/metric' } },
+      },
+      defaults: {
+        enum: ['schema', 'rule'],
+        description: "Method params the spec leaves unset: 'schema' (the default) takes each param's schema default; 'rule' takes, for params whose `x-default` has a rule, the rule's value on each model (its family's column of the paper, mapped to its depth: docs/defaults.md).",
       },
       rows: {
         enum: ['aggregate', 'per-record'],

@@ -26,6 +26,9 @@ export interface RetainItem {
 }
 export interface MethodItem extends AxisItem {
   readonly method: string;
+  /** Repeat each variant with these seeds (the data order of training methods): the row reports the
+   *  mean over seeds, `<column>_sd` the spread (docs/metrics.md "Seeds"). */
+  readonly seeds?: readonly number[];
 }
 /** A metric with params or its own column name; a bare id means `{ metric: id }`. */
 export interface MetricItem {
@@ -39,6 +42,11 @@ export interface MetricUse {
   readonly id: string;
   readonly column: string;
   readonly params: JsonObject;
+}
+
+/** Whether any method item repeats over `seeds:` (the table then has `<column>_sd` columns). */
+export function hasSeeds(spec: Pick<Spec, 'methods'>): boolean {
+  return spec.methods.some((m) => (m.seeds?.length ?? 0) > 0);
 }
 
 export function metricUses(spec: Pick<Spec, 'metrics'>): MetricUse[] {
@@ -86,6 +94,9 @@ export interface Spec {
   readonly plots?: readonly PlotItem[];
   /** 'aggregate': one row per cell group with metric means; 'per-record': one row per record. */
   readonly rows: 'aggregate' | 'per-record';
+  /** Method params the spec leaves unset: the schema default ('schema', when absent) or, for params
+   *  with a rule, the rule's value on each model ('rule'; docs/defaults.md). */
+  readonly defaults?: 'schema' | 'rule';
 }
 
 export function protocolLabel(p: Protocol): string {

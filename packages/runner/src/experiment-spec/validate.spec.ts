@@ -23,7 +23,7 @@ describe('malformed specs are rejected with file:line:col, path, message and a h
     ['unknown unlearn apply', BASE_SPEC + 'protocols: [{ kind: unlearn, apply: sequentially }]\n', ["unlearn-apply.yaml:12:37: /protocols/0/apply: string \"sequentially\" is not allowed (did you mean 'sequential'?)"]],
     ['output escaping results/', BASE_SPEC.replace('output: fake.csv', 'output: ../../etc/x.csv'), ["escape.yaml:2:9: /output: output '../../etc/x.csv' escapes the results directory (use a path like tables/t1.csv)"]],
     ['absolute output', BASE_SPEC.replace('output: fake.csv', 'output: /tmp/x.csv'), ["absolute.yaml:2:9: /output: output '/tmp/x.csv' escapes the results directory (use a path like tables/t1.csv)"]],
-    ['matrix key misspelled', BASE_SPEC.replace('method: table-ft', 'method: table-ft\n    matrix: { lrate: [0.1, 0.2] }'), ["matrix-key.yaml:10:15: /methods/0/matrix/lrate: unknown key 'lrate' (allowed: delayMs, failOn, lr, paraphrase)"]],
+    ['matrix key misspelled', BASE_SPEC.replace('method: table-ft', 'method: table-ft\n    matrix: { lrate: [0.1, 0.2] }'), ["matrix-key.yaml:10:15: /methods/0/matrix/lrate: unknown key 'lrate' (allowed: delayMs, dropRate, failOn, lr, paraphrase)"]],
     ['matrix value of the wrong type', BASE_SPEC.replace('method: table-ft', 'method: table-ft\n    matrix: { lr: [0.1, fast] }'), ['matrix-type.yaml:10:25: /methods/0/matrix/lr/1: must be number, got string "fast"']],
     ['swept and fixed at once', BASE_SPEC.replace('method: table-ft', 'method: table-ft\n    params: { lr: 0.5 }\n    matrix: { lr: [0.1] }'), ["both.yaml:11:15: /methods/0/matrix/lr: 'lr' is both fixed in params and swept in matrix (keep one of them)"]],
     ['unknown metric param', BASE_SPEC.replace('score]', 'score, { metric: nll, params: { targte: new } }]'), ["metric-param.yaml:10:79: /metrics/4/params/targte: unknown key 'targte' (did you mean 'target'?)"]],
@@ -47,7 +47,7 @@ describe('malformed specs are rejected with file:line:col, path, message and a h
       'many.yaml:7:18: /datasets/0/params/n: must be >= 1 (got number -1)',
       "many.yaml:7:22: /datasets/0/params/m: unknown key 'm' (did you mean 'n'?)",
       "many.yaml:9:13: /methods/0/method: string \"ft\" is not allowed (allowed: fake-ga, table-ft)",
-      "many.yaml:12:1: /bogus: unknown key 'bogus' (allowed: datasets, description, extends, methods, metrics, models, name, output, plots, protocols, rows, run, seed)",
+      "many.yaml:12:1: /bogus: unknown key 'bogus' (allowed: datasets, defaults, description, extends, methods, metrics, models, name, output, plots, protocols, rows, run, seed)",
     ]);
   });
 });

@@ -20,9 +20,11 @@ import { metricUses } from './types';
 import { nonFiniteMessage, nonFiniteNumbers, valueChecks } from './value-checks';
 import { checkRowCount, firstDiagnostics } from './limits';
 import { missingReferences } from './references';
+import { DEFAULT_KEYWORD, ruleProps } from './rule-defaults';
 
 export function compileSchema(schema: JsonSchema): ValidateFunction {
   const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true, verbose: true, useDefaults: true });
+  ajv.addVocabulary([DEFAULT_KEYWORD]); // where a method param's default comes from (an annotation)
   return ajv.compile(schema);
 }
 
@@ -99,6 +101,11 @@ function semanticChecks(spec: Spec, loaded: LoadedSpec, reg: Registries): SpecDi
           out.push(diagnosticAt(src, toPointer([axis, i, 'matrix', k]), `'${k}' is both fixed in params and swept in matrix`, 'keep one of them', true));
         }
       }
+    });
+  }
+  if (spec.rows === 'per-record') {
+    spec.methods.forEach((m, i) => {
+      if (m.seeds?.length) out.push(diagnosticAt(src, toPointer(['methods', i, 'seeds']), '`seeds:` reports a mean and sd over seeds per row; a per-record table has one row per record', 'remove `rows: per-record`, or run one seed per spec'));
     });
   }
   const columns = new Map<string, number>();
@@ -178,8 +185,15 @@ export function applyDefaults(schema: JsonSchema, value: JsonObject): JsonObject
 }
 
 function withAxisDefaults(s: Spec, reg: Registries): Spec {
+  // With `defaults: rule`, a method param that has a rule is left unset here: the plan sets it per model.
+  const byRule = (schema: JsonSchema): JsonSchema => {
+    if (s.defaults !== 'rule') return schema;
+    const ruled = ruleProps(schema);
+    const props = Object.fromEntries(Object.entries((schema['properties'] ?? {}) as Record<string, JsonObject>).map(([k, p]) => [k, k in ruled ? { ...p, default: undefined } : p]));
+    return { ...schema, properties: props } as JsonSchema;
+  };
   const fill = <T extends { params?: JsonObject }>(xs: readonly T[], tag: keyof T, entries: ReadonlyMap<string, EntryBase>) =>
-    xs.map((x) => ({ ...x, params: applyDefaults(entries.get(String(x[tag]))!.paramsSchema, x.params ?? {}) }));
+    xs.map((x) => ({ ...x, params: applyDefaults(entries === reg.methods ? byRule(entries.get(String(x[tag]))!.paramsSchema) : entries.get(String(x[tag]))!.paramsSchema, x.params ?? {}) }));
   return {
     ...s,
     seed: s.seed ?? 0,

@@ -15,6 +15,8 @@ export interface MethodVariant {
   /** The swept values of this variant, in matrix order ("lr=0.1 steps=5"); '' when none. */
   readonly hparams: string;
   readonly params: JsonObject;
+  /** The item's `seeds:` (each a repetition of the variant); absent = the spec's seed only. */
+  readonly seeds?: readonly number[];
 }
 
 export function formatValue(v: JsonValue): string {
@@ -66,6 +68,7 @@ export function expandMethods(methods: readonly MethodItem[]): MethodVariant[] {
       label: m.label ?? m.method,
       hparams: combo.map(([k, v]) => `${k}=${formatValue(v)}`).join(' '),
       params: { ...m.params, ...Object.fromEntries(combo) },
+      ...(m.seeds?.length ? { seeds: [...m.seeds] } : {}),
     })),
   );
 }

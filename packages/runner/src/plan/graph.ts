@@ -16,6 +16,7 @@ import { corpusLabel } from './corpus';
 import { expandMethods } from './expand';
 import { planCodeVersion } from './provenance';
 import type { AxisVariant, MethodVariant } from './expand';
+import { withRuleDefaults } from '../experiment-spec/rule-defaults';
 
 interface TaskBase {
   readonly key: string;
@@ -72,6 +73,8 @@ export interface CellTask extends TaskBase {
   readonly end: number;
   /** Set when the cell cannot run by construction (e.g. batch larger than the method allows). */
   readonly unsupported?: string;
+  /** The seed of this repetition of the method (`seeds:`); absent = the spec's seed. */
+  readonly seed?: number;
 }
 
 export type StageTask = ModelTask | DatasetTask | PrepareTask;
@@ -94,6 +97,8 @@ export interface RowKeys {
 export interface RowPlan {
   readonly keys: RowKeys;
   readonly cells: readonly string[];
+  /** With `seeds:`, the cells of each repetition (`cells` lists them all, seed by seed). */
+  readonly seeds?: readonly { readonly seed: number; readonly cells: readonly string[] }[];
 }
 
 export interface Plan {
@@ -173,11 +178,14 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
   const rows: RowPlan[] = [];
   models.forEach((model, mi) => {
     const modelKey = modelKeys[mi]!;
+    // `defaults: rule`: the params a variant leaves unset take their rule's value on this model.
+    const shape = spec.defaults === 'rule' ? reg.models.get(model.id)!.shape?.(model.params, ctx) : undefined;
     datasets.forEach((d, di) => {
       const datasetKey = datasetKeys[di]!;
       const recs = records.get(datasetKey)!;
-      for (const variant of variants) {
-        const method = reg.methods.get(variant.method)!;
+      for (const generic of variants) {
+        const method = reg.methods.get(generic.method)!;
+        const variant = shape ? { ...generic, params: withRuleDefaults(method.paramsSchema, generic.params, shape) } : generic;
         const stageRefs: StageRef[] = (method.stages ?? []).map((p) => {
           const key = contentKey({
             kind: 'prepare', id: variant.method, version: method.version, stage: p.name, inputs: p.inputs(variant.params), model: modelKey,
@@ -202,23 +210,32 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
             : undefined;
           const keys: RowKeys = { model: model.label, dataset: d.label, method: variant.label, hparams: variant.hparams, protocol: protocolLabel(protocol) };
           const rowCells: string[] = [];
-          for (let start = 0, chunk = 0; start < recs.length; start += size, chunk++) {
-            const end = Math.min(recs.length, start + size);
-            const key = contentKey({
-              kind: 'cell', model: modelKey, dataset: datasetKey, prepare: prepareKeys.length ? prepareKeys : null,
-              method: { id: variant.method, version: method.version, params: variant.params as JsonValue },
-              protocol: protocol as unknown as JsonValue, records: recs.slice(start, end).map((r) => r.id),
-              metrics: metricVersions, seed: spec.seed, codeVersion,
-            });
-            rowCells.push(key);
-            cells.push({
-              key, kind: 'cell', row: rows.length, chunk, modelKey, modelIndex: mi, datasetKey, datasetIndex: di, variant, protocol,
-              start, end, deps: [modelKey, datasetKey, ...prepareKeys], stages: stageRefs,
-              label: `${keys.model} · ${keys.dataset} · ${keys.method}${keys.hparams ? ` [${keys.hparams}]` : ''} · ${keys.protocol} · records ${start}-${end - 1}`,
-              ...(unsupported ? { unsupported } : {}),
-            });
+          const bySeed: { seed: number; cells: string[] }[] = [];
+          // A method with `seeds:` repeats its cells once per seed (the cell's seed, its key's seed);
+          // the shared stages keep the spec's seed.
+          for (const seed of variant.seeds ?? [undefined]) {
+            const seedCells: string[] = [];
+            for (let start = 0, chunk = 0; start < recs.length; start += size, chunk++) {
+              const end = Math.min(recs.length, start + size);
+              const key = contentKey({
+                kind: 'cell', model: modelKey, dataset: datasetKey, prepare: prepareKeys.length ? prepareKeys : null,
+                method: { id: variant.method, version: method.version, params: variant.params as JsonValue },
+                protocol: protocol as unknown as JsonValue, records: recs.slice(start, end).map((r) => r.id),
+                metrics: metricVersions, seed: seed ?? spec.seed, codeVersion,
+              });
+              seedCells.push(key);
+              cells.push({
+                key, kind: 'cell', row: rows.length, chunk, modelKey, modelIndex: mi, datasetKey, datasetIndex: di, variant, protocol,
+                start, end, deps: [modelKey, datasetKey, ...prepareKeys], stages: stageRefs,
+                label: `${keys.model} · ${keys.dataset} · ${keys.method}${keys.hparams ? ` [${keys.hparams}]` : ''} · ${keys.protocol}${seed === undefined ? '' : ` · seed ${seed}`} · records ${start}-${end - 1}`,
+                ...(unsupported ? { unsupported } : {}),
+                ...(seed === undefined ? {} : { seed }),
+              });
+            }
+            rowCells.push(...seedCells);
+            if (seed !== undefined) bySeed.push({ seed, cells: seedCells });
           }
-          rows.push({ keys, cells: rowCells });
+          rows.push({ keys, cells: rowCells, ...(bySeed.length ? { seeds: bySeed } : {}) });
         }
       }
     });

@@ -36,7 +36,7 @@ describe('diff', () => {
       '1 row(s) unchanged',
       'only in a.csv: gpt2 · cf · GRACE ·  · single',
       'only in b.csv: gpt2 · cf · WISE ·  · single',
-      '2 regression(s)',
+      '2 regression(s); counted: any change (no intervals or per-record values)',
     ]);
     expect(diffTables(a, b, fakeRegistries().metrics, 2).regressions).toBe(0);
   });

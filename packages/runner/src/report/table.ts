@@ -5,14 +5,15 @@
 // byte-identical across reruns on one machine and build; meta.json too, but it changes with the commit
 // (task keys and the environment carry the code identity: plan/provenance.ts).
 import { stringify } from 'csv-stringify/sync';
-import { aggregate } from '@editlab/metrics';
 import type { MetricAggregate, MetricEntry, Registries } from '../registries';
 import { eachColumn, evaluatesEach } from '../experiment-spec/protocol';
 import type { JsonObject, JsonValue } from '../util/json';
 import { contentKey, stableJson } from '../util/json';
 import type { Plan, RowKeys, RowPlan } from '../plan/graph';
-import { metricUses } from '../experiment-spec/types';
+import { hasSeeds, metricUses } from '../experiment-spec/types';
 import type { CellOutput } from '../exec/cell';
+import { columnValues, INTERVALS, intervalColumns, overSeeds, rowIntervals, sdColumn, seedAveraged } from './intervals';
+import type { Interval } from './intervals';
 
 export const KEY_COLUMNS = ['model', 'dataset', 'method', 'hparams', 'protocol'] as const;
 
@@ -101,11 +102,20 @@ export interface RowResult {
   readonly n: number;
   readonly status: RowStatus;
   readonly error: string;
-  /** Metric column → mean (unscaled), null when undefined. */
+  /** Metric column → mean (unscaled), null when undefined. With `seeds:`, the mean over the seeds. */
   readonly values: Record<string, number | null>;
+  /** Metric column → its 95% bootstrap interval over records (absent for per-record tables). */
+  readonly intervals?: Record<string, Interval>;
+  /** With `seeds:`: metric column → sample sd of the seeds' values. */
+  readonly sd?: Record<string, number | null>;
 }
 
-export function aggregateRow(row: RowPlan, outputs: ReadonlyMap<string, CellOutput>, metrics: readonly MetricColumn[], reg: Registries): RowResult {
+/** Where a row's intervals come from: the spec's seed (and the row's key as the stream); none = no intervals. */
+export interface IntervalSeed {
+  readonly seed: number;
+}
+
+export function aggregateRow(row: RowPlan, outputs: ReadonlyMap<string, CellOutput>, metrics: readonly MetricColumn[], reg: Registries, intervals?: IntervalSeed): RowResult {
   const outs = row.cells.map((k) => outputs.get(k));
   const present = outs.filter((o): o is CellOutput => o !== undefined);
   const statuses = new Set(present.map((o) => o.status));
@@ -115,32 +125,33 @@ export function aggregateRow(row: RowPlan, outputs: ReadonlyMap<string, CellOutp
         : statuses.has('unsupported') ? 'unsupported'
           : statuses.has('diverged') ? 'diverged' : 'ok';
   const error = present.find((o) => o.error)?.error ?? '';
-  const records = present.flatMap((o) => o.records);
-  const values: Record<string, number | null> = {};
   const usable = status === 'ok' || status === 'diverged';
-  for (const m of metrics.filter((x) => !x.from && !x.text)) {
-    const xs: number[] = [];
-    for (const r of records) {
-      const v = r.values[m.column];
-      if (v !== null && v !== undefined) xs.push(v);
-    }
-    values[m.column] = usable && records.length && xs.length === records.length ? aggregate(m.aggregate ?? 'mean', xs) : null;
-  }
-  for (const m of metrics.filter((x) => x.from)) {
-    const inputs = m.from!.map((col) => values[col] ?? null);
-    const combine = reg.metrics.get(m.id)?.derive?.combine;
-    values[m.column] = usable && combine && inputs.every((v) => v !== null) ? combine(inputs as number[]) : null;
-  }
+  // With `seeds:`, each seed's records give that seed's row values; the row is their mean, and a
+  // record's value for the bootstrap its mean over seeds (./intervals.ts).
+  const groups = (row.seeds ?? [{ seed: 0, cells: row.cells }]).map((s) => s.cells.flatMap((k) => outputs.get(k)?.records ?? []));
+  const records = row.seeds ? seedAveraged(groups) : groups[0]!.map((r) => r.values);
+  const perSeed = groups.map((g) => columnValues(g.map((r) => r.values), metrics, reg));
+  const spread = row.seeds ? overSeeds(perSeed) : undefined;
+  const computed = spread ? spread.values : perSeed[0]!;
+  const values: Record<string, number | null> = {};
+  for (const m of metrics.filter((x) => !x.text)) values[m.column] = usable ? (computed[m.column] ?? null) : null;
   for (const m of metrics.filter((x) => x.status)) {
     const inputs = m.from!.map((col) => values[col] ?? null);
     const verdict = status === 'ok' && inputs.every((v) => v !== null) ? reg.metrics.get(m.id)?.status?.(inputs as number[]) : undefined;
     if (verdict !== undefined) status = verdict;
   }
-  return { keys: row.keys, n: records.length, status, error, values };
+  const stream = KEY_COLUMNS.map((k) => row.keys[k]).join('\u001f');
+  return {
+    keys: row.keys, n: records.length, status, error, values,
+    ...(intervals && usable ? { intervals: rowIntervals(records, metrics, reg, intervals.seed, stream) } : {}),
+    ...(spread && usable ? { sd: spread.sd } : {}),
+  };
 }
 
 export interface RenderedTable {
   readonly csv: string;
+  /** Aggregate tables: the per-record values behind each row (`<table>.records.csv`). */
+  readonly records?: string;
   readonly meta: string;
   readonly timing: string;
   readonly rows: readonly RowResult[];
@@ -149,12 +160,17 @@ export interface RenderedTable {
 /** The printed metric columns: every metric but status rules. */
 const columns = (doc: TableDoc): readonly MetricColumn[] => doc.metrics.filter((m) => !m.status);
 
-/** `rows: per-record`: one line per record of every cell, in plan order (case studies, texts). */
-function recordLines(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, reg: Registries): string[][] {
+/**
+ * One line per record of every cell, in plan order: the rows of a `rows: per-record` table (case
+ * studies, texts), and the `.records.csv` beside an aggregate table (what `editlab diff` pairs). With
+ * `withSeed`, a `seed` column follows the record id (the repetition of a method with `seeds:`).
+ */
+function recordLines(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, reg: Registries, withSeed = false): string[][] {
   return doc.rows.flatMap((row) =>
     row.cells.flatMap((k) => {
       const o = outputs.get(k);
       if (!o) return [];
+      const seed = withSeed ? [String(row.seeds?.find((s) => s.cells.includes(k))?.seed ?? doc.spec.seed)] : [];
       return o.records.map((rec) => {
         const values: Record<string, number | null> = { ...rec.values };
         for (const m of doc.metrics.filter((x) => x.from)) {
@@ -165,6 +181,7 @@ function recordLines(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, re
         return [
           ...KEY_COLUMNS.map((c) => row.keys[c]),
           rec.id,
+          ...seed,
           ...columns(doc).map((m) => (m.text ? (rec.texts?.[m.column] ?? '') : formatNumber(values[m.column] ?? null, m.scale, m.digits))),
           o.status,
           o.error ?? '',
@@ -207,20 +224,39 @@ function longRecords(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>): {
 
 export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, reg: Registries, stages: StageValues = new Map(),
   environments: ReadonlyMap<string, JsonObject> = new Map()): RenderedTable {
-  const rows = doc.rows.map((r) => aggregateRow(r, outputs, doc.metrics, reg));
   const perRecord = doc.spec.rows === 'per-record';
+  // Aggregate rows carry a bootstrap interval per metric column; one record per row has none.
+  const rows = doc.rows.map((r) => aggregateRow(r, outputs, doc.metrics, reg, perRecord ? undefined : { seed: doc.spec.seed }));
   const cols = columns(doc);
-  const header = [...KEY_COLUMNS, perRecord ? 'record' : 'n', ...cols.map((m) => m.column), 'status', 'error'];
+  const numeric = cols.filter((m) => !m.text);
+  const seeds = !perRecord && hasSeeds(doc.spec);
+  const header = perRecord
+    ? [...KEY_COLUMNS, 'record', ...cols.map((m) => m.column), 'status', 'error']
+    : [
+      ...KEY_COLUMNS, 'n', ...cols.map((m) => m.column),
+      ...numeric.flatMap((m) => intervalColumns(m.column)),
+      ...(seeds ? numeric.map((m) => sdColumn(m.column)) : []),
+      'status', 'error',
+    ];
   const body = perRecord
     ? recordLines(doc, outputs, reg)
-    : rows.map((r) => [
-      ...KEY_COLUMNS.map((k) => r.keys[k]),
-      String(r.n),
-      ...cols.map((m) => (hasValues(r.status) ? formatNumber(r.values[m.column] ?? null, m.scale, m.digits) : '')),
-      r.status,
-      r.error,
-    ]);
+    : rows.map((r) => {
+      const fmt = (m: MetricColumn, v: number | null | undefined) => (hasValues(r.status) ? formatNumber(v ?? null, m.scale, m.digits) : '');
+      return [
+        ...KEY_COLUMNS.map((k) => r.keys[k]),
+        String(r.n),
+        ...cols.map((m) => fmt(m, r.values[m.column])),
+        ...numeric.flatMap((m) => [fmt(m, r.intervals?.[m.column]?.lo), fmt(m, r.intervals?.[m.column]?.hi)]),
+        ...(seeds ? numeric.map((m) => fmt(m, r.sd?.[m.column])) : []),
+        r.status,
+        r.error,
+      ];
+    });
   const csv = stringify([header, ...body], { record_delimiter: 'unix' });
+  const records = perRecord ? undefined : stringify([
+    [...KEY_COLUMNS, 'record', ...(seeds ? ['seed'] : []), ...cols.map((m) => m.column), 'status', 'error'],
+    ...recordLines(doc, outputs, reg, seeds),
+  ], { record_delimiter: 'unix' });
   const meta = stableJson({
     format: 'editlab-table/1',
     table: doc.spec.name,
@@ -235,6 +271,7 @@ export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutp
     codeVersion: doc.codeVersion,
     versions: doc.versions,
     metrics: doc.metrics,
+    ...(perRecord ? {} : { intervals: { ...INTERVALS, seed: doc.spec.seed } }),
     rows: doc.rows.map((r, i) => ({ ...r.keys, status: rows[i]!.status, ...skippedCount(r.cells, outputs), cells: r.cells })),
     stages: [...stages.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([key, v]) => ({ key, label: v.label, value: v.value })),
     // The long-record rule (exec/long-records.ts): the records each cell left out, listed only when there are any.
@@ -254,5 +291,5 @@ export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutp
       evalMs: Math.round(r.cells.reduce((a, k) => a + (outputs.get(k)?.timing.evalMs ?? 0), 0)),
     })),
   });
-  return { csv, meta, timing, rows };
+  return { csv, meta, timing, rows, ...(records === undefined ? {} : { records }) };
 }

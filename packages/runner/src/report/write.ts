@@ -13,6 +13,8 @@ export interface TablePaths {
   readonly csv: string;
   readonly meta: string;
   readonly timing: string;
+  /** The per-record values behind an aggregate table's rows (read by `editlab diff`). */
+  readonly records: string;
   shard(index: number, count: number): string;
 }
 
@@ -27,6 +29,7 @@ export function tablePaths(resultsDir: string, output: string): TablePaths {
     csv,
     meta: `${stem}.meta.json`,
     timing: `${stem}.timing.json`,
+    records: `${stem}.records.csv`,
     shard: (i, n) => `${stem}.shard-${i}-of-${n}.json`,
   };
 }
@@ -34,6 +37,7 @@ export function tablePaths(resultsDir: string, output: string): TablePaths {
 export function writeTable(paths: TablePaths, t: RenderedTable): void {
   writeFileAtomic(paths.meta, t.meta);
   writeFileAtomic(paths.timing, t.timing);
+  if (t.records !== undefined) writeFileAtomic(paths.records, t.records);
   writeFileAtomic(paths.csv, t.csv); // last: a present CSV implies its meta is present
 }
 

@@ -4,6 +4,7 @@
 import type { CellRecord, EditRequest, LoadedModel, MetricEntry, MethodEntry, ModelEntry, DatasetEntry, Registries, Scorer } from '../registries';
 import { fakeGa, forgotMetric, qaDataset, qaPrompt } from './fake-unlearning';
 import { byId } from '../registries';
+import { WorldRng } from '@editlab/datasets';
 import type { DataInspector, MalformedRecord } from '../registries';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -123,6 +124,7 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
         paraphrase: { type: 'boolean', default: false, description: 'also write the paraphrase prompt' },
         failOn: { type: 'string', description: 'throw when a prompt contains this text' },
         delayMs: { type: 'integer', minimum: 0, default: 0, description: 'sleep in every apply (kill tests)' },
+        dropRate: { type: 'number', minimum: 0, maximum: 1, description: 'leave a request unwritten with this probability, drawn from the seed and the prompt (seed noise)' },
       },
     },
     stages: [{
@@ -134,7 +136,9 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
         return { count: (m.model as Map<string, string>).size };
       },
     }],
-    create(params) {
+    create(params, ctx) {
+      // Seed noise: the same seed drops the same requests; another seed, others.
+      const dropped = (prompt: string) => params['dropRate'] !== undefined && new WorldRng(ctx.seed, prompt).next() < Number(params['dropRate']);
       return {
         async apply(m, requests) {
           counters.applies++;
@@ -144,6 +148,7 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
           for (const r of requests as readonly EditRequest[]) {
             if (params['failOn'] && r.prompt.includes(String(params['failOn']))) throw new Error(`cannot edit '${r.prompt}'`);
             const prompts = [r.prompt, ...(params['paraphrase'] ? [r.prompt.replace(/^(Subject \d+) lives in$/, 'Where does $1 live? In')] : [])];
+            if (dropped(r.prompt)) continue;
             for (const p of prompts) {
               if (!old.has(p)) old.set(p, facts.get(p));
               facts.set(p, r.targetNew);

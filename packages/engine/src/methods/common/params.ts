@@ -6,6 +6,7 @@
 // `oneOf<T>()` → T, `layerList()` → number[], `group({...})` → the nested params object.
 import type { MethodDef, ParamsSchema } from '../editor';
 import { MethodParamError } from './errors';
+import type { DefaultOrigin } from './defaults';
 
 /** One property of a params schema; T is the type of its value (phantom on `default`). */
 export interface PropSchema<T = unknown> {
@@ -22,6 +23,8 @@ export interface PropSchema<T = unknown> {
   /** Nested params (`group`). */
   readonly properties?: Props;
   readonly additionalProperties?: false;
+  /** Where the default comes from and the rule mapping it to a model (common/defaults.ts, docs/defaults.md). */
+  readonly 'x-default'?: DefaultOrigin;
 }
 
 export type Props = { readonly [key: string]: PropSchema<unknown> };

@@ -2,9 +2,10 @@
 // ModelConfig (a loaded model, or a checkpoint's config.json read without its weights).
 import type { ModelConfig } from '../../model/config';
 import type { ModelShape, ParamProblem } from '../editor';
+import { modelFamily } from './defaults';
 
 export function modelShape(c: ModelConfig): ModelShape {
-  return { arch: c.arch, layers: c.nLayers, dModel: c.dModel, heads: c.nHeads, dMlp: c.dMlp, vocab: c.vocabSize, window: c.maxSeq };
+  return { arch: c.arch, layers: c.nLayers, dModel: c.dModel, heads: c.nHeads, dMlp: c.dMlp, vocab: c.vocabSize, window: c.maxSeq, family: modelFamily(c) };
 }
 
 /** A problem for each layer index of `param` that the model does not have. */

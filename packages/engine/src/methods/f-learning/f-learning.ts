@@ -10,6 +10,7 @@ import { arithmeticForget } from '../common/arithmetic';
 import { defineMethod } from '../common/define';
 import { mlpParamNames } from '../common/mlp';
 import { int, num, oneOf } from '../common/params';
+import { sourced, TUNED_FORGET } from '../common/defaults';
 import { OPTIMIZERS, runPhase, targetExamples, type OptimizerKind } from '../common/phase';
 
 export const fLearning = defineMethod({
@@ -18,12 +19,12 @@ export const fLearning = defineMethod({
   description: 'F-Learning: fine-tune on the old fact, subtract λ·Δ_old from the original weights, then fine-tune on the new fact; no localisation (Ni et al. 2024)',
   properties: {
     scope: oneOf<'all' | 'mlp'>(['all', 'mlp'], 'all', "'all': every parameter (F-Learning's full fine-tuning); 'mlp': every layer's MLP"),
-    forgetSteps: int(10, 'fine-tuning steps on the old fact that define Δ_old (fixed budget: no early stop)', { min: 1, max: 1000 }),
-    forgetLr: num(1e-4, 'learning rate of the old-fact fine-tune', { exclusiveMin: 0, max: 1 }),
-    lambda: num(1, 'λ: θ\' = θ − λ·θ_Δ^old', { min: 0, max: 10 }),
-    learnSteps: int(20, 'maximum fine-tuning steps on the new fact', { min: 0, max: 1000 }),
-    learnLr: num(1e-4, 'learning rate of the new-fact fine-tune', { exclusiveMin: 0, max: 1 }),
-    learnStopAtLoss: num(0.05, 'early stopping: stop once NLL(new) is below this (0 = never)', { min: 0 }),
+    forgetSteps: sourced(int(10, 'fine-tuning steps on the old fact that define Δ_old (fixed budget: no early stop)', { min: 1, max: 1000 }), TUNED_FORGET),
+    forgetLr: sourced(num(1e-4, 'learning rate of the old-fact fine-tune', { exclusiveMin: 0, max: 1 }), TUNED_FORGET),
+    lambda: sourced(num(1, 'λ: θ\' = θ − λ·θ_Δ^old', { min: 0, max: 10 }), TUNED_FORGET),
+    learnSteps: sourced(int(20, 'maximum fine-tuning steps on the new fact', { min: 0, max: 1000 }), TUNED_FORGET),
+    learnLr: sourced(num(1e-4, 'learning rate of the new-fact fine-tune', { exclusiveMin: 0, max: 1 }), TUNED_FORGET),
+    learnStopAtLoss: sourced(num(0.05, 'early stopping: stop once NLL(new) is below this (0 = never)', { min: 0 }), TUNED_FORGET),
     optimizer: oneOf<OptimizerKind>(OPTIMIZERS, 'adam', 'optimizer of both fine-tunes'),
   },
   edit(model, requests, p, ctx) {

@@ -8,6 +8,7 @@ import { defineMethod } from '../common/define';
 import { LEARN_PROPERTIES, LOCATION_PROPERTIES, locationProblems } from '../common/forget-params';
 import { locateStage } from '../common/locate-stage';
 import { int, num } from '../common/params';
+import { sourced, TUNED_FORGET } from '../common/defaults';
 import { targetExamples } from '../common/phase';
 import { editableParams, learnPhase } from '../common/forget-phases';
 
@@ -17,9 +18,9 @@ export const forgetPa = defineMethod({
   description: 'ForGet-PA: forget by parametric arithmetic (W ← W₀ − λ·(W_ft(old) − W₀), F-Learning) at the located MLPs, then learn the new fact there (ForGet §7, Table 3)',
   properties: {
     ...LOCATION_PROPERTIES,
-    forgetSteps: int(10, 'fine-tuning steps on the old fact that define Δ_old (fixed budget: no early stop)', { min: 1, max: 1000 }),
-    forgetLr: num(2.5e-4, 'learning rate of the old-fact fine-tune', { exclusiveMin: 0, max: 1 }),
-    lambda: num(1, 'λ: W ← W₀ − λ·Δ_old', { min: 0, max: 10 }),
+    forgetSteps: sourced(int(10, 'fine-tuning steps on the old fact that define Δ_old (fixed budget: no early stop)', { min: 1, max: 1000 }), TUNED_FORGET),
+    forgetLr: sourced(num(2.5e-4, 'learning rate of the old-fact fine-tune', { exclusiveMin: 0, max: 1 }), TUNED_FORGET),
+    lambda: sourced(num(1, 'λ: W ← W₀ − λ·Δ_old', { min: 0, max: 10 }), TUNED_FORGET),
     ...LEARN_PROPERTIES,
   },
   maxBatch: 1,

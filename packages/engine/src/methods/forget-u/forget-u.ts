@@ -9,6 +9,7 @@ import { defineMethod } from '../common/define';
 import { LOCATION_PROPERTIES, locationProblems } from '../common/forget-params';
 import { locateStage } from '../common/locate-stage';
 import { int, num, oneOf } from '../common/params';
+import { sourced, TUNED_FORGET } from '../common/defaults';
 import { OPTIMIZERS, runJointPhase, targetExamples, type OptimizerKind } from '../common/phase';
 import { editableParams } from '../common/forget-phases';
 
@@ -18,10 +19,10 @@ export const forgetU = defineMethod({
   description: 'ForGet-u: one unified phase on −α·NLL(old) + NLL(new) at the top-k located MLPs (ForGet §7, Table 3)',
   properties: {
     ...LOCATION_PROPERTIES,
-    alpha: num(0.2, 'weight α of the ascent term on the old fact; must be < 1 (forgetting weaker than learning)', { min: 0, max: 1 }),
-    steps: int(20, 'maximum steps of the unified phase', { min: 1, max: 1000 }),
-    lr: num(5e-4, 'learning rate', { exclusiveMin: 0, max: 1 }),
-    stopAtLoss: num(0.05, 'early stopping: stop once NLL(new) is below this (0 = never)', { min: 0 }),
+    alpha: sourced(num(0.2, 'weight α of the ascent term on the old fact; must be < 1 (forgetting weaker than learning)', { min: 0, max: 1 }), TUNED_FORGET),
+    steps: sourced(int(20, 'maximum steps of the unified phase', { min: 1, max: 1000 }), TUNED_FORGET),
+    lr: sourced(num(5e-4, 'learning rate', { exclusiveMin: 0, max: 1 }), TUNED_FORGET),
+    stopAtLoss: sourced(num(0.05, 'early stopping: stop once NLL(new) is below this (0 = never)', { min: 0 }), TUNED_FORGET),
     optimizer: oneOf<OptimizerKind>(OPTIMIZERS, 'adam', 'optimizer'),
   },
   maxBatch: 1,

@@ -1,0 +1,49 @@
+// Defaults written by rule (defaults.ts, docs/defaults.md): every default of the ForGet-family and FT
+// methods names its source; the rules map the paper's columns to a model by family and relative depth.
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SOURCES, modelFamily, ruleDefaults, ruleValue } from './defaults';
+import { METHODS } from '../registry';
+import type { PropSchema } from './params';
+
+const shape = (family: string, layers: number) => ({ arch: family === 'gpt2' ? 'gpt2' : 'llama', family, layers });
+const props = (id: string) => (METHODS.find((m) => m.id === id)!.paramsSchema.properties ?? {}) as Record<string, PropSchema<unknown>>;
+
+describe('defaults by rule', () => {
+  it('a model\'s family: Qwen2 (q/k/v biases), Mistral (sliding window), else its architecture', () => {
+    expect(modelFamily({ arch: 'llama', qkvBias: true })).toBe('qwen2');
+    expect(modelFamily({ arch: 'llama', slidingWindow: 32 })).toBe('mistral');
+    expect(modelFamily({ arch: 'llama' })).toBe('llama');
+    expect(modelFamily({ arch: 'gpt2' })).toBe('gpt2');
+  });
+
+  it('FT/FT-c layer: 21 of 32 (Llama-2) and 27 of 28 (Qwen2) by relative depth; the paper models get the paper values back', () => {
+    const rule = props('ft')['layer']!['x-default']!.rule!;
+    expect(ruleValue(rule, shape('llama', 32))).toBe(21);
+    expect(ruleValue(rule, shape('qwen2', 28))).toBe(27);
+    expect(ruleValue(rule, shape('llama', 4))).toBe(2); // the Llama-2 stand-in: the schema default
+    expect(ruleValue(rule, shape('gpt2', 4))).toBe(2); // GPT-2-style models follow the Llama-2 column
+    expect(ruleValue(rule, shape('qwen2', 4))).toBe(3); // the Qwen2 stand-in: its last layer
+    expect(ruleValue(rule, shape('mistral', 8))).toBe(5);
+  });
+
+  it('ForGet k and FT-c ε follow their family\'s column', () => {
+    expect(ruleDefaults(props('forget'), shape('llama', 4))).toEqual({ k: 1 });
+    expect(ruleDefaults(props('forget'), shape('qwen2', 4))).toEqual({ k: 2 });
+    expect(ruleDefaults(props('ft-c'), shape('llama', 4))).toEqual({ layer: 2, epsilon: 5e-4 });
+    expect(ruleDefaults(props('ft-c'), shape('qwen2', 4))).toEqual({ layer: 3, epsilon: 5e-5 });
+  });
+
+  it('every default of ft, ft-c, forget, forget-u, forget-pa and f-learning that is a number or an optimizer names its source', () => {
+    for (const id of ['ft', 'ft-c', 'forget', 'forget-u', 'forget-pa', 'f-learning']) {
+      for (const [k, p] of Object.entries(props(id))) {
+        if (p.type !== 'number' && p.type !== 'integer') continue;
+        if (k.startsWith('forgetStopAtLoss')) continue; // 0 = off: not a tuned or published value
+        const o = p['x-default'];
+        expect(o, `${id}.${k}`).toBeDefined();
+        expect(DEFAULT_SOURCES).toContain(o!.source);
+        if (o!.source === 'tuning') expect(existsSync(new URL(`../../../../../${o!.ref.split(' ')[0]}`, import.meta.url)), o!.ref).toBe(true);
+      }
+    }
+  });
+});
