@@ -3,7 +3,7 @@
 // by the key's value, elsewhere it passes through bit for bit (Hartvigsen et al. 2023 §3, "deferral").
 // The reference replaces only the last prompt token while training and the last input token at inference
 // (EasyEdit GRACE.py, replacement `replace_last`, key_id); a scored sequence does not mark where its prompt
-// ends, so here every position is checked, the last prompt token included (docs/methods.md "GRACE").
+// ends, so here every position is checked, the last prompt token included (docs/grace-wise.md "GRACE").
 import * as tf from '@tensorflow/tfjs';
 import type { Transformer } from '../../model/transformer';
 import { patchMlpOutput } from '../common/mlp-adaptor';

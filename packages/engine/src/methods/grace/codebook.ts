@@ -39,7 +39,7 @@ export type CodebookUpdate = 'added' | 'split' | 'expanded' | 'within';
 
 /**
  * The codebook after an edit with query key q and target label (GRACE.py forward at iteration 0; REFERENCE
- * notes in docs/methods.md "GRACE"), with d the distance to the nearest key k* of radius ε*:
+ * notes in docs/grace-wise.md "GRACE"), with d the distance to the nearest key k* of radius ε*:
  *   - no key, or d > ε_init + ε*: add (q, init value, ε_init);
  *   - else, another label: add (q, init value, d/2) and shrink ε* to d/2 − 1e-5 (the two balls split);
  *   - else (same label), d > ε*: grow ε* to d ("coverage" expansion), no new key;

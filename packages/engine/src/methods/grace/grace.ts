@@ -1,6 +1,6 @@
 // GRACE (Hartvigsen et al. 2023, "Aging with GRACE: Lifelong Model Editing with Discrete Key-Value
 // Adaptors"): a codebook adaptor on one layer's W_out. Per edit (EasyEdit models/grace/GRACE.py, hparams
-// GRACE/llama-7b.yaml; docs/methods.md "GRACE"):
+// GRACE/llama-7b.yaml; docs/grace-wise.md "GRACE"):
 //   1. the key is W_out's input at the last prompt token;
 //   2. the codebook is updated by the deferral-radius rule (codebook.ts: add, split, expand, within);
 //   3. the value of the entry nearest the key (new: cold-initialised, uniform [0,1)^d) is trained with Adam

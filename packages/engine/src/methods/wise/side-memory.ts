@@ -10,7 +10,7 @@
 // both the side memory and the shard is below the threshold the main W's output passes through (bit for
 // bit), else the one with the larger Δ answers. The reference averages over every token it is given; here
 // position t averages over the real tokens up to t, so a score never depends on later tokens or padding
-// (docs/methods.md "WISE").
+// (docs/grace-wise.md "WISE").
 // State objects are never mutated in place: an apply replaces them, and undo puts the old ones back.
 import * as tf from '@tensorflow/tfjs';
 import type { PatchInfo } from '../../hooks/patches';

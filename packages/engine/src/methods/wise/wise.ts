@@ -1,5 +1,5 @@
 // WISE (Wang et al. 2024, "WISE: Rethinking the Knowledge Memory for Lifelong Model Editing of Large
-// Language Models"; EasyEdit models/wise, hparams WISE/llama-7b.yaml; docs/methods.md "WISE"): a side memory
+// Language Models"; EasyEdit models/wise, hparams WISE/llama-7b.yaml; docs/grace-wise.md "WISE"): a side memory
 // (a copy of one MLP's W_out, side-memory.ts) edited instead of the model, with activation-based routing
 // between it and the main memory. Per edit:
 //   1. the batch: the rewrite prompt in 11 contexts ("{}" and 10 greedy continuations of "I", "You",
