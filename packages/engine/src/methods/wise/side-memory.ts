@@ -113,9 +113,12 @@ export class WiseAdaptor {
     return tf.reshape(this.bias ? tf.add(y, this.bias) : y, [B, T, w.shape[1]]) as tf.Tensor3D;
   }
 
-  /** ‖act(a) − act(b)‖ per position, [B, T]. */
+  /**
+   * ‖act(a) − act(b)‖ per position, [B, T]. Its gradient is 0 where a = b (as torch.norm's, the reference's),
+   * not sqrt's 0/0: the first step starts from W′ = W.
+   */
   distance(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor2D {
-    return tf.norm(tf.sub(this.act(a), this.act(b)), 'euclidean', -1) as tf.Tensor2D;
+    return tf.sqrt(tf.maximum(tf.sum(tf.square(tf.sub(this.act(a), this.act(b))), -1), 1e-30)) as tf.Tensor2D;
   }
 
   private forward(out: tf.Tensor3D, key: tf.Tensor3D, info: PatchInfo): tf.Tensor {

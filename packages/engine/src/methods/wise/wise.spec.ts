@@ -121,3 +121,24 @@ describe('wise on tiny-gpt2', () => {
     checkRefusalEdit(gpt2, wise, CF_RECORDS[2]!, quick, ctx);
   });
 });
+
+describe('wise on tiny-llama', () => {
+  it('trains from W′ = W exactly (no b_out: the first distance is exactly 0) without a NaN, and edits', async () => {
+    const llama = await loadDefaultModel('tiny-llama');
+    try {
+      const r = toRequest(CF_RECORDS[4]!);
+      const before = weightBytes(llama);
+      const corpus = CF_RECORDS.slice(6).flatMap((x) => x.neighborhood.map((q) => `${q}${x.targetTrue}.`));
+      const value = await WISE_LOC_STAGE.run(llama, wise.resolve({}), { seed: 0, dir, corpus });
+      const res = wise.apply(llama, [r], { nIter: 12 }, { seed: 0, prepared: { 'wise-loc': { value, dir } } });
+      expect(res.stats.losses!['value']!.every(Number.isFinite)).toBe(true);
+      expect(top1(llama, r.prompt)).toBe(firstToken(llama, r.targetNew));
+      expect(top1(llama, CF_RECORDS[5]!.prompt)).toBe(firstToken(llama, CF_RECORDS[5]!.targetTrue));
+      res.undo();
+      expect(sameBytes(before, weightBytes(llama))).toEqual([]);
+      expect(llama.transformer.patchCount).toBe(0);
+    } finally {
+      llama.transformer.dispose();
+    }
+  });
+});
