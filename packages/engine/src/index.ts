@@ -15,7 +15,7 @@ export type { Tokenizer } from './model/tokenizer';
 export { CharTokenizer } from './model/char-tokenizer';
 export { Rng, hashString } from './model/prng';
 export { EngineModelError, UnknownHookError, UnknownParamError, ShapeMismatchError, ModelConfigError, SequenceTooLongError } from './model/errors';
-export type { PatchFn } from './hooks/patches';
+export type { PatchFn, PatchInfo } from './hooks/patches';
 export { hookName, listHookNames, checkHookName, hookShape } from './hooks/names';
 export type { HookName, BlockHookSuffix } from './hooks/names';
 export type { HookContext } from './hooks/context';

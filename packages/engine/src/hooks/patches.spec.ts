@@ -52,3 +52,19 @@ it('unknown parameter names are refused with a suggestion', () => {
   expect(() => m.param('blocks.1.mlp.W_ot')).toThrow(/did you mean 'blocks.1.mlp.W_out'/);
   m.dispose();
 });
+
+it('a patch sees which tokens of the pass are real: left padding in generation, none given when scoring', () => {
+  const m = Transformer.init(tinyConfig('gpt2'), 9);
+  const seen: (number[][] | undefined)[] = [];
+  const undo = m.addPatch(hookName.mlpOut(0), (a, _name, info) => {
+    seen.push(info.realTokens ? (info.realTokens.arraySync() as number[][]) : undefined);
+    return a;
+  });
+  generateIds(m, [[3, 7, 2], [5]], { maxNewTokens: 2, padId: 0 });
+  expect(seen[0]).toEqual([[1, 1, 1], [0, 0, 1]]); // the prompts, left-padded
+  expect(seen[1]).toEqual([[1], [1]]); // a cached step: this call's one token each
+  tf.dispose(m.forward(tf.tensor2d([[3, 7, 2]], [1, 3], 'int32')));
+  expect(seen[2]).toBeUndefined();
+  undo();
+  m.dispose();
+});

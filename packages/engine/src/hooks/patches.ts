@@ -6,7 +6,16 @@ import type * as tf from '@tensorflow/tfjs';
 import type { HookContext } from './context';
 import type { HookName } from './names';
 
-export type PatchFn = (activation: tf.Tensor, name: HookName) => tf.Tensor;
+/** What a patch may know about the forward pass it runs in, besides the activation. */
+export interface PatchInfo {
+  /**
+   * [B, T] 1 for the real tokens of this call and 0 for (left) padding, from the pass's attentionMask (generation);
+   * absent when the pass has none (scoring and training pad on the right, after every real token).
+   */
+  readonly realTokens?: tf.Tensor2D;
+}
+
+export type PatchFn = (activation: tf.Tensor, name: HookName, info: PatchInfo) => tf.Tensor;
 
 export class PatchSet {
   private readonly patches: Array<{ readonly name: HookName; readonly fn: PatchFn }> = [];
@@ -26,14 +35,14 @@ export class PatchSet {
   }
 
   /** The hook context of one forward pass: the patches, then the run's own hooks. */
-  context(run: HookContext | undefined): HookContext | undefined {
+  context(run: HookContext | undefined, info: PatchInfo = {}): HookContext | undefined {
     if (this.patches.length === 0) return run;
     const active = this.patches.slice();
     return {
       has: (name) => active.some((p) => p.name === name) || (run?.has(name) ?? false),
       point: (name, x) => {
         let y = x;
-        for (const p of active) if (p.name === name) y = p.fn(y, name);
+        for (const p of active) if (p.name === name) y = p.fn(y, name, info);
         return run ? run.point(name, y) : y;
       },
     };

@@ -3,8 +3,7 @@
 //   1. locate-then-edit with a corpus stage: a rank-one edit of one MLP's W_out whose key statistics
 //      C = E[k kᵀ] come from a text corpus (ROME's closed form, Meng et al. 2022, eq. 2, with the value
 //      shift set toward the new target's unembedding instead of optimised);
-//   2. a memory method with extra state: a codebook at one layer's residual stream (GRACE-style, Hartvigsen
-//      et al. 2023): a key hit within ε adds the stored shift; undo removes the codebook;
+//   2. a memory method with extra state: the real GRACE (grace/grace.ts, tested in grace/grace.spec.ts);
 //   3. an unlearning method with a retain set: gradient difference (REFERENCE "GD": −NLL(forget) +
 //      NLL(retain)) over the forget requests and ctx.retain.
 import * as tf from '@tensorflow/tfjs';
@@ -136,46 +135,6 @@ export const rankOne = defineMethod({
   },
 });
 
-// ---- 2. A memory method with extra state.
-
-export const codebook = defineMethod({
-  id: 'codebook',
-  version: '1',
-  description: 'GRACE-style codebook at one residual stream: a key within ε of a stored key gets the stored shift',
-  properties: {
-    layer: int(2, 'residual stream (after block `layer`) the codebook watches', { min: 0 }),
-    epsilon: num(0.05, 'relative key distance that counts as a hit', { exclusiveMin: 0 }),
-    scale: num(8, 'size of the stored shift along u_new − u_true', { exclusiveMin: 0 }),
-  },
-  check: (p, shape) => layerProblems('layer', p.layer, shape),
-  edit(model, requests, p, ctx) {
-    const at = hookName.residPost(p.layer);
-    const d = model.transformer.config.dModel;
-    const keys = requests.map((r) => activation(model, r.prompt, at));
-    const shifts = requests.map((r) => {
-      const dir = targetDirection(model, r.targetNew, r.targetTrue ?? r.targetNew);
-      const norm = Math.hypot(...dir) || 1;
-      return dir.map((v) => (p.scale * v) / norm);
-    });
-    const K = tf.keep(tf.tensor2d(keys.map((k) => [...k]), [keys.length, d]));
-    const S = tf.keep(tf.tensor2d(shifts.map((s) => [...s]), [shifts.length, d]));
-    const remove = model.transformer.addPatch(at, (a) => tf.tidy(() => {
-      // hit[b, t, i] = ‖a[b, t] − K[i]‖ < ε‖K[i]‖; the shift of every hit key is added.
-      const diff = tf.sub(a.expandDims(2), K.expandDims(0).expandDims(0));
-      const hit = tf.cast(tf.less(tf.norm(diff, 'euclidean', -1), tf.mul(tf.norm(K, 'euclidean', -1), p.epsilon)), 'float32');
-      const [b, t, n] = hit.shape as [number, number, number];
-      return tf.add(a, tf.matMul(hit.reshape([b * t, n]), S).reshape([b, t, d]));
-    }));
-    // The codebook is extra state: undo (and any error) removes it.
-    ctx.onUndo(() => {
-      remove();
-      tf.dispose([K, S]);
-    });
-    ctx.keeps({ params: 2 * d * requests.length, bytes: 8 * d * requests.length });
-    return {};
-  },
-});
-
 // ---- 3. An unlearning method with a retain set.
 
 /** (prompt, answer) pairs of requests: a forget request's question/answer, a rewrite's prompt/true target. */
@@ -224,7 +183,6 @@ const margin = (m: EditModel, prompt: string, good: string, bad: string) => {
 
 describe('README "Adding a method" examples on tiny-gpt2', () => {
   const r = toRequest(CF_RECORDS[0]!);
-  const other = CF_RECORDS[5]!;
 
   it('1. rank-one: the corpus stage writes C as a file; the edit moves the prompt toward the new target; undo is exact', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'key-stats-'));
@@ -245,19 +203,6 @@ describe('README "Adding a method" examples on tiny-gpt2', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
-
-  it('2. codebook: the edited prompt hits its key, an unrelated prompt is untouched; undo removes the codebook', () => {
-    const before = meanNll(gpt2, [{ prompt: other.prompt, continuation: other.targetTrue }])[0]!;
-    const m0 = margin(gpt2, r.prompt, r.targetNew, r.targetTrue!);
-    const res = codebook.apply(gpt2, [r], {}, { seed: 0 });
-    expect(gpt2.transformer.patchCount).toBe(1);
-    expect(res.stats.extraParams).toBe(2 * 128);
-    expect(margin(gpt2, r.prompt, r.targetNew, r.targetTrue!)).toBeGreaterThan(m0 + 1);
-    expect(meanNll(gpt2, [{ prompt: other.prompt, continuation: other.targetTrue }])[0]).toBe(before);
-    res.undo();
-    expect(gpt2.transformer.patchCount).toBe(0);
-    expect(margin(gpt2, r.prompt, r.targetNew, r.targetTrue!)).toBe(m0);
   });
 
   it('3. grad-diff: forgets the forget answers more than the retain answers; needs forget requests and a retain set', () => {

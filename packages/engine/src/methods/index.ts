@@ -31,3 +31,6 @@ export { forgetPa } from './forget-pa/forget-pa';
 export { fLearning } from './f-learning/f-learning';
 export { arithmeticForget } from './common/arithmetic';
 export { runPhase, targetExamples } from './common/phase';
+export { grace, graceCodebook, GRACE_PROPERTIES } from './grace/grace';
+export { wise, wiseAdaptor, WISE_PROPERTIES, WISE_LOC_STAGE } from './wise/wise';
+export { tiesMerge } from './wise/ties';

@@ -9,8 +9,10 @@ import { forget } from './forget/forget';
 import { forgetU } from './forget-u/forget-u';
 import { forgetPa } from './forget-pa/forget-pa';
 import { fLearning } from './f-learning/f-learning';
+import { grace } from './grace/grace';
+import { wise } from './wise/wise';
 
-export const METHODS: readonly MethodDef[] = [ft, ftC, forget, forgetU, forgetPa, fLearning];
+export const METHODS: readonly MethodDef[] = [ft, ftC, forget, forgetU, forgetPa, fLearning, grace, wise];
 
 export function methodById(id: string): MethodDef {
   const m = METHODS.find((d) => d.id === id);

@@ -109,7 +109,9 @@ export class ForwardPass {
     if (opts.attentionMask && !tf.util.arraysEqual(opts.attentionMask.shape, [B, Tk])) {
       throw new ShapeMismatchError(`attentionMask has shape [${opts.attentionMask.shape.join(', ')}], expected [${B}, ${Tk}]`);
     }
-    this.hooks = patches.context(opts.hooks);
+    // Patches see which of this call's tokens are real (left padding in generation; hooks/patches.ts PatchInfo).
+    const realTokens = opts.attentionMask && patches.size ? (tf.slice(opts.attentionMask, [0, P], [B, T]) as tf.Tensor2D) : undefined;
+    this.hooks = patches.context(opts.hooks, realTokens ? { realTokens } : {});
 
     this.positions =
       opts.positionIds ??
