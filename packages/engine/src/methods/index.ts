@@ -2,7 +2,7 @@
 // fine-tuning baselines written on it.
 export type {
   EditRequest, RewriteRequest, ForgetRequest, Request, RequestKind, RequestOf, EditResult, Undo, EditModel, ModelShape, MlpLocation,
-  MethodContext, PreparedArtifact, PrepareStage, StageInput, StageReads, ParamProblem, ParamsSchema, MethodDef,
+  MethodContext, PreparedArtifact, PrepareStage, StageInput, StageReads, TuningRecord, ParamProblem, ParamsSchema, MethodDef,
 } from './editor';
 export { requestKind } from './editor';
 export { defineMethod } from './common/define';
