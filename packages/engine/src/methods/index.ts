@@ -28,4 +28,8 @@ export { forgetU } from './forget-u/forget-u';
 export { forgetPa } from './forget-pa/forget-pa';
 export { fLearning } from './f-learning/f-learning';
 export { arithmeticForget } from './common/arithmetic';
+export { serac } from './serac/serac';
+export { lte } from './lte/lte';
+export { recipe } from './recipe/recipe';
+export { memoryOf } from './common/memory/memory';
 export { runPhase, targetExamples } from './common/phase';

@@ -9,8 +9,11 @@ import { forget } from './forget/forget';
 import { forgetU } from './forget-u/forget-u';
 import { forgetPa } from './forget-pa/forget-pa';
 import { fLearning } from './f-learning/f-learning';
+import { serac } from './serac/serac';
+import { lte } from './lte/lte';
+import { recipe } from './recipe/recipe';
 
-export const METHODS: readonly MethodDef[] = [ft, ftC, forget, forgetU, forgetPa, fLearning];
+export const METHODS: readonly MethodDef[] = [ft, ftC, forget, forgetU, forgetPa, fLearning, serac, lte, recipe];
 
 export function methodById(id: string): MethodDef {
   const m = METHODS.find((d) => d.id === id);
