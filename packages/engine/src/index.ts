@@ -11,6 +11,8 @@ export { headDim, kvHeads, paramShapes, paramCount } from './model/config';
 export type { ModelConfig, Architecture } from './model/config';
 export { Transformer } from './model/transformer';
 export type { ForwardOptions, KVCache } from './model/transformer';
+export { routed, embedHooks } from './model/route';
+export type { InferenceRoute, RouteDecision, RouteEmbeds, Query, Routed } from './model/route';
 export type { Tokenizer } from './model/tokenizer';
 export { CharTokenizer } from './model/char-tokenizer';
 export { Rng, hashString } from './model/prng';

@@ -148,6 +148,18 @@ export interface DatasetEntry extends EntryBase {
    * stage with `reads: records` learns from (e.g. ForGet's per-relation locating batches). Default: load.
    */
   pool?(params: JsonObject, ctx: RunContext): Promise<CellRecord[]>;
+  /**
+   * The dataset's tuning split (subjects no benchmark file names): what a stage with `reads: tuning` trains
+   * side models on (SERAC, LTE, RECIPE). Undefined: such a stage cannot run on this dataset.
+   */
+  tuning?(params: JsonObject, ctx: RunContext): Promise<TuningRecord[]>;
+}
+
+/** A tuning-split record (engine TuningRecord): the edit and prompts inside and outside its scope. */
+export interface TuningRecord {
+  readonly request: Request;
+  readonly paraphrases: readonly string[];
+  readonly neighbours: readonly { readonly prompt: string; readonly target: string }[];
 }
 
 /** A method ready to edit: created once per cell with its resolved params. */
@@ -155,9 +167,10 @@ export interface CellEditor {
   apply(model: LoadedModel, requests: readonly Request[]): Promise<EditResult>;
 }
 
-/** What a prepare stage reads besides the model: the dataset's pool, or the model item's corpus. */
+/** What a prepare stage reads besides the model: the dataset's pool or tuning split, or the model item's corpus. */
 export interface StageInput {
   readonly records?: readonly Request[];
+  readonly tuning?: readonly TuningRecord[];
   readonly corpus?: readonly string[];
 }
 
@@ -165,9 +178,10 @@ export interface StageInput {
 export interface PrepareStage {
   /** Short name shown in the plan and key of the method's `prepared`, e.g. "locate". */
   readonly name: string;
-  /** 'records': keyed by model × dataset, run on the dataset's pool (DatasetEntry.pool); 'corpus': keyed
-   *  by model × corpus (the model item's `corpus:` or the model's default); 'model': by the model only. */
-  readonly reads: 'records' | 'corpus' | 'model';
+  /** 'records': keyed by model × dataset, run on the dataset's pool (DatasetEntry.pool); 'tuning': keyed by
+   *  model × dataset, run on its tuning split (DatasetEntry.tuning); 'corpus': keyed by model × corpus (the
+   *  model item's `corpus:` or the model's default); 'model': by the model only. */
+  readonly reads: 'records' | 'corpus' | 'model' | 'tuning';
   /** The subset of params the stage depends on (so sweeps over other params share it). */
   inputs(params: JsonObject): JsonValue;
   /** Returns the artifact's JSON value; binary files go under ctx.dir (kept in the task cache). */

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ModelConfigError } from '../model/errors';
 import { Rng } from '../model/prng';
 import type { Tokenizer } from '../model/tokenizer';
+import { embedHooks, routed, type RouteEmbeds } from '../model/route';
 import type { KVCache, Transformer } from '../model/transformer';
 import { checkIds, chunks, packLeft, promptIds } from '../score/pack';
 
@@ -60,10 +61,21 @@ function pick(logits: tf.Tensor2D, o: GenerateIdsOptions, rng: Rng): number[] {
   });
 }
 
-/** Generate token ids after each prompt (ids without the prompt). */
+/**
+ * Generate token ids after each prompt (ids without the prompt). Each prompt is answered through the model's
+ * inference routes (model/route.ts); rows routed to the same model are generated together.
+ */
 export function generateIds(model: Transformer, prompts: readonly (readonly number[])[], o: GenerateIdsOptions): number[][] {
   if (!Number.isInteger(o.maxNewTokens) || o.maxNewTokens < 0) throw new ModelConfigError(`maxNewTokens must be a non-negative integer, got ${o.maxNewTokens}`);
   if (prompts.some((p) => p.length === 0)) throw new ModelConfigError('generate: every prompt needs at least one token');
+  const queries = prompts.map((ids, row) => ({ ids, row }));
+  return routed(model, queries, (m, qs) =>
+    generateRows(m, qs.map((q) => q.ids), qs.map((q) => q.embeds), o.isDone ? { ...o, isDone: (b, g) => o.isDone!(qs[b]!.row, g) } : o),
+  );
+}
+
+/** Generation on one model; `embeds[b]` is row b's embedding prefix (written on the passes that read the prompt). */
+function generateRows(model: Transformer, prompts: readonly (readonly number[])[], embeds: readonly (RouteEmbeds | undefined)[], o: GenerateIdsOptions): number[][] {
   checkIds(prompts, model.config.vocabSize, 'generation prompt');
   const B = prompts.length;
   const out: number[][] = prompts.map(() => []);
@@ -82,13 +94,14 @@ export function generateIds(model: Transformer, prompts: readonly (readonly numb
   try {
     for (let t = 0; t < steps; t++) {
       let logits: tf.Tensor3D;
+      const hooks = cache ? undefined : embedHooks(embeds, prompts.map((p) => P0 - p.length)); // left padding
       if (useCache) {
-        const r = model.forwardWithCache(next ?? ids, { attentionMask: mask, cache, lastOnly: true, unembed });
+        const r = model.forwardWithCache(next ?? ids, { attentionMask: mask, cache, lastOnly: true, unembed, ...(hooks ? { hooks } : {}) });
         if (cache) tf.dispose(cache.layers.flatMap((l) => [l.k, l.v]));
         cache = r.cache;
         logits = r.logits;
       } else {
-        logits = model.forward(ids, { attentionMask: mask, lastOnly: true, unembed });
+        logits = model.forward(ids, { attentionMask: mask, lastOnly: true, unembed, ...(hooks ? { hooks } : {}) });
       }
       const chosen = tf.tidy(() => pick(tf.reshape(logits, [B, -1]) as tf.Tensor2D, o, rng));
       logits.dispose();

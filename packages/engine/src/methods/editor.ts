@@ -120,12 +120,28 @@ export interface MethodContext {
 
 // ---- Prepare stages: precomputations a method declares; the runner caches their artifacts.
 
-export type StageReads = 'records' | 'corpus' | 'model';
+/**
+ * What a stage learns from besides the model: the dataset's pool ('records'), a text corpus ('corpus'),
+ * nothing ('model'), or the dataset's tuning split ('tuning': records whose subjects no benchmark file names,
+ * for training side models without seeing evaluated records; docs/definitions.md §4).
+ */
+export type StageReads = 'records' | 'corpus' | 'model' | 'tuning';
+
+/** A record of a tuning split (reads 'tuning'): the edit, and prompts inside and outside its scope. */
+export interface TuningRecord {
+  readonly request: Request;
+  /** Other phrasings of the request's prompt: in the edit's scope (CounterFact paraphrases, ZsRE rephrasings). */
+  readonly paraphrases: readonly string[];
+  /** Prompts about other facts, out of the edit's scope, with their true answers (CounterFact neighbourhood, ZsRE loc). */
+  readonly neighbours: readonly { readonly prompt: string; readonly target: string }[];
+}
 
 export interface StageInput {
   readonly seed: number;
   /** reads 'records': every request of the dataset's pool (not only the evaluated slice). */
   readonly records?: readonly Request[];
+  /** reads 'tuning': the dataset's tuning split (runner README "Prepare stages"). */
+  readonly tuning?: readonly TuningRecord[];
   /** reads 'corpus': the text documents of the model item's corpus (runner README "Corpus"). */
   readonly corpus?: readonly string[];
   /** An empty directory, kept with the stage's cached result: write binary artifacts here. */

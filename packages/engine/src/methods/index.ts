@@ -2,7 +2,7 @@
 // fine-tuning baselines written on it.
 export type {
   EditRequest, RewriteRequest, ForgetRequest, Request, RequestKind, RequestOf, EditResult, Undo, EditModel, ModelShape, MlpLocation,
-  MethodContext, PreparedArtifact, PrepareStage, StageInput, StageReads, ParamProblem, ParamsSchema, MethodDef,
+  MethodContext, PreparedArtifact, PrepareStage, StageInput, StageReads, TuningRecord, ParamProblem, ParamsSchema, MethodDef,
 } from './editor';
 export { requestKind } from './editor';
 export { defineMethod } from './common/define';
@@ -30,6 +30,10 @@ export { forgetU } from './forget-u/forget-u';
 export { forgetPa } from './forget-pa/forget-pa';
 export { fLearning } from './f-learning/f-learning';
 export { arithmeticForget } from './common/arithmetic';
+export { serac } from './serac/serac';
+export { lte } from './lte/lte';
+export { recipe } from './recipe/recipe';
+export { memoryOf } from './common/memory/memory';
 export { runPhase, targetExamples } from './common/phase';
 export { grace, graceCodebook, GRACE_PROPERTIES } from './grace/grace';
 export { wise, wiseAdaptor, WISE_PROPERTIES, WISE_LOC_STAGE } from './wise/wise';

@@ -11,8 +11,11 @@ import { forgetPa } from './forget-pa/forget-pa';
 import { fLearning } from './f-learning/f-learning';
 import { grace } from './grace/grace';
 import { wise } from './wise/wise';
+import { serac } from './serac/serac';
+import { lte } from './lte/lte';
+import { recipe } from './recipe/recipe';
 
-export const METHODS: readonly MethodDef[] = [ft, ftC, forget, forgetU, forgetPa, fLearning, grace, wise];
+export const METHODS: readonly MethodDef[] = [ft, ftC, forget, forgetU, forgetPa, fLearning, grace, wise, serac, lte, recipe];
 
 export function methodById(id: string): MethodDef {
   const m = METHODS.find((d) => d.id === id);

@@ -11,6 +11,7 @@ import { closest } from 'fastest-levenshtein';
 import { ModelConfigError, ShapeMismatchError, UnknownParamError } from './errors';
 import { ForwardPass, type ForwardOptions, type ForwardResult, type KVCache } from './forward';
 import { initialValues } from './init';
+import { RouteSet, type InferenceRoute, type RouteDecision } from './route';
 
 export type { ForwardOptions, ForwardResult, KVCache } from './forward';
 
@@ -18,6 +19,7 @@ export class Transformer {
   readonly config: ModelConfig;
   readonly params: Map<string, tf.Variable>;
   private readonly patches = new PatchSet();
+  private readonly routes = new RouteSet();
 
   private constructor(config: ModelConfig, params: Map<string, tf.Variable>) {
     this.config = config;
@@ -87,6 +89,25 @@ export class Transformer {
   /** Number of installed patches. */
   get patchCount(): number {
     return this.patches.size;
+  }
+
+  /**
+   * Answer queries by this route until the returned undo is called (model/route.ts): scoring and generation
+   * ask it, for each prompt, whether another model answers, with what tokens before the prompt and what
+   * embedding prefix. `forward` does not (it is the bare network). Routes installed later are asked first.
+   */
+  addRoute(route: InferenceRoute): () => void {
+    return this.routes.add(route);
+  }
+
+  /** Number of installed routes. */
+  get routeCount(): number {
+    return this.routes.size;
+  }
+
+  /** How the installed routes answer a query with these prompt tokens (undefined: as the bare model). */
+  routeFor(promptIds: readonly number[]): RouteDecision | undefined {
+    return this.routes.decide(promptIds);
   }
 
   /** Logits [B, T, V] for token ids [B, T] (int32). */

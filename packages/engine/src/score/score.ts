@@ -1,10 +1,13 @@
 // Teacher-forced scoring. For (prompt, continuation) pairs, prompt and continuation are tokenized
 // separately and concatenated (the MEMIT/ROME convention), and each continuation token gets
 // log p(token | prefix) (natural log) and its 1-based rank among the vocabulary (1 + number of tokens
-// with a strictly larger logit). Plus the next-token top-k after a prompt.
+// with a strictly larger logit). Plus the next-token top-k after a prompt. Both answer each prompt through the
+// model's inference routes (model/route.ts): a memory-based editor's route may pick the model, the prompt tokens
+// and an embedding prefix; with no route the passes are exactly the bare model's.
 import * as tf from '@tensorflow/tfjs';
 import type { Tokenizer } from '../model/tokenizer';
 import type { Transformer } from '../model/transformer';
+import { embedHooks, routed, type Routed } from '../model/route';
 import { checkIds, chunks, packRight, promptIds } from './pack';
 
 export interface ContinuationRequest {
@@ -46,17 +49,22 @@ export function scoreContinuations(
   requests: readonly ContinuationRequest[],
   opts: ScoreOptions = {},
 ): TokenLogprob[][] {
+  const queries = requests.map((r, i) => ({ ids: promptIds(tok, r.prompt, `score request ${i}`), cont: tok.encode(r.continuation) }));
+  return routed(model, queries, (m, qs) => scoreQueries(m, tok.padId, qs, opts.batchSize ?? 16));
+}
+
+/** Score each query's continuation tokens on one model, in chunks of batchSize (right-padded passes). */
+function scoreQueries(model: Transformer, padId: number, queries: readonly Routed<{ ids: readonly number[]; cont: number[] }>[], batchSize: number): TokenLogprob[][] {
   const out: TokenLogprob[][] = [];
-  for (const chunk of chunks(requests, opts.batchSize ?? 16)) {
-    const encoded = chunk.map((r, i) => ({ prompt: promptIds(tok, r.prompt, `score request ${out.length + i}`), cont: tok.encode(r.continuation) }));
-    const seqs = encoded.map((e) => [...e.prompt, ...e.cont]);
+  for (const encoded of chunks(queries, batchSize)) {
+    const seqs = encoded.map((e) => [...e.ids, ...e.cont]);
     checkIds(seqs, model.config.vocabSize, 'score request');
     const T = Math.max(...seqs.map((s) => s.length));
     const flat: number[] = [];
     const targets: number[] = [];
     encoded.forEach((e, b) =>
       e.cont.forEach((id, j) => {
-        flat.push(b * T + e.prompt.length + j - 1); // position predicting continuation token j
+        flat.push(b * T + e.ids.length + j - 1); // position predicting continuation token j
         targets.push(id);
       }),
     );
@@ -64,8 +72,9 @@ export function scoreContinuations(
       out.push(...encoded.map(() => []));
       continue;
     }
-    const ids = packRight(seqs, tok.padId);
-    const logits = model.forward(ids);
+    const ids = packRight(seqs, padId);
+    const hooks = embedHooks(encoded.map((e) => e.embeds), encoded.map(() => 0));
+    const logits = hooks ? model.forward(ids, { hooks }) : model.forward(ids);
     const { logprob, rank } = scoreRows(logits, flat, targets);
     tf.dispose([ids, logits]);
     let k = 0;
@@ -82,13 +91,19 @@ export function nextTokenTopK(
   k: number,
   opts: ScoreOptions = {},
 ): Array<Array<{ id: number; logprob: number }>> {
+  const queries = prompts.map((p, i) => ({ ids: promptIds(tok, p, `top-k prompt ${i}`) }));
+  return routed(model, queries, (m, qs) => topKQueries(m, tok.padId, qs, k, opts.batchSize ?? 16));
+}
+
+function topKQueries(model: Transformer, padId: number, queries: readonly Routed<{ ids: readonly number[] }>[], k: number, batchSize: number): Array<Array<{ id: number; logprob: number }>> {
   const out: Array<Array<{ id: number; logprob: number }>> = [];
-  for (const chunk of chunks(prompts, opts.batchSize ?? 16)) {
-    const seqs = chunk.map((p, i) => promptIds(tok, p, `top-k prompt ${out.length + i}`));
+  for (const chunk of chunks(queries, batchSize)) {
+    const seqs = chunk.map((q) => q.ids);
     checkIds(seqs, model.config.vocabSize, 'top-k prompt');
     const T = Math.max(...seqs.map((s) => s.length));
-    const ids = packRight(seqs, tok.padId);
-    const logits = model.forward(ids);
+    const ids = packRight(seqs, padId);
+    const hooks = embedHooks(chunk.map((q) => q.embeds), chunk.map(() => 0));
+    const logits = hooks ? model.forward(ids, { hooks }) : model.forward(ids);
     const { values, indices } = tf.tidy(() => {
       const rows = tf.gather(tf.reshape(logits, [seqs.length * T, -1]), tf.tensor1d(seqs.map((s, b) => b * T + s.length - 1), 'int32'));
       const top = tf.topk(tf.logSoftmax(rows), Math.min(k, model.config.vocabSize));

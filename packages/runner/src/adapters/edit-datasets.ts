@@ -9,7 +9,7 @@ import {
   benchmarkView, buildWorld, fill, loadDataset, parseDataset, qaPrompt, renderCounterFact, renderKnowEdit, renderZsre, RELATIONS, tuningView, WORLD_SIZES, WORLD_VERSIONS,
   type CanonicalRecord, type EditRecord, type FormatName, type LoadedDataset, type World, type WorldVersion,
 } from '@editlab/datasets';
-import type { CellRecord, DatasetEntry, JsonSchema } from '../registries';
+import type { CellRecord, DatasetEntry, JsonSchema, TuningRecord } from '../registries';
 import { RunnerError } from '../errors';
 import type { JsonObject, JsonValue } from '../util/json';
 
@@ -126,8 +126,24 @@ function withRelation(w: World, r: EditRecord): EditRecord {
   return f ? { ...r, relationId: f.relation } : r;
 }
 
+/**
+ * The tuning split side models train on (docs/definitions.md §4): the version 2 world's tuning records of the
+ * same seed and size, whatever `world` the benchmark uses (a version 1 model sees them as counterfactual edits
+ * about people it never met: the side models learn the edit format, not the facts). Every tuning subject is
+ * absent from every benchmark file (packages/datasets README, "World version 2").
+ */
+const TUNING_SPLIT: JsonObject = { world: 2, split: 'tuning' };
+
+function worldTuning(records: readonly CellRecord[]): TuningRecord[] {
+  return records.map((c) => {
+    const r = c.data as unknown as EditRecord;
+    return { request: c.request, paraphrases: r.paraphrasePrompts, neighbours: r.neighborhood.filter((n) => n.answers.length > 0).map((n) => ({ prompt: n.prompt, target: spaced(n.answers[0]!) })) };
+  });
+}
+
 function worldEntry(
   id: string, version: string, description: string, format: FormatName, render: (w: World, p: JsonObject) => object[], extra: Record<string, JsonSchema> = {},
+  tuning: JsonObject | undefined = TUNING_SPLIT,
 ): DatasetEntry {
   return {
     id,
@@ -136,6 +152,7 @@ function worldEntry(
     paramsSchema: { type: 'object', properties: { ...WORLD, ...extra, ...SLICE }, ...TUNING_NEEDS_V2 },
     load: async (params) => slice(loadWorld(params), params, id),
     pool: async (params) => slice(loadWorld(params), params, id, true),
+    ...(tuning ? { tuning: async (params: JsonObject) => worldTuning(slice(loadWorld({ ...params, ...tuning }), params, id, true)) } : {}),
   };
   function loadWorld(params: JsonObject): LoadedDataset {
     const split = params['split'] === 'tuning' ? ' tuning' : '';
@@ -181,6 +198,7 @@ export const worldKnowEdit = worldEntry(
     split: { enum: ['benchmark'], default: 'benchmark', description: 'The benchmark (the tuning split has no KnowEdit records).' },
     set: { enum: ['counterfact', 'recent'], default: 'counterfact', description: 'WikiData_counterfact (an existing fact rewritten) or WikiData_recent (a missing fact inserted; no true target).' },
   },
+  undefined,
 );
 
 /** A real dataset file in an editing format, e.g. ../shared/data/counterfact/counterfact-rome-format.dev.json. */

@@ -2,7 +2,7 @@
 // a runner MethodEntry, one for one — its schema, the request kinds it accepts, its prepare stages (e.g.
 // the ForGet family's EAP-IG locating, declared in the engine) and its shape check. The runner knows no
 // method by name: it runs whatever stages a method declares and hands their artifacts back by name.
-import type { MethodDef, PrepareStage as EngineStage, Request as EngineRequest } from '@editlab/engine';
+import type { MethodDef, PrepareStage as EngineStage, Request as EngineRequest, TuningRecord as EngineTuningRecord } from '@editlab/engine';
 import type { JsonSchema, MethodEntry, PrepareStage } from '../registries';
 import type { JsonValue } from '../util/json';
 import type { EngineModel } from './engine';
@@ -16,6 +16,7 @@ function stageEntry(s: EngineStage): PrepareStage {
       const value = await s.run(model.model as EngineModel, params, {
         seed: ctx.seed, dir: ctx.dir,
         ...(input.records ? { records: input.records as readonly EngineRequest[] } : {}),
+        ...(input.tuning ? { tuning: input.tuning as readonly EngineTuningRecord[] } : {}),
         ...(input.corpus ? { corpus: input.corpus } : {}),
       });
       return value as JsonValue;

@@ -7,7 +7,8 @@
 // running (and is not cached, so a rerun retries it once the stage succeeds).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CellRecord, LoadedModel, Registries } from '../registries';
+import type { CellRecord, LoadedModel, Registries, TuningRecord } from '../registries';
+import { RunnerError } from '../errors';
 import type { JsonValue } from '../util/json';
 import type { CellTask, ModelTask, Plan, PrepareTask } from '../plan/graph';
 import { metricUses } from '../experiment-spec/types';
@@ -183,7 +184,9 @@ export class Execution {
   private async precompute(t: PrepareTask, at?: YieldPoint): Promise<JsonValue> {
     const stage = this.reg.methods.get(t.variant.method)!.stages!.find((s) => s.name === t.stage)!;
     return this.withModel(t.modelIndex, async (model) => {
-      const input = t.dataset
+      const input = t.dataset && stage.reads === 'tuning'
+        ? { tuning: await this.tuningSplit(t.dataset.index) }
+        : t.dataset
         ? { records: (await this.datasetPool(t.dataset.index, t.dataset.key)).map((r) => r.request) }
         : stage.reads === 'corpus' ? { corpus: await loadCorpus(this.plan.models[t.modelIndex]!, this.reg, this.plan.ctx) } : {};
       const dir = this.artifactDir(t.key);
@@ -197,6 +200,14 @@ export class Execution {
     const d = this.plan.datasets[datasetIndex]!;
     const entry = this.reg.datasets.get(d.id)!;
     return entry.pool ? entry.pool(d.params, this.plan.ctx) : Promise.resolve(this.plan.records.get(datasetKey)!);
+  }
+
+  /** The tuning split a `reads: tuning` stage trains on; a dataset without one is a named error. */
+  private tuningSplit(datasetIndex: number): Promise<readonly TuningRecord[]> {
+    const d = this.plan.datasets[datasetIndex]!;
+    const entry = this.reg.datasets.get(d.id)!;
+    if (!entry.tuning) throw new RunnerError('DATA', `dataset '${d.id}' has no tuning split, which this method's side models train on (the world datasets have one)`);
+    return entry.tuning(d.params, this.plan.ctx);
   }
 
   /** Edit and evaluate the cell's records; a thrown error becomes a failed output. */

@@ -2,6 +2,7 @@
 //   - every method takes the kind of request every dataset yields (DatasetEntry.requestKind, default
 //     'rewrite'; MethodEntry.accepts, default ['rewrite']) — e.g. a forget-only method on a fact-rewrite
 //     dataset is rejected at the method item;
+//   - a method with a `reads: tuning` stage is paired only with datasets that have a tuning split;
 //   - a dataset's `retain:` names exactly one of a dataset or a split the dataset has;
 //   - every method variant's params fit every model's shape (MethodEntry.check against ModelEntry.shape,
 //     read from config.json without loading weights) — a layer the model lacks, ForGet's "forget weaker
@@ -22,7 +23,15 @@ function requestKinds(spec: Spec, loaded: LoadedSpec, reg: Registries): SpecDiag
   const out: SpecDiagnostic[] = [];
   spec.methods.forEach((m, i) => {
     const accepts = reg.methods.get(m.method)!.accepts ?? ['rewrite'];
+    const tuningStage = (reg.methods.get(m.method)!.stages ?? []).find((s) => s.reads === 'tuning');
     spec.datasets.forEach((d, j) => {
+      if (tuningStage && !reg.datasets.get(d.dataset)!.tuning) {
+        out.push(diagnosticAt(
+          loaded.sources, toPointer(['methods', i, 'method']),
+          `method '${m.method}' trains its ${tuningStage.name} stage on a dataset's tuning split, and dataset '${d.label ?? d.dataset}' (datasets item ${j}) has none`,
+          'use a world dataset (world-counterfact, world-zsre): their tuning split is the version 2 world\'s',
+        ));
+      }
       const kind = reg.datasets.get(d.dataset)!.requestKind ?? 'rewrite';
       if (!accepts.includes(kind)) {
         out.push(diagnosticAt(

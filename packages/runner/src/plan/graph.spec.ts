@@ -91,6 +91,19 @@ describe('planFromInputs', () => {
     expect(prepares[1]!.dataset!.key).toBe(plan.stages[2]!.key);
   });
 
+  it('a stage that reads the tuning split is one per model × dataset, keyed apart from a records stage', () => {
+    const reg = noIo();
+    const ft = reg.methods.get('table-ft')!;
+    const planWith = (reads: 'records' | 'tuning') => {
+      (reg.methods as Map<string, typeof ft>).set('table-ft', { ...ft, stages: [{ ...ft.stages![0]!, reads }] });
+      return planFromInputs(SPEC, reg, inputs()).stages.filter((s): s is PrepareTask => s.kind === 'prepare');
+    };
+    const tuning = planWith('tuning');
+    const records = planWith('records');
+    expect(tuning.map((s) => [s.label, s.dataset?.index, s.deps.length])).toEqual([['stats table-ft @ table on facts (tuning split)', 0, 2]]);
+    expect(tuning[0]!.key).not.toBe(records[0]!.key);
+  });
+
   it('a protocol batch larger than the method accepts marks its cells unsupported', () => {
     const reg = noIo();
     const ft = reg.methods.get('table-ft')!;

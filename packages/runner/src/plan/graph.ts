@@ -46,7 +46,7 @@ export interface PrepareTask extends TaskBase {
   readonly modelKey: string;
   /** The stage's name among the method's stages (MethodEntry.stages). */
   readonly stage: string;
-  /** Set when the stage reads records (`reads: 'records'`): the dataset whose pool it learns from. */
+  /** Set when the stage reads records or the tuning split (`reads: 'records' | 'tuning'`): the dataset it learns from. */
   readonly dataset?: { readonly index: number; readonly key: string };
 }
 
@@ -187,17 +187,19 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
         const method = reg.methods.get(generic.method)!;
         const variant = shape ? { ...generic, params: withRuleDefaults(method.paramsSchema, generic.params, shape) } : generic;
         const stageRefs: StageRef[] = (method.stages ?? []).map((p) => {
+          const onData = p.reads === 'records' || p.reads === 'tuning';
           const key = contentKey({
             kind: 'prepare', id: variant.method, version: method.version, stage: p.name, inputs: p.inputs(variant.params), model: modelKey,
-            ...(p.reads === 'records' ? { dataset: datasetKey } : {}), ...(p.reads === 'corpus' ? { corpus: inputs.models[mi]!.corpus } : {}),
+            ...(onData ? { dataset: datasetKey } : {}), ...(p.reads === 'tuning' ? { tuning: true } : {}),
+            ...(p.reads === 'corpus' ? { corpus: inputs.models[mi]!.corpus } : {}),
             seed: spec.seed, codeVersion,
           });
           // A stage shared by every variant with the same inputs is named after the method, not a variant.
-          const on = p.reads === 'records' ? ` on ${d.label}` : p.reads === 'corpus' ? ` on ${corpusLabel(model)}` : '';
+          const on = p.reads === 'records' ? ` on ${d.label}` : p.reads === 'tuning' ? ` on ${d.label} (tuning split)` : p.reads === 'corpus' ? ` on ${corpusLabel(model)}` : '';
           addStage({
             key, kind: 'prepare', stage: p.name, label: `${p.name} ${p.reads === 'model' ? variant.label : variant.method} @ ${model.label}${on}`,
-            deps: p.reads === 'records' ? [modelKey, datasetKey] : [modelKey],
-            variant, modelIndex: mi, modelKey, ...(p.reads === 'records' ? { dataset: { index: di, key: datasetKey } } : {}),
+            deps: onData ? [modelKey, datasetKey] : [modelKey],
+            variant, modelIndex: mi, modelKey, ...(onData ? { dataset: { index: di, key: datasetKey } } : {}),
           });
           return { name: p.name, key };
         });
