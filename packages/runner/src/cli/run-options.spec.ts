@@ -44,7 +44,12 @@ describe('editlab run: table, --limit, --set, --json', () => {
   it('--json: run prints the rows as numbers; validate the resolved spec or the problems; methods the params', async () => {
     const run = JSON.parse((await cli('run', 'exp/spec.yaml', '--json')).out);
     expect(run).toMatchObject({ spec: 'exp/spec.yaml', executed: 0, cached: 4, csv: 'results/fake.csv', plots: [] });
-    expect(run.rows).toEqual([{ model: 'table', dataset: 'facts', method: 'table-ft', hparams: '', protocol: 'single', n: 12, efficacy: 100, generalization: 0, locality: 100, score: 0, status: 'ok', error: '' }]);
+    expect(run.rows).toEqual([{
+      model: 'table', dataset: 'facts', method: 'table-ft', hparams: '', protocol: 'single', n: 12, efficacy: 100, generalization: 0, locality: 100, score: 0,
+      // the 95% bootstrap interval of each metric (docs/metrics.md, "Intervals"): the fake scores are constant
+      efficacy_lo: 100, efficacy_hi: 100, generalization_lo: 0, generalization_hi: 0, locality_lo: 100, locality_hi: 100, score_lo: 0, score_hi: 0,
+      status: 'ok', error: '',
+    }]);
     const v = await cli('validate', 'exp/spec.yaml', 'exp/bad.yaml', '--json');
     expect(v.code).toBe(2);
     const [ok, bad] = v.out.split('\n').map((l) => JSON.parse(l));

@@ -107,7 +107,11 @@ metrics: [efficacy, locality, locality-before, fluency, edit-status]
     });
     await runExperiment(join(ws.cwd, 'c.yaml'), defaultRegistries(), ws, { renderer: 'silent' });
     const [ft, hot] = rows(ws.resultsDir, 'c.csv');
-    expect(Object.keys(ft!)).toEqual(['model', 'dataset', 'method', 'hparams', 'protocol', 'n', 'efficacy', 'locality', 'locality-before', 'fluency', 'status', 'error']);
+    expect(Object.keys(ft!)).toEqual([
+      'model', 'dataset', 'method', 'hparams', 'protocol', 'n', 'efficacy', 'locality', 'locality-before', 'fluency',
+      'efficacy_lo', 'efficacy_hi', 'locality_lo', 'locality_hi', 'locality-before_lo', 'locality-before_hi', 'fluency_lo', 'fluency_hi',
+      'status', 'error',
+    ]);
     expect(ft!.status).toBe('ok');
     expect(Number(ft!['locality-before'])).toBeGreaterThan(90);
     expect(hot!.status).toBe('collapsed');

@@ -1,10 +1,13 @@
 // The table `editlab run` prints when it ends: the CSV's rows, aligned, for a terminal. Columns that are
 // empty in every row (hparams of a spec without sweeps, error of a clean run) are left out; so are
-// text columns of a per-record table. Numbers are right-aligned, with whatever interval or extra
-// columns the CSV carries. Rows past `maxRows` are counted, not printed: the CSV has them all.
+// text columns of a per-record table, and the bootstrap interval columns (`<metric>_lo`, `_hi`:
+// report/intervals.ts), which would triple the width; the CSV and `--json` carry them. Numbers are
+// right-aligned. Rows past `maxRows` are counted, not printed: the CSV has them all.
 import { parseCsv } from './diff';
 import type { CsvTable } from './diff';
 import { KEY_COLUMNS } from './table';
+
+const INTERVAL_COLUMN = /_(lo|hi)$/;
 
 export interface ConsoleTableOptions {
   readonly maxRows?: number;
@@ -19,7 +22,7 @@ export function consoleTable(csv: string, o: ConsoleTableOptions = {}): string[]
   const maxRows = o.maxRows ?? 50;
   const maxCell = o.maxCell ?? 40;
   const shown = t.rows.slice(0, maxRows);
-  const cols = t.header.filter((c) => c !== 'error' && t.rows.some((r) => (r[c] ?? '') !== ''));
+  const cols = t.header.filter((c) => c !== 'error' && !INTERVAL_COLUMN.test(c) && t.rows.some((r) => (r[c] ?? '') !== ''));
   const numeric = new Set(cols.filter((c) => shown.every((r) => NUMBER.test(r[c] ?? '') || (r[c] ?? '') === '')));
   const cut = (s: string) => (s.length > maxCell ? `${s.slice(0, maxCell - 1)}…` : s);
   const cells = shown.map((r) => cols.map((c) => cut((r[c] ?? '').replace(/\s+/g, ' '))));
