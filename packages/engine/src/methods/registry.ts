@@ -9,8 +9,9 @@ import { forget } from './forget/forget';
 import { forgetU } from './forget-u/forget-u';
 import { forgetPa } from './forget-pa/forget-pa';
 import { fLearning } from './f-learning/f-learning';
+import { rome } from './rome/rome';
 
-export const METHODS: readonly MethodDef[] = [ft, ftC, forget, forgetU, forgetPa, fLearning];
+export const METHODS: readonly MethodDef[] = [ft, ftC, forget, forgetU, forgetPa, fLearning, rome];
 
 export function methodById(id: string): MethodDef {
   const m = METHODS.find((d) => d.id === id);
