@@ -4,7 +4,7 @@ import { METHODS, methodById } from './registry';
 
 describe('registry', () => {
   it('finds every method by id and says "did you mean" for an unknown one', () => {
-    expect(METHODS.map((m) => m.id)).toEqual(['ft', 'ft-c', 'forget', 'forget-u', 'forget-pa', 'f-learning']);
+    expect(METHODS.map((m) => m.id)).toEqual(['ft', 'ft-c', 'forget', 'forget-u', 'forget-pa', 'f-learning', 'rome', 'memit', 'alphaedit']);
     for (const m of METHODS) expect(methodById(m.id)).toBe(m);
     expect(METHODS.filter((m) => m.stages.some((s) => s.name === 'locate')).map((m) => m.id)).toEqual(['forget', 'forget-u', 'forget-pa']);
     for (const m of METHODS) expect(m.accepts).toEqual(['rewrite', 'forget']);

@@ -10,8 +10,10 @@ import { forgetU } from './forget-u/forget-u';
 import { forgetPa } from './forget-pa/forget-pa';
 import { fLearning } from './f-learning/f-learning';
 import { rome } from './rome/rome';
+import { memit } from './memit/memit';
+import { alphaedit } from './alphaedit/alphaedit';
 
-export const METHODS: readonly MethodDef[] = [ft, ftC, forget, forgetU, forgetPa, fLearning, rome];
+export const METHODS: readonly MethodDef[] = [ft, ftC, forget, forgetU, forgetPa, fLearning, rome, memit, alphaedit];
 
 export function methodById(id: string): MethodDef {
   const m = METHODS.find((d) => d.id === id);

@@ -10,7 +10,8 @@ commands:
   run       run a spec (resumable; cached tasks are skipped) and write its CSV table
   merge     join the shard files of a sharded run into the table a single run writes
   diff      align two result CSVs by their key columns and show per-metric deltas
-  plot      draw a result CSV as an SVG chart (bar, line, radar)
+  plot      draw a result CSV as an SVG chart (bar, line, radar, heatmap)
+  trace     causal tracing of a default model's known facts: a CSV and its heatmap (ROME §2)
   pretrain  train the embedded default models on the synthetic world
   data      inspect a dataset file, or fetch the real datasets (needs internet)
 
@@ -46,11 +47,21 @@ a single run writes.`,
 Aligns rows by model, dataset, method, hparams, protocol and prints the metrics that changed, with
 REGRESSION where a metric moved against its direction (from the metric registry). --all prints
 unchanged metrics too; --fail-on-regression exits 1 when there is any.`,
-  plot: `usage: editlab plot <table.csv> --metric a[,b,…] [--kind bar|line|radar] [--x column] [--series column]
+  plot: `usage: editlab plot <table.csv> --metric a[,b,…] [--kind bar|line|radar|heatmap] [--x column] [--y column] [--series column]
                     [--title text] [--width px] [--height px] [-o out.svg]
 
 Bars and lines: one panel per metric, x = method (bars) or protocol (lines), one colour per series
-(default: the key columns that vary). Radar: one polygon per row over ≥ 3 metrics. Rendered with Vega.`,
+(default: the key columns that vary). Radar: one polygon per row over ≥ 3 metrics. Heatmap: --x, --y
+and one --metric, one panel per value of --series (e.g. editlab trace's CSV: --x layer --y token
+--metric effect --series kind). Rendered with Vega.`,
+  trace: `usage: editlab trace --model <default model> [--facts N (default 20)] [--samples N (default 10)]
+                     [--kind hidden,mlp,attn] [--seed N] [--out results/locate/<model>-trace.csv]
+
+Causal tracing (ROME §2.1, engine locate/causal-trace.ts) of the first N facts of the world's CounterFact
+records that the model knows (its top-1 next token is the true object's first token): the subject's
+embeddings are corrupted with Gaussian noise (3σ), and each layer × token state is restored in turn.
+Writes a CSV of the mean indirect effect per kind × token role × layer (ROME Fig. 1's six token roles)
+and its heatmap (SVG) beside it.`,
   pretrain: `usage: editlab pretrain --model <name>|all [--set v1|v2 (default v1)] [--out dir (default models/<model>)]
                         [--steps N] [--world-seed N] [--world-size default|tiny|standin-default|standin-tiny]
                         [--facts file…] [--work-dir dir] [--fresh] [--eval-limit N]

@@ -9,12 +9,13 @@ import type { Io } from './io';
 import { mergeCmd, planCmd, runCmd, validateCmd } from './experiment-commands';
 import { dataCmd, diffCmd, plotCmd } from './other-commands';
 import { pretrainCmd } from './pretrain-command';
+import { traceCmd } from './trace-command';
 import { packageVersions } from '../defaults';
 
 type Command = (argv: readonly string[], io: Io) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
-  validate: validateCmd, plan: planCmd, run: runCmd, merge: mergeCmd, diff: diffCmd, plot: plotCmd, data: dataCmd, pretrain: pretrainCmd,
+  validate: validateCmd, plan: planCmd, run: runCmd, merge: mergeCmd, diff: diffCmd, plot: plotCmd, data: dataCmd, pretrain: pretrainCmd, trace: traceCmd,
 };
 
 const EXIT_BY_CODE: Record<string, number> = { SPEC_INVALID: EXIT.usage, USAGE: EXIT.usage, ABORTED: EXIT.interrupted };

@@ -1,5 +1,6 @@
 // `editlab plot`: SVG charts of a result CSV — grouped bars, lines and radar (the unlearning
-// paper's Figures 3, 4 and 6). Rendered headless with Vega (vega-lite compiles bars and lines;
+// paper's Figures 3, 4 and 6), and heatmaps (causal tracing, ROME Fig. 1: x = layer, y = token, colour = effect,
+// one panel per value of --series). Rendered headless with Vega (vega-lite compiles bars and lines;
 // the radar is a plain Vega spec after Vega's radar example), so the same spec renders in the
 // online Vega editor too. Output is deterministic for the same CSV.
 import * as vega from 'vega';
@@ -9,15 +10,17 @@ import { RunnerError } from '../errors';
 import type { CsvTable } from './diff';
 import { hasValues, KEY_COLUMNS } from './table';
 
-export type PlotKind = 'bar' | 'line' | 'radar';
+export type PlotKind = 'bar' | 'line' | 'radar' | 'heatmap';
 
 export interface PlotOptions {
   readonly kind: PlotKind;
   readonly metrics: readonly string[];
   /** Category on the x axis (bar, line); default 'method' for bars, 'protocol' for lines. */
   readonly x?: string;
-  /** Series (colour); default: the key columns that vary and are not x, joined. */
+  /** Series (colour); default: the key columns that vary and are not x, joined. Heatmap: one panel per value. */
   readonly series?: string;
+  /** Heatmap: the row category (required with x). */
+  readonly y?: string;
   readonly title?: string;
   readonly width?: number;
   readonly height?: number;
@@ -149,7 +152,34 @@ function radarSpec(pts: Point[], o: PlotOptions): vega.Spec {
   } as vega.Spec;
 }
 
+/** Heatmap cells: one rect per (x, y) in each panel, coloured by the metric (rows and columns in CSV order). */
+function heatmapSpec(t: CsvTable, o: PlotOptions): TopLevelSpec {
+  const [metric, ...more] = o.metrics;
+  if (!o.x || !o.y || !metric || more.length) throw new RunnerError('PLOT', 'a heatmap needs --x and --y columns and exactly one --metric');
+  for (const f of [o.x, o.y, metric, ...(o.series ? [o.series] : [])]) {
+    if (!t.header.includes(f)) throw new RunnerError('PLOT', `${t.file}: no column '${f}' (columns: ${t.header.join(', ')})`);
+  }
+  const values = t.rows.filter((r) => r[metric] !== '' && Number.isFinite(Number(r[metric])))
+    .map((r) => ({ x: r[o.x!]!, y: r[o.y!]!, panel: o.series ? r[o.series]! : '', value: Number(r[metric]) }));
+  if (!values.length) throw new RunnerError('PLOT', `${t.file}: no finite values of ${metric} to plot`);
+  const order = (f: 'x' | 'y' | 'panel') => [...new Set(values.map((v) => v[f]))];
+  const inner = {
+    width: o.width ?? 160,
+    height: o.height ?? 160,
+    mark: { type: 'rect' as const },
+    encoding: {
+      x: { field: 'x', type: 'ordinal' as const, title: o.x, sort: order('x') },
+      y: { field: 'y', type: 'ordinal' as const, title: o.y, sort: order('y') },
+      color: { field: 'value', type: 'quantitative' as const, title: metric, scale: { scheme: 'purples' } },
+    },
+  };
+  const base = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', ...(o.title ? { title: o.title } : {}), data: { values } };
+  if (!o.series) return { ...base, ...inner } as TopLevelSpec;
+  return { ...base, facet: { column: { field: 'panel', type: 'nominal', sort: order('panel'), title: o.series } }, spec: inner, resolve: { scale: { color: 'independent' } } } as TopLevelSpec;
+}
+
 export function plotSpec(t: CsvTable, o: PlotOptions): vega.Spec {
+  if (o.kind === 'heatmap') return compile(heatmapSpec(t, o)).spec as vega.Spec;
   const pts = plotPoints(t, o);
   if (o.kind === 'radar') {
     if (o.metrics.length < 3) throw new RunnerError('PLOT', 'a radar plot needs at least 3 metrics (--metric a,b,c)');

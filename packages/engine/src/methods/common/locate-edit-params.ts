@@ -5,7 +5,9 @@
 // lists it (mom2_adjustment false for ROME, v_weight_decay 1e-3, 25 steps). Nothing here is tuned on
 // evaluated records.
 import type { ValueOptions } from './target-value';
-import { num, int, type PropSchema } from './params';
+import { keyStatsStage } from './key-stats-stage';
+import { resolveLayers } from './layer-rule';
+import { num, int, layerList, type ParamsOf, type PropSchema } from './params';
 
 /** The value-optimisation params with a method's defaults (ROME and MEMIT differ in clamp_norm_factor). */
 export function valueProperties(defaults: { clampNormFactor: number }) {
@@ -25,3 +27,19 @@ export function valueOptions(p: { vNumGradSteps: number; vLr: number; vWeightDec
 /** mom2_n_samples: corpus documents C is estimated from (common/key-stats-stage.ts: all of them when fewer). */
 export const mom2Samples = (def: number, source: string) =>
   int(def, `mom2_n_samples: corpus documents the key statistics C = E[kkᵀ] read (${source}); a smaller corpus is used whole.`, { min: 1 });
+
+/** MEMIT's params (AlphaEdit takes all but mom2UpdateWeight). */
+export const MEMIT_PROPERTIES = {
+  layers: layerList("Edited MLP layers. Default: MEMIT's reference range at the same relative depth (common/layer-rule.ts: 13–17 of 48 for GPT-2, 4–8 of 32 for Llama)."),
+  mom2UpdateWeight: num(20000, 'mom2_update_weight λ: weight of the preserved keys\' statistics C against the edited keys (MEMIT gpt2-xl.json: 20000; EasyEdit Llama-2: 15000).', { min: 0 }),
+  mom2NSamples: mom2Samples(1000, 'Editing as Unlearning App.: 1000 for MEMIT and AlphaEdit'),
+  ...valueProperties({ clampNormFactor: 0.75 }),
+};
+
+/** The key-statistics stage of the MEMIT-style methods (layers: the params', else the rule's). */
+export function memitKeyStats() {
+  return keyStatsStage<Pick<ParamsOf<typeof MEMIT_PROPERTIES>, 'layers' | 'mom2NSamples'>>((p) => ({
+    enabled: true, samples: p.mom2NSamples, key: p.layers.length ? [...p.layers].sort((a, b) => a - b) : 'rule', layers: (shape) => resolveLayers(p.layers, shape),
+  }));
+}
+

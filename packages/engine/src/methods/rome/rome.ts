@@ -18,12 +18,12 @@ import { ROME_TEMPLATE_LENGTHS, templatesOf, templatesStage } from '../common/co
 import { keyStatsOf, keyStatsStage } from '../common/key-stats-stage';
 import { editLayerProblems, resolveLayer } from '../common/layer-rule';
 import { mom2Samples, valueOptions, valueProperties } from '../common/locate-edit-params';
-import { bool, optInt, type ParamsOf } from '../common/params';
+import { bool, layerList, type ParamsOf } from '../common/params';
 import { activationsAt, promptRows, subjectKeys } from '../common/subject-keys';
 import { targetValues, valueSite } from '../common/target-value';
 
 const properties = {
-  layer: optInt('Edited MLP layer. Default: ROME\'s reference layer at the same relative depth (common/layer-rule.ts: 17 of 48 for GPT-2, 5 of 32 for Llama).', { min: 0 }),
+  layers: layerList('The edited MLP layer, as upstream\'s one-element `layers`. Default []: ROME\'s reference layer at the same relative depth (common/layer-rule.ts: 17 of 48 for GPT-2, 5 of 32 for Llama).'),
   mom2Adjustment: bool(true, 'mom2_adjustment: u = C⁻¹k* with the key statistics (the paper); false: C = I (EasyEdit\'s Llama presets), no statistics needed.'),
   mom2NSamples: mom2Samples(100000, 'ROME gpt2-xl.json: 100,000'),
   ...valueProperties({ clampNormFactor: 4 }),
@@ -37,11 +37,14 @@ export const rome = defineMethod({
   maxBatch: 1,
   stages: [
     templatesStage<ParamsOf<typeof properties>>(ROME_TEMPLATE_LENGTHS, false),
-    keyStatsStage<ParamsOf<typeof properties>>((p) => ({ enabled: p.mom2Adjustment, samples: p.mom2NSamples, key: p.layer ?? 'rule', layers: (shape) => [resolveLayer(p.layer, shape)] })),
+    keyStatsStage<ParamsOf<typeof properties>>((p) => ({ enabled: p.mom2Adjustment, samples: p.mom2NSamples, key: p.layers.length ? p.layers : 'rule', layers: (shape) => [resolveLayer(p.layers[0], shape)] })),
   ],
-  check: (p, shape) => editLayerProblems('layer', p.layer, shape),
+  check: (p, shape) => [
+    ...(p.layers.length > 1 ? [{ param: 'layers', message: `ROME edits one layer; got ${p.layers.length} (MEMIT and AlphaEdit edit several)` }] : []),
+    ...editLayerProblems('layers', p.layers, shape),
+  ],
   edit(model, [r], p, ctx) {
-    const layer = resolveLayer(p.layer, ctx.shape);
+    const layer = resolveLayer(p.layers[0], ctx.shape);
     const { groups } = templatesOf(model, ctx, ROME_TEMPLATE_LENGTHS, false);
     const kStar = subjectKeys(model, [r!], [layer], groups).get(layer)![0]!;
     const m = kStar.length;
