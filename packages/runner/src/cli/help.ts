@@ -59,7 +59,8 @@ and one --metric, one panel per value of --series (e.g. editlab trace's CSV: --x
 
 Causal tracing (ROME §2.1, engine locate/causal-trace.ts) of the first N facts of the world's CounterFact
 records that the model knows (its top-1 next token is the true object's first token): the subject's
-embeddings are corrupted with Gaussian noise (3σ), and each layer × token state is restored in turn.
+embeddings are corrupted with Gaussian noise (3σ), and each layer × token state is restored in turn
+(MLP and attention outputs over upstream's 10-of-48-layer window at the same fraction of depth: 1 layer here).
 Writes a CSV of the mean indirect effect per kind × token role × layer (ROME Fig. 1's six token roles)
 and its heatmap (SVG) beside it.`,
   pretrain: `usage: editlab pretrain --model <name>|all [--set v1|v2 (default v1)] [--out dir (default models/<model>)]

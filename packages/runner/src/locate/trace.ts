@@ -49,6 +49,12 @@ export function knownFacts(m: EngineModel, records: readonly EditRequest[], n: n
   return out;
 }
 
+/** Layers restored around each cell: upstream's window (1 for hidden states, 10 for MLP and attention outputs,
+ *  on 48-layer GPT-2 XL) at the same fraction of depth, at least 1 — on a 4-layer model every kind restores one layer. */
+export function traceWindow(kind: TraceKind, layers: number): number {
+  return kind === 'hidden' ? 1 : Math.max(1, Math.round((10 * layers) / 48));
+}
+
 export function traceTable(m: EngineModel, facts: readonly EditRequest[], kinds: readonly TraceKind[], opts: { samples: number; seed: number }, onFact?: (i: number) => void): TraceTable {
   const L = m.transformer.config.nLayers;
   const sums = new Map<string, { s: number; n: number }[]>();
@@ -56,7 +62,7 @@ export function traceTable(m: EngineModel, facts: readonly EditRequest[], kinds:
   let pCorrupted = 0;
   facts.forEach((f, fi) => {
     for (const kind of kinds) {
-      const r: CausalTraceResult = causalTrace(m.transformer, m.tokenizer, { prompt: f.prompt, subject: f.subject, target: f.targetTrue! }, { kind, samples: opts.samples, seed: opts.seed + fi });
+      const r: CausalTraceResult = causalTrace(m.transformer, m.tokenizer, { prompt: f.prompt, subject: f.subject, target: f.targetTrue! }, { kind, samples: opts.samples, seed: opts.seed + fi, window: traceWindow(kind, L) });
       if (kind === kinds[0]) {
         pClean += r.pClean;
         pCorrupted += r.pCorrupted;
