@@ -70,14 +70,14 @@ describe.skipIf(!haveModel)('locate-then-edit methods on tiny-gpt2 (skipped when
     const rome = methodById('rome');
     const params = { mom2NSamples: SAMPLES };
     const prepared = await prepare(rome, params);
-    expect(prepared['key-stats']!.value).toMatchObject({ enabled: true, layers: [1], nSamples: SAMPLES, requestedSamples: SAMPLES, corpusDocuments: corpus.length });
+    expect(prepared['key-stats']!.value).toMatchObject({ enabled: true, layers: [0], nSamples: SAMPLES, requestedSamples: SAMPLES, corpusDocuments: corpus.length });
     const r = records[0]!;
     const other = records.find((x) => x.subject !== r.subject && x.relationId !== r.relationId)!;
     const before = weights();
     const otherTop = top1(other.prompt);
     expect(top1(r.prompt)).not.toBe(model.tokenizer.encode(r.targetNew)[0]);
     const res = rome.apply(model, [r], params, { seed: 0, prepared });
-    expect(changed(before, weights())).toEqual(['blocks.1.mlp.W_out']);
+    expect(changed(before, weights())).toEqual(['blocks.0.mlp.W_out']); // the traced layer (results/locate/)
     expect(top1(r.prompt)).toBe(model.tokenizer.encode(r.targetNew)[0]);
     expect(top1(other.prompt)).toBe(otherTop);
     res.undo();

@@ -21,7 +21,7 @@ describe('layer rule (reference presets mapped by depth)', () => {
   it('takes the causally traced layer for the embedded v1 models (results/locate/), MEMIT ending there', () => {
     const gpt2 = { arch: 'gpt2', layers: 4, dModel: 128, heads: 4, dMlp: 512, vocab: 2048, window: 64 };
     const llama = { ...gpt2, arch: 'llama', dMlp: 352 };
-    expect(romeLayer(gpt2)).toBe(1);
+    expect(romeLayer(gpt2)).toBe(0);
     expect(memitLayers(gpt2)).toEqual([0, 1]);
     expect(romeLayer(llama)).toBe(0);
     expect(memitLayers(llama)).toEqual([0, 1]);

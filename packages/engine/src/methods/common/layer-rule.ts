@@ -31,7 +31,7 @@ function preset(shape: Pick<ModelShape, 'arch'>): FamilyPreset {
 
 /** The embedded default models, by shape (arch/layers/dModel/dMlp/window): the traced ROME layer. */
 export const TRACED_LAYERS: Readonly<Record<string, { readonly model: string; readonly rome: number }>> = {
-  'gpt2/4/128/512/64': { model: 'tiny-gpt2 (v1)', rome: 1 },
+  'gpt2/4/128/512/64': { model: 'tiny-gpt2 (v1)', rome: 0 },
   'llama/4/128/352/64': { model: 'tiny-llama (v1)', rome: 0 },
 };
 
