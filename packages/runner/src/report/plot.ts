@@ -188,11 +188,17 @@ export function plotSpec(t: CsvTable, o: PlotOptions): vega.Spec {
   return compile(liteSpec(pts, o)).spec as vega.Spec;
 }
 
-/** Render to SVG text without a browser (Vega's headless View, no canvas needed for SVG). */
+/** Render to SVG text without a browser (Vega's headless View, no canvas needed for SVG). Vega numbers the
+ *  gradients of colour legends with a process-wide counter; they are renumbered from 0 so equal specs give equal bytes. */
 export async function renderSvg(spec: vega.Spec): Promise<string> {
   const view = new vega.View(vega.parse(spec), { renderer: 'none' });
   try {
-    return await view.toSVG();
+    const svg = await view.toSVG();
+    const ids = new Map<string, string>();
+    return svg.replace(/gradient_\d+/g, (id) => {
+      if (!ids.has(id)) ids.set(id, `gradient_${ids.size}`);
+      return ids.get(id)!;
+    });
   } finally {
     view.finalize();
   }
