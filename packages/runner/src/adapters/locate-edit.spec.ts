@@ -88,8 +88,9 @@ describe.skipIf(!haveModel)('locate-then-edit methods on tiny-gpt2 (skipped when
   it('MEMIT: a batch of 50 edits takes (≥ 90% efficacy) in one apply; undo is bit-exact', SLOW, async () => {
     const memit = methodById('memit');
     // λ = mom2_update_weight: the reference 20000 keeps these 512-wide keys almost unchanged (docs/locate-then-edit.md);
-    // this test checks the batch mechanics at a λ where the keys' own term dominates.
-    const params = { mom2UpdateWeight: 1 };
+    // this test checks the batch mechanics at a λ where the keys' own term dominates, with the target values of
+    // EasyEdit's MEMIT Llama-2 preset (clamp_norm_factor 4, v_weight_decay 1e-3; GPT-2 XL's 0.75 / 0.5 give 39/50).
+    const params = { mom2UpdateWeight: 1, clampNormFactor: 4, vWeightDecay: 1e-3 };
     const prepared = await prepare(memit, params);
     const batch = records.slice(0, 50);
     const before = weights();
