@@ -4,7 +4,7 @@ import { METHODS, methodById } from './registry';
 
 describe('registry', () => {
   it('finds every method by id and says "did you mean" for an unknown one', () => {
-    expect(METHODS.map((m) => m.id)).toEqual(['ft', 'ft-c', 'forget', 'forget-u', 'forget-pa', 'f-learning', 'grace', 'wise', 'serac', 'lte', 'recipe']);
+    expect(METHODS.map((m) => m.id)).toEqual(['ft', 'ft-c', 'forget', 'forget-u', 'forget-pa', 'f-learning', 'rome', 'memit', 'alphaedit', 'grace', 'wise', 'serac', 'lte', 'recipe']);
     // the memory-based editors train their side models on the tuning split, never on the evaluated records
     expect(METHODS.filter((m) => m.stages.some((s) => s.reads === 'tuning')).map((m) => m.id)).toEqual(['serac', 'lte', 'recipe']);
     for (const m of METHODS) expect(methodById(m.id)).toBe(m);

@@ -9,13 +9,16 @@ import { forget } from './forget/forget';
 import { forgetU } from './forget-u/forget-u';
 import { forgetPa } from './forget-pa/forget-pa';
 import { fLearning } from './f-learning/f-learning';
+import { rome } from './rome/rome';
+import { memit } from './memit/memit';
+import { alphaedit } from './alphaedit/alphaedit';
 import { grace } from './grace/grace';
 import { wise } from './wise/wise';
 import { serac } from './serac/serac';
 import { lte } from './lte/lte';
 import { recipe } from './recipe/recipe';
 
-export const METHODS: readonly MethodDef[] = [ft, ftC, forget, forgetU, forgetPa, fLearning, grace, wise, serac, lte, recipe];
+export const METHODS: readonly MethodDef[] = [ft, ftC, forget, forgetU, forgetPa, fLearning, rome, memit, alphaedit, grace, wise, serac, lte, recipe];
 
 export function methodById(id: string): MethodDef {
   const m = METHODS.find((d) => d.id === id);

@@ -10,7 +10,8 @@ commands:
   run       run a spec (resumable; cached tasks are skipped) and write its CSV table
   merge     join the shard files of a sharded run into the table a single run writes
   diff      align two result CSVs by their key columns and show per-metric deltas
-  plot      draw a result CSV as an SVG chart (bar, line, radar)
+  plot      draw a result CSV as an SVG chart (bar, line, radar, heatmap)
+  trace     causal tracing of a default model's known facts: a CSV and its heatmap (ROME §2)
   pretrain  train the embedded default models on the synthetic world
   data      inspect a dataset file, or fetch the real datasets (needs internet)
   methods   list the methods, what they take and their params' defaults (--json)
@@ -61,15 +62,26 @@ noise: with both tables' per-record values (<table>.records.csv) a paired 95% bo
 the change must exclude 0; else a.csv's interval columns (<metric>_lo, _hi) must not hold b's value.
 --tolerance x replaces the noise rule with |Δ| > x. --all prints unchanged metrics and changes within
 noise too; --fail-on-regression exits 1 when there is any regression or a row that was ok is not.`,
-  plot: `usage: editlab plot <table.csv> --metric a[,b,…] [--kind bar|line|radar] [--x column] [--series column]
+  plot: `usage: editlab plot <table.csv> --metric a[,b,…] [--kind bar|line|radar|heatmap] [--x column] [--y column] [--series column]
                     [--title text] [--width px] [--height px] [-o|--out out.svg (default <table>.<kind>.svg)]
 
 Bars and lines: one panel per metric, x = method (bars) or protocol (lines), one colour per series
 (default: the key columns that vary; the legend is titled by them, e.g. "model"). Radar: one polygon per
-row over ≥ 3 metrics. Axis titles carry the metric's unit ("efficacy (%)" for metrics printed × 100);
-long labels are wrapped, never cut; the title is --title, else the spec's description or name from the
-table's .meta.json, else the file name. Interval columns beside a metric (<m>.lo/<m>.hi, <m>_lo/<m>_hi,
-<m>-lo/<m>-hi or <m>_ci_lo/<m>_ci_hi) are drawn as error bars. Rendered with Vega.`,
+row over ≥ 3 metrics. Heatmap: --x, --y and one --metric, one panel per value of --series (e.g. editlab
+trace's CSV: --x layer --y token --metric effect --series kind). Axis titles carry the metric's unit
+("efficacy (%)" for metrics printed × 100); long labels are wrapped, never cut; the title is --title, else
+the spec's description or name from the table's .meta.json, else the file name. Interval columns beside a
+metric (<m>.lo/<m>.hi, <m>_lo/<m>_hi, <m>-lo/<m>-hi or <m>_ci_lo/<m>_ci_hi) are drawn as error bars.
+Rendered with Vega.`,
+  trace: `usage: editlab trace --model <default model> [--facts N (default 20)] [--samples N (default 10)]
+                     [--kind hidden,mlp,attn] [--seed N] [--out results/locate/<model>-trace.csv]
+
+Causal tracing (ROME §2.1, engine locate/causal-trace.ts) of the first N facts of the world's CounterFact
+records that the model knows (its top-1 next token is the true object's first token): the subject's
+embeddings are corrupted with Gaussian noise (3σ), and each layer × token state is restored in turn
+(MLP and attention outputs over upstream's 10-of-48-layer window at the same fraction of depth: 1 layer here).
+Writes a CSV of the mean indirect effect per kind × token role × layer (ROME Fig. 1's six token roles)
+and its heatmap (SVG) beside it.`,
   pretrain: `usage: editlab pretrain --model <name>|all [--set v1|v2 (default v1)] [--out dir (default models/<model>)]
                         [--steps N] [--world-seed N] [--world-size default|tiny|standin-default|standin-tiny]
                         [--facts file…] [--work-dir dir] [--fresh] [--eval-limit N]

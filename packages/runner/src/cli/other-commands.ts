@@ -36,12 +36,12 @@ export async function diffCmd(argv: readonly string[], io: Io): Promise<number> 
 
 export async function plotCmd(argv: readonly string[], io: Io): Promise<number> {
   const p = parse('plot', argv, {
-    kind: { type: 'string' }, metric: { type: 'string', short: 'm' }, x: { type: 'string' }, series: { type: 'string' },
+    kind: { type: 'string' }, metric: { type: 'string', short: 'm' }, x: { type: 'string' }, y: { type: 'string' }, series: { type: 'string' },
     title: { type: 'string' }, out: { type: 'string', short: 'o' }, width: { type: 'string' }, height: { type: 'string' }, registries: { type: 'string' },
   });
   const [csv, ...rest] = p.positionals;
   if (!csv || rest.length) throw new UsageError('plot: give one CSV file: editlab plot results/t.csv --kind bar --metric efficacy');
-  const kind = oneOf<PlotKind>('kind', str(p, 'kind'), ['bar', 'line', 'radar']) ?? 'bar';
+  const kind = oneOf<PlotKind>('kind', str(p, 'kind'), ['bar', 'line', 'radar', 'heatmap']) ?? 'bar';
   const metrics = (str(p, 'metric') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (!metrics.length) throw new UsageError('plot: name the metric column(s) with --metric a[,b,…]');
   const table = readCsv(resolve(io.cwd, csv));
@@ -49,6 +49,7 @@ export async function plotCmd(argv: readonly string[], io: Io): Promise<number> 
   const spec = plotSpec(table, {
     kind, metrics, units: metricUnits(table.header, reg.metrics), title: str(p, 'title') ?? tableTitle(resolve(io.cwd, csv)),
     ...(str(p, 'x') ? { x: str(p, 'x')! } : {}),
+    ...(str(p, 'y') ? { y: str(p, 'y')! } : {}),
     ...(str(p, 'series') ? { series: str(p, 'series')! } : {}),
     ...(num(p, 'width') ? { width: num(p, 'width')! } : {}),
     ...(num(p, 'height') ? { height: num(p, 'height')! } : {}),

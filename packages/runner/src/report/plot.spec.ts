@@ -1,4 +1,4 @@
-// Plots of a result table (plot.ts): bar, line and radar charts rendered to SVG.
+// Plots of a result table (plot.ts): bar, line, radar and heatmap charts rendered to SVG.
 import { afterAll, describe, expect, it } from 'vitest';
 import { tmpWorkspace } from '../testing/tmp';
 import { TABLE_B } from '../testing/report-tables';
@@ -50,5 +50,20 @@ describe('plot', () => {
     ws.write({ 't1.csv': TABLE_B, 't1.meta.json': JSON.stringify({ spec: { name: 'forget-table1', description: 'ForGet Table 1' } }), 't2.csv': TABLE_B });
     expect(tableTitle(`${ws.cwd}/t1.csv`)).toBe('ForGet Table 1');
     expect(tableTitle(`${ws.cwd}/t2.csv`)).toBe('t2');
+  });
+
+  it('renders a heatmap (editlab trace\'s CSV): one rect per cell, one panel per --series value', async () => {
+    const rows = ['model,kind,token,layer,effect,facts'];
+    for (const kind of ['hidden', 'mlp']) for (const token of ['last subject token', 'last token']) for (const layer of [0, 1, 2]) rows.push(`m,${kind},${token},${layer},${(layer / 10).toFixed(6)},20`);
+    ws.write({ 'h.csv': rows.join('\n') + '\n' });
+    const t = readCsv(`${ws.cwd}/h.csv`);
+    const o = { kind: 'heatmap' as const, x: 'layer', y: 'token', metrics: ['effect'], series: 'kind' };
+    const svg = await renderSvg(plotSpec(t, o));
+    expect(svg.match(/aria-roledescription="rect mark"/g)).toHaveLength(12);
+    expect(svg).toContain('last subject token');
+    expect(svg).toContain('mlp');
+    expect(await renderSvg(plotSpec(t, o))).toBe(svg);
+    expect(() => plotSpec(t, { kind: 'heatmap', x: 'layer', metrics: ['effect'] })).toThrow(/needs --x and --y/);
+    expect(() => plotSpec(t, { ...o, y: 'tok' })).toThrow(/no column 'tok'/);
   });
 });

@@ -1,5 +1,6 @@
 // `editlab plot`: SVG charts of a result CSV — grouped bars, lines and radar (the unlearning
-// paper's Figures 3, 4 and 6). Rendered headless with Vega (vega-lite compiles bars and lines;
+// paper's Figures 3, 4 and 6), and heatmaps (causal tracing, ROME Fig. 1: x = layer, y = token, colour = effect,
+// one panel per value of --series). Rendered headless with Vega (vega-lite compiles bars and lines;
 // the radar is a plain Vega spec after Vega's radar example), so the same spec renders in the
 // online Vega editor too. Output is deterministic for the same CSV.
 import { readFileSync } from 'node:fs';
@@ -12,15 +13,17 @@ import type { CsvTable } from './diff';
 import type { MetricEntry } from '../registries';
 import { hasValues, KEY_COLUMNS } from './table';
 
-export type PlotKind = 'bar' | 'line' | 'radar';
+export type PlotKind = 'bar' | 'line' | 'radar' | 'heatmap';
 
 export interface PlotOptions {
   readonly kind: PlotKind;
   readonly metrics: readonly string[];
   /** Category on the x axis (bar, line); default 'method' for bars, 'protocol' for lines. */
   readonly x?: string;
-  /** Series (colour); default: the key columns that vary and are not x, joined. */
+  /** Series (colour); default: the key columns that vary and are not x, joined. Heatmap: one panel per value. */
   readonly series?: string;
+  /** Heatmap: the row category (required with x). */
+  readonly y?: string;
   readonly title?: string;
   readonly width?: number;
   readonly height?: number;
@@ -202,7 +205,34 @@ function radarSpec(pts: Point[], o: PlotOptions, legend: string): vega.Spec {
   } as vega.Spec;
 }
 
+/** Heatmap cells: one rect per (x, y) in each panel, coloured by the metric (rows and columns in CSV order). */
+function heatmapSpec(t: CsvTable, o: PlotOptions): TopLevelSpec {
+  const [metric, ...more] = o.metrics;
+  if (!o.x || !o.y || !metric || more.length) throw new RunnerError('PLOT', 'a heatmap needs --x and --y columns and exactly one --metric');
+  for (const f of [o.x, o.y, metric, ...(o.series ? [o.series] : [])]) {
+    if (!t.header.includes(f)) throw new RunnerError('PLOT', `${t.file}: no column '${f}' (columns: ${t.header.join(', ')})`);
+  }
+  const values = t.rows.filter((r) => r[metric] !== '' && Number.isFinite(Number(r[metric])))
+    .map((r) => ({ x: r[o.x!]!, y: r[o.y!]!, panel: o.series ? r[o.series]! : '', value: Number(r[metric]) }));
+  if (!values.length) throw new RunnerError('PLOT', `${t.file}: no finite values of ${metric} to plot`);
+  const order = (f: 'x' | 'y' | 'panel') => [...new Set(values.map((v) => v[f]))];
+  const inner = {
+    width: o.width ?? 160,
+    height: o.height ?? 160,
+    mark: { type: 'rect' as const },
+    encoding: {
+      x: { field: 'x', type: 'ordinal' as const, title: o.x, sort: order('x') },
+      y: { field: 'y', type: 'ordinal' as const, title: o.y, sort: order('y') },
+      color: { field: 'value', type: 'quantitative' as const, title: metric, scale: { scheme: 'purples' } },
+    },
+  };
+  const base = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', ...(o.title ? { title: o.title } : {}), data: { values } };
+  if (!o.series) return { ...base, ...inner } as TopLevelSpec;
+  return { ...base, facet: { column: { field: 'panel', type: 'nominal', sort: order('panel'), title: o.series } }, spec: inner, resolve: { scale: { color: 'independent' } } } as TopLevelSpec;
+}
+
 export function plotSpec(t: CsvTable, o: PlotOptions): vega.Spec {
+  if (o.kind === 'heatmap') return compile(heatmapSpec(t, o)).spec as vega.Spec;
   const pts = plotPoints(t, o);
   const legend = seriesFields(t, o.kind === 'radar' ? undefined : (o.x ?? (o.kind === 'line' ? 'protocol' : 'method')), o.series).join(' · ');
   if (o.kind === 'radar') {
@@ -231,11 +261,17 @@ export function tableTitle(csvPath: string): string {
   return basename(csvPath).replace(/\.csv$/, '');
 }
 
-/** Render to SVG text without a browser (Vega's headless View, no canvas needed for SVG). */
+/** Render to SVG text without a browser (Vega's headless View, no canvas needed for SVG). Vega numbers the
+ *  gradients of colour legends with a process-wide counter; they are renumbered from 0 so equal specs give equal bytes. */
 export async function renderSvg(spec: vega.Spec): Promise<string> {
   const view = new vega.View(vega.parse(spec), { renderer: 'none' });
   try {
-    return await view.toSVG();
+    const svg = await view.toSVG();
+    const ids = new Map<string, string>();
+    return svg.replace(/gradient_\d+/g, (id) => {
+      if (!ids.has(id)) ids.set(id, `gradient_${ids.size}`);
+      return ids.get(id)!;
+    });
   } finally {
     view.finalize();
   }

@@ -1,0 +1,45 @@
+// Hyper-parameters shared by ROME, MEMIT and AlphaEdit: the optimisation of the target value (common/
+// target-value.ts) and the key statistics' sample count. Defaults are the reference presets for GPT-2 XL
+// (kmeng01/rome hparams/ROME/gpt2-xl.json and MEMIT/gpt2-xl.json; AlphaEdit's gpt2-xl.json repeats MEMIT's),
+// the model family both papers edit first; EasyEdit's Llama-2-7B presets differ where docs/locate-then-edit.md
+// lists it (mom2_adjustment false for ROME, v_weight_decay 1e-3, 25 steps). Nothing here is tuned on
+// evaluated records.
+import type { ValueOptions } from './target-value';
+import { keyStatsStage } from './key-stats-stage';
+import { resolveLayers } from './layer-rule';
+import { num, int, layerList, type ParamsOf, type PropSchema } from './params';
+
+/** The value-optimisation params with a method's defaults (ROME and MEMIT differ in clamp_norm_factor). */
+export function valueProperties(defaults: { clampNormFactor: number }) {
+  return {
+    vNumGradSteps: int(20, 'v_num_grad_steps: iterations of the target-value optimisation (the last only measures the loss).', { min: 1, max: 500 }),
+    vLr: num(0.5, 'v_lr: Adam learning rate of the target-value shift δ.', { exclusiveMin: 0 }),
+    vWeightDecay: num(0.5, 'v_weight_decay: weight of ‖δ‖ / ‖v₀‖² in the value loss.', { min: 0 }),
+    clampNormFactor: num(defaults.clampNormFactor, 'clamp_norm_factor: ‖δ‖ is projected onto ≤ this · ‖v₀‖ after every step.', { exclusiveMin: 0 }),
+    klFactor: num(0.0625, 'kl_factor: weight of the KL "essence" term on "{subject} is a".', { min: 0 }),
+  } satisfies Record<string, PropSchema<number>>;
+}
+
+export function valueOptions(p: { vNumGradSteps: number; vLr: number; vWeightDecay: number; clampNormFactor: number; klFactor: number }): ValueOptions {
+  return { steps: p.vNumGradSteps, lr: p.vLr, weightDecay: p.vWeightDecay, clampNormFactor: p.clampNormFactor, klFactor: p.klFactor };
+}
+
+/** mom2_n_samples: corpus documents C is estimated from (common/key-stats-stage.ts: all of them when fewer). */
+export const mom2Samples = (def: number, source: string) =>
+  int(def, `mom2_n_samples: corpus documents the key statistics C = E[kkᵀ] read (${source}); a smaller corpus is used whole.`, { min: 1 });
+
+/** MEMIT's params (AlphaEdit takes all but mom2UpdateWeight). */
+export const MEMIT_PROPERTIES = {
+  layers: layerList("Edited MLP layers. Default: MEMIT's reference range at the same relative depth (common/layer-rule.ts: 13–17 of 48 for GPT-2, 4–8 of 32 for Llama)."),
+  mom2UpdateWeight: num(20000, 'mom2_update_weight λ: weight of the preserved keys\' statistics C against the edited keys (MEMIT gpt2-xl.json: 20000; EasyEdit Llama-2: 15000).', { min: 0 }),
+  mom2NSamples: mom2Samples(1000, 'Editing as Unlearning App.: 1000 for MEMIT and AlphaEdit'),
+  ...valueProperties({ clampNormFactor: 0.75 }),
+};
+
+/** The key-statistics stage of the MEMIT-style methods (layers: the params', else the rule's). */
+export function memitKeyStats() {
+  return keyStatsStage<Pick<ParamsOf<typeof MEMIT_PROPERTIES>, 'layers' | 'mom2NSamples'>>((p) => ({
+    enabled: true, samples: p.mom2NSamples, key: p.layers.length ? [...p.layers].sort((a, b) => a - b) : 'rule', layers: (shape) => resolveLayers(p.layers, shape),
+  }));
+}
+
