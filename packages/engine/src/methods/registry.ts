@@ -9,8 +9,17 @@ import { forget } from './forget/forget';
 import { forgetU } from './forget-u/forget-u';
 import { forgetPa } from './forget-pa/forget-pa';
 import { fLearning } from './f-learning/f-learning';
+import { ga } from './ga/ga';
+import { gd } from './gd/gd';
+import { kl } from './kl/kl';
+import { idk } from './idk/idk';
+import { dpo } from './dpo/dpo';
+import { npo } from './npo/npo';
 
-export const METHODS: readonly MethodDef[] = [ft, ftC, forget, forgetU, forgetPa, fLearning];
+export const METHODS: readonly MethodDef[] = [
+  ft, ftC, forget, forgetU, forgetPa, fLearning,
+  ga, gd, kl, idk, dpo, npo, // unlearning baselines (docs/unlearning.md)
+];
 
 export function methodById(id: string): MethodDef {
   const m = METHODS.find((d) => d.id === id);
