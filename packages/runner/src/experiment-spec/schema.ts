@@ -95,8 +95,17 @@ export function buildSchema(reg: Registries): JsonSchema {
         split: { type: 'string', minLength: 1, description: 'A named split of this dataset (its entry lists them), e.g. retain.' },
       },
     },
+    models: {
+      type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 },
+      description: 'Run this dataset only on these model items (their labels), e.g. a PISTOL set only on the model finetuned on it; default: every model.',
+    },
   });
-  const method = axis('method', 'method', reg.methods, defs, true);
+  const method = axis('method', 'method', reg.methods, defs, true, {
+    protocols: {
+      type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 },
+      description: 'Run this method only under these protocols, named by their table label (e.g. unlearn, "unlearn(sequential)"); default: every protocol.',
+    },
+  });
   const metricIds = [...reg.metrics.keys()].sort();
   const withParams = new Map([...reg.metrics].map(([id, m]) => [id, { ...m, paramsSchema: m.paramsSchema ?? { type: 'object', properties: {} } }]));
   const metricItem = axis('metric', 'metric', withParams, defs, false);
