@@ -27,6 +27,8 @@ export interface ForgetRequest {
   readonly subject?: string;
   readonly rephrasings?: readonly string[];
   readonly refusal?: string;
+  /** The pool `refusal` was drawn from (IDK and DPO draw from it per example and epoch). */
+  readonly refusals?: readonly string[];
 }
 
 export type Request = EditRequest | ForgetRequest;

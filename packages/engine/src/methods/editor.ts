@@ -41,6 +41,11 @@ export interface ForgetRequest {
   readonly rephrasings?: readonly string[];
   /** What the model should say instead (editing methods edit toward it); default DEFAULT_REFUSAL. */
   readonly refusal?: string;
+  /**
+   * The pool `refusal` was drawn from (the dataset's refusal pool or a spec's refusal file): IDK and DPO
+   * draw a fresh refusal from it per example and epoch, as TOFU does. Absent: the requests' refusals.
+   */
+  readonly refusals?: readonly string[];
 }
 
 export type Request = RewriteRequest | ForgetRequest;

@@ -4,12 +4,12 @@ import { METHODS, methodById } from './registry';
 
 describe('registry', () => {
   it('finds every method by id and says "did you mean" for an unknown one', () => {
-    expect(METHODS.map((m) => m.id)).toEqual(['ft', 'ft-c', 'forget', 'forget-u', 'forget-pa', 'f-learning', 'rome', 'memit', 'alphaedit', 'grace', 'wise', 'serac', 'lte', 'recipe']);
+    expect(METHODS.map((m) => m.id)).toEqual(['ft', 'ft-c', 'forget', 'forget-u', 'forget-pa', 'f-learning', 'rome', 'memit', 'alphaedit', 'grace', 'wise', 'serac', 'lte', 'recipe', 'ga', 'gd', 'kl', 'idk', 'dpo', 'npo']);
     // the memory-based editors train their side models on the tuning split, never on the evaluated records
     expect(METHODS.filter((m) => m.stages.some((s) => s.reads === 'tuning')).map((m) => m.id)).toEqual(['serac', 'lte', 'recipe']);
     for (const m of METHODS) expect(methodById(m.id)).toBe(m);
     expect(METHODS.filter((m) => m.stages.some((s) => s.name === 'locate')).map((m) => m.id)).toEqual(['forget', 'forget-u', 'forget-pa']);
-    for (const m of METHODS) expect(m.accepts).toEqual(['rewrite', 'forget']);
+    for (const m of METHODS) expect(m.accepts).toEqual(['ga', 'gd', 'kl', 'idk', 'dpo', 'npo'].includes(m.id) ? ['forget'] : ['rewrite', 'forget']);
     expect(() => methodById('forgett')).toThrow(/unknown method 'forgett' \(did you mean 'forget'\?/);
     expect(() => methodById('flearning')).toThrow(/did you mean 'f-learning'/);
     expect(() => methodById('ft_c')).toThrow(/did you mean 'ft-c'/);

@@ -18,7 +18,19 @@ import { serac } from './serac/serac';
 import { lte } from './lte/lte';
 import { recipe } from './recipe/recipe';
 
-export const METHODS: readonly MethodDef[] = [ft, ftC, forget, forgetU, forgetPa, fLearning, rome, memit, alphaedit, grace, wise, serac, lte, recipe];
+import { ga } from './ga/ga';
+import { gd } from './gd/gd';
+import { kl } from './kl/kl';
+import { idk } from './idk/idk';
+import { dpo } from './dpo/dpo';
+import { npo } from './npo/npo';
+
+export const METHODS: readonly MethodDef[] = [
+  ft, ftC, forget, forgetU, forgetPa, fLearning,
+  rome, memit, alphaedit, // locate-then-edit (docs/locate-then-edit.md)
+  grace, wise, serac, lte, recipe, // memory editors (docs/grace-wise.md, docs/memory-editors.md)
+  ga, gd, kl, idk, dpo, npo, // unlearning baselines (docs/unlearning.md)
+];
 
 export function methodById(id: string): MethodDef {
   const m = METHODS.find((d) => d.id === id);

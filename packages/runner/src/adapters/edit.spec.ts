@@ -1,25 +1,19 @@
 // The real editing registries (datasets → metrics → methods) on the committed default models: the
 // world's benchmarks load as CellRecords, the metrics see what the model knows before an edit, and
 // a run through the runner edits, locates once per dataset and writes the locating beside the table.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { join, resolve } from 'node:path';
-import { initBackend } from '@editlab/engine';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CellRecord, EditRequest, LoadedModel } from '../registries';
 import { defaultRegistries } from '../defaults';
 import { checkSpec, runExperiment } from '../experiment';
 import { tmpWorkspace } from '../testing/tmp';
 import { paperColumns } from '../testing/csv';
+import { haveModel, haveShared, SHARED, testCtx as ctx, useDefaultModel } from '../testing/default-model';
 import { editFile, worldCounterfact, worldKnowEdit, worldZsre } from './edit-datasets';
 import { EDIT_METRICS } from './edit-metrics';
 import { metricValues } from '../exec/cell';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const SHARED = resolve(ROOT, '../shared/data');
-const haveShared = existsSync(SHARED);
-const haveModel = existsSync(join(ROOT, 'models/tiny-gpt2/model.safetensors'));
-const ctx = { seed: 0, specDir: ROOT };
 const metric = (id: string) => EDIT_METRICS.find((m) => m.id === id)!;
 const bound = (id: string) => ({ use: { id, column: id, params: {} }, entry: metric(id) });
 const meanOf = async (m: LoadedModel, id: string, recs: readonly CellRecord[]) => {
@@ -126,14 +120,10 @@ describe('world and file datasets', () => {
 });
 
 describe.skipIf(!haveModel)('on the committed tiny-gpt2 (skipped when models/tiny-gpt2 is absent)', () => {
-  let model: LoadedModel;
-  beforeAll(async () => {
-    await initBackend();
-    model = await defaultRegistries().models.get('embedded')!.load({ name: 'tiny-gpt2' }, ctx);
-  });
-  afterAll(() => model?.dispose());
+  const gpt2 = useDefaultModel('tiny-gpt2');
 
   it('before any edit: the model prefers the true object (efficacy ≈ 0, locality ≈ 100%)', async () => {
+    const model = gpt2();
     const cf = await worldCounterfact.load({ worldSeed: 1, worldSize: 'default', n: 20, offset: 0 }, ctx);
     expect(await meanOf(model, 'efficacy', cf)).toBeLessThanOrEqual(0.05);
     expect(await meanOf(model, 'generalization', cf)).toBeLessThanOrEqual(0.1);

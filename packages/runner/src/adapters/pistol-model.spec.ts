@@ -2,13 +2,10 @@
 // world's PISTOL contracts into the task cache; the entry loads what it built.
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { pistolModel } from './models';
 import { tmpWorkspace } from '../testing/tmp';
-
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const haveModel = existsSync(join(ROOT, 'models/tiny-gpt2/model.safetensors'));
+import { haveModel, ROOT } from '../testing/default-model';
 const ws = tmpWorkspace();
 afterAll(() => ws.cleanup());
 

@@ -152,6 +152,8 @@ function forgetRequest(it: SetItem, refusals: readonly string[]): ForgetRequest 
     ...(it.rephrased !== undefined ? { rephrasings: [qaPrompt(it.rephrased)] } : {}),
     // One refusal per item, fixed by its id (not by the seed): the same forget set always asks the same.
     refusal: spaced(refusals[fnv1a(it.id) % refusals.length]!),
+    // The whole pool, which IDK and DPO draw from per example and epoch (engine methods/common/unlearn.ts).
+    refusals: refusals.map(spaced),
   };
 }
 

@@ -2,11 +2,9 @@
 // and retain as the paper does, real files with located errors, the metrics on a hand-built scorer
 // (exact values) and on the committed tiny-gpt2 (it knows the world's facts before unlearning), and a
 // spec with the `unlearn` protocol and a forget-only fake method end to end, with the status column.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { join, resolve } from 'node:path';
-import { initBackend } from '@editlab/engine';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { qaPrompt, renderTofu, buildWorld, REFUSAL_POOL } from '@editlab/datasets';
 import { byId, type CellRecord, type ForgetRequest, type LoadedModel, type MethodEntry, type ModelEntry, type Registries, type Scorer } from '../registries';
 import { defaultRegistries } from '../defaults';
@@ -14,14 +12,10 @@ import { runExperiment } from '../experiment';
 import { metricValues } from '../exec/cell';
 import { tmpWorkspace } from '../testing/tmp';
 import { paperColumns } from '../testing/csv';
+import { haveModel, haveShared, SHARED, testCtx as ctx, useDefaultModel } from '../testing/default-model';
 import { share, unlearnFile, worldPistolEntry, worldTofuEntry, type UnlearnData } from './unlearn-datasets';
 import { STATUS_THRESHOLDS, UNLEARN_METRICS, unlearnVerdict } from './unlearn-metrics';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const SHARED = resolve(ROOT, '../shared/data');
-const haveShared = existsSync(SHARED);
-const haveModel = existsSync(join(ROOT, 'models/tiny-gpt2/model.safetensors'));
-const ctx = { seed: 0, specDir: ROOT };
 const dataOf = (r: CellRecord) => r.data as unknown as UnlearnData;
 const forgetOf = (r: CellRecord) => r.request as ForgetRequest;
 const metric = (id: string) => UNLEARN_METRICS.find((m) => m.id === id)!;
@@ -184,14 +178,10 @@ describe('unlearning metrics on a hand-built scorer', () => {
 });
 
 describe.skipIf(!haveModel)('on the committed tiny-gpt2 (skipped when models/tiny-gpt2 is absent)', () => {
-  let model: LoadedModel;
-  beforeAll(async () => {
-    await initBackend();
-    model = await defaultRegistries().models.get('embedded')!.load({ name: 'tiny-gpt2' }, ctx);
-  });
-  afterAll(() => model?.dispose());
+  const gpt2 = useDefaultModel('tiny-gpt2');
 
   it('before unlearning the model knows the world\'s TOFU facts: forget and retain ROUGE-1 are high', async () => {
+    const model = gpt2();
     const recs = await worldTofuEntry.load({ forgetSize: 10 }, ctx);
     let forget = 0;
     let retain = 0;

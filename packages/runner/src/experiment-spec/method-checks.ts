@@ -13,7 +13,7 @@ import { expandAxis, expandMethods } from '../plan/expand';
 import type { JsonObject } from '../util/json';
 import type { LoadedSpec } from './load';
 import { diagnosticAt, toPointer } from './source';
-import type { Spec } from './types';
+import { protocolLabel, type Spec } from './types';
 
 function message(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
@@ -43,6 +43,20 @@ function requestKinds(spec: Spec, loaded: LoadedSpec, reg: Registries): SpecDiag
     });
   });
   return out;
+}
+
+/** A dataset's `models:` names model items by label. */
+function datasetModels(spec: Spec, loaded: LoadedSpec): SpecDiagnostic[] {
+  const labels = spec.models.map((m) => m.label ?? m.model);
+  return spec.datasets.flatMap((d, j) => (d.models ?? []).flatMap((name, k) =>
+    labels.includes(name) ? [] : [diagnosticAt(loaded.sources, toPointer(['datasets', j, 'models', k]), `no model item is labelled '${name}'`, `model labels: ${labels.join(', ')}`)]));
+}
+
+/** A method's `protocols:` names protocols of the spec by their table label. */
+function methodProtocols(spec: Spec, loaded: LoadedSpec): SpecDiagnostic[] {
+  const labels = spec.protocols.map(protocolLabel);
+  return spec.methods.flatMap((m, i) => (m.protocols ?? []).flatMap((name, k) =>
+    labels.includes(name) ? [] : [diagnosticAt(loaded.sources, toPointer(['methods', i, 'protocols', k]), `no protocol of this spec is labelled '${name}'`, `protocol labels: ${labels.join(', ')}`)]));
 }
 
 function retainSets(spec: Spec, loaded: LoadedSpec, reg: Registries): SpecDiagnostic[] {
@@ -113,5 +127,5 @@ function shapes(spec: Spec, loaded: LoadedSpec, reg: Registries, ctx: RunContext
 }
 
 export function methodChecks(spec: Spec, loaded: LoadedSpec, reg: Registries, ctx: RunContext): SpecDiagnostic[] {
-  return [...requestKinds(spec, loaded, reg), ...retainSets(spec, loaded, reg), ...shapes(spec, loaded, reg, ctx)];
+  return [...requestKinds(spec, loaded, reg), ...datasetModels(spec, loaded), ...methodProtocols(spec, loaded), ...retainSets(spec, loaded, reg), ...shapes(spec, loaded, reg, ctx)];
 }

@@ -95,8 +95,16 @@ export function buildSchema(reg: Registries): JsonSchema {
         split: { type: 'string', minLength: 1, description: 'A named split of this dataset (its entry lists them), e.g. retain.' },
       },
     },
+    models: {
+      type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 },
+      description: 'Run this dataset only on these model items (their labels), e.g. a PISTOL set only on the model finetuned on it; default: every model.',
+    },
   });
   const method = axis('method', 'method', reg.methods, defs, true, {
+    protocols: {
+      type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 },
+      description: 'Run this method only under these protocols, named by their table label (e.g. unlearn, "unlearn(sequential)"); default: every protocol.',
+    },
     seeds: {
       type: 'array', minItems: 2, uniqueItems: true, items: { type: 'integer', minimum: 0 },
       description: 'Repeat this method (each swept variant) with these seeds, e.g. the data order of a trained method: the row is the mean over seeds, `<metric>_sd` columns the sample sd across them (aggregate rows only).',

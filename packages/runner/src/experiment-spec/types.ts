@@ -18,6 +18,8 @@ export interface DatasetItem extends AxisItem {
   readonly dataset: string;
   /** Knowledge to keep (MethodContext.retain): another dataset, or a split of this one. */
   readonly retain?: RetainItem;
+  /** Only with these model items (labels): e.g. a PISTOL set only on the model finetuned on it. Default: every model. */
+  readonly models?: readonly string[];
 }
 export interface RetainItem {
   readonly dataset?: string;
@@ -29,6 +31,8 @@ export interface MethodItem extends AxisItem {
   /** Repeat each variant with these seeds (the data order of training methods): the row reports the
    *  mean over seeds, `<column>_sd` the spread (docs/metrics.md "Seeds"). */
   readonly seeds?: readonly number[];
+  /** Only under these protocols (their table labels, e.g. "unlearn(sequential)"). Default: every protocol. */
+  readonly protocols?: readonly string[];
 }
 /** A metric with params or its own column name; a bare id means `{ metric: id }`. */
 export interface MetricItem {

@@ -44,6 +44,15 @@ export interface AxisVariant {
   readonly corpus?: string;
   /** Datasets: the item's `retain:` set. */
   readonly retain?: RetainItem;
+  /** Datasets: the model items (labels) the dataset runs on; absent: every model. */
+  readonly models?: readonly string[];
+}
+
+/** Whether a dataset variant runs on a model variant: its `models:` names the model item (a swept variant "label[k=v]" by its label). */
+export function pairsWith(dataset: AxisVariant, model: AxisVariant): boolean {
+  if (!dataset.models) return true;
+  const at = model.label.indexOf('[');
+  return dataset.models.includes(model.label) || (at > 0 && dataset.models.includes(model.label.slice(0, at)));
 }
 
 /** Models and datasets: a swept variant is named "label[n=20]" in its own column. */
@@ -56,6 +65,7 @@ export function expandAxis(items: readonly (ModelItem | DatasetItem)[]): AxisVar
       params: { ...item.params, ...Object.fromEntries(combo) },
       ...('corpus' in item && item.corpus !== undefined ? { corpus: item.corpus } : {}),
       ...('retain' in item && item.retain !== undefined ? { retain: item.retain } : {}),
+      ...('models' in item && item.models !== undefined ? { models: item.models } : {}),
     }));
   });
 }

@@ -13,7 +13,7 @@ import type { Protocol, Spec } from '../experiment-spec/types';
 import { metricUses, protocolLabel } from '../experiment-spec/types';
 import { chunkSize, requestsPerCall } from '../experiment-spec/protocol';
 import { corpusLabel } from './corpus';
-import { expandMethods } from './expand';
+import { expandMethods, pairsWith } from './expand';
 import { planCodeVersion } from './provenance';
 import type { AxisVariant, MethodVariant } from './expand';
 import { withRuleDefaults } from '../experiment-spec/rule-defaults';
@@ -181,6 +181,7 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
     // `defaults: rule`: the params a variant leaves unset take their rule's value on this model.
     const shape = spec.defaults === 'rule' ? reg.models.get(model.id)!.shape?.(model.params, ctx) : undefined;
     datasets.forEach((d, di) => {
+      if (!pairsWith(d, model)) return;
       const datasetKey = datasetKeys[di]!;
       const recs = records.get(datasetKey)!;
       for (const generic of variants) {
@@ -204,7 +205,9 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
           return { name: p.name, key };
         });
         const prepareKeys = stageRefs.map((r) => r.key);
+        const only = spec.methods[variant.index]!.protocols;
         for (const protocol of spec.protocols) {
+          if (only && !only.includes(protocolLabel(protocol))) continue;
           const size = chunkSize(spec.run.chunk, protocol, recs.length);
           const batch = requestsPerCall(protocol, recs.length);
           const unsupported = method.maxBatch !== undefined && batch > method.maxBatch

@@ -49,7 +49,7 @@ export interface PhaseOptions {
 }
 
 /** A method phase on the loop: its parameters, optimizer, steps, and divergence as MethodDivergedError. */
-function methodPhase(
+export function methodPhase(
   model: Transformer,
   streams: Record<string, BatchStream>,
   objective: Objective,
