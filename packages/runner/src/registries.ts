@@ -126,6 +126,9 @@ export interface ModelEntry extends EntryBase {
    *  embedded models: their world's pretraining corpus). Undefined: such a stage needs `corpus:`. */
   defaultCorpus?(params: JsonObject, ctx: RunContext): Promise<readonly string[]>;
   readonly build?: ModelBuildStage;
+  /** What a table's meta records about the model beside its label (an embedded model: its preset set,
+   *  world and weights hash), read at planning; not part of any key (the fingerprint is). */
+  about?(params: JsonObject, ctx: RunContext): JsonObject;
   load(params: JsonObject, ctx: RunContext & { readonly built?: JsonValue }): Promise<LoadedModel>;
 }
 

@@ -1,5 +1,5 @@
 // Dataset registry entries for editing: the synthetic world's CounterFact- and ZsRE-style benchmarks
-// (what the embedded default models know: world seed 1, size 'default', version 1) or, with
+// (what the embedded default models know: DEFAULT_WORLD, pretrain/presets.ts) or, with
 // `split: tuning`, a version 2 world's tuning split; and any real dataset file in an editing format
 // (CounterFact ROME / EasyEdit, ZsRE MEND, RippleEdits, KnowEdit). Each record becomes a
 // CellRecord whose `request` is what a method sees and whose `data` is the canonical EditRecord the
@@ -11,6 +11,7 @@ import {
 } from '@editlab/datasets';
 import type { CellRecord, DatasetEntry, JsonSchema, TuningRecord } from '../registries';
 import { RunnerError } from '../errors';
+import { DEFAULT_WORLD } from '../pretrain/presets';
 import type { JsonObject, JsonValue } from '../util/json';
 
 const EDIT_FORMATS: readonly FormatName[] = ['counterfact-rome', 'counterfact-easyedit', 'zsre-mend', 'rippleedits', 'knowedit'];
@@ -19,13 +20,17 @@ const SLICE: Record<string, JsonSchema> = {
   n: { type: 'integer', minimum: 1, default: 100, description: 'Records to use (after offset); fewer when the dataset is smaller.' },
   offset: { type: 'integer', minimum: 0, default: 0, description: 'First record used (0-based), for disjoint samples.' },
 };
-const WORLD: Record<string, JsonSchema> = {
-  worldSeed: { type: 'integer', minimum: 0, default: 1, description: 'World seed (the embedded default models know world 1).' },
-  worldSize: { enum: Object.keys(WORLD_SIZES), default: 'default', description: 'World size (the embedded default models know "default").' },
+/** The world params of every world dataset (editing and unlearning); the default world is the committed models'. */
+export const WORLD_PARAMS: Record<string, JsonSchema> = {
+  worldSeed: { type: 'integer', minimum: 0, default: DEFAULT_WORLD.seed, description: `World seed (the embedded default models know world ${DEFAULT_WORLD.seed}).` },
+  worldSize: { enum: Object.keys(WORLD_SIZES), default: DEFAULT_WORLD.size, description: `World size (the embedded default models know "${DEFAULT_WORLD.size}").` },
   world: {
-    enum: [...WORLD_VERSIONS], default: 1,
-    description: 'World version: 1 is the world the committed default models were trained on; 2 adds 1000 CounterFact records, the tuning split, aliases, two-hop facts and named refusals (packages/datasets README).',
+    enum: [...WORLD_VERSIONS], default: DEFAULT_WORLD.version,
+    description: `World version: ${DEFAULT_WORLD.version} is the world the committed default models were trained on (docs/default-models.md); version 2 adds 1000 CounterFact records, the tuning split, aliases, two-hop facts and named refusals to version 1 (packages/datasets README).`,
   },
+};
+const WORLD: Record<string, JsonSchema> = {
+  ...WORLD_PARAMS,
   split: {
     enum: ['benchmark', 'tuning'], default: 'benchmark',
     description: 'Which records: the benchmark, or (world 2) the tuning split, whose subjects occur in no benchmark file, for tuning hyper-parameters and training side models.',
@@ -76,14 +81,18 @@ function slice(loaded: LoadedDataset, params: JsonObject, what: string, all = fa
   return (all ? edits : edits.slice(offset, offset + n)).map(editCellRecord);
 }
 
+/** How a world's records are named in messages and meta: `world(seed, size, version N[ suffix])`. */
+export const worldLabel = (params: JsonObject, suffix = ''): string =>
+  `world(${params['worldSeed'] ?? DEFAULT_WORLD.seed}, ${params['worldSize'] ?? DEFAULT_WORLD.size}, version ${params['world'] ?? DEFAULT_WORLD.version}${suffix})`;
+
 const worlds = new Map<string, World>();
 /** The world of these params (built once per seed, size and version). */
 export function world(params: JsonObject): World {
-  const version = Number(params['world'] ?? 1) as WorldVersion;
-  const key = `${params['worldSeed'] ?? 1}/${params['worldSize'] ?? 'default'}/${version}`;
+  const version = Number(params['world'] ?? DEFAULT_WORLD.version) as WorldVersion;
+  const key = `${params['worldSeed'] ?? DEFAULT_WORLD.seed}/${params['worldSize'] ?? DEFAULT_WORLD.size}/${version}`;
   let w = worlds.get(key);
   if (!w) {
-    w = buildWorld(Number(params['worldSeed'] ?? 1), String(params['worldSize'] ?? 'default'), {}, { version });
+    w = buildWorld(Number(params['worldSeed'] ?? DEFAULT_WORLD.seed), String(params['worldSize'] ?? DEFAULT_WORLD.size), {}, { version });
     worlds.set(key, w);
   }
   return w;
@@ -156,7 +165,7 @@ function worldEntry(
   };
   function loadWorld(params: JsonObject): LoadedDataset {
     const split = params['split'] === 'tuning' ? ' tuning' : '';
-    const file = `world(${params['worldSeed'] ?? 1}, ${params['worldSize'] ?? 'default'}, version ${params['world'] ?? 1}${split}) ${id}`;
+    const file = `${worldLabel(params, split)} ${id}`;
     const w = worldSplit(params, id);
     const loaded = parseDataset(JSON.stringify(render(w, params)), format, file);
     const edit = (r: EditRecord) => withRelation(w, params['qaFormat'] === true ? asQA(r) : r);

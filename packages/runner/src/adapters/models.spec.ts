@@ -1,7 +1,7 @@
 // The checkpoint model entry on a real Hugging Face style directory written by the engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { initBackend, saveCheckpoint, trainBpe, Transformer } from '@editlab/engine';
 import { tmpWorkspace } from '../testing/tmp';
 import { checkpointModel, embeddedModel } from './models';
@@ -36,5 +36,16 @@ describe('model entries', () => {
     expect(await checkpointModel.fingerprint({ path: 'models/tiny' }, ctx())).not.toBe(a);
     await expect(checkpointModel.fingerprint({ path: 'models/none' }, ctx())).rejects.toThrow(/model checkpoint not found: .*models\/none/);
     await expect(embeddedModel(ws.cwd, ['tiny', 'tiny-qwen2']).load({ name: 'tiny-qwen2' }, ctx())).rejects.toThrow(/embedded model 'tiny-qwen2' is not built: .*editlab pretrain --set v2 --model tiny-qwen2/);
+  });
+
+  it('about: an embedded model names its preset set, world and weights from its provenance (the table meta\'s `models`)', () => {
+    const root = resolve(import.meta.dirname, '../../../..');
+    const prov = JSON.parse(readFileSync(join(root, 'models/tiny-gpt2/editlab-pretrain.json'), 'utf8')) as { weightsSha256: string; run: { set?: string }; world: { version?: number } };
+    const about = embeddedModel(root, ['tiny-gpt2']).about!({ name: 'tiny-gpt2' }, ctx());
+    expect(about).toEqual({
+      name: 'tiny-gpt2', presetSet: prov.run.set ?? 'v1', weightsSha256: prov.weightsSha256,
+      world: { seed: 1, size: 'default', version: prov.world.version ?? 1 },
+    });
+    expect(about['weightsSha256']).toMatch(/^[0-9a-f]{64}$/);
   });
 });

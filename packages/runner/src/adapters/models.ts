@@ -7,11 +7,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initBackend, loadCheckpoint, modelShape, readCheckpointConfig, Transformer } from '@editlab/engine';
 import type { ModelEntry, ModelShape } from '../registries';
+import type { JsonObject } from '../util/json';
 import { RunnerError } from '../errors';
 import { loadedEngineModel } from './engine';
 import { finetunePistol } from '../pretrain/finetune';
-import { DEFAULT_WORLD } from '../pretrain/presets';
-import { worldSource } from '../pretrain/world-source';
+import { defaultParts } from '../pretrain/default-parts';
+import { readProvenance, sourceFromProvenance } from '../pretrain/provenance';
 import { readManifest, snapshotDir } from '../models/hub';
 
 /** A checkpoint's shape from its config.json (validate checks method params against it). */
@@ -20,9 +21,23 @@ function shapeOf(dir: string): ModelShape {
   return modelShape(readCheckpointConfig(dir));
 }
 
-/** The default corpus of the embedded models: the pretraining text of the world they learned. */
-async function worldCorpus(): Promise<readonly string[]> {
-  return worldSource(DEFAULT_WORLD.seed, DEFAULT_WORLD.size).corpus;
+/**
+ * The default corpus of an embedded model: the pretraining text of the world it learned, rebuilt from
+ * the provenance its training run wrote beside the weights (world seed, size, version), so a version 1
+ * and a version 2 checkpoint each get their own world's text.
+ */
+async function worldCorpus(dir: string): Promise<readonly string[]> {
+  return sourceFromProvenance(defaultParts, readProvenance(dir)).corpus;
+}
+
+/** What a table's meta says about an embedded checkpoint: its preset set, world and weights (from its provenance). */
+function aboutCheckpoint(name: string, dir: string): JsonObject {
+  const p = readProvenance(dir);
+  const set = typeof p.run['set'] === 'string' ? p.run['set'] : 'v1';
+  return {
+    name, presetSet: set, weightsSha256: p.weightsSha256,
+    ...(p.world ? { world: { seed: p.world.seed, size: p.world.size, version: p.world.version ?? 1 } } : {}),
+  };
 }
 
 /** sha256 over the names and bytes of the files of a checkpoint directory, in name order. */
@@ -118,7 +133,8 @@ export function embeddedModel(root: string, names: readonly string[]): ModelEntr
     paramsSchema: { type: 'object', required: ['name'], properties: { name: { enum: [...names], description: 'Which default model.' } } },
     fingerprint: async (p) => checkpointHash(dir(p)),
     shape: (p) => shapeOf(dir(p)),
-    defaultCorpus: worldCorpus,
+    defaultCorpus: async (p) => worldCorpus(dir(p)),
+    about: (p) => aboutCheckpoint(String(p['name']), dir(p)),
     load: async (p) => loadDir(dir(p)),
   };
 }
@@ -154,7 +170,8 @@ export function pistolModel(root: string, names: readonly string[]): ModelEntry 
     },
     fingerprint: async (p) => ({ base: checkpointHash(base(p)), ...finetuneParams(p) }),
     shape: (p) => shapeOf(base(p)),
-    defaultCorpus: worldCorpus,
+    defaultCorpus: async (p) => worldCorpus(base(p)),
+    about: (p) => ({ base: aboutCheckpoint(String(p['name']), base(p)), finetune: 'PISTOL contracts', ...finetuneParams(p) }),
     build: {
       name: 'finetune-pistol',
       async run(p, ctx) {

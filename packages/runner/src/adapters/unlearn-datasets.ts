@@ -15,7 +15,7 @@ import {
 import type { CellRecord, DatasetEntry, ForgetRequest, JsonSchema, RunContext } from '../registries';
 import { RunnerError } from '../errors';
 import type { JsonObject, JsonValue } from '../util/json';
-import { malformedError, spaced, world } from './edit-datasets';
+import { malformedError, spaced, world, worldLabel, WORLD_PARAMS } from './edit-datasets';
 
 /** One scored QA item: the question in the model's QA format and the raw gold answer. */
 export interface UnlearnItem {
@@ -54,17 +54,13 @@ const FORGET: Record<string, JsonSchema> = {
   offset: { type: 'integer', minimum: 0, default: 0, description: 'First item (TOFU) or contract (PISTOL) forgotten, for disjoint forget sets.' },
   refusals: { type: 'string', minLength: 1, description: 'A file of refusal answers (JSON array of strings, or one per line), relative to the spec; default: the world\'s refusal pool.' },
 };
-const WORLD: Record<string, JsonSchema> = {
-  worldSeed: { type: 'integer', minimum: 0, default: 1, description: 'World seed (the embedded default models know world 1).' },
-  worldSize: { enum: Object.keys(WORLD_SIZES), default: 'default', description: 'World size (the embedded default models know "default").' },
-  world: { enum: [...WORLD_VERSIONS], default: 1, description: 'World version (1: what the committed default models were trained on).' },
-};
+const WORLD = WORLD_PARAMS;
 const FACTUAL: JsonSchema = {
   type: 'boolean', default: false,
   description: 'Also score ROUGE-1 etc. on the world\'s TOFU factual set (split "general"): locality on pretrained knowledge after unlearning finetuned knowledge (Editing-as-Unlearning Table 4).',
 };
 
-const worldName = (p: JsonObject, what: string) => `world(${p['worldSeed'] ?? 1}, ${p['worldSize'] ?? 'default'}, version ${p['world'] ?? 1}) ${what}`;
+const worldName = (p: JsonObject, what: string) => `${worldLabel(p)} ${what}`;
 
 /** The QA items of a loaded TOFU/PISTOL dataset (malformed records are a located error). */
 function qaItems(loaded: LoadedDataset, what: string): SetItem[] {

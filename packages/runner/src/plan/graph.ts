@@ -109,6 +109,8 @@ export interface Plan {
   readonly environment: JsonObject;
   /** Model variants (matrix expanded); cells refer to them by modelIndex. */
   readonly models: readonly AxisVariant[];
+  /** What the meta records about each model variant (`ModelEntry.about`), by label; empty when no entry says anything. */
+  readonly modelsAbout: Readonly<Record<string, JsonObject>>;
   /** Dataset variants (matrix expanded); cells refer to them by datasetIndex. */
   readonly datasets: readonly AxisVariant[];
   readonly stages: readonly StageTask[];
@@ -128,7 +130,7 @@ export interface PlanInputs {
   /** `Registries.environment()`: recorded beside the table; its versions key every task. */
   readonly environment: JsonObject;
   /** Each model variant, the entry's fingerprint of its files, and the identity of its corpus (plan/corpus.ts). */
-  readonly models: readonly { readonly variant: AxisVariant; readonly fingerprint: JsonValue; readonly corpus: string }[];
+  readonly models: readonly { readonly variant: AxisVariant; readonly fingerprint: JsonValue; readonly corpus: string; readonly about?: JsonObject }[];
   /** Each dataset variant, its loaded records, and its retain set when the item names one. */
   readonly datasets: readonly { readonly variant: AxisVariant; readonly records: readonly CellRecord[]; readonly retain?: readonly CellRecord[] }[];
 }
@@ -246,7 +248,8 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
     });
   });
   const planKey = contentKey({ spec: spec as unknown as JsonValue, codeVersion, cells: cells.map((c) => c.key) });
-  return { spec, planKey, codeVersion, environment, models, datasets, stages, cells, rows, records, retain, ctx };
+  const modelsAbout = Object.fromEntries(inputs.models.flatMap((m) => (m.about ? [[m.variant.label, m.about]] : [])));
+  return { spec, planKey, codeVersion, environment, models, modelsAbout, datasets, stages, cells, rows, records, retain, ctx };
 }
 
 /** Deterministic slice of the cells for shard `index` of `count` (round-robin over plan order). */

@@ -16,7 +16,9 @@ export async function gatherPlanInputs(spec: Spec, reg: Registries, specDir: str
   const ctx: RunContext = { seed: spec.seed, specDir };
   const models: PlanInputs['models'][number][] = [];
   for (const variant of expandAxis(spec.models)) {
-    models.push({ variant, fingerprint: await reg.models.get(variant.id)!.fingerprint(variant.params, ctx), corpus: corpusKey(variant, ctx) });
+    const entry = reg.models.get(variant.id)!;
+    const about = entry.about?.(variant.params, ctx);
+    models.push({ variant, fingerprint: await entry.fingerprint(variant.params, ctx), corpus: corpusKey(variant, ctx), ...(about ? { about } : {}) });
   }
   const datasets: PlanInputs['datasets'][number][] = [];
   for (const variant of expandAxis(spec.datasets)) {

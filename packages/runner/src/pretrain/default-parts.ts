@@ -21,7 +21,7 @@ export const defaultParts: PretrainParts = {
     const worldSeed = o.worldSeed ?? DEFAULT_WORLD.seed;
     if (o.facts?.length) return { source: factsSource(o.facts, worldSeed) };
     const worldSize = o.worldSize ?? DEFAULT_WORLD.size;
-    const worldVersion = o.worldVersion ?? 1;
+    const worldVersion = o.worldVersion ?? DEFAULT_WORLD.version;
     if (!worldSize.startsWith(STANDIN_PREFIX)) return { source: worldSource(worldSeed, worldSize, o.refusalRepeats, worldVersion), worldSeed, worldSize, worldVersion };
     const preset = STANDIN_SIZES[worldSize.slice(STANDIN_PREFIX.length)];
     if (!preset) {

@@ -144,8 +144,8 @@ export const PRESET_SETS: Readonly<Record<PresetSetName, PresetSet>> = { v1: V1,
 /** The preset set the committed checkpoints were trained with (the default of `editlab pretrain`). */
 export const DEFAULT_PRESET_SET: PresetSetName = 'v1';
 
-/** The world of the committed default models. */
-export const DEFAULT_WORLD = { seed: V1.world.seed, size: V1.world.size } as const;
+/** The world of the committed default models (what the world datasets render by default). */
+export const DEFAULT_WORLD = PRESET_SETS[DEFAULT_PRESET_SET].world;
 
 /** Set v1's presets (what calibrate.ts and older callers read). */
 export const MODEL_PRESETS = V1.models as Readonly<Record<'tiny-gpt2' | 'tiny-llama', ModelPreset>>;

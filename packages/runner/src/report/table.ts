@@ -35,6 +35,8 @@ export interface MetricColumn {
 
 /** Everything the report needs besides the cell outputs; serialisable, so shards carry it. */
 export interface TableDoc extends Pick<Plan, 'planKey' | 'spec' | 'environment' | 'codeVersion' | 'rows'> {
+  /** Plan.modelsAbout (absent in shard files written before it existed). */
+  readonly modelsAbout?: Plan['modelsAbout'];
   readonly versions: JsonObject;
   readonly metrics: readonly MetricColumn[];
 }
@@ -47,6 +49,7 @@ export function tableDoc(plan: Plan, reg: Registries): TableDoc {
     spec: plan.spec,
     environment: plan.environment,
     codeVersion: plan.codeVersion,
+    modelsAbout: plan.modelsAbout,
     versions: {
       models: versions(plan.spec.models.map((m) => m.model), reg.models),
       datasets: versions(plan.spec.datasets.map((d) => d.dataset), reg.datasets),
@@ -270,6 +273,8 @@ export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutp
     cellEnvironments: environmentGroups(environments),
     codeVersion: doc.codeVersion,
     versions: doc.versions,
+    // Which weights each model label was (an embedded model: preset set, world version, weights sha256).
+    ...(doc.modelsAbout && Object.keys(doc.modelsAbout).length ? { models: doc.modelsAbout } : {}),
     metrics: doc.metrics,
     ...(perRecord ? {} : { intervals: { ...INTERVALS, seed: doc.spec.seed } }),
     rows: doc.rows.map((r, i) => ({ ...r.keys, status: rows[i]!.status, ...skippedCount(r.cells, outputs), cells: r.cells })),
