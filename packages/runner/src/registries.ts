@@ -45,6 +45,8 @@ export interface ModelShape {
   readonly window: number;
   /** 'gpt2', 'llama', 'qwen2', 'mistral': the column of a paper a default rule follows (docs/defaults.md). */
   readonly family?: string;
+  /** The traced edit layer of the checkpoint's model card (pretrain/edit-layer.ts), when it has one. */
+  readonly editLayer?: number;
 }
 
 /** The rewrite request of a record, or a clear error naming `who` when it is a forget request. */

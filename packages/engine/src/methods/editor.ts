@@ -80,6 +80,9 @@ export interface EditResult {
 export interface EditModel {
   readonly transformer: Transformer;
   readonly tokenizer: Tokenizer;
+  /** The edit layer causal tracing chose for this checkpoint, as its model card records it (docs/locate-then-edit.md
+   *  "Layers"); ROME, MEMIT and AlphaEdit take it as their default layer. Absent: their depth rule. */
+  readonly editLayer?: number;
 }
 
 /** What a hyper-parameter may refer to, known before any weight is loaded (the runner's validate). */
@@ -94,6 +97,8 @@ export interface ModelShape {
   readonly window: number;
   /** The model family a paper's column names ('gpt2', 'llama', 'qwen2', 'mistral'; common/defaults.ts modelFamily). */
   readonly family?: string;
+  /** The traced edit layer of the checkpoint's model card (EditModel.editLayer), when it has one. */
+  readonly editLayer?: number;
 }
 
 /**

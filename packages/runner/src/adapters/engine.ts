@@ -8,6 +8,8 @@ import type { LoadedModel } from '../registries';
 export interface EngineModel {
   readonly transformer: Transformer;
   readonly tokenizer: Tokenizer;
+  /** The model card's traced edit layer (pretrain/edit-layer.ts; engine EditModel.editLayer). */
+  readonly editLayer?: number;
 }
 
 export function loadedEngineModel(m: EngineModel, batchSize = 16): LoadedModel {

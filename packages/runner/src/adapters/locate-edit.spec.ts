@@ -13,6 +13,7 @@ import {
   type EditModel, type MethodDef, type PreparedArtifact, type RewriteRequest,
 } from '@editlab/engine';
 import { worldSource } from '../pretrain/world-source';
+import { readEditLayer } from '../pretrain/edit-layer';
 import { defaultRegistries } from '../defaults';
 import { runExperiment } from '../experiment';
 import { paperColumns } from '../testing/csv';
@@ -57,7 +58,8 @@ describe.skipIf(!haveModel)('locate-then-edit methods on tiny-gpt2 (skipped when
   beforeAll(async () => {
     await initBackend();
     const c = await loadCheckpoint(join(ROOT, 'models/tiny-gpt2'));
-    model = { transformer: Transformer.fromWeights(c.config, c.weights), tokenizer: c.tokenizer! };
+    const editLayer = readEditLayer(join(ROOT, 'models/tiny-gpt2')); // the model card's traced layer (0)
+    model = { transformer: Transformer.fromWeights(c.config, c.weights), tokenizer: c.tokenizer!, ...(editLayer === undefined ? {} : { editLayer }) };
     for (const w of c.weights.values()) w.dispose();
     corpus = worldSource(1, 'default').corpus;
     records = (await worldCounterfact.load({ worldSeed: 1, worldSize: 'default', n: 60, offset: 0 }, { seed: 0, specDir: ROOT })).map((r) => r.request as RewriteRequest);
@@ -78,7 +80,7 @@ describe.skipIf(!haveModel)('locate-then-edit methods on tiny-gpt2 (skipped when
     const otherTop = top1(other.prompt);
     expect(top1(r.prompt)).not.toBe(model.tokenizer.encode(r.targetNew)[0]);
     const res = rome.apply(model, [r], params, { seed: 0, prepared });
-    expect(changed(before, weights())).toEqual(['blocks.0.mlp.W_out']); // the traced layer (results/locate/)
+    expect(changed(before, weights())).toEqual(['blocks.0.mlp.W_out']); // the model card's traced layer (models/tiny-gpt2/edit-layer.json)
     expect(top1(r.prompt)).toBe(model.tokenizer.encode(r.targetNew)[0]);
     expect(top1(other.prompt)).toBe(otherTop);
     res.undo();

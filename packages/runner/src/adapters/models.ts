@@ -14,11 +14,14 @@ import { finetunePistol } from '../pretrain/finetune';
 import { defaultParts } from '../pretrain/default-parts';
 import { readProvenance, sourceFromProvenance } from '../pretrain/provenance';
 import { readManifest, snapshotDir } from '../models/hub';
+import { readEditLayer } from '../pretrain/edit-layer';
 
 /** A checkpoint's shape from its config.json (validate checks method params against it). */
 function shapeOf(dir: string): ModelShape {
   if (!existsSync(join(dir, 'config.json'))) throw new RunnerError('DATA', `model checkpoint not found: ${dir} (no config.json)`);
-  return modelShape(readCheckpointConfig(dir));
+  const shape = modelShape(readCheckpointConfig(dir));
+  const editLayer = readEditLayer(dir);
+  return editLayer === undefined ? shape : { ...shape, editLayer };
 }
 
 /**
@@ -56,7 +59,8 @@ async function loadDir(dir: string) {
   if (!c.tokenizer) throw new RunnerError('DATA', `${dir}: no tokenizer.json beside the weights`);
   const transformer = Transformer.fromWeights(c.config, c.weights);
   for (const w of c.weights.values()) w.dispose();
-  return loadedEngineModel({ transformer, tokenizer: c.tokenizer });
+  const editLayer = readEditLayer(dir); // the model card's traced edit layer (pretrain/edit-layer.ts)
+  return loadedEngineModel({ transformer, tokenizer: c.tokenizer, ...(editLayer === undefined ? {} : { editLayer }) });
 }
 
 export const checkpointModel: ModelEntry = {

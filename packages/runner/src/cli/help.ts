@@ -74,14 +74,19 @@ the spec's description or name from the table's .meta.json, else the file name. 
 metric (<m>.lo/<m>.hi, <m>_lo/<m>_hi, <m>-lo/<m>-hi or <m>_ci_lo/<m>_ci_hi) are drawn as error bars.
 Rendered with Vega.`,
   trace: `usage: editlab trace --model <default model> [--facts N (default 20)] [--samples N (default 10)]
-                     [--kind hidden,mlp,attn] [--seed N] [--out results/locate/<model>-trace.csv]
+                     [--kind hidden,mlp,attn] [--seed N] [--out results/locate/<model>-trace.csv] [--no-card]
+       editlab trace --model <default model> --from results/locate/<model>-trace.csv
 
 Causal tracing (ROME §2.1, engine locate/causal-trace.ts) of the first N facts of the world's CounterFact
 records that the model knows (its top-1 next token is the true object's first token): the subject's
 embeddings are corrupted with Gaussian noise (3σ), and each layer × token state is restored in turn
 (MLP and attention outputs over upstream's 10-of-48-layer window at the same fraction of depth: 1 layer here).
 Writes a CSV of the mean indirect effect per kind × token role × layer (ROME Fig. 1's six token roles)
-and its heatmap (SVG) beside it.`,
+and its heatmap (SVG) beside it. The edit layer it finds (the largest MLP effect at the last subject token) is
+written into the model's card, models/<model>/edit-layer.json and MODEL_CARD.md, where ROME, MEMIT and AlphaEdit
+take their default layer from (docs/locate-then-edit.md "Layers"); --no-card leaves the model directory alone.
+--from writes the card from an existing trace table without tracing again (after a checkpoint is retrained,
+trace first: the card names the weights it was traced on, and a stale one is ignored).`,
   pretrain: `usage: editlab pretrain --model <name>|all [--set v1|v2 (default v1)] [--out dir (default models/<model>)]
                         [--steps N] [--world-seed N] [--world-size default|tiny|standin-default|standin-tiny]
                         [--facts file…] [--work-dir dir] [--fresh] [--eval-limit N]

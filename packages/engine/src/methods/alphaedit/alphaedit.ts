@@ -17,6 +17,7 @@ import { keyStatsOf } from '../common/key-stats-stage';
 import { editLayerProblems } from '../common/layer-rule';
 import { addIdentity, axpby, mul, transpose } from '../common/mat64';
 import { num, type ParamsOf } from '../common/params';
+import { sourced, widthRule } from '../common/defaults';
 import { spreadUpdate } from '../common/spread-update';
 import { subjectKeys } from '../common/subject-keys';
 import { mat, solve } from '../../linalg/index';
@@ -26,7 +27,10 @@ import { editedKeys, nullSpace } from './null-space';
 const properties = {
   layers: MEMIT_PROPERTIES.layers,
   nullspaceThreshold: num(2e-2, 'nullspace_threshold: eigenvalues of C below it span the null space the update is projected onto (AlphaEdit: 2e-2).', { exclusiveMin: 0 }),
-  l2: num(10, 'L2: ridge weight of the projected solve (AlphaEdit gpt2-xl/gpt-j/Llama3-8B: 10; EasyEdit llama3-8b.yaml: 1).', { min: 0 }),
+  l2: sourced(
+    num(10, 'L2: ridge weight of the projected solve (AlphaEdit gpt2-xl/gpt-j/Llama3-8B: 10; EasyEdit llama3-8b.yaml: 1). `defaults: rule`: scaled by d_mlp (docs/defaults.md "Width rule").', { min: 0 }),
+    { source: 'authors-code', ref: 'jianghoucheng/AlphaEdit hparams/AlphaEdit/gpt2-xl.json L2 10 (d_mlp 6400), Llama3-8B.json L2 10 (d_mlp 14336); rule: L2·d_mlp/d_ref keeps ‖Pk‖²/L2 of a typical key (docs/defaults.md "Width rule")', rule: widthRule(10, { name: 'Llama3-8B', value: 10, width: 14336 }) },
+  ),
   mom2NSamples: MEMIT_PROPERTIES.mom2NSamples,
   vNumGradSteps: MEMIT_PROPERTIES.vNumGradSteps,
   vLr: MEMIT_PROPERTIES.vLr,

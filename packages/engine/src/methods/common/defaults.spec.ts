@@ -34,6 +34,18 @@ describe('defaults by rule', () => {
     expect(ruleDefaults(props('ft-c'), shape('qwen2', 4))).toEqual({ layer: 3, epsilon: 5e-5 });
   });
 
+  it("MEMIT's λ and AlphaEdit's L2 scale with d_mlp from their reference models (docs/defaults.md \"Width rule\")", () => {
+    const w = (family: string, dMlp: number) => ({ ...shape(family, 4), dMlp });
+    expect(ruleDefaults(props('memit'), w('gpt2', 6400))).toEqual({ mom2UpdateWeight: 20000 }); // GPT-2 XL: the reference back
+    expect(ruleDefaults(props('memit'), w('llama', 11008))).toEqual({ mom2UpdateWeight: 15000 }); // Llama-2-7B
+    expect(ruleDefaults(props('memit'), w('gpt2', 512))).toEqual({ mom2UpdateWeight: 1600 }); // tiny-gpt2
+    expect(ruleDefaults(props('memit'), w('llama', 352))).toEqual({ mom2UpdateWeight: 480 }); // tiny-llama: 479.65, 3 digits
+    expect(ruleDefaults(props('alphaedit'), w('llama', 14336))).toEqual({ l2: 10 }); // Llama3-8B
+    expect(ruleDefaults(props('alphaedit'), w('gpt2', 512))).toEqual({ l2: 0.8 });
+    expect(ruleDefaults(props('alphaedit'), w('qwen2', 352))).toEqual({ l2: 0.246 });
+    expect(() => ruleDefaults(props('memit'), shape('gpt2', 4))).toThrow(/scales with the model's d_mlp/);
+  });
+
   it('every default of ft, ft-c, forget, forget-u, forget-pa and f-learning that is a number or an optimizer names its source', () => {
     for (const id of ['ft', 'ft-c', 'forget', 'forget-u', 'forget-pa', 'f-learning']) {
       for (const [k, p] of Object.entries(props(id))) {

@@ -13,8 +13,12 @@ import type { PropSchema } from './params';
 export const DEFAULT_SOURCES = ['paper', 'easyedit', 'authors-code', 'tuning'] as const;
 export type DefaultSource = (typeof DEFAULT_SOURCES)[number];
 
-/** A paper's value for one of its models: a layer index of a model of `of` layers, or a plain value. */
-export type RuleValue = { readonly layer: number; readonly of: number } | number | boolean | string;
+/**
+ * A paper's value for one of its models: a layer index of a model of `of` layers; a weight that scales with the
+ * MLP's inner width (`value` on a model of d_mlp `width`: MEMIT's λ, AlphaEdit's L2, docs/defaults.md "Width
+ * rule"); or a plain value.
+ */
+export type RuleValue = { readonly layer: number; readonly of: number } | { readonly value: number; readonly width: number } | number | boolean | string;
 
 export interface DefaultRule {
   /** The paper's models (e.g. 'Llama-2-7b') → the value the paper used on each. */
@@ -57,15 +61,22 @@ export function ruleColumn(rule: DefaultRule, shape: Pick<ModelShape, 'arch'> & 
  * round(ℓ · (n − 1) / (L − 1)) of the model's n (the same relative depth, first and last layers kept);
  * a plain value is taken as it is.
  */
-export function ruleValue(rule: DefaultRule, shape: Pick<ModelShape, 'arch' | 'layers'> & { readonly family?: string }): number | boolean | string {
+export function ruleValue(rule: DefaultRule, shape: RuleShape): number | boolean | string {
   const v = rule.columns[ruleColumn(rule, shape)];
   if (v === undefined) throw new RangeError(`default rule: no column '${ruleColumn(rule, shape)}' (columns: ${Object.keys(rule.columns).join(', ')})`);
   if (typeof v !== 'object') return v;
+  if ('width' in v) {
+    if (shape.dMlp === undefined) throw new RangeError(`default rule: the value ${v.value} of d_mlp ${v.width} scales with the model's d_mlp, which this shape lacks`);
+    return Number(((v.value * shape.dMlp) / v.width).toPrecision(3));
+  }
   return v.of <= 1 ? 0 : Math.round((v.layer * (shape.layers - 1)) / (v.of - 1));
 }
 
+/** What a rule reads of a model: its family's column, its depth, and (width rules) its MLP width. */
+export type RuleShape = Pick<ModelShape, 'arch' | 'layers'> & { readonly family?: string; readonly dMlp?: number };
+
 /** The values the rules of `properties` give on a model of this shape (params without a rule: absent). */
-export function ruleDefaults(properties: Readonly<Record<string, PropSchema<unknown>>>, shape: Pick<ModelShape, 'arch' | 'layers'> & { readonly family?: string }): Record<string, number | boolean | string> {
+export function ruleDefaults(properties: Readonly<Record<string, PropSchema<unknown>>>, shape: RuleShape): Record<string, number | boolean | string> {
   const out: Record<string, number | boolean | string> = {};
   for (const [k, p] of Object.entries(properties)) {
     const rule = p['x-default']?.rule;
@@ -78,6 +89,21 @@ export function ruleDefaults(properties: Readonly<Record<string, PropSchema<unkn
 export const FORGET_COLUMNS = { llama: 'Llama-2-7b', qwen2: 'Qwen2-7b' } as const;
 export function forgetRule(llama2: RuleValue, qwen2: RuleValue): DefaultRule {
   return { columns: { 'Llama-2-7b': llama2, 'Qwen2-7b': qwen2 }, families: { ...FORGET_COLUMNS }, otherwise: 'Llama-2-7b' };
+}
+
+/**
+ * The width rule of MEMIT's λ (mom2_update_weight) and AlphaEdit's L2 (docs/defaults.md "Width rule"): the
+ * reference value on the reference model's d_mlp, scaled by the model's d_mlp, so that a typical edit key keeps
+ * the share of its residual that the reference gives it. Columns: the reference presets' models (GPT-2 XL:
+ * d_mlp 6400; Llama-2-7B: 11008; Llama3-8B: 14336); GPT-2-style models follow GPT-2 XL, every Llama-style
+ * family the Llama column.
+ */
+export function widthRule(gpt2xl: number, llama: { readonly name: string; readonly value: number; readonly width: number }): DefaultRule {
+  return {
+    columns: { 'GPT-2 XL': { value: gpt2xl, width: 6400 }, [llama.name]: { value: llama.value, width: llama.width } },
+    families: { gpt2: 'GPT-2 XL' },
+    otherwise: llama.name,
+  };
 }
 
 /** The tuning sweeps whose CSVs name the tuned defaults (experiments/tuning/, on the world's tuning split). */

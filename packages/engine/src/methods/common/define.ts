@@ -17,7 +17,7 @@ import { requestKind } from '../editor';
 import { MethodInputError, MethodParamError } from './errors';
 import { objectSchema, resolveParams, type ParamsOf, type Props } from './params';
 import { forgetAsRewrite } from './requests';
-import { modelShape } from './shape';
+import { editModelShape } from './shape';
 import { takeSnapshot, type Snapshot } from './snapshot';
 
 /** Per-phase losses an edit reports (stats.losses). */
@@ -129,7 +129,7 @@ export function defineMethod<P extends Props, K extends RequestKind = 'rewrite'>
           throw new MethodInputError(`${requests.length} requests in one apply(), but this method edits at most ${spec.maxBatch} at a time (maxBatch)`);
         }
         const p = resolve(params);
-        const shape = modelShape(model.transformer.config);
+        const shape = editModelShape(model);
         throwProblems(spec.check?.(p, shape) ?? []);
         const edited = toEdited(requests);
         const ectx: EditContext = {

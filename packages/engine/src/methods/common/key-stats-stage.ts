@@ -19,7 +19,7 @@ import { Rng, hashString } from '../../model/prng';
 import { deserializeKeyStats, keyStatistics, serializeKeyStats } from '../../stats/index';
 import type { MethodContext, ModelShape, PrepareStage } from '../editor';
 import { MethodInputError } from './errors';
-import { modelShape } from './shape';
+import { editModelShape } from './shape';
 
 export const KEY_STATS_STAGE = 'key-stats';
 const FILE = 'key-stats.bin';
@@ -65,7 +65,7 @@ export function keyStatsStage<P>(select: (p: P) => KeyStatsRequest): PrepareStag
       const corpus = input.corpus ?? [];
       if (corpus.length === 0) throw new MethodInputError('key statistics: the corpus is empty (give the model item a `corpus:` file)');
       const docs = new Rng(hashString(KEY_STATS_STAGE, input.seed)).shuffle(corpus).slice(0, s.samples);
-      const layers = [...s.layers(modelShape(model.transformer.config))];
+      const layers = [...s.layers(editModelShape(model))];
       const stats = keyStatistics(model.transformer, model.tokenizer, docs, { layers });
       writeFileSync(join(input.dir, FILE), serializeKeyStats(stats));
       writeFileSync(join(input.dir, COST_FILE), JSON.stringify(stats.cost));

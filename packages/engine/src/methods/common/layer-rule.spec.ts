@@ -18,14 +18,16 @@ describe('layer rule (reference presets mapped by depth)', () => {
     expect(memitLayers({ arch: 'gpt2', layers: 12 })).toEqual([3, 4]); // GPT-2 small: 3.25 → 3, 4.25 → 4
   });
 
-  it('takes the causally traced layer for the embedded v1 models (results/locate/), MEMIT ending there', () => {
+  it("takes the traced edit layer of the model card (ModelShape.editLayer), MEMIT ending there; without a card, the depth rule", () => {
     const gpt2 = { arch: 'gpt2', layers: 4, dModel: 128, heads: 4, dMlp: 512, vocab: 2048, window: 64 };
     const llama = { ...gpt2, arch: 'llama', dMlp: 352 };
-    expect(romeLayer(gpt2)).toBe(0);
+    expect(romeLayer({ ...gpt2, editLayer: 0 })).toBe(0); // tiny-gpt2 v1's card (results/locate/tiny-gpt2-trace.csv)
+    expect(memitLayers({ ...gpt2, editLayer: 0 })).toEqual([0, 1]);
+    expect(romeLayer({ ...llama, editLayer: 0 })).toBe(0);
+    expect(memitLayers({ ...llama, editLayer: 2 })).toEqual([1, 2]);
+    expect(romeLayer({ ...llama, editLayer: 3 })).toBe(2); // never the last layer
+    expect(romeLayer(llama)).toBe(1); // no card: the depth rule
     expect(memitLayers(gpt2)).toEqual([0, 1]);
-    expect(romeLayer(llama)).toBe(0);
-    expect(memitLayers(llama)).toEqual([0, 1]);
-    expect(romeLayer({ ...llama, window: 128 })).toBe(1); // another shape (v2): the depth rule
   });
 });
 

@@ -1,8 +1,8 @@
 // Which layers ROME, MEMIT and AlphaEdit edit when the spec gives none (docs/locate-then-edit.md "Layers").
-// Precedence: the spec's explicit value; then the preset of the model: for the embedded default models, the layer
-// causal tracing finds (the largest mean MLP indirect effect at the last subject token, `editlab trace`,
-// results/locate/), with MEMIT's range ending there; otherwise the depth rule below applied to the model family's
-// reference preset:
+// Precedence: the spec's explicit value; then the checkpoint's traced edit layer, as its model card records it
+// (ModelShape.editLayer: the largest mean MLP indirect effect at the last subject token, `editlab trace`, written
+// into models/<name>/edit-layer.json by the runner), with MEMIT's range ending there; otherwise the depth rule
+// below applied to the model family's reference preset:
 //   family 'gpt2'  — kmeng01/rome hparams ROME/gpt2-xl.json: layer 17 of 48; MEMIT (and AlphaEdit)
 //                    gpt2-xl.json: layers 13–17 of 48;
 //   family 'llama' — EasyEdit hparams ROME/llama-7b.yaml: layer 5 of 32; MEMIT/llama-7b.yaml: layers 4–8 of 32
@@ -29,14 +29,10 @@ function preset(shape: Pick<ModelShape, 'arch'>): FamilyPreset {
   return LAYER_PRESETS[shape.arch] ?? LAYER_PRESETS['gpt2']!;
 }
 
-/** The embedded default models, by shape (arch/layers/dModel/dMlp/window): the traced ROME layer. */
-export const TRACED_LAYERS: Readonly<Record<string, { readonly model: string; readonly rome: number }>> = {
-  'gpt2/4/128/512/64': { model: 'tiny-gpt2 (v1)', rome: 0 },
-  'llama/4/128/352/64': { model: 'tiny-llama (v1)', rome: 0 },
-};
-
+/** The card's traced layer, kept in 0..L−2 like the rule's (the value is optimised through a later block). */
 function traced(shape: Partial<ModelShape>): number | undefined {
-  return TRACED_LAYERS[`${shape.arch}/${shape.layers}/${shape.dModel}/${shape.dMlp}/${shape.window}`]?.rome;
+  const l = shape.editLayer;
+  return l === undefined || shape.layers === undefined ? undefined : Math.min(Math.max(0, shape.layers - 2), Math.max(0, l));
 }
 
 const scaled = (r: number, f: FamilyPreset, L: number): number => Math.min(Math.max(0, L - 2), Math.max(0, Math.round((r * L) / f.depth)));

@@ -8,6 +8,7 @@ import type { ValueOptions } from './target-value';
 import { keyStatsStage } from './key-stats-stage';
 import { resolveLayers } from './layer-rule';
 import { num, int, layerList, type ParamsOf, type PropSchema } from './params';
+import { sourced, widthRule } from './defaults';
 
 /** The value-optimisation params with a method's defaults (ROME and MEMIT differ in clamp_norm_factor). */
 export function valueProperties(defaults: { clampNormFactor: number }) {
@@ -31,7 +32,10 @@ export const mom2Samples = (def: number, source: string) =>
 /** MEMIT's params (AlphaEdit takes all but mom2UpdateWeight). */
 export const MEMIT_PROPERTIES = {
   layers: layerList("Edited MLP layers. Default: MEMIT's reference range at the same relative depth (common/layer-rule.ts: 13–17 of 48 for GPT-2, 4–8 of 32 for Llama)."),
-  mom2UpdateWeight: num(20000, 'mom2_update_weight λ: weight of the preserved keys\' statistics C against the edited keys (MEMIT gpt2-xl.json: 20000; EasyEdit Llama-2: 15000).', { min: 0 }),
+  mom2UpdateWeight: sourced(
+    num(20000, 'mom2_update_weight λ: weight of the preserved keys\' statistics C against the edited keys (MEMIT gpt2-xl.json: 20000; EasyEdit Llama-2: 15000). `defaults: rule`: scaled by d_mlp (docs/defaults.md "Width rule").', { min: 0 }),
+    { source: 'authors-code', ref: 'kmeng01/memit hparams/MEMIT/gpt2-xl.json mom2_update_weight 20000 (d_mlp 6400); EasyEdit hparams/MEMIT/llama-7b.yaml 15000 (d_mlp 11008); rule: λ·d_mlp/d_ref keeps s = kᵀ(λC)⁻¹k ≈ d_mlp/λ of a typical key (docs/defaults.md "Width rule")', rule: widthRule(20000, { name: 'Llama-2-7b', value: 15000, width: 11008 }) },
+  ),
   mom2NSamples: mom2Samples(1000, 'Editing as Unlearning App.: 1000 for MEMIT and AlphaEdit'),
   ...valueProperties({ clampNormFactor: 0.75 }),
 };
