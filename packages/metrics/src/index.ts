@@ -33,3 +33,4 @@ export type { TableScorerSpec } from './fake-scorer';
 export { choiceItem, counterfactCase, unlearningItem, zsreCase } from './adapters';
 export { editFormat, evaluateEditRecord } from './edit-record';
 export type { EditProbes } from './edit-record';
+export { entailment, falseObjectsNamed, misleading, namesEntity, nameWords } from './refusal-quality';

@@ -160,6 +160,23 @@ export interface DatasetEntry extends EntryBase {
    * side models on (SERAC, LTE, RECIPE). Undefined: such a stage cannot run on this dataset.
    */
   tuning?(params: JsonObject, ctx: RunContext): Promise<TuningRecord[]>;
+  /**
+   * A stage these params ask for that runs on each model before any edit and rewrites the records
+   * (self-improvement: the model under edit writes each forget question's refusal target); undefined:
+   * none. The plan keys it by model × dataset (plan/graph.ts TargetsTask).
+   */
+  targets?(params: JsonObject): RecordTargetStage | undefined;
+}
+
+/** A dataset's model-dependent stage (DatasetEntry.targets): run once per model × dataset, cached. */
+export interface RecordTargetStage {
+  /** Short name shown in the plan, e.g. "self-improve". */
+  readonly name: string;
+  /** The stage's value from the unedited model and the dataset's evaluated records. Its `targets`
+   *  array, when it has one, is written beside the table (<table>.targets.csv, report/targets.ts). */
+  run(model: LoadedModel, records: readonly CellRecord[], ctx: RunContext): Promise<JsonValue>;
+  /** The records as the cells edit them, given the stage's value. */
+  apply(records: readonly CellRecord[], value: JsonValue): CellRecord[];
 }
 
 /** A tuning-split record (engine TuningRecord): the edit and prompts inside and outside its scope. */

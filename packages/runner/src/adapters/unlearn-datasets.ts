@@ -16,6 +16,7 @@ import type { CellRecord, DatasetEntry, ForgetRequest, JsonSchema, RunContext } 
 import { RunnerError } from '../errors';
 import type { JsonObject, JsonValue } from '../util/json';
 import { malformedError, spaced, world, worldLabel, WORLD_PARAMS } from './edit-datasets';
+import { exemplarsFor, targetsStage, type QuestionFacts, type SelfImproveData } from './self-improve';
 
 /** One scored QA item: the question in the model's QA format and the raw gold answer. */
 export interface UnlearnItem {
@@ -33,6 +34,10 @@ export interface UnlearnData {
   readonly retain: readonly UnlearnItem[];
   /** This record's share of a second, factual set (locality on pretrained facts after PISTOL unlearning, Table 4). */
   readonly factual?: readonly UnlearnItem[];
+  /** What the world says about the forget question (world-tofu): the refusal-quality metrics' truth. */
+  readonly facts?: QuestionFacts;
+  /** `targets: self-improved`: the exemplars the model under edit writes the refusal target from. */
+  readonly selfImprove?: SelfImproveData;
 }
 
 /** A QA item of an unlearning set, before it is split into forget and retain. */
@@ -42,6 +47,10 @@ interface SetItem {
   readonly answer: string;
   readonly rephrased?: string;
   readonly subject?: string;
+  /** The fact's relation, true object and false objects (world-tofu). */
+  readonly relation?: string;
+  readonly object?: string;
+  readonly falseObjects?: readonly string[];
   /** PISTOL contract (edge); forget sets are whole contracts. */
   readonly group?: string;
 }
@@ -74,12 +83,21 @@ function qaItems(loaded: LoadedDataset, what: string): SetItem[] {
   }));
 }
 
-/** The world's TOFU-format factual set (`tofu/world_perturbed.json`), with each question's subject. */
+/**
+ * The world's TOFU-format factual set (`tofu/world_perturbed.json`), with each question's subject,
+ * relation and true object, and its false objects: every entity of the object's type but the true
+ * object and the subject (what the `misleading` metric looks for, docs/unlearning.md "Refusal quality").
+ */
 function worldTofu(p: JsonObject): SetItem[] {
   const w = world(p);
-  const subjects = w.benchmark.tofu.map((id) => w.entity(w.fact(id).subject).name);
+  const facts = w.benchmark.tofu.map((id) => {
+    const f = w.fact(id);
+    const type = w.entity(f.object).type;
+    const falseObjects = w.entities.filter((e) => e.type === type && e.id !== f.object && e.id !== f.subject).map((e) => e.name);
+    return { subject: w.entity(f.subject).name, relation: f.relation, object: w.entity(f.object).name, falseObjects };
+  });
   const items = qaItems(parseDataset(renderTofu(w).map((r) => JSON.stringify(r)).join('\n'), 'tofu', worldName(p, 'tofu')), worldName(p, 'tofu'));
-  return items.map((it, i) => ({ ...it, subject: subjects[i]! }));
+  return items.map((it, i) => ({ ...it, ...facts[i]! }));
 }
 
 function worldPistol(p: JsonObject): SetItem[] {
@@ -153,8 +171,16 @@ function forgetRequest(it: SetItem, refusals: readonly string[]): ForgetRequest 
   };
 }
 
-/** The evaluated records: one forget request each, with its probes and equal retain (and factual) shares. */
-function records(set: { forget: SetItem[]; retain: SetItem[] }, refusals: readonly string[], factual?: readonly SetItem[]): CellRecord[] {
+/** The world's facts about an item's question, when the set has them (world-tofu). */
+function factsOf(it: SetItem): { facts?: QuestionFacts } {
+  return it.subject !== undefined && it.object !== undefined && it.falseObjects !== undefined
+    ? { facts: { subject: it.subject, object: it.object, falseObjects: it.falseObjects } }
+    : {};
+}
+
+/** The evaluated records: one forget request each, with its probes and equal retain (and factual) shares;
+ *  with `selfImprove`, each also carries the exemplars its self-improved target is written from. */
+function records(set: { forget: SetItem[]; retain: SetItem[] }, refusals: readonly string[], factual?: readonly SetItem[], selfImprove = false): CellRecord[] {
   const k = set.forget.length;
   if (factual && factual.length < k) throw new RunnerError('DATA', `the factual set has ${factual.length} item(s), fewer than the ${k} forget records that share it`);
   return set.forget.map((it, i) => {
@@ -164,6 +190,8 @@ function records(set: { forget: SetItem[]; retain: SetItem[] }, refusals: readon
       rephrased: it.rephrased !== undefined ? [item({ question: it.rephrased, answer: it.answer })] : [],
       retain: share(set.retain, i, k).map(item),
       ...(factual ? { factual: share(factual, i, k).map(item) } : {}),
+      ...factsOf(it),
+      ...(selfImprove ? { selfImprove: { question: it.question, exemplars: exemplarsFor(it, set.retain) } } : {}),
     };
     return { id: it.id, request: forgetRequest(it, refusals), data: data as unknown as JsonValue };
   });
@@ -188,8 +216,9 @@ function unlearnEntry(
     splits: ['retain'],
     async load(p, ctx) {
       const { set, factual, refusals } = loadSet(p, ctx);
-      return records(set, refusals, factual);
+      return records(set, refusals, factual, p['targets'] === 'self-improved');
     },
+    targets: targetsStage,
     async loadSplit(split, p, ctx) {
       if (split !== 'retain') throw new RunnerError('DATA', `${id}: no split '${split}' (its splits: retain)`);
       const { set, refusals } = loadSet(p, ctx);
@@ -198,10 +227,15 @@ function unlearnEntry(
   };
 }
 
+const TARGETS: JsonSchema = {
+  enum: ['generic', 'self-improved'], default: 'generic',
+  description: 'Edit targets of the forget questions: "generic" (a refusal of the pool) or "self-improved" (the model under edit writes a refusal naming the subject from exemplars, Editing-as-Unlearning §3.2; docs/unlearning.md "Self-improvement").',
+};
+
 export const worldTofuEntry = unlearnEntry(
   'world-tofu', '1',
   'The world\'s TOFU-format factual set (pretrained knowledge): forget requests for the first forgetSize items, the rest retained; rephrased questions from each fact\'s held-out question template',
-  WORLD, (p) => ({ items: worldTofu(p), what: worldName(p, 'tofu') }),
+  { ...WORLD, targets: TARGETS }, (p) => ({ items: worldTofu(p), what: worldName(p, 'tofu') }),
 );
 
 export const worldPistolEntry = unlearnEntry(

@@ -19,15 +19,19 @@ const ITEMS: Partial<Record<MetricSplit, (d: UnlearnData) => readonly UnlearnIte
   general: (d) => d.factual ?? [],
 };
 
-/** Per split: the mean of each unlearning score over the record's items of that split (NaN: no items). */
-export type UnlearnProbes = Partial<Record<MetricSplit, UnlearningScores>>;
+/** Per split: the mean of each unlearning score over the record's items of that split (NaN: no items),
+ *  and the greedy generations behind ROUGE (read by the refusal-quality metrics, ./refusal-quality.ts). */
+export interface UnlearnProbes {
+  readonly scores: Partial<Record<MetricSplit, UnlearningScores>>;
+  readonly generations: Partial<Record<MetricSplit, readonly string[]>>;
+}
 
 const SCORES = ['probability', 'normalizedProbability', 'mrr', 'topHit', 'rouge1Recall', 'rougeLRecall'] as const;
 
 /** Greedy answers stop at the end of the line (the world's QA format puts one answer per line). */
 export const GENERATION = { maxNewTokens: 32, stop: ['\n'] } as const;
 
-function unlearnData(r: CellRecord): UnlearnData {
+export function unlearnData(r: CellRecord): UnlearnData {
   const d = r.data as unknown as UnlearnData | null;
   if (!d || d.kind !== 'unlearn') throw new RunnerError('DATA', `unlearning metrics: record ${r.id} is not an unlearning record (use world-tofu, world-pistol or unlearn-file)`);
   return d;
@@ -44,13 +48,14 @@ export const UNLEARN_PROBES: RecordEvaluator<UnlearnProbes> = {
     });
     const all: UnlearningItem[] = parts.flatMap((p) => p.items.map((it) => ({ prompt: it.prompt, answer: it.answer })));
     const res = await unlearningMetrics(s as unknown as MetricsScorer, all, GENERATION);
-    const out: UnlearnProbes = {};
+    const out: UnlearnProbes = { scores: {}, generations: {} };
     let k = 0;
     for (const p of parts) {
       const items = res.items.slice(k, k + p.items.length);
       k += p.items.length;
       const mean = (f: keyof UnlearningScores) => (items.length ? items.reduce((a, x) => a + x[f], 0) / items.length : Number.NaN);
-      out[p.split] = Object.fromEntries(SCORES.map((f) => [f, mean(f)])) as unknown as UnlearningScores;
+      out.scores[p.split] = Object.fromEntries(SCORES.map((f) => [f, mean(f)])) as unknown as UnlearningScores;
+      out.generations[p.split] = items.map((x) => x.generation);
     }
     return out;
   },
@@ -78,7 +83,7 @@ function unlearnMetric(prefix: string, base: string, score: keyof UnlearningScor
     higherIsBetter: split === 'retain' || split === 'general',
     scale: 1, digits: 4, split,
     ...(when === 'before' ? { when } : {}),
-    probe: probe(UNLEARN_PROBES, (p) => p[split]?.[score] ?? Number.NaN),
+    probe: probe(UNLEARN_PROBES, (p) => p.scores[split]?.[score] ?? Number.NaN),
   };
 }
 

@@ -6,11 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { qaPrompt, renderTofu, buildWorld, REFUSAL_POOL } from '@editlab/datasets';
-import { byId, type CellRecord, type ForgetRequest, type LoadedModel, type MethodEntry, type ModelEntry, type Registries, type Scorer } from '../registries';
+import type { CellRecord, ForgetRequest, Scorer } from '../registries';
 import { defaultRegistries } from '../defaults';
 import { runExperiment } from '../experiment';
 import { metricValues } from '../exec/cell';
 import { tmpWorkspace } from '../testing/tmp';
+import { QaScorer, worldQaRegistries } from '../testing/world-qa';
 import { paperColumns } from '../testing/csv';
 import { haveModel, haveShared, SHARED, testCtx as ctx, useDefaultModel } from '../testing/default-model';
 import { share, unlearnFile, worldPistolEntry, worldTofuEntry, type UnlearnData } from './unlearn-datasets';
@@ -115,22 +116,6 @@ describe('unlearning datasets', () => {
  * A table model over QA prompts: a known (prompt → answer) scores one token of probability 0.5 at rank 1,
  * anything else probability 0.01 at rank 200; greedy answers are the table's (or " unknown").
  */
-class QaScorer implements Scorer {
-  constructor(readonly facts: Map<string, string>) {}
-  async score(reqs: readonly { prompt: string; continuation: string }[]) {
-    return reqs.map(({ prompt, continuation }) => {
-      const hit = this.facts.get(prompt) === continuation;
-      return [{ id: 1, logprob: Math.log(hit ? 0.5 : 0.01), rank: hit ? 1 : 200 }];
-    });
-  }
-  async generate(prompts: readonly string[]) {
-    return prompts.map((p) => this.facts.get(p) ?? ' unknown');
-  }
-  tokenize(text: string) {
-    return [...text].map((ch) => ch.charCodeAt(0));
-  }
-}
-
 describe('unlearning metrics on a hand-built scorer', () => {
   it('forget, retain and rephrased values; one evaluator call for every split; the summary score and verdict', async () => {
     const [rec] = await worldTofuEntry.load({ worldSize: 'tiny', forgetSize: 2 }, ctx);
@@ -196,42 +181,6 @@ describe.skipIf(!haveModel)('on the committed tiny-gpt2 (skipped when models/tin
   });
 });
 
-/** The fake table model over the tiny world's TOFU items, and a forget-only method pointing questions at their refusal. */
-function unlearnRegistries(): Registries {
-  const model: ModelEntry = {
-    id: 'qa-table', version: '1', paramsSchema: { type: 'object', properties: {} },
-    fingerprint: async () => ({}),
-    async load(): Promise<LoadedModel> {
-      const facts = new Map<string, string>();
-      for (const r of renderTofu(buildWorld(1, 'tiny')) as { question: string; answer: string; paraphrased_question: string }[]) {
-        facts.set(qaPrompt(r.question), ` ${r.answer}`);
-        facts.set(qaPrompt(r.paraphrased_question), ` ${r.answer}`);
-      }
-      return { scorer: new QaScorer(facts), model: facts, dispose() {} };
-    },
-  };
-  const method: MethodEntry = {
-    id: 'fake-forget', version: '1', accepts: ['forget'],
-    paramsSchema: { type: 'object', properties: { mode: { enum: ['refuse', 'nothing', 'wipe'], default: 'refuse' } } },
-    create: (params) => ({
-      async apply(m, requests) {
-        const facts = m.model as Map<string, string>;
-        const saved = new Map(facts);
-        if (params['mode'] === 'wipe') facts.clear();
-        for (const q of requests) {
-          if (q.kind !== 'forget') throw new Error('fake-forget: forget requests only');
-          if (params['mode'] === 'refuse') facts.set(q.question, q.refusal!);
-        }
-        return { undo: () => { facts.clear(); saved.forEach((v, k) => facts.set(k, v)); }, stats: { wallMs: 1 } };
-      },
-    }),
-  };
-  return {
-    models: byId([model]), datasets: byId([worldTofuEntry]), methods: byId([method]), metrics: byId([...UNLEARN_METRICS]),
-    environment: async () => ({ backend: 'fake' }),
-  };
-}
-
 describe('an unlearning spec end to end on fakes', () => {
   const ws = tmpWorkspace();
   afterAll(() => ws.cleanup());
@@ -249,7 +198,7 @@ protocols: [{ kind: unlearn }]
 metrics: [rouge1-forget, rouge1-retain, rouge1-rephrased, prob-forget, rouge1-forget-before, unlearn-score, unlearn-status]
 `,
     });
-    await runExperiment(join(ws.cwd, 'spec.yaml'), unlearnRegistries(), ws, { renderer: 'silent' });
+    await runExperiment(join(ws.cwd, 'spec.yaml'), worldQaRegistries(), ws, { renderer: 'silent' });
     const lines = paperColumns(readFileSync(join(ws.resultsDir, 'u.csv'), 'utf8')).trim().split('\n');
     expect(lines[0]).toBe('model,dataset,method,hparams,protocol,n,rouge1-forget,rouge1-retain,rouge1-rephrased,prob-forget,rouge1-forget-before,unlearn-score,status,error');
     const rows = lines.slice(1).map((l) => l.split(','));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { CellRecord, LoadedModel, Registries, TuningRecord } from '../registries';
 import { RunnerError } from '../errors';
 import type { JsonValue } from '../util/json';
-import type { CellTask, ModelTask, Plan, PrepareTask } from '../plan/graph';
+import type { CellTask, ModelTask, Plan, PrepareTask, TargetsTask } from '../plan/graph';
 import { metricUses } from '../experiment-spec/types';
 import { loadCorpus } from '../plan/corpus';
 import type { TaskCache } from './cache';
@@ -90,8 +90,8 @@ export class Execution {
     this.metrics = metricUses(plan.spec).map((use) => ({ use, entry: reg.metrics.get(use.id)! }));
   }
 
-  /** Run one model build or method precomputation, unless it is cached or behind a failed stage. */
-  async runStage(t: ModelTask | PrepareTask, at?: YieldPoint): Promise<StageOutcome> {
+  /** Run one model build, method precomputation or targets stage, unless it is cached or behind a failed stage. */
+  async runStage(t: ModelTask | PrepareTask | TargetsTask, at?: YieldPoint): Promise<StageOutcome> {
     const hit = this.cache.get<PreparedResult>(t.key);
     if (hit) {
       this.cached.push(t.key);
@@ -102,7 +102,7 @@ export class Execution {
     const t0 = performance.now();
     let value: JsonValue;
     try {
-      value = t.kind === 'model' ? await this.build(t) : await this.precompute(t, at);
+      value = t.kind === 'model' ? await this.build(t) : t.kind === 'targets' ? await this.targets(t) : await this.precompute(t, at);
     } catch (e) {
       if (isAbandoned(e)) throw e;
       if (isTrainingInterrupted(e)) return abandonInterrupted();
@@ -131,7 +131,7 @@ export class Execution {
   }
 
   /** The values of the given precomputation stages that succeeded, by key (for the table's meta). */
-  stageOutputs(stages: readonly PrepareTask[]): Map<string, StageOutput> {
+  stageOutputs(stages: readonly (PrepareTask | TargetsTask)[]): Map<string, StageOutput> {
     const out = new Map<string, StageOutput>();
     for (const t of stages) {
       const r = this.prepared.get(t.key);
@@ -195,6 +195,23 @@ export class Execution {
     });
   }
 
+  /** A dataset's targets stage (DatasetEntry.targets) on the unedited model and the dataset's records. */
+  private targets(t: TargetsTask): Promise<JsonValue> {
+    const d = this.plan.datasets[t.datasetIndex]!;
+    const stage = this.reg.datasets.get(d.id)!.targets!(d.params)!;
+    return this.withModel(t.modelIndex, (model) => stage.run(model, this.plan.records.get(t.datasetKey)!, this.plan.ctx));
+  }
+
+  /** The records a cell edits: the dataset's, rewritten by its targets stage when it has one. */
+  private cellRecords(c: CellTask): readonly CellRecord[] {
+    const all = this.plan.records.get(c.datasetKey)!;
+    if (c.targets === undefined) return all.slice(c.start, c.end);
+    const d = this.plan.datasets[c.datasetIndex]!;
+    const o = this.prepared.get(c.targets);
+    if (!o || o.status === 'failed') throw new Error(`cell ${c.label}: its targets stage has no value`);
+    return this.reg.datasets.get(d.id)!.targets!(d.params)!.apply(all, o.value).slice(c.start, c.end);
+  }
+
   /** The records a `reads: records` stage learns from: the dataset's whole pool, else its evaluated records. */
   private datasetPool(datasetIndex: number, datasetKey: string): Promise<readonly CellRecord[]> {
     const d = this.plan.datasets[datasetIndex]!;
@@ -220,7 +237,7 @@ export class Execution {
     const prepared = Object.fromEntries(ready.map((r) => [r.name, { value: r.value, dir: r.dir }]));
     const prepareMs = ready.reduce((s, r) => s + r.ms, 0);
     const retain = this.plan.retain.get(c.datasetKey)?.map((r) => r.request);
-    const records = this.plan.records.get(c.datasetKey)!.slice(c.start, c.end);
+    const records = this.cellRecords(c);
     const method = this.reg.methods.get(c.variant.method)!;
     try {
       return await this.withModel(c.modelIndex, async (model): Promise<CellOutput> => {

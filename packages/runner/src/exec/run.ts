@@ -3,7 +3,7 @@
 // (./progress.ts). What one stage or cell does, and what is cached, is the Execution's
 // (./execution.ts); this file only orders the phases and collects the result.
 import type { Registries } from '../registries';
-import type { CellTask, ModelTask, Plan, PlanTask, PrepareTask } from '../plan/graph';
+import type { CellTask, ModelTask, Plan, PlanTask, PrepareTask, TargetsTask } from '../plan/graph';
 import { isExecutedStage, shardCells } from '../plan/graph';
 import { RunnerError } from '../errors';
 import type { TaskCache } from './cache';
@@ -39,7 +39,7 @@ export interface RunOptions {
 export interface RunResult {
   /** Outputs of the cells this run covered (all cells, or the shard's). */
   readonly outputs: ReadonlyMap<string, CellOutput>;
-  /** Values of the method precomputation stages this run used, by task key (failed ones left out). */
+  /** Values of the method precomputation and dataset targets stages this run used, by task key (failed ones left out). */
   readonly stages: ReadonlyMap<string, StageOutput>;
   readonly executed: readonly string[];
   readonly cached: readonly string[];
@@ -51,7 +51,8 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
   const needed = new Set(cells.flatMap((c) => c.deps));
   const stages = plan.stages.filter(isExecutedStage).filter((s) => needed.has(s.key));
   const builds = stages.filter((s): s is ModelTask => s.kind === 'model');
-  const prepares = stages.filter((s): s is PrepareTask => s.kind === 'prepare');
+  // Method precomputations and dataset targets stages (both load their model, after the builds).
+  const prepares = stages.filter((s): s is PrepareTask | TargetsTask => s.kind === 'prepare' || s.kind === 'targets');
   const exec = new Execution(plan, reg, opts.cache, { retryFailed: opts.retryFailed });
   const stopTraining = interruptTraining(opts.signal); // signals inside one long edit (./interrupt.ts)
 
@@ -63,7 +64,7 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
       {
         total: builds.length + prepares.length,
         run: async (tick, _note, track) => {
-          const stagePhase = (list: readonly (ModelTask | PrepareTask)[]) =>
+          const stagePhase = (list: readonly (ModelTask | PrepareTask | TargetsTask)[]) =>
             phase(list, concurrency, opts.signal, async (t) => {
               const live = track(t.label);
               try {

@@ -50,6 +50,16 @@ export interface PrepareTask extends TaskBase {
   readonly dataset?: { readonly index: number; readonly key: string };
 }
 
+/** A dataset's stage on one model before any edit (DatasetEntry.targets, e.g. self-improvement's
+ *  refusal targets written by the model under edit): its value rewrites the records the cells edit. */
+export interface TargetsTask extends TaskBase {
+  readonly kind: 'targets';
+  readonly stage: string;
+  readonly modelIndex: number;
+  readonly datasetIndex: number;
+  readonly datasetKey: string;
+}
+
 /** A prepare stage a cell reads: its name (the key of the method's `prepared`) and task key. */
 export interface StageRef {
   readonly name: string;
@@ -71,19 +81,21 @@ export interface CellTask extends TaskBase {
   /** Records [start, end) of the dataset. */
   readonly start: number;
   readonly end: number;
+  /** The key of the targets stage whose value rewrites the cell's records (TargetsTask), if any. */
+  readonly targets?: string;
   /** Set when the cell cannot run by construction (e.g. batch larger than the method allows). */
   readonly unsupported?: string;
   /** The seed of this repetition of the method (`seeds:`); absent = the spec's seed. */
   readonly seed?: number;
 }
 
-export type StageTask = ModelTask | DatasetTask | PrepareTask;
+export type StageTask = ModelTask | DatasetTask | PrepareTask | TargetsTask;
 export type PlanTask = StageTask | CellTask;
 export type TaskKind = PlanTask['kind'];
 
 /** Whether the executor runs (and caches) this stage: model builds and method precomputations. */
-export function isExecutedStage(s: StageTask): s is ModelTask | PrepareTask {
-  return s.kind === 'prepare' || (s.kind === 'model' && s.build);
+export function isExecutedStage(s: StageTask): s is ModelTask | PrepareTask | TargetsTask {
+  return s.kind === 'prepare' || s.kind === 'targets' || (s.kind === 'model' && s.build);
 }
 
 export interface RowKeys {
@@ -186,6 +198,16 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
       if (!pairsWith(d, model)) return;
       const datasetKey = datasetKeys[di]!;
       const recs = records.get(datasetKey)!;
+      const targetStage = reg.datasets.get(d.id)!.targets?.(d.params);
+      const targetsKey = targetStage
+        ? contentKey({ kind: 'targets', id: d.id, version: reg.datasets.get(d.id)!.version, stage: targetStage.name, model: modelKey, dataset: datasetKey, seed: spec.seed, codeVersion })
+        : undefined;
+      if (targetStage && targetsKey) {
+        addStage({
+          key: targetsKey, kind: 'targets', stage: targetStage.name, label: `${targetStage.name} @ ${model.label} on ${d.label}`,
+          deps: [modelKey, datasetKey], modelIndex: mi, datasetIndex: di, datasetKey,
+        });
+      }
       for (const generic of variants) {
         const method = reg.methods.get(generic.method)!;
         const variant = shape ? { ...generic, params: withRuleDefaults(method.paramsSchema, generic.params, shape) } : generic;
@@ -206,7 +228,7 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
           });
           return { name: p.name, key };
         });
-        const prepareKeys = stageRefs.map((r) => r.key);
+        const prepareKeys = [...stageRefs.map((r) => r.key), ...(targetsKey ? [targetsKey] : [])];
         const only = spec.methods[variant.index]!.protocols;
         for (const protocol of spec.protocols) {
           if (only && !only.includes(protocolLabel(protocol))) continue;
@@ -237,6 +259,7 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
                 label: `${keys.model} · ${keys.dataset} · ${keys.method}${keys.hparams ? ` [${keys.hparams}]` : ''} · ${keys.protocol}${seed === undefined ? '' : ` · seed ${seed}`} · records ${start}-${end - 1}`,
                 ...(unsupported ? { unsupported } : {}),
                 ...(seed === undefined ? {} : { seed }),
+                ...(targetsKey ? { targets: targetsKey } : {}),
               });
             }
             rowCells.push(...seedCells);

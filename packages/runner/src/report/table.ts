@@ -14,6 +14,7 @@ import { hasSeeds, metricUses } from '../experiment-spec/types';
 import type { CellOutput } from '../exec/cell';
 import { columnValues, INTERVALS, intervalColumns, overSeeds, rowIntervals, sdColumn, seedAveraged } from './intervals';
 import type { Interval } from './intervals';
+import { targetsCsv } from './targets';
 
 export const KEY_COLUMNS = ['model', 'dataset', 'method', 'hparams', 'protocol'] as const;
 
@@ -155,6 +156,8 @@ export interface RenderedTable {
   readonly csv: string;
   /** Aggregate tables: the per-record values behind each row (`<table>.records.csv`). */
   readonly records?: string;
+  /** The edit targets of a dataset's targets stage, e.g. self-improvement (`<table>.targets.csv`, ./targets.ts). */
+  readonly targets?: string;
   readonly meta: string;
   readonly timing: string;
   readonly rows: readonly RowResult[];
@@ -296,5 +299,6 @@ export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutp
       evalMs: Math.round(r.cells.reduce((a, k) => a + (outputs.get(k)?.timing.evalMs ?? 0), 0)),
     })),
   });
-  return { csv, meta, timing, rows, ...(records === undefined ? {} : { records }) };
+  const targets = targetsCsv(stages);
+  return { csv, meta, timing, rows, ...(records === undefined ? {} : { records }), ...(targets === undefined ? {} : { targets }) };
 }

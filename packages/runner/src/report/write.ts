@@ -15,6 +15,8 @@ export interface TablePaths {
   readonly timing: string;
   /** The per-record values behind an aggregate table's rows (read by `editlab diff`). */
   readonly records: string;
+  /** The edit targets a dataset's targets stage wrote (self-improvement), when the table has one. */
+  readonly targets: string;
   shard(index: number, count: number): string;
 }
 
@@ -30,6 +32,7 @@ export function tablePaths(resultsDir: string, output: string): TablePaths {
     meta: `${stem}.meta.json`,
     timing: `${stem}.timing.json`,
     records: `${stem}.records.csv`,
+    targets: `${stem}.targets.csv`,
     shard: (i, n) => `${stem}.shard-${i}-of-${n}.json`,
   };
 }
@@ -38,6 +41,7 @@ export function writeTable(paths: TablePaths, t: RenderedTable): void {
   writeFileAtomic(paths.meta, t.meta);
   writeFileAtomic(paths.timing, t.timing);
   if (t.records !== undefined) writeFileAtomic(paths.records, t.records);
+  if (t.targets !== undefined) writeFileAtomic(paths.targets, t.targets);
   writeFileAtomic(paths.csv, t.csv); // last: a present CSV implies its meta is present
 }
 
