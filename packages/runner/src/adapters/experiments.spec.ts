@@ -1,7 +1,7 @@
 // The committed experiments/ specs against the real registries: each validates, and the published
 // schema editors read (experiments/schema.json) is the one this build generates.
 import { afterAll, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
 import { defaultRegistries } from '../defaults';
@@ -12,6 +12,7 @@ import { stableJson } from '../util/json';
 import { SpecError, formatDiagnostic } from '../errors';
 import { tmpWorkspace } from '../testing/tmp';
 import { configOnlyModelCache } from '../testing/hub-configs';
+import { DEFAULT_MODEL_NAMES } from '../pretrain/presets';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const EXP = join(ROOT, 'experiments');
@@ -26,8 +27,18 @@ afterAll(() => modelCache.cleanup());
 
 describe('committed experiments', () => {
   const reg = defaultRegistries();
+  // A spec may name a default model of the v2 set before its checkpoint is committed (the paper tables'
+  // Mistral and Llama-3 stand-ins, docs/default-models.md): "not built" for such a model is its only
+  // allowed problem; everything else in the spec is still checked.
+  const unbuilt = DEFAULT_MODEL_NAMES.filter((n) => !existsSync(join(ROOT, 'models', n, 'config.json')));
+  const notBuilt = (message: string) => unbuilt.some((n) => message.includes(`embedded model '${n}' is not built`) || message.includes(`model checkpoint not found: ${join(ROOT, 'models', n)} `));
   it.each(specs(EXP).map((f) => relative(ROOT, f)))('%s validates against the built-in registries', (f) => {
-    expect(() => checkSpec(join(ROOT, f), reg, defaultWorkspace(ROOT))).not.toThrow();
+    try {
+      checkSpec(join(ROOT, f), reg, defaultWorkspace(ROOT));
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      expect(e.diagnostics.filter((d) => !notBuilt(d.message)).map(formatDiagnostic)).toEqual([]);
+    }
   });
 
   it('a spec extending a preset inherits its model and layers; a layer the real model lacks fails at the param', () => {

@@ -4,7 +4,8 @@
 // splits of the records of adapters/unlearn-datasets.ts (and `general`: a second, factual set, Table 4).
 // Every probe metric reads one per-record evaluator, which scores the items of all the splits the
 // cell's metrics read in one `unlearningMetrics` call (one Scorer.score and one generate call).
-// `unlearn-score` is the paper's 1 − R1(forget) + R1(retain) (Figure 4); `unlearn-status` turns
+// `unlearn-score` is the paper's 1 − R1(forget) + R1(retain) (Figure 4), `forget-score` and `rephrase-score`
+// its 1 − R1 axes (Figures 3, 4), `rephrase-gap` Table 2's "(x↑)"; `unlearn-status` turns
 // collapse and no-forgetting into the row's status (thresholds in docs/metrics.md "Unlearning status").
 import { getMetric, unlearningMetrics, type Scorer as MetricsScorer, type UnlearningItem, type UnlearningScores } from '@editlab/metrics';
 import { probe, type CellRecord, type MetricEntry, type MetricSplit, type RecordEvaluator } from '../registries';
@@ -94,6 +95,22 @@ const unlearnScore: MetricEntry = {
   derive: { from: ['rouge1-forget', 'rouge1-retain'], combine: ([f, r]) => 1 - f! + r! },
 };
 
+/** Figures 3, 4 (radar) and 6 plot forgetting as 1 − ROUGE-1, "the higher the better" (§4.3). */
+const oneMinus = (id: string, from: string, what: string, figure: string): MetricEntry => ({
+  id, version: '1', higherIsBetter: true, scale: 1, digits: 4,
+  description: `1 − ROUGE-1 recall on ${what} [Editing-as-Unlearning ${figure}]`,
+  derive: { from: [from], combine: ([x]) => 1 - x! },
+});
+const forgetScore = oneMinus('forget-score', 'rouge1-forget', 'the forget set', 'Figures 3, 4: "Forget"');
+const rephraseScore = oneMinus('rephrase-score', 'rouge1-rephrased', 'the rephrased forget questions', 'Figure 4 radar: "Rephrase"');
+
+/** Table 2's "(x↑)": how much more of the answer a rephrased question recovers than the question itself. */
+const rephraseGap: MetricEntry = {
+  id: 'rephrase-gap', version: '1', higherIsBetter: false, scale: 1, digits: 4,
+  description: 'ROUGE-1 recall(rephrased forget) − ROUGE-1 recall(forget): what the rephrase attack recovers [Editing-as-Unlearning Table 2, "(x↑)"]',
+  derive: { from: ['rouge1-rephrased', 'rouge1-forget'], combine: ([r, f]) => r! - f! },
+};
+
 /** Thresholds of the unlearning status (docs/metrics.md "Unlearning status"). */
 export const STATUS_THRESHOLDS = {
   /** Retain ROUGE-1 recall below this: the model no longer answers what it should keep ("collapsed"). */
@@ -123,5 +140,8 @@ export const UNLEARN_METRICS: readonly MetricEntry[] = [
   ...SPLITS.flatMap((split) => BASES.map(([prefix, base, score]) => unlearnMetric(prefix, base, score, split))),
   ...BASES.map(([prefix, base, score]) => unlearnMetric(prefix, base, score, 'forget', 'before')),
   unlearnScore,
+  forgetScore,
+  rephraseScore,
+  rephraseGap,
   unlearnStatus,
 ];

@@ -141,6 +141,13 @@ describe('unlearning metrics on a hand-built scorer', () => {
     expect(v['mrr-retain']).toBeCloseTo((3 + 1 / 200) / 4, 12);
     expect(v['hit100-retain']).toBeCloseTo(3 / 4, 12);
     expect(metric('unlearn-score').derive!.combine([0, 0.75])).toBeCloseTo(1.75, 12);
+    // The figures' 1 − R1 axes and Table 2's "(x↑)", from the table values they name.
+    expect(metric('forget-score').derive!.from).toEqual(['rouge1-forget']);
+    expect(metric('forget-score').derive!.combine([0.25])).toBeCloseTo(0.75, 12);
+    expect(metric('rephrase-score').derive!.from).toEqual(['rouge1-rephrased']);
+    expect(metric('rephrase-score').derive!.combine([0.4])).toBeCloseTo(0.6, 12);
+    expect(metric('rephrase-gap').derive!.from).toEqual(['rouge1-rephrased', 'rouge1-forget']);
+    expect(metric('rephrase-gap').derive!.combine([0.42, 0.3])).toBeCloseTo(0.12, 12);
   });
 
   it('a second dataset: the factual share of a PISTOL record is scored as split general (Table 4)', async () => {

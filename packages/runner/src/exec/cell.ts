@@ -3,11 +3,13 @@
 // request per edit, evaluated, undone. Batch: `size` requests in one edit call. Sequential: T
 // requests edited in order without undo, all T evaluated on the final model (and, with `evalEach`,
 // each right after its own edit), then undone in reverse order. Unlearn: the whole forget set, in
-// one call or as sequential or batched calls. Editors only edit; metrics only score; this function
+// one call or as sequential or batched calls, optionally with `merge` forget questions per request
+// (query merging, ./merge.ts). Editors only edit; metrics only score; this function
 // is where the two meet (docs/definitions.md §4).
 import type { CellEditor, CellRecord, EditCost, LoadedModel, MetricEntry, MetricSplit, Scorer } from '../registries';
 import type { MetricUse, Protocol } from '../experiment-spec/types';
-import { eachColumn, editCalls, editGroups, evaluatesEach } from '../experiment-spec/protocol';
+import { eachColumn, editCalls, editGroups, evaluatesEach, mergeGroups } from '../experiment-spec/protocol';
+import { checkMergedFits, mergeRequests } from './merge';
 import { yieldPoint, type YieldPoint } from './yield';
 import type { LongRecords } from './long-records';
 
@@ -118,7 +120,13 @@ export async function runCell(
       let eachMs = 0;
       for (const call of editCalls(group, protocol)) {
         await step('edit', call[0]!);
-        const res = await editor.apply(model, call.map((r) => r.request));
+        // Query merging (`merge`, ./merge.ts): each run of `merge` records is one request.
+        const requests = mergeGroups(call, protocol).map((rs) => {
+          const request = mergeRequests(rs.map((r) => r.request));
+          checkMergedFits(request, rs.map((r) => r.id), model.window, (t) => model.scorer.tokenize(t));
+          return request;
+        });
+        const res = await editor.apply(model, requests);
         undos.push(res.undo);
         const s = res.stats;
         for (const r of call) costs.set(r.id, { editMs: s.wallMs / call.length, extraParams: s.extraParams ?? 0, extraBytes: s.extraBytes ?? 0, prepareMs });

@@ -18,6 +18,14 @@ describe('the method contract at validate time (request kinds, retain sets, mode
     expect(errorsOf({ 'qa-ft.yaml': QA_SPEC.replace('method: fake-ga', 'method: table-ft') }, 'qa-ft.yaml')[0]).toMatch(/^qa-ft\.yaml:8:13: .*'table-ft' takes rewrite requests, but dataset 'qa-forget'/);
   });
 
+  it('query merging (protocol merge) only on datasets of forget requests, reported at the merge', () => {
+    const merged = (spec: string) => spec.replace('run: { chunk: 4 }', 'protocols: [{ kind: unlearn, apply: sequential, merge: 2 }]\nrun: { chunk: 4 }');
+    expect(errorsOf({ 'merge.yaml': merged(BASE_SPEC) }, 'merge.yaml')).toEqual([
+      "merge.yaml:11:56: /protocols/0/merge: query merging joins forget questions, but dataset 'facts' (datasets item 0) yields rewrite requests (use merge with an unlearning dataset (world-tofu, world-pistol, unlearn-file))",
+    ]);
+    expect(errorsOf({ 'merge-qa.yaml': merged(QA_SPEC) }, 'merge-qa.yaml')).toEqual([]);
+  });
+
   it('a hyper-parameter naming a layer the model lacks fails at the param (set or swept)', () => {
     expect(errorsOf({ 'layer.yaml': QA_SPEC.replace('method: fake-ga', 'method: fake-ga\n    params: { layer: 4 }') }, 'layer.yaml')).toEqual([
       "layer.yaml:9:22: /methods/0/params/layer: fake-ga: param 'layer': layer 4 is out of range: this model has layers 0..3 (model 'table')",

@@ -3,6 +3,7 @@
 //     'rewrite'; MethodEntry.accepts, default ['rewrite']) — e.g. a forget-only method on a fact-rewrite
 //     dataset is rejected at the method item;
 //   - a method with a `reads: tuning` stage is paired only with datasets that have a tuning split;
+//   - a protocol with `merge` (query merging) is paired only with datasets of forget requests;
 //   - a dataset's `retain:` names exactly one of a dataset or a split the dataset has;
 //   - every method variant's params fit every model's shape (MethodEntry.check against ModelEntry.shape,
 //     read from config.json without loading weights) — a layer the model lacks, ForGet's "forget weaker
@@ -50,6 +51,21 @@ function datasetModels(spec: Spec, loaded: LoadedSpec): SpecDiagnostic[] {
   const labels = spec.models.map((m) => m.label ?? m.model);
   return spec.datasets.flatMap((d, j) => (d.models ?? []).flatMap((name, k) =>
     labels.includes(name) ? [] : [diagnosticAt(loaded.sources, toPointer(['datasets', j, 'models', k]), `no model item is labelled '${name}'`, `model labels: ${labels.join(', ')}`)]));
+}
+
+/** Query merging (`merge`, exec/merge.ts) joins forget questions: every dataset must yield forget requests. */
+function mergeProtocols(spec: Spec, loaded: LoadedSpec, reg: Registries): SpecDiagnostic[] {
+  return spec.protocols.flatMap((p, i) => {
+    if (p.kind !== 'unlearn' || p.merge === undefined) return [];
+    return spec.datasets.flatMap((d, j) => {
+      const kind = reg.datasets.get(d.dataset)!.requestKind ?? 'rewrite';
+      return kind === 'forget' ? [] : [diagnosticAt(
+        loaded.sources, toPointer(['protocols', i, 'merge']),
+        `query merging joins forget questions, but dataset '${d.label ?? d.dataset}' (datasets item ${j}) yields ${kind} requests`,
+        'use merge with an unlearning dataset (world-tofu, world-pistol, unlearn-file)',
+      )];
+    });
+  });
 }
 
 /** A method's `protocols:` names protocols of the spec by their table label. */
@@ -127,5 +143,5 @@ function shapes(spec: Spec, loaded: LoadedSpec, reg: Registries, ctx: RunContext
 }
 
 export function methodChecks(spec: Spec, loaded: LoadedSpec, reg: Registries, ctx: RunContext): SpecDiagnostic[] {
-  return [...requestKinds(spec, loaded, reg), ...datasetModels(spec, loaded), ...methodProtocols(spec, loaded), ...retainSets(spec, loaded, reg), ...shapes(spec, loaded, reg, ctx)];
+  return [...requestKinds(spec, loaded, reg), ...datasetModels(spec, loaded), ...methodProtocols(spec, loaded), ...mergeProtocols(spec, loaded, reg), ...retainSets(spec, loaded, reg), ...shapes(spec, loaded, reg, ctx)];
 }

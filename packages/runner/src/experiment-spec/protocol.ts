@@ -27,6 +27,16 @@ export function chunkSize(chunk: number, p: Protocol, total: number): number {
   return Math.ceil(chunk / unit) * unit;
 }
 
+/** Forget requests merged into one edit request (query merging, `merge`; 1: none). */
+export function mergeSize(p: Protocol): number {
+  return p.kind === 'unlearn' ? p.merge ?? 1 : 1;
+}
+
+/** Edit requests that `records` records become under `p`: one each, or one per `merge` of them. */
+export function requestCount(p: Protocol, records: number): number {
+  return Math.ceil(records / mergeSize(p));
+}
+
 /** Requests per apply() call (the batch a method must accept; `MethodEntry.maxBatch` is checked against it). */
 export function requestsPerCall(p: Protocol, total: number): number {
   switch (p.kind) {
@@ -51,9 +61,18 @@ export function editGroups<T>(records: readonly T[], p: Protocol): T[][] {
   return chunks(records, groupSize(p, records.length));
 }
 
-/** One group's records as consecutive apply() calls, applied in order without undo in between. */
+/**
+ * One group's records as consecutive apply() calls, applied in order without undo in between. With
+ * `merge`, a call holds the records of its requests (`merge` records each; mergedRequests makes them).
+ */
 export function editCalls<T>(group: readonly T[], p: Protocol): T[][] {
-  return chunks(group, requestsPerCall(p, group.length));
+  const m = mergeSize(p);
+  return chunks(group, requestsPerCall(p, requestCount(p, group.length)) * m);
+}
+
+/** One call's records as the groups merged into one request each (`merge` consecutive records; the last may be shorter). */
+export function mergeGroups<T>(call: readonly T[], p: Protocol): T[][] {
+  return chunks(call, mergeSize(p));
 }
 
 /** Sequential editing with `evalEach`: every metric is also evaluated right after each edit. */

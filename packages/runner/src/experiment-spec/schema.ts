@@ -136,11 +136,15 @@ export function buildSchema(reg: Registries): JsonSchema {
         enum: ['all', 'sequential', 'batch'],
         description: 'How the forget set is applied (unlearn): all = one call with every request (default); sequential = one request a call, no undo in between; batch = calls of `size` requests.',
       },
+      merge: {
+        type: 'integer', minimum: 1,
+        description: 'Query merging (unlearn; Editing-as-Unlearning §3.2): every `merge` consecutive forget questions become one request ("Question: q1 q2 …\\nAnswer:") with one refusal target; each question is still evaluated on its own (docs/unlearning.md "Query merging").',
+      },
     },
     allOf: [
-      { if: { type: 'object', properties: { kind: { const: 'sequential' } } }, then: { type: 'object', required: ['T'], properties: { T: true, size: false, apply: false } } },
-      { if: { type: 'object', properties: { kind: { const: 'batch' } } }, then: { type: 'object', required: ['size'], properties: { size: true, T: false, evalEach: false, apply: false } } },
-      { if: { type: 'object', properties: { kind: { const: 'single' } } }, then: { type: 'object', properties: { T: false, size: false, evalEach: false, apply: false } } },
+      { if: { type: 'object', properties: { kind: { const: 'sequential' } } }, then: { type: 'object', required: ['T'], properties: { T: true, size: false, apply: false, merge: false } } },
+      { if: { type: 'object', properties: { kind: { const: 'batch' } } }, then: { type: 'object', required: ['size'], properties: { size: true, T: false, evalEach: false, apply: false, merge: false } } },
+      { if: { type: 'object', properties: { kind: { const: 'single' } } }, then: { type: 'object', properties: { T: false, size: false, evalEach: false, apply: false, merge: false } } },
       {
         if: { type: 'object', properties: { kind: { const: 'unlearn' } } },
         then: {

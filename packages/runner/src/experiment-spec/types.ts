@@ -70,7 +70,14 @@ export type Protocol =
   | { readonly kind: 'single' }
   | { readonly kind: 'sequential'; readonly T: number; readonly evalEach?: boolean }
   | { readonly kind: 'batch'; readonly size: number }
-  | { readonly kind: 'unlearn'; readonly apply?: 'all' | 'sequential' | 'batch'; readonly size?: number };
+  | {
+      readonly kind: 'unlearn';
+      readonly apply?: 'all' | 'sequential' | 'batch';
+      readonly size?: number;
+      /** Query merging (Editing-as-Unlearning §3.2): every `merge` consecutive forget requests become one
+       *  request, their questions concatenated, with one refusal (exec/merge.ts). Evaluation stays per record. */
+      readonly merge?: number;
+    };
 
 /** A figure drawn from the table after each run (`editlab plot` with these options). */
 export interface PlotItem {
@@ -106,6 +113,9 @@ export interface Spec {
 export function protocolLabel(p: Protocol): string {
   if (p.kind === 'sequential') return `sequential(T=${p.T}${p.evalEach ? ',evalEach' : ''})`;
   if (p.kind === 'batch') return `batch(${p.size})`;
-  if (p.kind === 'unlearn') return p.apply === 'sequential' ? 'unlearn(sequential)' : p.apply === 'batch' ? `unlearn(batch=${p.size})` : 'unlearn';
+  if (p.kind === 'unlearn') {
+    const parts = [...(p.apply === 'sequential' ? ['sequential'] : p.apply === 'batch' ? [`batch=${p.size}`] : []), ...(p.merge !== undefined ? [`merge=${p.merge}`] : [])];
+    return parts.length ? `unlearn(${parts.join(',')})` : 'unlearn';
+  }
   return 'single';
 }

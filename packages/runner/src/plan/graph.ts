@@ -11,7 +11,7 @@ import type { JsonObject, JsonValue } from '../util/json';
 import { contentKey } from '../util/json';
 import type { Protocol, Spec } from '../experiment-spec/types';
 import { metricUses, protocolLabel } from '../experiment-spec/types';
-import { chunkSize, requestsPerCall } from '../experiment-spec/protocol';
+import { chunkSize, requestCount, requestsPerCall } from '../experiment-spec/protocol';
 import { corpusLabel } from './corpus';
 import { expandMethods, pairsWith } from './expand';
 import { planCodeVersion } from './provenance';
@@ -233,7 +233,7 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
         for (const protocol of spec.protocols) {
           if (only && !only.includes(protocolLabel(protocol))) continue;
           const size = chunkSize(spec.run.chunk, protocol, recs.length);
-          const batch = requestsPerCall(protocol, recs.length);
+          const batch = requestsPerCall(protocol, requestCount(protocol, recs.length));
           const unsupported = method.maxBatch !== undefined && batch > method.maxBatch
             ? `${variant.method} edits at most ${method.maxBatch} request(s) per call; protocol asks for ${batch}`
             : undefined;
