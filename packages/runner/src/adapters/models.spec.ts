@@ -37,4 +37,10 @@ describe('model entries', () => {
     await expect(checkpointModel.fingerprint({ path: 'models/none' }, ctx())).rejects.toThrow(/model checkpoint not found: .*models\/none/);
     await expect(embeddedModel(ws.cwd, ['tiny', 'tiny-qwen2']).load({ name: 'tiny-qwen2' }, ctx())).rejects.toThrow(/embedded model 'tiny-qwen2' is not built: .*editlab pretrain --set v2 --model tiny-qwen2/);
   });
+
+  it('a default model not built yet has its preset\'s shape (specs naming it validate), but no fingerprint', async () => {
+    const e = embeddedModel(ws.cwd, ['tiny', 'tiny-qwen2']);
+    expect(e.shape!({ name: 'tiny-qwen2' }, ctx())).toEqual({ arch: 'llama', layers: 4, dModel: 128, heads: 4, dMlp: 352, vocab: 2048, window: 128, family: 'qwen2' });
+    await expect(e.fingerprint({ name: 'tiny-qwen2' }, ctx())).rejects.toThrow(/embedded model 'tiny-qwen2' is not built/);
+  });
 });
