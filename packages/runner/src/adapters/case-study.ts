@@ -1,5 +1,6 @@
 // Text columns for case studies (ForGet Table 4): the model's greedy continuation of one of an editing
-// record's prompts — the rewrite prompt, its first paraphrase or its first neighbourhood prompt — on the
+// record's prompts — the rewrite prompt, its first paraphrase or its first neighbourhood prompt (ZsRE: its
+// locality question) — on the
 // edited model (`generation`) or on the same model before the edit (`generation-before`). The text is the
 // prompt followed by the continuation, as the paper's case studies print them. Greedy decoding (top-1) is
 // deterministic, so the table is byte-identical on rerun (docs/forget.md "Table 4").
@@ -15,7 +16,7 @@ const SCHEMA: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    prompt: { enum: [...CASE_PROMPTS], default: 'edit', description: "Which prompt of the record: the rewrite prompt, its first paraphrase, or its first neighbourhood prompt." },
+    prompt: { enum: [...CASE_PROMPTS], default: 'edit', description: "Which prompt of the record: the rewrite prompt, its first paraphrase, or its first neighbourhood prompt (a ZsRE record's locality question)." },
     maxNewTokens: { type: 'integer', minimum: 1, maximum: 256, default: 16, description: 'Tokens generated after the prompt (greedy).' },
   },
 };
@@ -24,7 +25,8 @@ const SCHEMA: JsonSchema = {
 export function casePrompt(r: CellRecord, kind: CasePrompt): string {
   const d = r.data as unknown as EditRecord | null;
   if (!d || d.kind !== 'edit') throw new RunnerError('DATA', `generation: record ${r.id} is not an editing record (use it with an editing dataset)`);
-  const prompt = kind === 'edit' ? d.prompt : kind === 'paraphrase' ? d.paraphrasePrompts[0] : d.neighborhood[0]?.prompt;
+  // ZsRE-style records have no neighbourhood prompts: their locality question (`loc`) is the prompt that must not change.
+  const prompt = kind === 'edit' ? d.prompt : kind === 'paraphrase' ? d.paraphrasePrompts[0] : (d.neighborhood[0] ?? d.locality[0])?.prompt;
   if (prompt === undefined) throw new RunnerError('DATA', `generation: record ${r.id} has no ${kind} prompt`);
   return prompt;
 }

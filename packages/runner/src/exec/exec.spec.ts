@@ -146,6 +146,16 @@ describe('run', () => {
     expect(lines).toHaveLength(13);
   });
 
+  it('a text metric with when: before is generated on the model before the edit, in the same cell (case studies before/after)', async () => {
+    ws = tmpWorkspace({ 'spec.yaml': BASE_SPEC.replace('metrics: [efficacy, generalization, locality, score]', 'rows: per-record\nmetrics: [completion-before, completion]') });
+    await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
+    expect(files(ws)[0]!.trim().split('\n').slice(0, 3)).toEqual([
+      'model,dataset,method,hparams,protocol,record,completion-before,completion,status,error',
+      'table,facts,table-ft,,single,0, City0, City3,ok,',
+      'table,facts,table-ft,,single,1, City1, City4,ok,',
+    ]);
+  });
+
   it('a model that fails to load fails its cells (and stages) with the reason; the other model runs', async () => {
     ws = tmpWorkspace({ 'spec.yaml': BASE_SPEC.replace('  - model: table\n', '  - model: table\n    label: bad\n    params: { failLoad: true }\n  - model: table\n') });
     await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
