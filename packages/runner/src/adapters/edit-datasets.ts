@@ -20,7 +20,7 @@ const SLICE: Record<string, JsonSchema> = {
   offset: { type: 'integer', minimum: 0, default: 0, description: 'First record used (0-based), for disjoint samples.' },
   relation: {
     type: 'string', minLength: 1,
-    description: 'Only records of this relation id (e.g. P36, the capital of a country; ForGet Table 4\'s case study), before offset and n; default: every relation.',
+    description: 'Evaluate only records of this relation id (e.g. P36, the capital of a country; ForGet Table 4\'s case study), before offset and n; the pool methods locate on and the tuning split keep every relation. Default: every relation.',
   },
 };
 const WORLD: Record<string, JsonSchema> = {
@@ -74,7 +74,9 @@ function slice(loaded: LoadedDataset, params: JsonObject, what: string, all = fa
   if (loaded.malformed.length) throw malformedError(loaded, what);
   const every = loaded.records.filter((r: CanonicalRecord): r is EditRecord => r.kind === 'edit');
   if (every.length === 0) throw new RunnerError('DATA', `${what}: no editing records (format ${loaded.format}); editing tables need one of ${EDIT_FORMATS.join(', ')}`);
-  const relation = params['relation'] === undefined ? undefined : String(params['relation']);
+  // `relation` picks the evaluated records only: the pool (locating, which falls back on other relations'
+  // rankings) and the tuning split stay the whole file.
+  const relation = params['relation'] === undefined || all ? undefined : String(params['relation']);
   const edits = relation === undefined ? every : every.filter((r) => r.relationId === relation);
   if (edits.length === 0) throw new RunnerError('DATA', `${what}: no records of relation '${relation}' (relations here: ${[...new Set(every.map((r) => r.relationId ?? '?'))].sort().join(', ')})`);
   const offset = Number(params['offset'] ?? 0);
