@@ -55,7 +55,7 @@ describe('relation: one relation\'s records (ForGet Table 4\'s capital facts)', 
     const capitals = await zsre.load({ relation: 'P36', n: 3 }, ctx);
     expect(capitals).toHaveLength(1); // the v1 world's ZsRE file has one capital fact
     expect(capitals.every((r) => (r.request as { relationId?: string }).relationId === 'P36')).toBe(true);
-    expect(capitals[0]!.request.prompt).toMatch(/capital/);
+    expect((capitals[0]!.request as { prompt: string }).prompt).toMatch(/capital/);
     await expect(zsre.load({ relation: 'P36', offset: 1 }, ctx)).rejects.toThrow(/offset 1 is past its 1 records of relation 'P36'/);
     const pool = await zsre.pool!({ relation: 'P36', n: 3 }, ctx);
     expect(new Set(pool.map((r) => (r.request as { relationId?: string }).relationId)).size).toBeGreaterThan(1);
