@@ -14,6 +14,7 @@ import { checkpointModel, embeddedModel, hfModel, pistolModel } from './adapters
 import { modelCacheDir } from './models/hub';
 import { EDIT_DATASETS } from './adapters/edit-datasets';
 import { EDIT_METRICS } from './adapters/edit-metrics';
+import { CASE_STUDY_METRICS } from './adapters/case-study';
 import { UNLEARN_DATASETS } from './adapters/unlearn-datasets';
 import { UNLEARN_METRICS } from './adapters/unlearn-metrics';
 import { REFUSAL_QUALITY_METRICS } from './adapters/refusal-quality';
@@ -71,7 +72,7 @@ export function defaultRegistries(): Registries {
     models: byId([checkpointModel, embeddedModel(ROOT, DEFAULT_MODEL_NAMES), pistolModel(ROOT, DEFAULT_MODEL_NAMES), hfModel(() => modelCacheDir(process.env))]),
     datasets: byId([...EDIT_DATASETS, ...UNLEARN_DATASETS]),
     methods: byId(METHODS.map(methodEntry)),
-    metrics: byId([...EDIT_METRICS, ...UNLEARN_METRICS, ...REFUSAL_QUALITY_METRICS]),
+    metrics: byId([...EDIT_METRICS, ...CASE_STUDY_METRICS, ...UNLEARN_METRICS, ...REFUSAL_QUALITY_METRICS]),
     environment,
     data: datasetInspector,
   };

@@ -243,6 +243,12 @@ export interface EditCost {
   readonly extraBytes: number;
   /** Wall time of the method's shared precomputation stage (0 without one). */
   readonly prepareMs: number;
+  /** Bytes of what the method's shared stages keep: their JSON values plus the files under their artifact
+   *  directories (key statistics, located circuits, trained side models; 0 without a stage). */
+  readonly prepareBytes: number;
+  /** Peak bytes of live tfjs tensors during the apply() call that edited the record, above those live
+   *  before it (exec/tensor-peak.ts); plain JS arrays (e.g. the Float64 linear algebra of ROME/MEMIT) are not counted. */
+  readonly peakTensorBytes: number;
 }
 
 /** The probes of a record a metric reads (the metrics package's `Split`, packages/metrics/src/splits.ts). */
@@ -299,6 +305,9 @@ export interface MetricEntry {
   text?(scorer: Scorer, record: CellRecord, params: JsonObject): Promise<string>;
   /** Per-record value read from the measured cost of its edit instead of the Scorer (ForGet Table 5). */
   fromCost?(cost: EditCost): number;
+  /** A measurement that differs between fresh runs (wall times): its row values go to `<table>.timing.json`,
+   *  never into the CSV, which stays byte-identical for a fixed seed. */
+  readonly volatile?: boolean;
   /** Table-level metric computed from other metrics' table values (e.g. Score = harmonic mean). */
   readonly derive?: { readonly from: readonly string[]; combine(values: readonly number[]): number };
   /** With `derive`: not a column; the row's status from the `from` values when they are all defined and

@@ -19,6 +19,10 @@ const EDIT_FORMATS: readonly FormatName[] = ['counterfact-rome', 'counterfact-ea
 const SLICE: Record<string, JsonSchema> = {
   n: { type: 'integer', minimum: 1, default: 100, description: 'Records to use (after offset); fewer when the dataset is smaller.' },
   offset: { type: 'integer', minimum: 0, default: 0, description: 'First record used (0-based), for disjoint samples.' },
+  relation: {
+    type: 'string', minLength: 1,
+    description: 'Evaluate only records of this relation id (e.g. P36, the capital of a country; ForGet Table 4\'s case study), before offset and n; the pool methods locate on and the tuning split keep every relation. Default: every relation.',
+  },
 };
 /** The world params of every world dataset (editing and unlearning); the default world is the committed models'. */
 export const WORLD_PARAMS: Record<string, JsonSchema> = {
@@ -73,11 +77,16 @@ export function malformedError(loaded: LoadedDataset, what: string): RunnerError
 
 function slice(loaded: LoadedDataset, params: JsonObject, what: string, all = false): CellRecord[] {
   if (loaded.malformed.length) throw malformedError(loaded, what);
-  const edits = loaded.records.filter((r: CanonicalRecord): r is EditRecord => r.kind === 'edit');
-  if (edits.length === 0) throw new RunnerError('DATA', `${what}: no editing records (format ${loaded.format}); editing tables need one of ${EDIT_FORMATS.join(', ')}`);
+  const every = loaded.records.filter((r: CanonicalRecord): r is EditRecord => r.kind === 'edit');
+  if (every.length === 0) throw new RunnerError('DATA', `${what}: no editing records (format ${loaded.format}); editing tables need one of ${EDIT_FORMATS.join(', ')}`);
+  // `relation` picks the evaluated records only: the pool (locating, which falls back on other relations'
+  // rankings) and the tuning split stay the whole file.
+  const relation = params['relation'] === undefined || all ? undefined : String(params['relation']);
+  const edits = relation === undefined ? every : every.filter((r) => r.relationId === relation);
+  if (edits.length === 0) throw new RunnerError('DATA', `${what}: no records of relation '${relation}' (relations here: ${[...new Set(every.map((r) => r.relationId ?? '?'))].sort().join(', ')})`);
   const offset = Number(params['offset'] ?? 0);
   const n = Number(params['n'] ?? 100);
-  if (offset >= edits.length) throw new RunnerError('DATA', `${what}: offset ${offset} is past its ${edits.length} records`);
+  if (offset >= edits.length) throw new RunnerError('DATA', `${what}: offset ${offset} is past its ${edits.length} records${relation === undefined ? '' : ` of relation '${relation}'`}`);
   return (all ? edits : edits.slice(offset, offset + n)).map(editCellRecord);
 }
 

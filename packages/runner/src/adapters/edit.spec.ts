@@ -151,12 +151,12 @@ datasets: [{ dataset: world-counterfact, label: cf, params: { n: 4 } }]
 methods:
   - { method: ft, label: FT, params: { steps: 60, lr: 0.01 } }
   - { method: forget, label: ForGet, matrix: { k: [1, 2] } }
-metrics: [efficacy, locality, prepare-ms]
+metrics: [efficacy, locality, prepare-bytes]
 `,
     });
     const res = await runExperiment(join(ws.cwd, 'spec.yaml'), defaultRegistries(), ws, { renderer: 'silent' });
     const lines = paperColumns(readFileSync(join(ws.resultsDir, 't.csv'), 'utf8')).trim().split('\n');
-    expect(lines[0]).toBe('model,dataset,method,hparams,protocol,n,efficacy,locality,prepare-ms,status,error');
+    expect(lines[0]).toBe('model,dataset,method,hparams,protocol,n,efficacy,locality,prepare-bytes,status,error');
     const rows = lines.slice(1).map((l) => l.split(','));
     expect(rows.map((r) => `${r[2]}[${r[3]}]`)).toEqual(['FT[]', 'ForGet[k=1]', 'ForGet[k=2]']);
     for (const r of rows) {

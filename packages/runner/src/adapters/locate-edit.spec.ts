@@ -176,13 +176,13 @@ output: t.csv
 models: [{ model: embedded, label: gpt2, params: { name: tiny-gpt2 } }]
 datasets: [{ dataset: edit-file, label: cf, params: { path: ${join(SHARED, 'counterfact/counterfact-rome-format.dev.json')}, n: 2 } }]
 methods: [{ method: rome, label: ROME, params: { mom2NSamples: ${SAMPLES} } }]
-metrics: [efficacy, prepare-ms]
+metrics: [efficacy, prepare-bytes]
 `,
     });
     await runExperiment(join(ws.cwd, 'spec.yaml'), defaultRegistries(), ws, { renderer: 'silent' });
     // the paper's columns (the bootstrap interval columns left out: testing/csv.ts)
     const lines = paperColumns(readFileSync(join(ws.resultsDir, 't.csv'), 'utf8')).trim().split('\n');
-    expect(lines[0]).toBe('model,dataset,method,hparams,protocol,n,efficacy,prepare-ms,status,error');
+    expect(lines[0]).toBe('model,dataset,method,hparams,protocol,n,efficacy,prepare-bytes,status,error');
     const row = lines[1]!.split(',');
     if (row[8] === 'ok') expect(Number(row[6])).toBeGreaterThanOrEqual(50);
     else expect(lines[1]).toMatch(/longer than the model's 64-token window/);

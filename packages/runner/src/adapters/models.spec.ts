@@ -48,4 +48,10 @@ describe('model entries', () => {
     });
     expect(about['weightsSha256']).toMatch(/^[0-9a-f]{64}$/);
   });
+
+  it('a default model not built yet has its preset\'s shape (specs naming it validate), but no fingerprint', async () => {
+    const e = embeddedModel(ws.cwd, ['tiny', 'tiny-qwen2']);
+    expect(e.shape!({ name: 'tiny-qwen2' }, ctx())).toEqual({ arch: 'llama', layers: 4, dModel: 128, heads: 4, dMlp: 352, vocab: 2048, window: 128, family: 'qwen2' });
+    await expect(e.fingerprint({ name: 'tiny-qwen2' }, ctx())).rejects.toThrow(/embedded model 'tiny-qwen2' is not built/);
+  });
 });

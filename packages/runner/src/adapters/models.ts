@@ -13,6 +13,7 @@ import { loadedEngineModel } from './engine';
 import { finetunePistol } from '../pretrain/finetune';
 import { defaultParts } from '../pretrain/default-parts';
 import { readProvenance, sourceFromProvenance } from '../pretrain/provenance';
+import { PRESET_SETS, PRESET_SET_NAMES, type DefaultModelName } from '../pretrain/presets';
 import { readManifest, snapshotDir } from '../models/hub';
 import { readEditLayer } from '../pretrain/edit-layer';
 
@@ -130,13 +131,22 @@ export function embeddedModel(root: string, names: readonly string[]): ModelEntr
     }
     return d;
   };
+  // A model not built yet has the shape its newest preset gives it, so a spec naming it validates (its
+  // layers, windows and rule defaults are checked against that shape); planning and running it need the
+  // checkpoint and say how to build it.
+  const shape = (p: Record<string, unknown>): ModelShape => {
+    const d = join(root, 'models', String(p['name']));
+    if (existsSync(join(d, 'config.json'))) return shapeOf(d);
+    const preset = [...PRESET_SET_NAMES].reverse().map((set) => PRESET_SETS[set].models[String(p['name']) as DefaultModelName]).find((m) => m !== undefined);
+    return preset ? modelShape({ ...preset.arch, vocabSize: preset.vocabSize }) : shapeOf(dir(p));
+  };
   return {
     id: 'embedded',
     version: '1',
     description: 'The default tiny models pretrained on the synthetic world (models/<name>/, `editlab pretrain`)',
     paramsSchema: { type: 'object', required: ['name'], properties: { name: { enum: [...names], description: 'Which default model.' } } },
     fingerprint: async (p) => checkpointHash(dir(p)),
-    shape: (p) => shapeOf(dir(p)),
+    shape,
     defaultCorpus: async (p) => worldCorpus(dir(p)),
     about: (p) => aboutCheckpoint(String(p['name']), dir(p)),
     load: async (p) => loadDir(dir(p)),

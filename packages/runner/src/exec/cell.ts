@@ -12,6 +12,7 @@ import { eachColumn, editCalls, editGroups, evaluatesEach, mergeGroups } from '.
 import { checkMergedFits, mergeRequests } from './merge';
 import { yieldPoint, type YieldPoint } from './yield';
 import type { LongRecords } from './long-records';
+import { withTensorPeak } from './tensor-peak';
 
 /** A metric column to fill: the registry entry and how the spec uses it. */
 export interface BoundMetric {
@@ -37,6 +38,13 @@ export interface CellOutput {
   /** Volatile measurements (never written into the CSV). */
   readonly timing: { readonly editMs: number; readonly evalMs: number };
 }
+
+/** What a cell's method precomputed in its shared stages: wall time (ms) and the bytes kept. */
+export interface PrepareCost {
+  readonly ms: number;
+  readonly bytes: number;
+}
+const NO_PREPARE: PrepareCost = { ms: 0, bytes: 0 };
 
 /** Whether a metric is measured by scoring the model (not read from the edit's cost, not text). */
 const scored = (e: MetricEntry) => e.probe !== undefined || e.evaluate !== undefined;
@@ -78,7 +86,8 @@ export async function runCell(
   records: readonly CellRecord[],
   protocol: Protocol,
   metrics: readonly BoundMetric[],
-  prepareMs = 0,
+  /** The method's shared stages: their wall time and the bytes they keep (the `prepare-*` cost metrics). */
+  prepare: PrepareCost = NO_PREPARE,
   /** Called before each edit call and each record's evaluation (./yield.ts): the event loop gets a
    *  turn there, the display learns where the cell is, and an aborted run abandons the cell (its
    *  edits are undone as it unwinds). */
@@ -93,6 +102,17 @@ export async function runCell(
   const phase = (when: 'before' | 'after') => metrics.filter(({ entry }) => scored(entry) && (entry.when ?? 'after') === when);
   const before = phase('before');
   const after = phase('after');
+  const textPhase = (when: 'before' | 'after') => metrics.filter(({ entry }) => entry.text && (entry.when ?? 'after') === when);
+  const textsBefore = textPhase('before');
+  const textsAfter = textPhase('after');
+  /** The text columns `bound` of each record of `group` (generations), on the model as it is now. */
+  const writeTexts = async (group: readonly CellRecord[], bound: readonly BoundMetric[], into: Map<string, Record<string, string>>) => {
+    if (!bound.length) return;
+    for (const r of group) {
+      await step('eval', r);
+      for (const { use, entry } of bound) into.set(r.id, { ...into.get(r.id), [use.column]: await entry.text!(model.scorer, r, use.params) });
+    }
+  };
   /** Evaluate `bound` on each record of `group`, into its values under `column(name)`. */
   const evaluate = async (group: readonly CellRecord[], bound: readonly BoundMetric[], into: Map<string, Record<string, number | null>>, column = (c: string) => c) => {
     const t = performance.now();
@@ -116,6 +136,7 @@ export async function runCell(
     const costs = new Map<string, EditCost>();
     try {
       if (before.length) await evaluate(group, before, values);
+      if (textsBefore.length) await writeTexts(group, textsBefore, texts);
       const t0 = performance.now();
       let eachMs = 0;
       for (const call of editCalls(group, protocol)) {
@@ -126,10 +147,15 @@ export async function runCell(
           checkMergedFits(request, rs.map((r) => r.id), model.window, (t) => model.scorer.tokenize(t));
           return request;
         });
-        const res = await editor.apply(model, requests);
+        // The engine's apply() does its work synchronously inside the call (the adapter's promise only
+        // wraps the result), so the peak is observed around the call itself, with no other cell interleaved.
+        const { result: pending, peakBytes } = withTensorPeak(() => editor.apply(model, requests));
+        const res = await pending;
         undos.push(res.undo);
         const s = res.stats;
-        for (const r of call) costs.set(r.id, { editMs: s.wallMs / call.length, extraParams: s.extraParams ?? 0, extraBytes: s.extraBytes ?? 0, prepareMs });
+        for (const r of call) {
+          costs.set(r.id, { editMs: s.wallMs / call.length, extraParams: s.extraParams ?? 0, extraBytes: s.extraBytes ?? 0, prepareMs: prepare.ms, prepareBytes: prepare.bytes, peakTensorBytes: peakBytes });
+        }
         for (const [name, series] of Object.entries(res.stats.losses ?? {})) {
           if (series.some((x) => !Number.isFinite(x))) divergence.push(`non-finite ${name} loss editing record ${call[0]!.id}`);
         }
@@ -139,12 +165,13 @@ export async function runCell(
       await evaluate(group, after, values);
       const t1 = performance.now();
       for (const r of group) {
-        if (metrics.some(({ entry }) => entry.text)) await step('eval', r);
+        const v = values.get(r.id) ?? {};
         for (const { use, entry } of metrics) {
-          if (entry.fromCost) values.get(r.id)![use.column] = entry.fromCost(costs.get(r.id)!);
-          if (entry.text) texts.set(r.id, { ...texts.get(r.id), [use.column]: await entry.text(model.scorer, r, use.params) });
+          if (entry.fromCost) v[use.column] = entry.fromCost(costs.get(r.id)!);
         }
+        values.set(r.id, v);
       }
+      await writeTexts(group, textsAfter, texts);
       for (const r of group) results.push({ id: r.id, values: values.get(r.id) ?? {}, ...(texts.has(r.id) ? { texts: texts.get(r.id)! } : {}) });
       evalMs += performance.now() - t1;
     } finally {

@@ -7,6 +7,7 @@ import { tmpWorkspace, BASE_SPEC } from '../testing/tmp';
 import { paperColumns } from '../testing/csv';
 import type { TmpWorkspace } from '../testing/tmp';
 import { RunnerError } from '../errors';
+import { diffTables, readCsv } from '../report/diff';
 
 const SWEEP = BASE_SPEC.replace(
   '  - method: table-ft\n',
@@ -72,12 +73,42 @@ describe('run', () => {
     ]);
   });
 
-  it('cost metrics come from the edits\' measured stats (ForGet Table 5)', async () => {
-    ws = tmpWorkspace({ 'spec.yaml': BASE_SPEC.replace('locality, score]', 'locality, edit-ms, extra-bytes, prepare-ms]').replace('- method: table-ft', '- method: table-ft\n    params: { paraphrase: true }') });
+  it('cost metrics come from the edits\' measured stats (ForGet Table 5); wall times go to .timing.json, not the CSV', async () => {
+    ws = tmpWorkspace({ 'spec.yaml': BASE_SPEC.replace('locality, score]', 'locality, edit-ms, extra-bytes, prepare-ms, prepare-bytes, peak-tensor-bytes]').replace('- method: table-ft', '- method: table-ft\n    params: { paraphrase: true }') });
     await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
     const [header, row] = files(ws)[0]!.split('\n');
-    expect(header).toBe('model,dataset,method,hparams,protocol,n,efficacy,generalization,locality,edit-ms,extra-bytes,prepare-ms,status,error');
-    expect(row).toMatch(/^table,facts,table-ft,,single,12,100\.00,100\.00,100\.00,2\.0,16,\d+,ok,$/); // 2 ms per request (fake), 2 prompts × 8 bytes
+    expect(header).toBe('model,dataset,method,hparams,protocol,n,efficacy,generalization,locality,extra-bytes,prepare-bytes,peak-tensor-bytes,status,error');
+    // 2 prompts × 8 bytes kept; the stage keeps its JSON value {"count":N} (the fake model's facts); the fake edits allocate no tensors
+    const meta = JSON.parse(readFileSync(`${ws.resultsDir}/fake.meta.json`, 'utf8')) as { stages: { value: unknown }[] };
+    const stageValue = Buffer.byteLength(JSON.stringify(meta.stages[0]!.value));
+    expect(meta.stages[0]!.value).toEqual({ count: 120 });
+    expect(row).toBe(`table,facts,table-ft,,single,12,100.00,100.00,100.00,16,${stageValue},0,ok,`);
+    const timing = JSON.parse(readFileSync(`${ws.resultsDir}/fake.timing.json`, 'utf8')) as { rows: { metrics: Record<string, number> }[] };
+    expect(timing.rows[0]!.metrics['edit-ms']).toBe(2); // 2 ms per request (fake)
+    expect(timing.rows[0]!.metrics['prepare-ms']).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a method item\'s constant columns (columns:) follow the key columns in the CSV, records.csv and meta rows', async () => {
+    const spec = BASE_SPEC.replace('  - method: table-ft\n', '  - { method: table-ft, label: A, columns: { type: MP } }\n  - { method: table-ft, label: B, params: { lr: 0.2 } }\n');
+    ws = tmpWorkspace({ 'spec.yaml': spec });
+    await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
+    const [csv, meta] = files(ws);
+    expect(csv!.trim().split('\n').map((l) => l.split(',').slice(0, 8).join(','))).toEqual([
+      'model,dataset,method,hparams,protocol,type,n,efficacy',
+      'table,facts,A,,single,MP,12,100.00',
+      'table,facts,B,,single,,12,100.00',
+    ]);
+    expect(readFileSync(`${ws.resultsDir}/fake.records.csv`, 'utf8').split('\n')[1]).toMatch(/^table,facts,A,,single,MP,\S+?,/);
+    expect((JSON.parse(meta!) as { rows: { method: string; type?: string }[] }).rows.map((r) => [r.method, r.type])).toEqual([['A', 'MP'], ['B', undefined]]);
+    // editlab diff reads the constant column as text, not as a metric
+    const t = readCsv(`${ws.resultsDir}/fake.csv`);
+    const d = diffTables(t, t, new Map(), { tolerance: 0 });
+    expect(d.metrics).not.toContain('type');
+  });
+
+  it('a constant column may not take the name of a column the table already has', async () => {
+    ws = tmpWorkspace({ 'spec.yaml': BASE_SPEC.replace('  - method: table-ft\n', '  - { method: table-ft, columns: { efficacy: x } }\n') });
+    await expect(runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' })).rejects.toThrow(/spec\.yaml:9:46: \/methods\/0\/columns\/efficacy: column 'efficacy' is already a column of the table/);
   });
 
   it('models and datasets sweep with matrix: too (e.g. forget-set size), named label[k=v]', async () => {
@@ -113,6 +144,16 @@ describe('run', () => {
       'table,facts,table-ft,,single,1,100.00, City4,ok,',
     ]);
     expect(lines).toHaveLength(13);
+  });
+
+  it('a text metric with when: before is generated on the model before the edit, in the same cell (case studies before/after)', async () => {
+    ws = tmpWorkspace({ 'spec.yaml': BASE_SPEC.replace('metrics: [efficacy, generalization, locality, score]', 'rows: per-record\nmetrics: [completion-before, completion]') });
+    await runExperiment('spec.yaml', fakeRegistries(), ws, { renderer: 'silent' });
+    expect(files(ws)[0]!.trim().split('\n').slice(0, 3)).toEqual([
+      'model,dataset,method,hparams,protocol,record,completion-before,completion,status,error',
+      'table,facts,table-ft,,single,0, City0, City3,ok,',
+      'table,facts,table-ft,,single,1, City1, City4,ok,',
+    ]);
   });
 
   it('a model that fails to load fails its cells (and stages) with the reason; the other model runs', async () => {

@@ -5,7 +5,7 @@
 // exactly where it stopped. A failing or diverging cell is recorded (in the cache, with its error)
 // and the run goes on; a cell or stage behind a failed stage fails with that stage's error without
 // running (and is not cached, so a rerun retries it once the stage succeeds).
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CellRecord, LoadedModel, Registries, TuningRecord } from '../registries';
 import { RunnerError } from '../errors';
@@ -21,6 +21,13 @@ import { isAbandoned } from './yield';
 import { fitWindow, skippedText } from './long-records';
 import { abandonInterrupted, isTrainingInterrupted } from './interrupt';
 import type { YieldPoint } from './yield';
+
+/** What a shared stage keeps (the `prepare-bytes` cost metric): its JSON value's UTF-8 bytes plus its artifact files. */
+export function stageBytes(value: JsonValue, dir: string): number {
+  const files = (d: string): number => (existsSync(d) ? readdirSync(d, { withFileTypes: true })
+    .reduce((s, e) => s + (e.isDirectory() ? files(join(d, e.name)) : e.isFile() ? statSync(join(d, e.name)).size : 0), 0) : 0);
+  return Buffer.byteLength(JSON.stringify(value ?? null), 'utf8') + files(dir);
+}
 
 /** A shared stage's cached output and how long it took (the `prepare-ms` cost metric). */
 export interface PreparedResult {
@@ -235,7 +242,7 @@ export class Execution {
       return o && o.status !== 'failed' ? [{ name: r.name, value: o.value, ms: o.ms, dir: this.artifactDir(r.key) }] : [];
     });
     const prepared = Object.fromEntries(ready.map((r) => [r.name, { value: r.value, dir: r.dir }]));
-    const prepareMs = ready.reduce((s, r) => s + r.ms, 0);
+    const prepare = { ms: ready.reduce((s, r) => s + r.ms, 0), bytes: ready.reduce((s, r) => s + stageBytes(r.value, r.dir), 0) };
     const retain = this.plan.retain.get(c.datasetKey)?.map((r) => r.request);
     const records = this.cellRecords(c);
     const method = this.reg.methods.get(c.variant.method)!;
@@ -246,7 +253,7 @@ export class Execution {
         const left = skipped ? { skipped } : {};
         if (fit.length === 0 && skipped) return { status: 'failed', error: `every record is too long: ${skippedText(skipped, records.length)}`, ...left, ...NO_RECORDS };
         const editor = method.create(c.variant.params, { ...this.plan.ctx, ...(c.seed === undefined ? {} : { seed: c.seed }), prepared, ...(retain ? { retain } : {}) });
-        return { ...(await runCell(model, editor, fit, c.protocol, this.metrics, prepareMs, at)), ...left };
+        return { ...(await runCell(model, editor, fit, c.protocol, this.metrics, prepare, at)), ...left };
       });
     } catch (e) {
       if (isAbandoned(e)) throw e; // interrupted, not failed: nothing is recorded or cached

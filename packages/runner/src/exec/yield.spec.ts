@@ -90,7 +90,7 @@ describe('a cell abandoned at a yield point', () => {
       },
     });
     const bound = ['efficacy', 'locality'].map((id) => ({ use: { id, column: id, params: {} }, entry: reg.metrics.get(id)! }));
-    const result = await runCell(model, editor, records, protocol, bound, 0, at).catch((e: unknown) => e);
+    const result = await runCell(model, editor, records, protocol, bound, { ms: 0, bytes: 0 }, at).catch((e: unknown) => e);
     return { result, steps, edits, restored: [...facts].sort().join('\n') === [...before].sort().join('\n') };
   }
 

@@ -7,6 +7,8 @@ import type { JsonValue } from '../util/json';
 
 export const SCHEMA_ID = 'https://editlab.dev/schema/experiment.json';
 export const PROTOCOL_KINDS = ['single', 'sequential', 'batch', 'unlearn'] as const;
+/** Names a method item's constant column may take (`columns:`): lower-case, like the table's own columns. */
+export const CONSTANT_COLUMN_PATTERN = '^[a-z][a-z0-9_-]*$';
 
 function paramsDef(schema: JsonSchema): JsonSchema {
   const { $schema: _s, $id: _i, ...rest } = schema;
@@ -108,6 +110,12 @@ export function buildSchema(reg: Registries): JsonSchema {
     seeds: {
       type: 'array', minItems: 2, uniqueItems: true, items: { type: 'integer', minimum: 0 },
       description: 'Repeat this method (each swept variant) with these seeds, e.g. the data order of a trained method: the row is the mean over seeds, `<metric>_sd` columns the sample sd across them (aggregate rows only).',
+    },
+    columns: {
+      type: 'object', minProperties: 1,
+      propertyNames: { pattern: CONSTANT_COLUMN_PATTERN },
+      additionalProperties: { type: 'string' },
+      description: 'Constant text columns of this method\'s rows, e.g. `{ type: MP }` (ForGet Table 1): written after the key columns of the CSV and in the meta rows; empty in rows of methods that do not name the column.',
     },
   });
   const metricIds = [...reg.metrics.keys()].sort();

@@ -33,6 +33,9 @@ export interface MethodItem extends AxisItem {
   readonly seeds?: readonly number[];
   /** Only under these protocols (their table labels, e.g. "unlearn(sequential)"). Default: every protocol. */
   readonly protocols?: readonly string[];
+  /** Constant text columns of this method's rows (e.g. ForGet Table 1's `type: MP`), written after the
+   *  key columns; a row of a method without one has the column empty. */
+  readonly columns?: Readonly<Record<string, string>>;
 }
 /** A metric with params or its own column name; a bare id means `{ metric: id }`. */
 export interface MetricItem {
@@ -51,6 +54,11 @@ export interface MetricUse {
 /** Whether any method item repeats over `seeds:` (the table then has `<column>_sd` columns). */
 export function hasSeeds(spec: Pick<Spec, 'methods'>): boolean {
   return spec.methods.some((m) => (m.seeds?.length ?? 0) > 0);
+}
+
+/** The constant columns the spec's method items name (`columns:`), in order of first appearance. */
+export function constantColumns(spec: Pick<Spec, 'methods'>): string[] {
+  return [...new Set(spec.methods.flatMap((m) => Object.keys(m.columns ?? {})))];
 }
 
 export function metricUses(spec: Pick<Spec, 'metrics'>): MetricUse[] {

@@ -122,6 +122,15 @@ function semanticChecks(spec: Spec, loaded: LoadedSpec, reg: Registries): SpecDi
       out.push(diagnosticAt(src, toPointer(['metrics', i]), `metric column '${u.column}' appears twice (also item ${columns.get(u.column)})`, 'give one a distinct `label:`'));
     } else columns.set(u.column, i);
   });
+  // A method's constant column may not take the name of a column the table writes anyway.
+  const reserved = new Set(['model', 'dataset', 'method', 'hparams', 'protocol', 'n', 'record', 'seed', 'status', 'error']);
+  spec.methods.forEach((m, i) => {
+    for (const name of Object.keys(m.columns ?? {})) {
+      if (reserved.has(name) || columns.has(name)) {
+        out.push(diagnosticAt(src, toPointer(['methods', i, 'columns', name]), `column '${name}' is already a column of the table`, 'name the constant column differently'));
+      }
+    }
+  });
   for (const [axis, tag] of [['models', 'model'], ['datasets', 'dataset'], ['methods', 'method']] as const) {
     const seen = new Map<string, number>();
     (spec[axis] as unknown as readonly { label?: string; [k: string]: unknown }[]).forEach((item, i) => {

@@ -111,6 +111,8 @@ export interface RowPlan {
   readonly cells: readonly string[];
   /** With `seeds:`, the cells of each repetition (`cells` lists them all, seed by seed). */
   readonly seeds?: readonly { readonly seed: number; readonly cells: readonly string[] }[];
+  /** The method item's constant columns (`columns:`), when it names any. */
+  readonly columns?: Readonly<Record<string, string>>;
 }
 
 export interface Plan {
@@ -265,7 +267,8 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
             rowCells.push(...seedCells);
             if (seed !== undefined) bySeed.push({ seed, cells: seedCells });
           }
-          rows.push({ keys, cells: rowCells, ...(bySeed.length ? { seeds: bySeed } : {}) });
+          const constants = spec.methods[variant.index]!.columns;
+          rows.push({ keys, cells: rowCells, ...(bySeed.length ? { seeds: bySeed } : {}), ...(constants ? { columns: constants } : {}) });
         }
       }
     });

@@ -5,7 +5,7 @@
 // right-aligned. Rows past `maxRows` are counted, not printed: the CSV has them all.
 import { parseCsv } from './diff';
 import type { CsvTable } from './diff';
-import { KEY_COLUMNS } from './table';
+import { constantColumnsOf, KEY_COLUMNS } from './table';
 
 const INTERVAL_COLUMN = /_(lo|hi)$/;
 
@@ -39,9 +39,10 @@ const TEXT_COLUMNS = new Set([...KEY_COLUMNS, 'status', 'error']);
 /** The CSV's rows as JSON objects: metric numbers as numbers, `nan` and empty cells as null. */
 export function jsonRows(csv: string): Record<string, string | number | null>[] {
   const t = parseCsv('<table>', csv);
+  const constants = new Set(constantColumnsOf(t.header));
   return t.rows.map((r) => Object.fromEntries(t.header.map((c) => {
     const v = r[c] ?? '';
-    if (TEXT_COLUMNS.has(c)) return [c, v];
+    if (TEXT_COLUMNS.has(c) || constants.has(c)) return [c, v];
     if (v === '' || /^nan$/i.test(v)) return [c, null];
     return [c, FINITE.test(v) ? Number(v) : v];
   })));

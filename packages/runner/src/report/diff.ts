@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { RunnerError } from '../errors';
 import type { MetricEntry, Registries } from '../registries';
-import { KEY_COLUMNS } from './table';
+import { constantColumnsOf, KEY_COLUMNS } from './table';
 import type { MetricColumn } from './table';
 import { pairedChange, rowInterval, rowKey } from './noise';
 import type { ChangeInterval, RecordValues } from './noise';
@@ -120,7 +120,8 @@ export function diffTables(a: CsvTable, b: CsvTable, metrics: ReadonlyMap<string
   const o: DiffOptions = typeof options === 'number' ? { tolerance: options } : options;
   const keyColumns = [...KEY_COLUMNS, 'record'].filter((k) => a.header.includes(k) && b.header.includes(k));
   if (!keyColumns.some((k) => k !== 'record')) throw new RunnerError('CSV', `${a.file} and ${b.file} share none of the key columns ${KEY_COLUMNS.join(', ')}`);
-  const metricCols = a.header.filter((h) => !NON_METRIC.has(h) && !isBand(h, a.header) && b.header.includes(h));
+  const constants = new Set(constantColumnsOf(a.header));
+  const metricCols = a.header.filter((h) => !NON_METRIC.has(h) && !constants.has(h) && !isBand(h, a.header) && b.header.includes(h));
   const keyOf = (r: Record<string, string>) => rowKey(r, keyColumns);
   const n = o.noise;
   const paired = o.tolerance === undefined && n?.recordsA && n.recordsB && n.columns && n.reg && !keyColumns.includes('record');

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KEY_COLUMNS } from './table';
+import { constantColumnsOf, KEY_COLUMNS } from './table';
 import { readCsv } from './diff';
 import type { CsvTable } from './diff';
 import { tablePaths } from './write';
@@ -31,7 +31,8 @@ const isNan = (s: string) => /^-?(nan|inf(inity)?)$/i.test(s.trim());
 export function comparePortable(committed: CsvTable, recomputed: CsvTable, tolerance = PORTABLE_TOLERANCE): PortableReport {
   const problems: string[] = [];
   const keyCols = committed.header.filter((h) => KEY_COLUMNS.includes(h as (typeof KEY_COLUMNS)[number]) || h === 'record');
-  const numeric = committed.header.filter((h) => !NOT_NUMERIC.has(h));
+  const constants = new Set(constantColumnsOf(committed.header));
+  const numeric = committed.header.filter((h) => !NOT_NUMERIC.has(h) && !constants.has(h));
   if (committed.header.join(',') !== recomputed.header.join(',')) problems.push(`columns differ: ${committed.header.join(',')} vs ${recomputed.header.join(',')}`);
   const key = (r: Record<string, string>) => keyCols.map((c) => r[c] ?? '').join(' · ');
   const byKey = new Map(recomputed.rows.map((r) => [key(r), r]));

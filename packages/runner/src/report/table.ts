@@ -10,13 +10,21 @@ import { eachColumn, evaluatesEach } from '../experiment-spec/protocol';
 import type { JsonObject, JsonValue } from '../util/json';
 import { contentKey, stableJson } from '../util/json';
 import type { Plan, RowKeys, RowPlan } from '../plan/graph';
-import { hasSeeds, metricUses } from '../experiment-spec/types';
+import { constantColumns, hasSeeds, metricUses } from '../experiment-spec/types';
 import type { CellOutput } from '../exec/cell';
 import { columnValues, INTERVALS, intervalColumns, overSeeds, rowIntervals, sdColumn, seedAveraged } from './intervals';
 import type { Interval } from './intervals';
 import { targetsCsv } from './targets';
 
 export const KEY_COLUMNS = ['model', 'dataset', 'method', 'hparams', 'protocol'] as const;
+
+/** A written table's constant text columns (a method item's `columns:`): those between the key columns and `n`
+ *  (`record` in per-record tables and `.records.csv`). Readers of a CSV treat them as text, like the keys. */
+export function constantColumnsOf(header: readonly string[]): string[] {
+  const from = header.indexOf('protocol') + 1;
+  const to = header.findIndex((h) => h === 'n' || h === 'record');
+  return from > 0 && to >= from ? header.slice(from, to) : [];
+}
 
 export interface MetricColumn {
   /** CSV column name (the metric id unless the spec gave a label). */
@@ -30,6 +38,8 @@ export interface MetricColumn {
   readonly text?: boolean;
   /** Not a column: the metric sets the row's status (MetricEntry.status). */
   readonly status?: boolean;
+  /** Not a CSV column: a wall time, written to `.timing.json` (MetricEntry.volatile). */
+  readonly volatile?: boolean;
   /** How per-record values become the row's value; absent = mean. */
   readonly aggregate?: MetricAggregate;
 }
@@ -68,6 +78,7 @@ function metricColumn(column: string, m: MetricEntry): MetricColumn {
     ...(m.derive ? { from: [...m.derive.from] } : {}),
     ...(m.text ? { text: true } : {}),
     ...(m.status ? { status: true } : {}),
+    ...(m.volatile ? { volatile: true } : {}),
     ...(m.aggregate && m.aggregate !== 'mean' ? { aggregate: m.aggregate } : {}),
   };
 }
@@ -163,8 +174,8 @@ export interface RenderedTable {
   readonly rows: readonly RowResult[];
 }
 
-/** The printed metric columns: every metric but status rules. */
-const columns = (doc: TableDoc): readonly MetricColumn[] => doc.metrics.filter((m) => !m.status);
+/** The printed metric columns: every metric but status rules and volatile measurements (those go to `.timing.json`). */
+const columns = (doc: TableDoc): readonly MetricColumn[] => doc.metrics.filter((m) => !m.status && !m.volatile);
 
 /**
  * One line per record of every cell, in plan order: the rows of a `rows: per-record` table (case
@@ -186,6 +197,7 @@ function recordLines(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, re
         }
         return [
           ...KEY_COLUMNS.map((c) => row.keys[c]),
+          ...constantColumns(doc.spec).map((c) => row.columns?.[c] ?? ''),
           rec.id,
           ...seed,
           ...columns(doc).map((m) => (m.text ? (rec.texts?.[m.column] ?? '') : formatNumber(values[m.column] ?? null, m.scale, m.digits))),
@@ -228,6 +240,16 @@ function longRecords(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>): {
   return list.length ? { longRecords: list } : {};
 }
 
+/** A row's volatile metric values (wall times: `edit-ms`, `prepare-ms`), as printed numbers, for `.timing.json`. */
+function volatileValues(doc: TableDoc, row: RowResult): { metrics?: Record<string, number | null> } {
+  const cols = doc.metrics.filter((m) => m.volatile);
+  if (!cols.length || !hasValues(row.status)) return {};
+  return { metrics: Object.fromEntries(cols.map((m) => {
+    const v = row.values[m.column];
+    return [m.column, v === null || v === undefined || !Number.isFinite(v) ? null : Number((v * m.scale).toFixed(m.digits))];
+  })) };
+}
+
 export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutput>, reg: Registries, stages: StageValues = new Map(),
   environments: ReadonlyMap<string, JsonObject> = new Map()): RenderedTable {
   const perRecord = doc.spec.rows === 'per-record';
@@ -236,20 +258,22 @@ export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutp
   const cols = columns(doc);
   const numeric = cols.filter((m) => !m.text);
   const seeds = !perRecord && hasSeeds(doc.spec);
+  const consts = constantColumns(doc.spec);
   const header = perRecord
-    ? [...KEY_COLUMNS, 'record', ...cols.map((m) => m.column), 'status', 'error']
+    ? [...KEY_COLUMNS, ...consts, 'record', ...cols.map((m) => m.column), 'status', 'error']
     : [
-      ...KEY_COLUMNS, 'n', ...cols.map((m) => m.column),
+      ...KEY_COLUMNS, ...consts, 'n', ...cols.map((m) => m.column),
       ...numeric.flatMap((m) => intervalColumns(m.column)),
       ...(seeds ? numeric.map((m) => sdColumn(m.column)) : []),
       'status', 'error',
     ];
   const body = perRecord
     ? recordLines(doc, outputs, reg)
-    : rows.map((r) => {
+    : rows.map((r, i) => {
       const fmt = (m: MetricColumn, v: number | null | undefined) => (hasValues(r.status) ? formatNumber(v ?? null, m.scale, m.digits) : '');
       return [
         ...KEY_COLUMNS.map((k) => r.keys[k]),
+        ...consts.map((c) => doc.rows[i]!.columns?.[c] ?? ''),
         String(r.n),
         ...cols.map((m) => fmt(m, r.values[m.column])),
         ...numeric.flatMap((m) => [fmt(m, r.intervals?.[m.column]?.lo), fmt(m, r.intervals?.[m.column]?.hi)]),
@@ -260,7 +284,7 @@ export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutp
     });
   const csv = stringify([header, ...body], { record_delimiter: 'unix' });
   const records = perRecord ? undefined : stringify([
-    [...KEY_COLUMNS, 'record', ...(seeds ? ['seed'] : []), ...cols.map((m) => m.column), 'status', 'error'],
+    [...KEY_COLUMNS, ...consts, 'record', ...(seeds ? ['seed'] : []), ...cols.map((m) => m.column), 'status', 'error'],
     ...recordLines(doc, outputs, reg, seeds),
   ], { record_delimiter: 'unix' });
   const meta = stableJson({
@@ -280,7 +304,7 @@ export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutp
     ...(doc.modelsAbout && Object.keys(doc.modelsAbout).length ? { models: doc.modelsAbout } : {}),
     metrics: doc.metrics,
     ...(perRecord ? {} : { intervals: { ...INTERVALS, seed: doc.spec.seed } }),
-    rows: doc.rows.map((r, i) => ({ ...r.keys, status: rows[i]!.status, ...skippedCount(r.cells, outputs), cells: r.cells })),
+    rows: doc.rows.map((r, i) => ({ ...r.keys, ...r.columns, status: rows[i]!.status, ...skippedCount(r.cells, outputs), cells: r.cells })),
     stages: [...stages.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([key, v]) => ({ key, label: v.label, value: v.value })),
     // The long-record rule (exec/long-records.ts): the records each cell left out, listed only when there are any.
     ...longRecords(doc, outputs),
@@ -293,10 +317,11 @@ export function renderTable(doc: TableDoc, outputs: ReadonlyMap<string, CellOutp
   });
   const timing = stableJson({
     note: 'volatile: wall times of the runs that produced the cached cells; not part of the reproducible outputs',
-    rows: doc.rows.map((r) => ({
+    rows: doc.rows.map((r, i) => ({
       ...r.keys,
       editMs: Math.round(r.cells.reduce((a, k) => a + (outputs.get(k)?.timing.editMs ?? 0), 0)),
       evalMs: Math.round(r.cells.reduce((a, k) => a + (outputs.get(k)?.timing.evalMs ?? 0), 0)),
+      ...volatileValues(doc, rows[i]!),
     })),
   });
   const targets = targetsCsv(stages);

@@ -196,6 +196,10 @@ export function fakeRegistries(counters: FakeCounters = { applies: 0, loads: 0, 
       text: async (s, r) => (await s.generate([rq(r).prompt], { maxNewTokens: 4 }))[0]!,
     },
     {
+      id: 'completion-before', version: '1', higherIsBetter: true, when: 'before',
+      text: async (s, r) => (await s.generate([rq(r).prompt], { maxNewTokens: 4 }))[0]!,
+    },
+    {
       id: 'efficacy-before', version: '1', higherIsBetter: true, scale: 100, digits: 2, when: 'before',
       evaluate: (s, r) => byPrompts(s, [rq(r).prompt], rq(r).targetNew, rq(r).targetTrue!),
     },
