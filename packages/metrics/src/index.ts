@@ -31,5 +31,8 @@ export type { Aggregation, DatasetKind, MetricRecord, Unit } from './registry';
 export { tableScorer, wordPieces } from './fake-scorer';
 export type { TableScorerSpec } from './fake-scorer';
 export { choiceItem, counterfactCase, unlearningItem, zsreCase } from './adapters';
+export type { ChoiceFormat } from './adapters';
 export { editFormat, evaluateEditRecord } from './edit-record';
+export { familySide, knowEditMetrics, LOCALITY_FAMILIES, PORTABILITY_FAMILIES } from './knowedit';
+export type { KnowEditRecordResult, RippleFamily } from './knowedit';
 export type { EditProbes } from './edit-record';

@@ -16,6 +16,7 @@ import { EDIT_DATASETS } from './adapters/edit-datasets';
 import { EDIT_METRICS } from './adapters/edit-metrics';
 import { UNLEARN_DATASETS } from './adapters/unlearn-datasets';
 import { UNLEARN_METRICS } from './adapters/unlearn-metrics';
+import { GENERAL_METRICS } from './adapters/general-metrics';
 import { methodEntry } from './adapters/methods';
 import { byId } from './registries';
 import { DEFAULT_MODEL_NAMES } from './pretrain/presets';
@@ -70,7 +71,7 @@ export function defaultRegistries(): Registries {
     models: byId([checkpointModel, embeddedModel(ROOT, DEFAULT_MODEL_NAMES), pistolModel(ROOT, DEFAULT_MODEL_NAMES), hfModel(() => modelCacheDir(process.env))]),
     datasets: byId([...EDIT_DATASETS, ...UNLEARN_DATASETS]),
     methods: byId(METHODS.map(methodEntry)),
-    metrics: byId([...EDIT_METRICS, ...UNLEARN_METRICS]),
+    metrics: byId([...EDIT_METRICS, ...UNLEARN_METRICS, ...GENERAL_METRICS]),
     environment,
     data: datasetInspector,
   };

@@ -19,7 +19,7 @@ const SLICE: Record<string, JsonSchema> = {
   n: { type: 'integer', minimum: 1, default: 100, description: 'Records to use (after offset); fewer when the dataset is smaller.' },
   offset: { type: 'integer', minimum: 0, default: 0, description: 'First record used (0-based), for disjoint samples.' },
 };
-const WORLD: Record<string, JsonSchema> = {
+export const WORLD: Record<string, JsonSchema> = {
   worldSeed: { type: 'integer', minimum: 0, default: 1, description: 'World seed (the embedded default models know world 1).' },
   worldSize: { enum: Object.keys(WORLD_SIZES), default: 'default', description: 'World size (the embedded default models know "default").' },
   world: {
@@ -186,10 +186,16 @@ export const worldZsre = worldEntry(
   },
 );
 
-/** World version 2's KnowEdit-style records (ForGet Table 6 runs on WikiData_counterfact and WikiData_recent). */
-export const worldKnowEdit = worldEntry(
+/**
+ * World version 2's KnowEdit-style records (ForGet Table 6 runs on WikiData_counterfact and WikiData_recent).
+ * Its tuning split is the version 2 world's CounterFact-style tuning records (SERAC's side models learn the
+ * edit format there; the tuning view has no KnowEdit records). A WikiData_recent insertion has no true
+ * target, so its pool (what ForGet's per-relation locating reads) also holds the WikiData_counterfact
+ * records: known facts of the same relations (docs/forget-t6-t8.md).
+ */
+const knowEditBase = worldEntry(
   'world-knowedit',
-  '1',
+  '2',
   'KnowEdit-style records of a version 2 world: WikiData_counterfact rewrites or WikiData_recent insertions, with two-hop (Reasoning) and alias portability and Relation_Specificity locality',
   'knowedit',
   (w, p) => renderKnowEdit(w, p['set'] === 'recent' ? 'recent' : 'counterfact'),
@@ -200,6 +206,14 @@ export const worldKnowEdit = worldEntry(
   },
   undefined,
 );
+export const worldKnowEdit: DatasetEntry = {
+  ...knowEditBase,
+  pool: async (params, ctx) => {
+    const own = await knowEditBase.pool!(params, ctx);
+    return params['set'] === 'recent' ? [...(await knowEditBase.pool!({ ...params, set: 'counterfact' }, ctx)), ...own] : own;
+  },
+  tuning: (params, ctx) => worldCounterfact.tuning!({ ...params, world: 2, split: 'benchmark' }, ctx),
+};
 
 /** A real dataset file in an editing format, e.g. ../shared/data/counterfact/counterfact-rome-format.dev.json. */
 export const editFile: DatasetEntry = {

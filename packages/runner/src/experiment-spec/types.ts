@@ -33,6 +33,8 @@ export interface MethodItem extends AxisItem {
   readonly seeds?: readonly number[];
   /** Only under these protocols (their table labels, e.g. "unlearn(sequential)"). Default: every protocol. */
   readonly protocols?: readonly string[];
+  /** Only on these dataset items (their labels), e.g. a variant for records without a true target. Default: every dataset. */
+  readonly datasets?: readonly string[];
 }
 /** A metric with params or its own column name; a bare id means `{ metric: id }`. */
 export interface MetricItem {

@@ -31,6 +31,8 @@ export interface MetricColumn {
   readonly status?: boolean;
   /** How per-record values become the row's value; absent = mean. */
   readonly aggregate?: MetricAggregate;
+  /** Records may lack a value: the row aggregates those that have one (MetricEntry.optional). */
+  readonly optional?: boolean;
 }
 
 /** Everything the report needs besides the cell outputs; serialisable, so shards carry it. */
@@ -65,6 +67,7 @@ function metricColumn(column: string, m: MetricEntry): MetricColumn {
     ...(m.text ? { text: true } : {}),
     ...(m.status ? { status: true } : {}),
     ...(m.aggregate && m.aggregate !== 'mean' ? { aggregate: m.aggregate } : {}),
+    ...(m.optional ? { optional: true } : {}),
   };
 }
 
