@@ -25,6 +25,10 @@ describe('adapters from canonical records', () => {
     expect(c.prompt).toBe('Capital of Y?\nA. Oslo\nB. Rome\nC. Bern\nD. Lima\nAnswer:');
     expect(c.choices).toEqual([' A', ' B', ' C', ' D']);
     expect(c.answer).toBe(2);
+    const k = choiceItem({ kind: 'mc', source: 'mmlu-csv', version: 1, id: 'm', question: 'Capital of Y? ', choices: ['Oslo', 'Rome', 'Bern', 'Lima'], answerIndex: 2, subject: 'geo' }, 'continuation');
+    expect(k.prompt).toBe('Question: Capital of Y?\nAnswer:');
+    expect(k.choices).toEqual([' Oslo', ' Rome', ' Bern', ' Lima']);
+    expect(k.answer).toBe(2);
   });
 });
 

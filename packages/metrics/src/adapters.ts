@@ -47,11 +47,18 @@ export function unlearningItem(q: QAItem, index: number, opts: { readonly rephra
 
 const LETTERS = ['A', 'B', 'C', 'D'] as const;
 
+/** How a multiple-choice item is asked: MMLU's lettered prompt, or the choices as continuations. */
+export type ChoiceFormat = 'letters' | 'continuation';
+
 /**
- * MMLU prompt as in the original MMLU evaluation / lm-evaluation-harness: question, the four choices
- * as "A. …" lines, then "Answer:"; the scored continuations are the letters " A" … " D".
+ * `letters` (default): the MMLU prompt as in the original MMLU evaluation / lm-evaluation-harness
+ * `mmlu`: question, the four choices as "A. …" lines, then "Answer:"; the scored continuations are the
+ * letters " A" … " D". `continuation`: lm-evaluation-harness `mmlu_continuation`, the question in the
+ * project's QA format (`qaPrompt`: "Question: q\nAnswer:") and each choice's text as the continuation,
+ * for models that never saw lettered choices (the tiny default models).
  */
-export function choiceItem(m: MultipleChoiceItem): ChoiceItem {
+export function choiceItem(m: MultipleChoiceItem, format: ChoiceFormat = 'letters'): ChoiceItem {
+  if (format === 'continuation') return { prompt: qaPrompt(m.question.trim()), choices: m.choices.map((c) => ` ${c.trim()}`), answer: m.answerIndex };
   const lines = m.choices.map((c, i) => `${LETTERS[i]}. ${c}`);
   return { prompt: `${m.question.trim()}\n${lines.join('\n')}\nAnswer:`, choices: LETTERS.map((l) => ` ${l}`), answer: m.answerIndex };
 }

@@ -18,6 +18,7 @@ import { CASE_STUDY_METRICS } from './adapters/case-study';
 import { UNLEARN_DATASETS } from './adapters/unlearn-datasets';
 import { UNLEARN_METRICS } from './adapters/unlearn-metrics';
 import { REFUSAL_QUALITY_METRICS } from './adapters/refusal-quality';
+import { GENERAL_METRICS } from './adapters/general-metrics';
 import { methodEntry } from './adapters/methods';
 import { byId } from './registries';
 import { DEFAULT_MODEL_NAMES } from './pretrain/presets';
@@ -72,7 +73,7 @@ export function defaultRegistries(): Registries {
     models: byId([checkpointModel, embeddedModel(ROOT, DEFAULT_MODEL_NAMES), pistolModel(ROOT, DEFAULT_MODEL_NAMES), hfModel(() => modelCacheDir(process.env))]),
     datasets: byId([...EDIT_DATASETS, ...UNLEARN_DATASETS]),
     methods: byId(METHODS.map(methodEntry)),
-    metrics: byId([...EDIT_METRICS, ...CASE_STUDY_METRICS, ...UNLEARN_METRICS, ...REFUSAL_QUALITY_METRICS]),
+    metrics: byId([...EDIT_METRICS, ...CASE_STUDY_METRICS, ...UNLEARN_METRICS, ...REFUSAL_QUALITY_METRICS, ...GENERAL_METRICS]),
     environment,
     data: datasetInspector,
   };

@@ -81,8 +81,8 @@ export interface EntryBase {
   readonly description?: string;
   /** JSON Schema (draft 2020-12) of `params`; properties should carry defaults. */
   readonly paramsSchema: JsonSchema;
-  /** Params that name a file or directory relative to the spec: `validate` checks that they exist. */
-  readonly paths?: Readonly<Record<string, 'file' | 'directory'>>;
+  /** Params that name a file or directory ('any': either) relative to the spec: `validate` checks that they exist. */
+  readonly paths?: Readonly<Record<string, 'file' | 'directory' | 'any'>>;
 }
 
 export interface RunContext {
@@ -267,15 +267,15 @@ export interface RecordEvaluator<R = unknown> {
   evaluate(scorer: Scorer, record: CellRecord, splits: ReadonlySet<MetricSplit>): Promise<R>;
 }
 
-/** A metric's value read from its record evaluator's result. */
+/** A metric's value read from its record evaluator's result (`params`: the metric item's params). */
 export interface MetricProbe {
   readonly evaluator: RecordEvaluator;
-  read(result: unknown, record: CellRecord): number;
+  read(result: unknown, record: CellRecord, params: JsonObject): number;
 }
 
 /** A typed MetricProbe: `read` sees the evaluator's own result type. */
-export function probe<R>(evaluator: RecordEvaluator<R>, read: (result: R, record: CellRecord) => number): MetricProbe {
-  return { evaluator: evaluator as RecordEvaluator, read: (r, rec) => read(r as R, rec) };
+export function probe<R>(evaluator: RecordEvaluator<R>, read: (result: R, record: CellRecord, params: JsonObject) => number): MetricProbe {
+  return { evaluator: evaluator as RecordEvaluator, read: (r, rec, params) => read(r as R, rec, params) };
 }
 
 export interface MetricEntry {
@@ -293,10 +293,20 @@ export interface MetricEntry {
   readonly split?: MetricSplit;
   /** How per-record values become the table's value (default 'mean'). */
   readonly aggregate?: MetricAggregate;
+  /** A record may have no value (NaN: e.g. no probe of a RippleEdits family): not a divergence; the
+   *  table's value aggregates the records that have one (nan when none does). */
+  readonly optional?: boolean;
   /** Per-record value read from a record evaluator shared with the cell's other metrics. */
   readonly probe?: MetricProbe;
   /** Per-record value computed on its own (e.g. fluency, which generates rather than scores). */
   evaluate?(scorer: Scorer, record: CellRecord, params: JsonObject): Promise<number>;
+  /** A model-level value (e.g. multiple-choice accuracy on a general-capability set, ForGet Table 7):
+   *  computed once per model state, after each edit group (or before it, with `when: before`), and
+   *  given to every record of the group, so the table's mean weighs each state by its records. */
+  model?(scorer: Scorer, params: JsonObject): Promise<number>;
+  /** Params that name a file or directory relative to the spec ('any': either): `validate` checks that
+   *  they exist, and the cell gets them resolved against the spec's directory. */
+  readonly paths?: Readonly<Record<string, 'file' | 'directory' | 'any'>>;
   /** 'after' (default): on the edited model. 'before': on the same model before the group's edit
    *  (e.g. general capability before/after, ForGet Table 7). */
   readonly when?: 'before' | 'after';

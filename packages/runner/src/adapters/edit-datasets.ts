@@ -33,7 +33,7 @@ export const WORLD_PARAMS: Record<string, JsonSchema> = {
     description: `World version: ${DEFAULT_WORLD.version} is the world the committed default models were trained on (docs/default-models.md); version 2 adds 1000 CounterFact records, the tuning split, aliases, two-hop facts and named refusals to version 1 (packages/datasets README).`,
   },
 };
-const WORLD: Record<string, JsonSchema> = {
+export const WORLD: Record<string, JsonSchema> = {
   ...WORLD_PARAMS,
   split: {
     enum: ['benchmark', 'tuning'], default: 'benchmark',
@@ -204,10 +204,16 @@ export const worldZsre = worldEntry(
   },
 );
 
-/** World version 2's KnowEdit-style records (ForGet Table 6 runs on WikiData_counterfact and WikiData_recent). */
-export const worldKnowEdit = worldEntry(
+/**
+ * World version 2's KnowEdit-style records (ForGet Table 6 runs on WikiData_counterfact and WikiData_recent).
+ * Its tuning split is the version 2 world's CounterFact-style tuning records (SERAC's side models learn the
+ * edit format there; the tuning view has no KnowEdit records). A WikiData_recent insertion has no true
+ * target, so its pool (what ForGet's per-relation locating reads) also holds the WikiData_counterfact
+ * records: known facts of the same relations (docs/forget-t6-t8.md).
+ */
+const knowEditBase = worldEntry(
   'world-knowedit',
-  '1',
+  '2',
   'KnowEdit-style records of a version 2 world: WikiData_counterfact rewrites or WikiData_recent insertions, with two-hop (Reasoning) and alias portability and Relation_Specificity locality',
   'knowedit',
   (w, p) => renderKnowEdit(w, p['set'] === 'recent' ? 'recent' : 'counterfact'),
@@ -218,6 +224,14 @@ export const worldKnowEdit = worldEntry(
   },
   undefined,
 );
+export const worldKnowEdit: DatasetEntry = {
+  ...knowEditBase,
+  pool: async (params, ctx) => {
+    const own = await knowEditBase.pool!(params, ctx);
+    return params['set'] === 'recent' ? [...(await knowEditBase.pool!({ ...params, set: 'counterfact' }, ctx)), ...own] : own;
+  },
+  tuning: (params, ctx) => worldCounterfact.tuning!({ ...params, world: 2, split: 'benchmark' }, ctx),
+};
 
 /** A real dataset file in an editing format, e.g. ../shared/data/counterfact/counterfact-rome-format.dev.json. */
 export const editFile: DatasetEntry = {

@@ -7,8 +7,8 @@
 // sources come from the metrics registry.
 import type { EditRecord } from '@editlab/datasets';
 import {
-  evaluateEditRecord, fluency, getMetric, harmonicMean,
-  type CounterFactRecordResult, type EditProbes, type Scorer as MetricsScorer, type ZsreRecordResult,
+  evaluateEditRecord, familySide, fluency, getMetric, harmonicMean, LOCALITY_FAMILIES, PORTABILITY_FAMILIES,
+  type CounterFactRecordResult, type EditProbes, type KnowEditRecordResult, type Scorer as MetricsScorer, type ZsreRecordResult,
 } from '@editlab/metrics';
 import { probe, type CellRecord, type JsonSchema, type MetricEntry, type RecordEvaluator, type Scorer } from '../registries';
 import { RunnerError } from '../errors';
@@ -29,12 +29,13 @@ export const EDIT_PROBES: RecordEvaluator<EditProbes> = {
 
 type CfKey = keyof CounterFactRecordResult;
 type ZsKey = keyof ZsreRecordResult;
+type KeKey = Exclude<keyof KnowEditRecordResult, 'families'>;
 
-/** One per-record value of the CounterFact protocol (or the ZsRE one for ZsRE records, where defined). */
+/** One per-record value of the CounterFact protocol (or the ZsRE / KnowEdit one for those records, where defined). */
 function editValue(p: EditProbes, r: CellRecord, cf: CfKey, zs: ZsKey | undefined, metric: string): number {
   if (p.format === 'counterfact') return p.values[cf];
-  if (!zs) throw new RunnerError('DATA', `metric ${metric} is defined for CounterFact-style records, not ZsRE (record ${r.id})`);
-  return p.values[zs];
+  if (!zs) throw new RunnerError('DATA', `metric ${metric} is defined for CounterFact-style records, not ${p.format === 'zsre' ? 'ZsRE' : 'KnowEdit/RippleEdits'} (record ${r.id})`);
+  return p.format === 'zsre' ? p.values[zs] : p.values[zs as KeKey];
 }
 
 function schemaOf(id: string): JsonSchema {
@@ -100,6 +101,31 @@ const editStatus: MetricEntry = {
   status: editVerdict,
 };
 
+const FAMILIES = { portability: PORTABILITY_FAMILIES, locality: LOCALITY_FAMILIES } as const;
+
+/**
+ * One RippleEdits family's token accuracy on KnowEdit/RippleEdits records (ForGet Table 6's extra
+ * columns; the family → side mapping: docs/forget-t6-t8.md). A record without a probe of the family has
+ * no value: the column is the mean over the records that have one.
+ */
+function familyEntry(side: 'portability' | 'locality'): MetricEntry {
+  const id = `${side}-family`;
+  return {
+    id, version: '1', higherIsBetter: true, scale: 100, digits: 2, optional: true,
+    split: side === 'portability' ? 'paraphrase' : 'neighbourhood',
+    description: `token accuracy of one RippleEdits ${side} family (params.family) on KnowEdit/RippleEdits records, mean over the records that have it [KnowEdit, EasyEdit test_prediction_acc; docs/forget-t6-t8.md]`,
+    paramsSchema: {
+      type: 'object', additionalProperties: false, required: ['family'],
+      properties: { family: { enum: [...FAMILIES[side]], description: `The ${side} family (RippleEdits / KnowEdit name).` } },
+    },
+    probe: probe(EDIT_PROBES, (p, r, params) => {
+      if (p.format !== 'knowedit') throw new RunnerError('DATA', `metric ${id} reads KnowEdit/RippleEdits records, not ${p.format} (record ${r.id})`);
+      const family = String(params['family']);
+      return familySide(family) === side ? (p.values.families[family] ?? Number.NaN) : Number.NaN;
+    }),
+  };
+}
+
 export const EDIT_METRICS: readonly MetricEntry[] = [
   percent('efficacy', 'efficacy', 'efficacy'),
   percent('generalization', 'generalization', 'generalization'),
@@ -114,4 +140,6 @@ export const EDIT_METRICS: readonly MetricEntry[] = [
   fluencyEntry,
   percent('locality', 'locality', 'locality', 'before'),
   editStatus,
+  familyEntry('portability'),
+  familyEntry('locality'),
 ];

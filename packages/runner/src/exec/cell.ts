@@ -47,7 +47,7 @@ export interface PrepareCost {
 const NO_PREPARE: PrepareCost = { ms: 0, bytes: 0 };
 
 /** Whether a metric is measured by scoring the model (not read from the edit's cost, not text). */
-const scored = (e: MetricEntry) => e.probe !== undefined || e.evaluate !== undefined;
+const scored = (e: MetricEntry) => e.probe !== undefined || e.evaluate !== undefined || e.model !== undefined;
 
 /**
  * The values of `metrics` on one record, on the model as it is now. Each record evaluator runs once,
@@ -72,7 +72,7 @@ export async function metricValues(scorer: Scorer, record: CellRecord, metrics: 
         result = ev.evaluate(scorer, record, splits.get(ev.id)!);
         results.set(ev.id, result);
       }
-      out[use.column] = entry.probe.read(await result, record);
+      out[use.column] = entry.probe.read(await result, record, use.params);
     } else if (entry.evaluate) {
       out[use.column] = await entry.evaluate(scorer, record, use.params);
     }
@@ -100,6 +100,8 @@ export async function runCell(
   let evalMs = 0;
   const divergence: string[] = [];
   const phase = (when: 'before' | 'after') => metrics.filter(({ entry }) => scored(entry) && (entry.when ?? 'after') === when);
+  /** Columns whose records may have no value (MetricEntry.optional). */
+  const optional = new Set(metrics.filter(({ entry }) => entry.optional).map(({ use }) => use.column));
   const before = phase('before');
   const after = phase('after');
   const textPhase = (when: 'before' | 'after') => metrics.filter(({ entry }) => entry.text && (entry.when ?? 'after') === when);
@@ -113,14 +115,21 @@ export async function runCell(
       for (const { use, entry } of bound) into.set(r.id, { ...into.get(r.id), [use.column]: await entry.text!(model.scorer, r, use.params) });
     }
   };
-  /** Evaluate `bound` on each record of `group`, into its values under `column(name)`. */
+  /** Evaluate `bound` on each record of `group`, into its values under `column(name)`; a model-level
+   *  metric once, on the model as it is now, its value every record's. */
   const evaluate = async (group: readonly CellRecord[], bound: readonly BoundMetric[], into: Map<string, Record<string, number | null>>, column = (c: string) => c) => {
     const t = performance.now();
+    const perModel: Record<string, number> = {};
+    for (const { use, entry } of bound.filter((b) => b.entry.model)) {
+      await step('eval', group[0]!);
+      perModel[use.column] = await entry.model!(model.scorer, use.params);
+    }
+    const perRecord = bound.filter((b) => !b.entry.model);
     for (const r of group) {
       await step('eval', r);
       const values = into.get(r.id) ?? {};
-      for (const [name, v] of Object.entries(await metricValues(model.scorer, r, bound))) {
-        if (!Number.isFinite(v)) divergence.push(`metric ${column(name)} is ${v} on record ${r.id}`);
+      for (const [name, v] of Object.entries({ ...(await metricValues(model.scorer, r, perRecord)), ...perModel })) {
+        if (!Number.isFinite(v) && !optional.has(name)) divergence.push(`metric ${column(name)} is ${v} on record ${r.id}`);
         values[column(name)] = Number.isFinite(v) ? v : null;
       }
       into.set(r.id, values);

@@ -6,10 +6,10 @@
 // and the run goes on; a cell or stage behind a failed stage fails with that stage's error without
 // running (and is not cached, so a rerun retries it once the stage succeeds).
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import type { CellRecord, LoadedModel, Registries, TuningRecord } from '../registries';
+import { join, resolve } from 'node:path';
+import type { CellRecord, LoadedModel, MetricEntry, Registries, TuningRecord } from '../registries';
 import { RunnerError } from '../errors';
-import type { JsonValue } from '../util/json';
+import type { JsonObject, JsonValue } from '../util/json';
 import type { CellTask, ModelTask, Plan, PrepareTask, TargetsTask } from '../plan/graph';
 import { metricUses } from '../experiment-spec/types';
 import { loadCorpus } from '../plan/corpus';
@@ -94,7 +94,10 @@ export class Execution {
     private readonly opts: ExecutionOptions = {},
   ) {
     this.pool = new ModelPool(plan.models, reg, plan.ctx, (modelIndex) => this.built(modelIndex));
-    this.metrics = metricUses(plan.spec).map((use) => ({ use, entry: reg.metrics.get(use.id)! }));
+    this.metrics = metricUses(plan.spec).map((use) => {
+      const entry = reg.metrics.get(use.id)!;
+      return { use: entry.paths ? { ...use, params: withPaths(entry, use.params, plan.ctx.specDir) } : use, entry };
+    });
   }
 
   /** Run one model build, method precomputation or targets stage, unless it is cached or behind a failed stage. */
@@ -276,4 +279,11 @@ export class Execution {
     this.pool.release(modelIndex, model);
     return result;
   }
+}
+
+/** A metric item's params with its path params (MetricEntry.paths) resolved against the spec's directory. */
+function withPaths(entry: MetricEntry, params: JsonObject, specDir: string): JsonObject {
+  const out: JsonObject = { ...params };
+  for (const k of Object.keys(entry.paths ?? {})) if (typeof out[k] === 'string') out[k] = resolve(specDir, out[k] as string);
+  return out;
 }

@@ -75,6 +75,13 @@ function methodProtocols(spec: Spec, loaded: LoadedSpec): SpecDiagnostic[] {
     labels.includes(name) ? [] : [diagnosticAt(loaded.sources, toPointer(['methods', i, 'protocols', k]), `no protocol of this spec is labelled '${name}'`, `protocol labels: ${labels.join(', ')}`)]));
 }
 
+/** A method's `datasets:` names dataset items by label. */
+function methodDatasets(spec: Spec, loaded: LoadedSpec): SpecDiagnostic[] {
+  const labels = spec.datasets.map((d) => d.label ?? d.dataset);
+  return spec.methods.flatMap((m, i) => (m.datasets ?? []).flatMap((name, k) =>
+    labels.includes(name) ? [] : [diagnosticAt(loaded.sources, toPointer(['methods', i, 'datasets', k]), `no dataset item is labelled '${name}'`, `dataset labels: ${labels.join(', ')}`)]));
+}
+
 function retainSets(spec: Spec, loaded: LoadedSpec, reg: Registries): SpecDiagnostic[] {
   const out: SpecDiagnostic[] = [];
   spec.datasets.forEach((d, j) => {
@@ -143,5 +150,5 @@ function shapes(spec: Spec, loaded: LoadedSpec, reg: Registries, ctx: RunContext
 }
 
 export function methodChecks(spec: Spec, loaded: LoadedSpec, reg: Registries, ctx: RunContext): SpecDiagnostic[] {
-  return [...requestKinds(spec, loaded, reg), ...datasetModels(spec, loaded), ...methodProtocols(spec, loaded), ...mergeProtocols(spec, loaded, reg), ...retainSets(spec, loaded, reg), ...shapes(spec, loaded, reg, ctx)];
+  return [...requestKinds(spec, loaded, reg), ...datasetModels(spec, loaded), ...methodProtocols(spec, loaded), ...methodDatasets(spec, loaded), ...mergeProtocols(spec, loaded, reg), ...retainSets(spec, loaded, reg), ...shapes(spec, loaded, reg, ctx)];
 }

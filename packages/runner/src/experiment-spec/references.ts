@@ -2,14 +2,14 @@
 // git working tree that holds the spec named on the command line (the nearest directory above it
 // with a `.git`), or that spec's own directory when it is in none. Symlinks are resolved first, so
 // a link cannot lead out. Files and directories named in params (an entry's `paths`: a dataset
-// file, a checkpoint directory) must exist when the spec is validated.
+// file, a checkpoint directory; a metric's: an MMLU file or directory) must exist when the spec is validated.
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, isAbsolute, resolve } from 'node:path';
 import type { SpecDiagnostic } from '../errors';
 import type { EntryBase, Registries } from '../registries';
 import { diagnosticAt, toPointer } from './source';
 import type { SourceFile } from './source';
-import type { Spec } from './types';
+import { metricUses, type Spec } from './types';
 import { AXES } from './value-checks';
 
 /** The directory `extends:` targets must stay inside, for the spec named on the command line. */
@@ -61,16 +61,25 @@ export function missingReferences(spec: Spec, reg: Registries, specDir: string, 
       }
     });
   }
+  metricUses(spec).forEach((use, i) => {
+    for (const [param, kind] of Object.entries(reg.metrics.get(use.id)?.paths ?? {})) {
+      const value = use.params[param];
+      if (typeof value !== 'string' || value === '') continue;
+      const why = referenceProblem(resolve(specDir, value), kind);
+      if (why) out.push(diagnosticAt(sources, toPointer(['metrics', i, 'params', param]), `'${value}' ${why}`, `${param} is relative to ${specDir}`));
+    }
+  });
   return out;
 }
 
-function referenceProblem(abs: string, kind: 'file' | 'directory'): string | undefined {
+function referenceProblem(abs: string, kind: 'file' | 'directory' | 'any'): string | undefined {
   let isDir: boolean;
   try {
     isDir = statSync(abs).isDirectory();
   } catch {
     return `does not exist (${abs})`;
   }
+  if (kind === 'any') return undefined;
   if (kind === 'file' && isDir) return `is a directory, not a file (${abs})`;
   if (kind === 'directory' && !isDir) return `is a file, not a directory (${abs})`;
   return undefined;

@@ -107,6 +107,10 @@ export function buildSchema(reg: Registries): JsonSchema {
       type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 },
       description: 'Run this method only under these protocols, named by their table label (e.g. unlearn, "unlearn(sequential)"); default: every protocol.',
     },
+    datasets: {
+      type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 },
+      description: 'Run this method only on these dataset items (their labels), e.g. a variant for insertions without a true target; default: every dataset.',
+    },
     seeds: {
       type: 'array', minItems: 2, uniqueItems: true, items: { type: 'integer', minimum: 0 },
       description: 'Repeat this method (each swept variant) with these seeds, e.g. the data order of a trained method: the row is the mean over seeds, `<metric>_sd` columns the sample sd across them (aggregate rows only).',

@@ -36,6 +36,8 @@ export interface MethodItem extends AxisItem {
   /** Constant text columns of this method's rows (e.g. ForGet Table 1's `type: MP`), written after the
    *  key columns; a row of a method without one has the column empty. */
   readonly columns?: Readonly<Record<string, string>>;
+  /** Only on these dataset items (their labels), e.g. a variant for records without a true target. Default: every dataset. */
+  readonly datasets?: readonly string[];
 }
 /** A metric with params or its own column name; a bare id means `{ metric: id }`. */
 export interface MetricItem {

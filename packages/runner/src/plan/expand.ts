@@ -50,9 +50,13 @@ export interface AxisVariant {
 
 /** Whether a dataset variant runs on a model variant: its `models:` names the model item (a swept variant "label[k=v]" by its label). */
 export function pairsWith(dataset: AxisVariant, model: AxisVariant): boolean {
-  if (!dataset.models) return true;
-  const at = model.label.indexOf('[');
-  return dataset.models.includes(model.label) || (at > 0 && dataset.models.includes(model.label.slice(0, at)));
+  return !dataset.models || names(dataset.models, model.label);
+}
+
+/** Whether `labels` names an item of this variant label (a swept variant "label[k=v]" by its label). */
+export function names(labels: readonly string[], label: string): boolean {
+  const at = label.indexOf('[');
+  return labels.includes(label) || (at > 0 && labels.includes(label.slice(0, at)));
 }
 
 /** Models and datasets: a swept variant is named "label[n=20]" in its own column. */

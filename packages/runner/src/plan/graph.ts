@@ -13,7 +13,7 @@ import type { Protocol, Spec } from '../experiment-spec/types';
 import { metricUses, protocolLabel } from '../experiment-spec/types';
 import { chunkSize, requestCount, requestsPerCall } from '../experiment-spec/protocol';
 import { corpusLabel } from './corpus';
-import { expandMethods, pairsWith } from './expand';
+import { expandMethods, names, pairsWith } from './expand';
 import { planCodeVersion } from './provenance';
 import type { AxisVariant, MethodVariant } from './expand';
 import { withRuleDefaults } from '../experiment-spec/rule-defaults';
@@ -211,6 +211,8 @@ export function planFromInputs(spec: Spec, reg: Registries, inputs: PlanInputs):
         });
       }
       for (const generic of variants) {
+        const onDatasets = spec.methods[generic.index]!.datasets;
+        if (onDatasets && !names(onDatasets, d.label)) continue;
         const method = reg.methods.get(generic.method)!;
         const variant = shape ? { ...generic, params: withRuleDefaults(method.paramsSchema, generic.params, shape) } : generic;
         const stageRefs: StageRef[] = (method.stages ?? []).map((p) => {

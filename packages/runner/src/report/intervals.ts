@@ -23,7 +23,8 @@ export const sdColumn = (column: string): string => `${column}_sd`;
 
 /**
  * The row's value of every non-text column from its records' values: each plain metric aggregated
- * (null unless every record has a value), then each derived metric combined from those.
+ * (null unless every record has a value; an optional metric: over the records that have one, null
+ * when none does), then each derived metric combined from those.
  */
 export function columnValues(records: readonly Values[], metrics: readonly MetricColumn[], reg: Registries): Record<string, number | null> {
   const values: Record<string, number | null> = {};
@@ -34,7 +35,8 @@ export function columnValues(records: readonly Values[], metrics: readonly Metri
       const v = r[m.column];
       if (v !== null && v !== undefined) xs.push(v);
     }
-    values[m.column] = records.length && xs.length === records.length ? aggregate(m.aggregate ?? 'mean', xs) : null;
+    const complete = m.optional ? xs.length > 0 : records.length > 0 && xs.length === records.length;
+    values[m.column] = complete ? aggregate(m.aggregate ?? 'mean', xs) : null;
   }
   for (const m of metrics) {
     if (!m.from) continue;

@@ -42,6 +42,8 @@ export interface MetricColumn {
   readonly volatile?: boolean;
   /** How per-record values become the row's value; absent = mean. */
   readonly aggregate?: MetricAggregate;
+  /** Records may lack a value: the row aggregates those that have one (MetricEntry.optional). */
+  readonly optional?: boolean;
 }
 
 /** Everything the report needs besides the cell outputs; serialisable, so shards carry it. */
@@ -80,6 +82,7 @@ function metricColumn(column: string, m: MetricEntry): MetricColumn {
     ...(m.status ? { status: true } : {}),
     ...(m.volatile ? { volatile: true } : {}),
     ...(m.aggregate && m.aggregate !== 'mean' ? { aggregate: m.aggregate } : {}),
+    ...(m.optional ? { optional: true } : {}),
   };
 }
 
