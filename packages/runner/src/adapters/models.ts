@@ -119,6 +119,18 @@ export function hfModel(cacheDir: () => string): ModelEntry {
 }
 
 /**
+ * A default model's shape. One not built yet has the shape its newest preset gives it, so a spec naming
+ * it validates (its layers, windows and rule defaults are checked against that shape); planning and
+ * running it need the checkpoint and say how to build it (`missing` throws that message).
+ */
+function embeddedShape(root: string, name: string, missing: () => string): ModelShape {
+  const d = join(root, 'models', name);
+  if (existsSync(join(d, 'config.json'))) return shapeOf(d);
+  const preset = [...PRESET_SET_NAMES].reverse().map((set) => PRESET_SETS[set].models[name as DefaultModelName]).find((m) => m !== undefined);
+  return preset ? modelShape({ ...preset.arch, vocabSize: preset.vocabSize }) : shapeOf(missing());
+}
+
+/**
  * The embedded default models (models/<name>/). `names` lists every default of any preset set
  * (pretrain/presets.ts); one that is not built yet (the version 2 families until issue 13's retrain)
  * is a DATA error that says how to build it.
@@ -131,15 +143,7 @@ export function embeddedModel(root: string, names: readonly string[]): ModelEntr
     }
     return d;
   };
-  // A model not built yet has the shape its newest preset gives it, so a spec naming it validates (its
-  // layers, windows and rule defaults are checked against that shape); planning and running it need the
-  // checkpoint and say how to build it.
-  const shape = (p: Record<string, unknown>): ModelShape => {
-    const d = join(root, 'models', String(p['name']));
-    if (existsSync(join(d, 'config.json'))) return shapeOf(d);
-    const preset = [...PRESET_SET_NAMES].reverse().map((set) => PRESET_SETS[set].models[String(p['name']) as DefaultModelName]).find((m) => m !== undefined);
-    return preset ? modelShape({ ...preset.arch, vocabSize: preset.vocabSize }) : shapeOf(dir(p));
-  };
+  const shape = (p: Record<string, unknown>): ModelShape => embeddedShape(root, String(p['name']), () => dir(p));
   return {
     id: 'embedded',
     version: '1',
@@ -183,7 +187,7 @@ export function pistolModel(root: string, names: readonly string[]): ModelEntry 
       },
     },
     fingerprint: async (p) => ({ base: checkpointHash(base(p)), ...finetuneParams(p) }),
-    shape: (p) => shapeOf(base(p)),
+    shape: (p) => embeddedShape(root, String(p['name']), () => base(p)),
     defaultCorpus: async (p) => worldCorpus(base(p)),
     about: (p) => ({ base: aboutCheckpoint(String(p['name']), base(p)), finetune: 'PISTOL contracts', ...finetuneParams(p) }),
     build: {
