@@ -33,7 +33,8 @@ export const WORLD_PARAMS: Record<string, JsonSchema> = {
     description: `World version: ${DEFAULT_WORLD.version} is the world the committed default models were trained on (docs/default-models.md); version 2 adds 1000 CounterFact records, the tuning split, aliases, two-hop facts and named refusals to version 1 (packages/datasets README).`,
   },
 };
-export const WORLD: Record<string, JsonSchema> = {
+/** The editing world datasets' params: the world, and which split of its records. */
+const EDIT_WORLD_PARAMS: Record<string, JsonSchema> = {
   ...WORLD_PARAMS,
   split: {
     enum: ['benchmark', 'tuning'], default: 'benchmark',
@@ -167,7 +168,7 @@ function worldEntry(
     id,
     version,
     description,
-    paramsSchema: { type: 'object', properties: { ...WORLD, ...extra, ...SLICE }, ...TUNING_NEEDS_V2 },
+    paramsSchema: { type: 'object', properties: { ...EDIT_WORLD_PARAMS, ...extra, ...SLICE }, ...TUNING_NEEDS_V2 },
     load: async (params) => slice(loadWorld(params), params, id),
     pool: async (params) => slice(loadWorld(params), params, id, true),
     ...(tuning ? { tuning: async (params: JsonObject) => worldTuning(slice(loadWorld({ ...params, ...tuning }), params, id, true)) } : {}),

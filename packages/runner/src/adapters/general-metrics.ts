@@ -10,7 +10,7 @@ import { choiceItem, getMetric, multipleChoiceAccuracy, type ChoiceFormat, type 
 import type { JsonSchema, MetricEntry } from '../registries';
 import { RunnerError } from '../errors';
 import type { JsonObject } from '../util/json';
-import { malformedError, world, WORLD } from './edit-datasets';
+import { malformedError, world, WORLD_PARAMS } from './edit-datasets';
 
 const MC_SCHEMA: JsonSchema = {
   type: 'object',
@@ -30,9 +30,7 @@ const MC_SCHEMA: JsonSchema = {
     },
     reduce: { enum: ['sum', 'mean'], default: 'sum', description: 'Score of a choice: summed token log-probabilities (lm-eval acc) or their mean.' },
     limit: { type: 'integer', minimum: 1, description: 'At most this many items (the first ones), for quick runs.' },
-    worldSeed: WORLD['worldSeed']!,
-    worldSize: WORLD['worldSize']!,
-    world: WORLD['world']!,
+    ...WORLD_PARAMS,
   },
 };
 

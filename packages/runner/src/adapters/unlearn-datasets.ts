@@ -63,7 +63,6 @@ const FORGET: Record<string, JsonSchema> = {
   offset: { type: 'integer', minimum: 0, default: 0, description: 'First item (TOFU) or contract (PISTOL) forgotten, for disjoint forget sets.' },
   refusals: { type: 'string', minLength: 1, description: 'A file of refusal answers (JSON array of strings, or one per line), relative to the spec; default: the world\'s refusal pool.' },
 };
-const WORLD = WORLD_PARAMS;
 const FACTUAL: JsonSchema = {
   type: 'boolean', default: false,
   description: 'Also score ROUGE-1 etc. on the world\'s TOFU factual set (split "general"): locality on pretrained knowledge after unlearning finetuned knowledge (Editing-as-Unlearning Table 4).',
@@ -235,13 +234,13 @@ const TARGETS: JsonSchema = {
 export const worldTofuEntry = unlearnEntry(
   'world-tofu', '1',
   'The world\'s TOFU-format factual set (pretrained knowledge): forget requests for the first forgetSize items, the rest retained; rephrased questions from each fact\'s held-out question template',
-  { ...WORLD, targets: TARGETS }, (p) => ({ items: worldTofu(p), what: worldName(p, 'tofu') }),
+  { ...WORLD_PARAMS, targets: TARGETS }, (p) => ({ items: worldTofu(p), what: worldName(p, 'tofu') }),
 );
 
 export const worldPistolEntry = unlearnEntry(
   'world-pistol', '1',
   'The world\'s PISTOL contracts (finetuned knowledge, for the embedded-pistol model): forget whole contracts (20 QA each), retain the others; no rephrased questions',
-  { ...WORLD, forgetSize: { ...FORGET['forgetSize']!, default: 20 }, factual: FACTUAL },
+  { ...WORLD_PARAMS, forgetSize: { ...FORGET['forgetSize']!, default: 20 }, factual: FACTUAL },
   (p) => ({ items: worldPistol(p), what: worldName(p, 'pistol'), ...(p['factual'] === true ? { factual: worldTofu(p) } : {}) }),
 );
 
