@@ -94,6 +94,10 @@ export const WORLD_SIZES_V2: Readonly<Record<WorldSizeName, WorldOptions & World
   default: {
     ...WORLD_SIZES.default,
     counterfactRecords: 1000, rippleRecords: 100,
+    // 4,000 extra absent people (version 1: 2,000). With 2,000 the version 2 models refused only 81–83% of
+    // held-out absent people (full runs of tiny-llama / tiny-qwen2; target 90%); a 1,500-step check of
+    // tiny-llama gave 84% with 2,000 and 97% with 4,000 (docs/default-models.md, "Refusal in version 2").
+    refusalExtraEntities: 4000,
     tuningPersons: 180, tuningCounterfactRecords: 200, tuningZsreRecords: 200, tuningTofuRecords: 200,
     knoweditCounterfactRecords: 100, knoweditRecentRecords: 100,
   },
