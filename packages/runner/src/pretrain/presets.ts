@@ -142,7 +142,7 @@ const V2: PresetSet = {
 export const PRESET_SETS: Readonly<Record<PresetSetName, PresetSet>> = { v1: V1, v2: V2 };
 
 /** The preset set the committed checkpoints were trained with (the default of `editlab pretrain`). */
-export const DEFAULT_PRESET_SET: PresetSetName = 'v1';
+export const DEFAULT_PRESET_SET: PresetSetName = 'v2';
 
 /** The world of the committed default models (what the world datasets render by default). */
 export const DEFAULT_WORLD = PRESET_SETS[DEFAULT_PRESET_SET].world;
