@@ -53,10 +53,10 @@ describe('relation: one relation\'s records (ForGet Table 4\'s capital facts)', 
     const zsre = defaultRegistries().datasets.get('world-zsre')!;
     const ctx = { seed: 0, specDir: '.' };
     const capitals = await zsre.load({ relation: 'P36', n: 3 }, ctx);
-    expect(capitals).toHaveLength(1); // the v1 world's ZsRE file has one capital fact
+    expect(capitals).toHaveLength(2); // the v2 world's ZsRE file (the default) has two capital facts
     expect(capitals.every((r) => (r.request as { relationId?: string }).relationId === 'P36')).toBe(true);
     expect((capitals[0]!.request as { prompt: string }).prompt).toMatch(/capital/);
-    await expect(zsre.load({ relation: 'P36', offset: 1 }, ctx)).rejects.toThrow(/offset 1 is past its 1 records of relation 'P36'/);
+    await expect(zsre.load({ relation: 'P36', offset: 2 }, ctx)).rejects.toThrow(/offset 2 is past its 2 records of relation 'P36'/);
     const pool = await zsre.pool!({ relation: 'P36', n: 3 }, ctx);
     expect(new Set(pool.map((r) => (r.request as { relationId?: string }).relationId)).size).toBeGreaterThan(1);
     await expect(zsre.load({ relation: 'P999' }, ctx)).rejects.toThrow(/no records of relation 'P999' \(relations here: .*P36/);

@@ -11,6 +11,7 @@ import { tmpWorkspace } from '../testing/tmp';
 import { paperColumns } from '../testing/csv';
 import { haveModel, haveShared, SHARED, testCtx as ctx, useDefaultModel } from '../testing/default-model';
 import { editFile, worldCounterfact, worldKnowEdit, worldZsre } from './edit-datasets';
+import { DEFAULT_WORLD } from '../pretrain/presets';
 import { EDIT_METRICS } from './edit-metrics';
 import { metricValues } from '../exec/cell';
 
@@ -23,9 +24,9 @@ const meanOf = async (m: LoadedModel, id: string, recs: readonly CellRecord[]) =
 };
 
 describe('world and file datasets', () => {
-  it('world-counterfact: n/offset slices of the 200 records, the pool is all of them', async () => {
-    const a = await worldCounterfact.load({ worldSeed: 1, worldSize: 'default', n: 5, offset: 0 }, ctx);
-    const b = await worldCounterfact.load({ worldSeed: 1, worldSize: 'default', n: 5, offset: 3 }, ctx);
+  it('world-counterfact: n/offset slices of the 200 records (world 1), the pool is all of them', async () => {
+    const a = await worldCounterfact.load({ worldSeed: 1, worldSize: 'default', world: 1, n: 5, offset: 0 }, ctx);
+    const b = await worldCounterfact.load({ worldSeed: 1, worldSize: 'default', world: 1, n: 5, offset: 3 }, ctx);
     expect(a.map((r) => r.id)).toHaveLength(5);
     expect(b[0]!.id).toBe(a[3]!.id);
     const r = a[0]!.request as EditRequest;
@@ -35,8 +36,8 @@ describe('world and file datasets', () => {
     expect(r.targetNew).toMatch(/^ \S/); // the leading space the metrics score with (" Paris")
     expect(r.targetTrue).toMatch(/^ \S/);
     expect(r.relationId).toMatch(/^P\d+$/);
-    expect(await worldCounterfact.pool!({ worldSeed: 1, worldSize: 'default', n: 5, offset: 0 }, ctx)).toHaveLength(200);
-    await expect(worldCounterfact.load({ worldSeed: 1, worldSize: 'default', n: 5, offset: 500 }, ctx)).rejects.toThrow(/offset 500 is past its 200 records/);
+    expect(await worldCounterfact.pool!({ worldSeed: 1, worldSize: 'default', world: 1, n: 5, offset: 0 }, ctx)).toHaveLength(200);
+    await expect(worldCounterfact.load({ worldSeed: 1, worldSize: 'default', world: 1, n: 5, offset: 500 }, ctx)).rejects.toThrow(/offset 500 is past its 200 records/);
   });
 
   it('world-zsre: the QA format by default, the raw MEND strings on request', async () => {
@@ -61,9 +62,10 @@ describe('world and file datasets', () => {
     for (const r of tuning) expect(benchText.includes((r.request as EditRequest).subject)).toBe(false);
     const zt = await worldZsre.load({ ...v2, split: 'tuning' }, ctx);
     expect((zt[0]!.request as EditRequest).relationId).toMatch(/^P\d+$/);
-    // The default stays world 1 (what the committed models and tables use).
+    // The default is the committed models' world (DEFAULT_WORLD: version 2) and its benchmark split.
+    expect(DEFAULT_WORLD.version).toBe(2);
     expect((await worldCounterfact.load({ worldSeed: 1, worldSize: 'default', n: 1, offset: 0 }, ctx))[0]!.data)
-      .toEqual((await worldCounterfact.load({ worldSeed: 1, worldSize: 'default', world: 1, split: 'benchmark', n: 1, offset: 0 }, ctx))[0]!.data);
+      .toEqual((await worldCounterfact.load({ worldSeed: 1, worldSize: 'default', world: 2, split: 'benchmark', n: 1, offset: 0 }, ctx))[0]!.data);
     await expect(worldCounterfact.load({ worldSeed: 1, worldSize: 'default', world: 1, split: 'tuning', n: 1, offset: 0 }, ctx))
       .rejects.toThrow(/world-counterfact: split "tuning" needs world: 2/);
   });

@@ -15,6 +15,7 @@ import { QaScorer, worldQaRegistries } from '../testing/world-qa';
 import { paperColumns } from '../testing/csv';
 import { haveModel, haveShared, SHARED, testCtx as ctx, useDefaultModel } from '../testing/default-model';
 import { share, unlearnFile, worldPistolEntry, worldTofuEntry, type UnlearnData } from './unlearn-datasets';
+import { DEFAULT_WORLD } from '../pretrain/presets';
 import { STATUS_THRESHOLDS, UNLEARN_METRICS, unlearnVerdict } from './unlearn-metrics';
 
 const dataOf = (r: CellRecord) => r.data as unknown as UnlearnData;
@@ -45,7 +46,7 @@ describe('unlearning datasets', () => {
     const retain = recs.flatMap((r) => dataOf(r).retain.map((x) => x.prompt));
     expect(new Set(retain).size).toBe(160);
     expect(retain.some((p) => forget.has(p))).toBe(false);
-    const world = renderTofu(buildWorld(1, 'default')) as { question: string }[];
+    const world = renderTofu(buildWorld(1, 'default', {}, { version: DEFAULT_WORLD.version })) as { question: string }[];
     expect(recs.map((r) => dataOf(r).forget.prompt)).toEqual(world.slice(0, 40).map((x) => qaPrompt(x.question)));
     expect(await worldTofuEntry.loadSplit!('retain', { forgetSize: 40 }, ctx)).toHaveLength(160);
     const shifted = await worldTofuEntry.load({ forgetSize: 40, offset: 40 }, ctx);

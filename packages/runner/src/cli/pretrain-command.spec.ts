@@ -12,9 +12,9 @@ afterAll(() => ws.cleanup());
 describe('editlab pretrain', () => {
   it('pretrain: a misspelled model is a usage error; a 3-step run on the stand-in world writes a checkpoint with its card', async () => {
     expect(await cli('pretrain', '--model', 'tiny-gtp2')).toMatchObject({
-      code: 2, err: "editlab pretrain: pretrain: --model must be one of tiny-gpt2, tiny-llama or all (preset set v1), got 'tiny-gtp2' (did you mean 'tiny-gpt2'?)",
+      code: 2, err: "editlab pretrain: pretrain: --model must be one of tiny-gpt2, tiny-llama, tiny-qwen2, tiny-mistral, tiny-llama3 or all (preset set v2), got 'tiny-gtp2' (did you mean 'tiny-gpt2'?)",
     });
-    expect(await cli('pretrain', '--model', 'tiny-qwen2')).toMatchObject({
+    expect(await cli('pretrain', '--set', 'v1', '--model', 'tiny-qwen2')).toMatchObject({
       code: 2, err: "editlab pretrain: model 'tiny-qwen2' is not in preset set v1 (it is in v2: pass --set v2)",
     });
     expect(await cli('pretrain', '--set', 'v3', '--model', 'all')).toMatchObject({ code: 2, err: expect.stringMatching(/--set 'v3' is not allowed/) });

@@ -39,7 +39,7 @@ describe('pretrainDefault (real BPE + HF checkpoint, stand-in world)', () => {
 
   it('is deterministic on the datasets world (tiny): same weights, card scores and corpus hash twice', async () => {
     const run = (k: string) => pretrainDefault({
-      model: 'tiny-llama', worldSize: 'tiny', worldSeed: 7, outDir: join(dir, `t${k}`), workDir: join(dir, `tw${k}`),
+      model: 'tiny-llama', set: 'v1', worldSize: 'tiny', worldSeed: 7, outDir: join(dir, `t${k}`), workDir: join(dir, `tw${k}`),
       vocabSize: 400, arch: { dModel: 32, nLayers: 1, nHeads: 2, nKvHeads: 2, dMlp: 64 }, schedule: { steps: 4, batchSize: 4, warmupSteps: 1 },
       evalLimit: 5, log: () => {},
     });
@@ -51,7 +51,7 @@ describe('pretrainDefault (real BPE + HF checkpoint, stand-in world)', () => {
     expect(b.card.scores).toEqual(a.card.scores);
     const pa = readProvenance(a.dir);
     expect(readProvenance(b.dir).corpusSha256).toBe(pa.corpusSha256);
-    // The tiny world's corpus carries its extra refusal QA (40 documents).
+    // The tiny v1 world's corpus carries its extra refusal QA (40 documents).
     expect(sourceFromProvenance(defaultParts, pa).corpus.length).toBe(616);
   });
 

@@ -115,7 +115,7 @@ describe('v2 families pretrain on the stand-in world and load through the embedd
     expect(prov.run['set']).toBe('v2');
     const src = sourceFromProvenance(defaultParts, prov);
     expect(src.corpusSha256).toBe(prov.corpusSha256);
-    const v1 = defaultParts.source({ worldSeed: 7, worldSize: 'tiny' }).source;
+    const v1 = defaultParts.source({ worldSeed: 7, worldSize: 'tiny', worldVersion: 1 }).source;
     expect(src.corpus.length).toBeGreaterThan(v1.corpus.length);
     expect(readFileSync(join(r.dir, 'MODEL_CARD.md'), 'utf8')).toContain('world seed 7, size tiny, version 2');
   });

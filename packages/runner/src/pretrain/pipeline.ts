@@ -23,7 +23,7 @@ export const SPECIAL_TOKENS = ['<|endoftext|>', '<|pad|>'] as const;
 export interface PretrainOptions {
   /** Which default model to train. */
   readonly model: DefaultModelName;
-  /** Preset set (presets.ts): architecture, schedule, world version and window (default: v1, the committed checkpoints). */
+  /** Preset set (presets.ts): architecture, schedule, world version and window (default: DEFAULT_PRESET_SET, the committed checkpoints' set). */
   readonly set?: PresetSetName;
   /** Checkpoint directory (default: models/<model> under the repo root). */
   readonly outDir?: string;

@@ -2,6 +2,7 @@
 // an answer for (prob 0.5, rank 1; anything else 0.01, rank 200), and a forget-only method that points
 // questions at their refusal (`refuse`), does nothing, or wipes every answer (`wipe`).
 import { buildWorld, qaPrompt, renderTofu } from '@editlab/datasets';
+import { DEFAULT_WORLD } from '../pretrain/presets';
 import { byId, type LoadedModel, type MethodEntry, type MetricEntry, type ModelEntry, type Registries, type Scorer } from '../registries';
 import { worldTofuEntry } from '../adapters/unlearn-datasets';
 import { UNLEARN_METRICS } from '../adapters/unlearn-metrics';
@@ -33,7 +34,7 @@ export function worldQaRegistries(extra: ReadonlyMap<string, string> = new Map()
     fingerprint: async () => ({}),
     async load(): Promise<LoadedModel> {
       const facts = new Map<string, string>(extra);
-      for (const r of renderTofu(buildWorld(1, 'tiny')) as { question: string; answer: string; paraphrased_question: string }[]) {
+      for (const r of renderTofu(buildWorld(1, 'tiny', {}, { version: DEFAULT_WORLD.version })) as { question: string; answer: string; paraphrased_question: string }[]) {
         facts.set(qaPrompt(r.question), ` ${r.answer}`);
         facts.set(qaPrompt(r.paraphrased_question), ` ${r.answer}`);
       }
