@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASE_SPEC, tmpWorkspace } from '../testing/tmp';
+import { BASE_SPEC, tmpWorkspace, type TmpWorkspace } from '../testing/tmp';
 import { PKG, PLUGIN } from '../testing/cli';
 import { sh } from '../testing/shell';
 import { slurmSkipReason, slurmVersion, startSlurm, waitForJob, type SlurmCluster } from '../testing/slurm';
@@ -18,14 +18,15 @@ const EDITLAB = `${process.execPath} ${join(PKG, 'bin/editlab.mjs')}`;
 const MINUTES = 60_000;
 
 describe.skipIf(SKIP !== undefined)(`scripts/cluster on a private single-node Slurm${SKIP ? ` (skipped: ${SKIP})` : ''}`, () => {
-  const ws = tmpWorkspace({ 'exp/spec.yaml': BASE_SPEC.replace('params: { n: 12 }', 'params: { n: 16 }') });
+  let ws: TmpWorkspace;
   let cluster: SlurmCluster | undefined;
   beforeAll(async () => {
+    ws = tmpWorkspace({ 'exp/spec.yaml': BASE_SPEC.replace('params: { n: 12 }', 'params: { n: 16 }') });
     cluster = await startSlurm(join(ws.cwd, 'slurm'));
   }, 2 * MINUTES);
   afterAll(async () => {
     await cluster?.stop();
-    ws.cleanup();
+    ws?.cleanup();
   }, MINUTES);
   const env = (more: Record<string, string> = {}): NodeJS.ProcessEnv => ({ ...cluster!.env, EDITLAB, EDITLAB_REGISTRIES: PLUGIN, ...more });
 

@@ -113,9 +113,15 @@ export async function startSlurm(dir: string, readyMs = 60_000): Promise<SlurmCl
     child.on('error', (e) => daemonOut.push(`${cmd}: ${String(e)}\n`));
     daemons.push(child);
   }
+  // Should the test process end without stop() (a killed worker), the daemons end with it.
+  const killAll = (): void => {
+    for (const child of daemons) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
   const logs = (): string =>
     [daemonOut.join(''), ...['slurmctld', 'slurmd'].map((d) => join(dir, `log/${d}.log`)).filter(existsSync).map((f) => `--- ${f}\n${readFileSync(f, 'utf8').split('\n').slice(-30).join('\n')}`)].join('\n');
   const stop = async (): Promise<void> => {
+    process.removeListener('exit', killAll);
     await sh(['scancel', `--partition=${PARTITION}`], { cwd: dir, env });
     for (const child of [...daemons].reverse()) {
       if (child.exitCode !== null || child.signalCode !== null) continue;
