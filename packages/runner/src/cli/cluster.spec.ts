@@ -2,28 +2,22 @@
 // processes over one shared cache. Three array tasks run at once (as a scheduler starts them), then
 // `editlab merge`; the merged CSV and meta are byte-identical to one `editlab run` with its own cache.
 // submit.sh runs against a stand-in `sbatch` on PATH that executes the array and the merge job locally
-// (Slurm itself is not installed on the test host; docs/cluster.md says how to run it on a real cluster).
+// (slurm.spec.ts submits the same scripts to a real, private single-node Slurm where one is installed).
 // Each `editlab` process starts tsx (about 3 s on a quiet machine), so this file takes tens of seconds.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BASE_SPEC, tmpWorkspace } from '../testing/tmp';
 import { PKG, PLUGIN } from '../testing/cli';
+import { sh as run, type ShellResult } from '../testing/shell';
 
 const SCRIPTS = join(PKG, '../../scripts/cluster');
 const ws = tmpWorkspace({ 'exp/spec.yaml': BASE_SPEC.replace('params: { n: 12 }', 'params: { n: 20 }') });
 afterAll(() => ws.cleanup());
 const EDITLAB = `${process.execPath} ${join(PKG, 'bin/editlab.mjs')}`;
 
-function sh(cmd: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd[0]!, cmd.slice(1), { cwd: ws.cwd, env: { ...process.env, EDITLAB, EDITLAB_REGISTRIES: PLUGIN, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => resolve({ code, out }));
-  });
+function sh(cmd: string[], env: Record<string, string>): Promise<ShellResult> {
+  return run(cmd, { cwd: ws.cwd, env: { ...process.env, EDITLAB, EDITLAB_REGISTRIES: PLUGIN, ...env } });
 }
 
 /** A stand-in sbatch: --array=a-b runs the script once per index (all at once), --wrap runs the command; --parsable prints an id. */

@@ -120,7 +120,8 @@ An interrupted fetch resumes where it stopped (Range requests); files already ve
 The cache is --cache, else $EDITLAB_MODEL_CACHE, else $XDG_CACHE_HOME/editlab/models (~/.cache/editlab/models).
 The server is $HF_ENDPOINT (default https://huggingface.co; any mirror with the hub's interface) or the URL's
 host; $HF_TOKEN is sent as a bearer token (gated models such as meta-llama/*).
-A spec names a fetched model as  { model: hf, params: { repo: owner/name } }.
+A spec names a fetched model as  hf: owner/name  (models: [hf: owner/name], @revision optional; the long
+form { model: hf, params: { repo: owner/name } } works too). Not fetched: validate and run name this command.
 path: prints the directory of a fetched model (exit 1 when it is not fetched).`,
   data: `usage: editlab data inspect <file> [--format name]
        editlab data fetch <name>... [--dest dir (default data)] [--timeout seconds] | --list

@@ -36,7 +36,7 @@ export async function modelCmd(argv: readonly string[], io: Io): Promise<number>
       return EXIT.ok;
     }
     io.out(`ok  ${ref.repo}@${ref.revision}${r.manifest.commit ? ` (${r.manifest.commit.slice(0, 12)})` : ''}: ${r.manifest.files.length} file(s), ${formatBytes(total)} (${formatBytes(r.downloaded)} downloaded) in ${displayPath(r.dir, io.cwd)}`);
-    io.out(`use it in a spec:  models: [{ model: hf, params: { repo: ${ref.repo}${ref.revision === 'main' ? '' : `, revision: ${ref.revision}`} } }]`);
+    io.out(`use it in a spec:  models: [hf: ${ref.repo}${ref.revision === 'main' ? '' : `@${ref.revision}`}]`);
     return EXIT.ok;
   }
   if (sub === 'path') {

@@ -4,6 +4,7 @@
 // autocomplete (`# yaml-language-server: $schema=./schema.json`).
 import type { EntryBase, JsonSchema, Registries } from '../registries';
 import type { JsonValue } from '../util/json';
+import { withHubShorthand } from './hub-shorthand';
 
 export const SCHEMA_ID = 'https://editlab.dev/schema/experiment.json';
 export const PROTOCOL_KINDS = ['single', 'sequential', 'batch', 'unlearn'] as const;
@@ -80,12 +81,12 @@ function axis(
 
 export function buildSchema(reg: Registries): JsonSchema {
   const defs: Record<string, JsonValue> = {};
-  const model = axis('model', 'model', reg.models, defs, true, {
+  const model = withHubShorthand(axis('model', 'model', reg.models, defs, true, {
     corpus: {
       type: 'string', minLength: 1,
       description: "Text (blank-line-separated documents) or JSONL (`text` per line) file, relative to the spec, that methods' corpus stages read (default: the model's own corpus; the embedded models: their world).",
     },
-  });
+  }), reg);
   const dataset = axis('dataset', 'dataset', reg.datasets, defs, true, {
     retain: {
       type: 'object',

@@ -21,6 +21,7 @@ import { nonFiniteMessage, nonFiniteNumbers, valueChecks } from './value-checks'
 import { checkRowCount, firstDiagnostics } from './limits';
 import { missingReferences } from './references';
 import { DEFAULT_KEYWORD, ruleProps } from './rule-defaults';
+import { expandHubShorthand } from './hub-shorthand';
 
 export function compileSchema(schema: JsonSchema): ValidateFunction {
   const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true, verbose: true, useDefaults: true });
@@ -166,6 +167,8 @@ export function validateSpec(loaded: LoadedSpec, reg: Registries): Spec {
     }
     throw new SpecError(firstDiagnostics(diags, byPosition));
   }
+  const models = (doc as { models: JsonObject[] }).models;
+  (doc as { models: JsonObject[] }).models = models.map(expandHubShorthand);
   const spec = withAxisDefaults(doc as unknown as Spec, reg);
   // The row bound first: the method checks expand every matrix, which an unbounded sweep must not reach.
   const rows = checkRowCount(spec, loaded.sources);

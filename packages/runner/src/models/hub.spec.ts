@@ -95,6 +95,19 @@ async function cli(argv: string[], env: Record<string, string> = {}) {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
+/** Runs `f` with EDITLAB_MODEL_CACHE set to the test's cache (the built-in `hf` entry reads the process environment). */
+async function withCacheEnv(f: () => Promise<void>): Promise<void> {
+  const prev = process.env['EDITLAB_MODEL_CACHE'];
+  process.env['EDITLAB_MODEL_CACHE'] = cache;
+  try {
+    await f();
+  } finally {
+    if (prev === undefined) delete process.env['EDITLAB_MODEL_CACHE'];
+    else process.env['EDITLAB_MODEL_CACHE'] = prev;
+  }
+}
+const NOT_FETCHED = `acme/tiny is not fetched into the model cache (${snapshotDir(cache, 'acme/tiny')}): run \`editlab model fetch acme/tiny\` (EDITLAB_MODEL_CACHE sets the cache, HF_ENDPOINT a mirror, HF_TOKEN a token)`;
+
 describe('editlab model fetch (a local hub server)', () => {
   it('parses repo ids, revisions and repository URLs; the endpoint comes from HF_ENDPOINT or the URL', () => {
     expect(parseHubRef('acme/tiny', {})).toEqual({ repo: 'acme/tiny', revision: 'main', endpoint: 'https://huggingface.co' });
@@ -104,18 +117,23 @@ describe('editlab model fetch (a local hub server)', () => {
     expect(() => parseHubRef('https://example.org/acme/tiny/blob/main/config.json', {})).toThrow(/not a repository URL/);
   });
 
-  it('a spec naming `model: hf` before the fetch: an error at the model item that names the command', async () => {
-    ws.write({ 'exp/hf.yaml': 'name: hf\noutput: hf.csv\nmodels:\n  - model: hf\n    label: tiny\n    params: { repo: acme/tiny }\ndatasets: [{ dataset: world-counterfact, params: { n: 2 } }]\nmethods: [{ method: ft }]\nmetrics: [efficacy]\n' });
-    const prev = process.env['EDITLAB_MODEL_CACHE'];
-    process.env['EDITLAB_MODEL_CACHE'] = cache; // the built-in `hf` entry reads the process environment
-    try {
+  it('a spec naming `model: hf` or `hf: acme/tiny` before the fetch: an error at the model item that names the command', async () => {
+    const rest = 'datasets: [{ dataset: world-counterfact, params: { n: 2 } }]\nmethods: [{ method: ft }]\nmetrics: [efficacy]\n';
+    ws.write({
+      'exp/hf.yaml': `name: hf\noutput: hf.csv\nmodels:\n  - model: hf\n    label: tiny\n    params: { repo: acme/tiny }\n${rest}`,
+      'exp/hf-short.yaml': `name: hf\noutput: hf.csv\nmodels: [hf: acme/tiny]\n${rest}`,
+    });
+    await withCacheEnv(async () => {
       const r = await cli(['validate', 'exp/hf.yaml']);
       expect(r.code).toBe(2);
-      expect(r.err.split('\n')[0]).toBe(`exp/hf.yaml:4:5: /models/0: model 'tiny': acme/tiny is not fetched into the model cache (${snapshotDir(cache, 'acme/tiny')}): run \`editlab model fetch acme/tiny\` (EDITLAB_MODEL_CACHE sets the cache, HF_ENDPOINT a mirror, HF_TOKEN a token)`);
-    } finally {
-      if (prev === undefined) delete process.env['EDITLAB_MODEL_CACHE'];
-      else process.env['EDITLAB_MODEL_CACHE'] = prev;
-    }
+      expect(r.err.split('\n')[0]).toBe(`exp/hf.yaml:4:5: /models/0: model 'tiny': ${NOT_FETCHED}`);
+      // The shorthand: the same error from validate and from run, at the shorthand's item.
+      for (const cmd of ['validate', 'run']) {
+        const s = await cli([cmd, 'exp/hf-short.yaml', '--cache-dir', join(ws.cwd, 'task-cache')]);
+        expect(s.code, s.err).toBe(2);
+        expect(s.err.split('\n')).toContain(`exp/hf-short.yaml:3:10: /models/0: model 'tiny': ${NOT_FETCHED}`);
+      }
+    });
   });
 
   it('gated without HF_TOKEN: exit 3 saying to set it', async () => {
@@ -140,7 +158,7 @@ describe('editlab model fetch (a local hub server)', () => {
     expect(requests.filter((q) => q.path.includes('/resolve/')).map((q) => [q.path.split('/').pop(), q.range])).toEqual([
       ['model-00002-of-00002.safetensors', `bytes=${partBytes}-`],
     ]);
-    expect(second.out.split('\n')[1]).toBe('use it in a spec:  models: [{ model: hf, params: { repo: acme/tiny } }]');
+    expect(second.out.split('\n')[1]).toBe('use it in a spec:  models: [hf: acme/tiny]');
     expect(readdirSync(dir).sort()).toEqual(['config.json', 'editlab-fetch.json', 'editlab-fetch.json.partial', 'model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors', 'model.safetensors.index.json', 'tokenizer.json']);
     for (const f of readdirSync(dir).filter((n) => files.has(n))) expect(readFileSync(join(dir, f)).equals(files.get(f)!)).toBe(true);
     const manifest = JSON.parse(readFileSync(join(dir, 'editlab-fetch.json'), 'utf8'));
@@ -151,6 +169,19 @@ describe('editlab model fetch (a local hub server)', () => {
     const third = await cli(['model', 'fetch', 'acme/tiny', '--json'], { HF_TOKEN: TOKEN });
     expect(JSON.parse(third.out)).toMatchObject({ downloadedBytes: 0, commit: COMMIT });
     expect(requests.map((q) => q.path)).toEqual(['/api/models/acme/tiny/revision/main']);
+  });
+
+  it('after the fetch, `hf: acme/tiny` plans exactly the cells of the long form (same plan key, stage and cell keys)', async () => {
+    await withCacheEnv(async () => {
+      const plans = [];
+      for (const f of ['exp/hf.yaml', 'exp/hf-short.yaml']) {
+        const r = await cli(['plan', f, '--json', '--cache-dir', join(ws.cwd, 'task-cache')]);
+        expect(r.code, r.err).toBe(0);
+        plans.push({ ...JSON.parse(r.out), spec: undefined });
+      }
+      expect(plans[0].cells.length).toBeGreaterThan(0);
+      expect(plans[1]).toEqual(plans[0]);
+    });
   });
 
   it('a file whose bytes differ from the hub\'s digest is not saved', async () => {
