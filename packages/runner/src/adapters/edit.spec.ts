@@ -9,7 +9,7 @@ import { defaultRegistries } from '../defaults';
 import { checkSpec, runExperiment } from '../experiment';
 import { tmpWorkspace } from '../testing/tmp';
 import { paperColumns } from '../testing/csv';
-import { haveModel, haveShared, SHARED, testCtx as ctx, useDefaultModel } from '../testing/default-model';
+import { editSpec, haveModel, haveShared, SHARED, testCtx as ctx, useDefaultModel } from '../testing/default-model';
 import { editFile, worldCounterfact, worldKnowEdit, worldZsre } from './edit-datasets';
 import { DEFAULT_WORLD } from '../pretrain/presets';
 import { EDIT_METRICS } from './edit-metrics';
@@ -145,16 +145,10 @@ describe.skipIf(!haveModel)('a run through the runner (skipped when models/tiny-
 
   it('FT and ForGet edit, ForGet locates once for both of its variants, the located layers are in meta.json', async () => {
     ws.write({
-      'spec.yaml': `name: t
-seed: 0
-output: t.csv
-models: [{ model: embedded, label: gpt2, params: { name: tiny-gpt2 } }]
-datasets: [{ dataset: world-counterfact, label: cf, params: { n: 4 } }]
-methods:
-  - { method: ft, label: FT, params: { steps: 60, lr: 0.01 } }
-  - { method: forget, label: ForGet, matrix: { k: [1, 2] } }
-metrics: [efficacy, locality, prepare-bytes]
-`,
+      'spec.yaml': editSpec({
+        name: 't', n: 4, methods: ['{ method: ft, label: FT, params: { steps: 60, lr: 0.01 } }', '{ method: forget, label: ForGet, matrix: { k: [1, 2] } }'],
+        metrics: ['efficacy', 'locality', 'prepare-bytes'],
+      }),
     });
     const res = await runExperiment(join(ws.cwd, 'spec.yaml'), defaultRegistries(), ws, { renderer: 'silent' });
     const lines = paperColumns(readFileSync(join(ws.resultsDir, 't.csv'), 'utf8')).trim().split('\n');

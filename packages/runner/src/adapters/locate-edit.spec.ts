@@ -2,7 +2,9 @@
 // statistics read from the world's pretraining corpus (the embedded models' default corpus), on the world's
 // CounterFact records; and ROME through the runner on the real CounterFact dev file (edit-file).
 // Key statistics use 1000 corpus documents (MEMIT's default; ROME's 100,000 would read the whole corpus, 15,450
-// documents, for minutes) so each test stays short.
+// documents, for minutes) so each test stays short. MEMIT and AlphaEdit have the same prepare stages; their
+// artifacts at MEMIT's rule layers (0–1) are computed once in this file and serve both: layer 1's statistics are
+// the same bytes whether or not the pass also collects layer 0 (docs/locate-then-edit.md).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +20,7 @@ import { defaultRegistries } from '../defaults';
 import { runExperiment } from '../experiment';
 import { paperColumns } from '../testing/csv';
 import { tmpWorkspace } from '../testing/tmp';
+import { editSpec } from '../testing/default-model';
 import { worldCounterfact } from './edit-datasets';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -41,6 +44,10 @@ async function prepare(m: MethodDef, params: Record<string, unknown>): Promise<R
   }
   return out;
 }
+
+let memitStages: Promise<Record<string, PreparedArtifact>> | undefined;
+/** MEMIT's prepare stages at its rule layers (0–1 on tiny-gpt2, 1000 samples), run once for the file. */
+const memitPrepared = () => (memitStages ??= prepare(methodById('memit'), {}));
 
 const weights = (): Map<string, Float32Array> => new Map([...model.transformer.params].map(([n, v]) => [n, (v.dataSync() as Float32Array).slice()]));
 const changed = (a: Map<string, Float32Array>, b: Map<string, Float32Array>) =>
@@ -94,7 +101,8 @@ describe.skipIf(!haveModel)('locate-then-edit methods on tiny-gpt2 (skipped when
     // this test checks the batch mechanics at a λ where the keys' own term dominates, with the target values of
     // EasyEdit's MEMIT Llama-2 preset (clamp_norm_factor 4, v_weight_decay 1e-3; GPT-2 XL's 0.75 / 0.5 give 39/50).
     const params = { mom2UpdateWeight: 1, clampNormFactor: 4, vWeightDecay: 1e-3 };
-    const prepared = await prepare(memit, params);
+    const prepared = await memitPrepared();
+    expect(prepared['key-stats']!.value).toMatchObject({ enabled: true, layers: [0, 1], nSamples: SAMPLES, requestedSamples: SAMPLES });
     const batch = records.slice(0, 50);
     const before = weights();
     expect(efficacy(batch)).toBeLessThan(0.1);
@@ -108,7 +116,10 @@ describe.skipIf(!haveModel)('locate-then-edit methods on tiny-gpt2 (skipped when
   it("AlphaEdit: ‖K₀ᵀΔW‖ on the preserved keys is within the bound of the discarded spectrum; sequential edits undo bit-exactly", SLOW, async () => {
     const alpha = methodById('alphaedit');
     const params = { l2: 0.1, layers: [1] };
-    const prepared = await prepare(alpha, params);
+    // AlphaEdit's stages are MEMIT's (the same inputs for the same layers and samples); MEMIT's artifacts hold layer 1.
+    const memit = methodById('memit');
+    expect(alpha.stages.map((s) => [s.name, s.inputs(params)])).toEqual(memit.stages.map((s) => [s.name, s.inputs({ layers: [1] })]));
+    const prepared = await memitPrepared();
     const m = model.transformer.config.dMlp;
     const d = model.transformer.config.dModel;
     // K₀: the preserved keys, the stage's N corpus tokens at layer 1; C = K₀K₀ᵀ/N is the stage's file.
@@ -170,14 +181,10 @@ describe.skipIf(!haveModel || !existsSync(SHARED))('ROME through the runner on t
 
   it('edits records that fit the 64-token window, or fails the cell with a clear error, never crashes', SLOW, async () => {
     ws.write({
-      'spec.yaml': `name: t
-seed: 0
-output: t.csv
-models: [{ model: embedded, label: gpt2, params: { name: tiny-gpt2 } }]
-datasets: [{ dataset: edit-file, label: cf, params: { path: ${join(SHARED, 'counterfact/counterfact-rome-format.dev.json')}, n: 2 } }]
-methods: [{ method: rome, label: ROME, params: { mom2NSamples: ${SAMPLES} } }]
-metrics: [efficacy, prepare-bytes]
-`,
+      'spec.yaml': editSpec({
+        name: 't', dataset: `{ dataset: edit-file, label: cf, params: { path: ${join(SHARED, 'counterfact/counterfact-rome-format.dev.json')}, n: 2 } }`,
+        methods: [`{ method: rome, label: ROME, params: { mom2NSamples: ${SAMPLES} } }`], metrics: ['efficacy', 'prepare-bytes'],
+      }),
     });
     await runExperiment(join(ws.cwd, 'spec.yaml'), defaultRegistries(), ws, { renderer: 'silent' });
     // the paper's columns (the bootstrap interval columns left out: testing/csv.ts)

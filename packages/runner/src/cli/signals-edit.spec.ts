@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canWatchSignals } from '@editlab/engine';
 import { tmpWorkspace } from '../testing/tmp';
+import { editSpec } from '../testing/default-model';
 import { PKG } from '../testing/cli';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -19,14 +20,10 @@ const haveWatch = canWatchSignals();
 
 const STEPS = 1000;
 const ws = tmpWorkspace({
-  'spec.yaml': `name: long
-seed: 0
-output: long.csv
-models: [{ model: embedded, label: gpt2, params: { name: tiny-gpt2 } }]
-datasets: [{ dataset: world-counterfact, params: { n: 3 } }]
-methods: [{ method: ft, label: FT, params: { steps: ${STEPS}, stopAtLoss: 0 } }]
-metrics: [efficacy]
-`,
+  'spec.yaml': editSpec({
+    name: 'long', dataset: '{ dataset: world-counterfact, params: { n: 3 } }',
+    methods: [`{ method: ft, label: FT, params: { steps: ${STEPS}, stopAtLoss: 0 } }`], metrics: ['efficacy'],
+  }),
 });
 afterAll(() => ws.cleanup());
 

@@ -8,6 +8,7 @@ import type { CellRecord } from '../registries';
 import { defaultRegistries } from '../defaults';
 import { runExperiment } from '../experiment';
 import { tmpWorkspace } from '../testing/tmp';
+import { editSpec } from '../testing/default-model';
 import { EDIT_METRICS } from '../adapters/edit-metrics';
 import { fitWindow, longestSequence, skippedText } from './long-records';
 
@@ -60,14 +61,10 @@ describe('the long-record rule', () => {
 describe.skipIf(!haveData || window !== 64)('real CounterFact records on the v1 tiny-gpt2 (64-token window)', () => {
   const ws = tmpWorkspace();
   afterAll(() => ws.cleanup());
-  const spec = (offset: number, n: number) => `name: t
-seed: 0
-output: t.csv
-models: [{ model: embedded, label: gpt2, params: { name: tiny-gpt2 } }]
-datasets: [{ dataset: edit-file, label: cf, params: { path: ${CF_EDIT}, offset: ${offset}, n: ${n} } }]
-methods: [{ method: ft, label: FT, params: { steps: 10 } }]
-metrics: [efficacy, generalization, locality]
-`;
+  const spec = (offset: number, n: number) => editSpec({
+    name: 't', dataset: `{ dataset: edit-file, label: cf, params: { path: ${CF_EDIT}, offset: ${offset}, n: ${n} } }`,
+    methods: ['{ method: ft, label: FT, params: { steps: 10 } }'], metrics: ['efficacy', 'generalization', 'locality'],
+  });
 
   it('a record longer than the 64-token window is skipped and listed; the rest of its cell runs', async () => {
     // Records 142–144 of the EasyEdit-format dev file: case 2983 (index 143) has a 66-token paraphrase.

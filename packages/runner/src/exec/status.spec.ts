@@ -2,8 +2,7 @@
 // becomes non-finite is `diverged` (the engine's typed divergence error), distinct from `failed` (any
 // other error); an edit that wrecks the model is `collapsed` when the spec lists `edit-status`.
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Registries } from '../registries';
@@ -12,9 +11,7 @@ import { runExperiment } from '../experiment';
 import { tmpWorkspace } from '../testing/tmp';
 import type { EngineModel } from '../adapters/engine';
 import { editVerdict, EDIT_STATUS_THRESHOLDS } from '../adapters/edit-metrics';
-
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const haveModel = existsSync(join(ROOT, 'models/tiny-gpt2/model.safetensors'));
+import { editSpec, haveModel } from '../testing/default-model';
 
 /** The real registries plus `poisoned`: the embedded model with one weight set to NaN (a corrupted fine-tune). */
 function withPoisonedModel(): Registries {
@@ -33,15 +30,8 @@ function withPoisonedModel(): Registries {
   return { ...reg, models: new Map([...reg.models, ['poisoned', poisoned]]) };
 }
 
-const SPEC = (name: string, model: string, more = '') => `name: ${name}
-seed: 0
-output: ${name}.csv
-models: [{ model: ${model}, label: m, params: { name: tiny-gpt2 } }]
-datasets: [{ dataset: world-counterfact, label: cf, params: { n: 1 } }]
-methods:
-  - { method: ft, label: FT }
-${more}metrics: [efficacy]
-`;
+const SPEC = (name: string, model: string, more: string[] = []) =>
+  editSpec({ name, model, modelLabel: 'm', methods: ['{ method: ft, label: FT }', ...more], metrics: ['efficacy'] });
 
 const rows = (dir: string, file: string) => {
   const [header, ...body] = readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => l.split(','));
@@ -64,7 +54,7 @@ describe.skipIf(!haveModel)('real methods on tiny-gpt2 (skipped when models/tiny
   afterAll(() => ws.cleanup());
 
   it('a non-finite training loss makes the cell diverged with the engine\'s reason; another error makes it failed', async () => {
-    ws.write({ 'spec.yaml': SPEC('d', 'poisoned', '  - { method: ft, label: FT-layer1, params: { layer: 1 } }\n') });
+    ws.write({ 'spec.yaml': SPEC('d', 'poisoned', ['{ method: ft, label: FT-layer1, params: { layer: 1 } }']) });
     const reg = withPoisonedModel();
     await runExperiment(join(ws.cwd, 'spec.yaml'), reg, ws, { renderer: 'silent' });
     const [ft, ft1] = rows(ws.resultsDir, 'd.csv');
@@ -94,16 +84,10 @@ describe.skipIf(!haveModel)('real methods on tiny-gpt2 (skipped when models/tiny
 
   it('edit-status: FT at lr 1 is collapsed, FT at its default lr is ok (values kept in both rows)', async () => {
     ws.write({
-      'c.yaml': `name: c
-seed: 0
-output: c.csv
-models: [{ model: embedded, label: gpt2, params: { name: tiny-gpt2 } }]
-datasets: [{ dataset: world-counterfact, label: cf, params: { n: 2 } }]
-methods:
-  - { method: ft, label: FT }
-  - { method: ft, label: FT-lr1, params: { lr: 1 } }
-metrics: [efficacy, locality, locality-before, fluency, edit-status]
-`,
+      'c.yaml': editSpec({
+        name: 'c', n: 2, methods: ['{ method: ft, label: FT }', '{ method: ft, label: FT-lr1, params: { lr: 1 } }'],
+        metrics: ['efficacy', 'locality', 'locality-before', 'fluency', 'edit-status'],
+      }),
     });
     await runExperiment(join(ws.cwd, 'c.yaml'), defaultRegistries(), ws, { renderer: 'silent' });
     const [ft, hot] = rows(ws.resultsDir, 'c.csv');

@@ -32,3 +32,31 @@ export function useDefaultModel(name: 'tiny-gpt2' | 'tiny-llama' = 'tiny-gpt2'):
     return model;
   };
 }
+
+/** The parts of a one-model editing spec that differ between the runner tests that run one. */
+export interface EditSpecParts {
+  /** The experiment's name; the table is `<name>.csv`. */
+  readonly name: string;
+  /** The model entry (default `embedded`) and its label (default `gpt2`); the model is tiny-gpt2. */
+  readonly model?: string;
+  readonly modelLabel?: string;
+  /** The dataset item as a YAML flow mapping; default the world's CounterFact, label cf, `n` records (default 1). */
+  readonly dataset?: string;
+  readonly n?: number;
+  /** The method items, each a YAML flow mapping (`{ method: ft, label: FT }`). */
+  readonly methods: readonly string[];
+  readonly metrics: readonly string[];
+}
+
+/** The YAML of a spec that edits tiny-gpt2 with `methods` and scores `metrics`, seed 0. */
+export function editSpec(p: EditSpecParts): string {
+  const dataset = p.dataset ?? `{ dataset: world-counterfact, label: cf, params: { n: ${p.n ?? 1} } }`;
+  return `name: ${p.name}
+seed: 0
+output: ${p.name}.csv
+models: [{ model: ${p.model ?? 'embedded'}, label: ${p.modelLabel ?? 'gpt2'}, params: { name: tiny-gpt2 } }]
+datasets: [${dataset}]
+methods:
+${p.methods.map((m) => `  - ${m}\n`).join('')}metrics: [${p.metrics.join(', ')}]
+`;
+}
