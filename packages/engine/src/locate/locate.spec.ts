@@ -49,11 +49,12 @@ describe('locateMlps on the committed tiny models', () => {
     expect(a.loss.corrupted).toBeGreaterThan(5); // … and the swapped subject changes the answer
   });
 
-  it('tiny-gpt2, P17: the ranking is stable across disjoint halves of the facts and across seeds', () => {
+  it('tiny-gpt2, P17: the same two MLPs lead across disjoint halves of the facts and across seeds', () => {
     // Disjoint fact sets (10 + 10, partners from all 20), three seeds (other fact subsets and partners),
-    // greedy selection and the logit-diff metric: the same top-1 MLP, well ahead of the rest. The second
-    // place is not stable on the retrained checkpoint (aeb8df1): rankings 0123 0321 0132 0213 0312 0123 0132,
-    // m0 degree 10–12 vs ≤ 6 for any other MLP (docs/forget.md, "How stable are the located layers?").
+    // greedy selection and the logit-diff metric. On the set v1 checkpoint m0 led every run by ≥ 1.5×; on the
+    // committed set v2 checkpoint the lead is shared by m0 and m3 (degrees m0/m1/m2/m3: 11/5/5/7, 9/5/4/10,
+    // 8/4/5/8, 8/4/5/7, 9/5/6/8, 8/5/6/6 — the second half of the facts puts m3 first), so what is stable is the
+    // pair (docs/forget.md, "How stable are the located layers?").
     const all = FIXTURE_FACTS.P17;
     const runs = [
       locateMlps(gpt2, all.slice(0, 10), all, { seed: 1 }),
@@ -62,21 +63,21 @@ describe('locateMlps on the committed tiny models', () => {
       locateMlps(gpt2, all, all, { seed: 1, selection: 'greedy' }),
       locateMlps(gpt2, all, all, { seed: 1, metric: 'logit-diff' }),
     ];
-    expect(new Set(runs.map((r) => r.mlpRanking[0]))).toEqual(new Set([runs[0]!.mlpRanking[0]]));
-    for (const r of runs) {
-      const [first, second] = r.mlpRanking.map((l) => r.mlpDegree[l]!);
-      expect(first!).toBeGreaterThanOrEqual(1.5 * second!);
-    }
+    for (const r of runs) expect([...r.mlpRanking.slice(0, 2)].sort()).toEqual([0, 3]);
+    for (const r of runs) expect(r.mlpDegree[0]!).toBeGreaterThan(Math.max(r.mlpDegree[1]!, r.mlpDegree[2]!));
   });
 
-  it('tiny-llama, P36 (capital): deterministic and the same top-2 over seeds; weighted degree agrees on top-1', () => {
+  it('tiny-llama, P36 (capital): deterministic and the same top-1 over seeds; weighted degree agrees on top-1', () => {
     const facts = FIXTURE_FACTS.P36;
     const a = locateMlps(llama, facts, facts, { seed: 1 });
     expect(locateMlps(llama, facts, facts, { seed: 1 })).toEqual(a);
     expect(a.nFacts).toBeGreaterThan(0);
     expect(a.nFacts).toBeLessThanOrEqual(facts.length);
     const others = [2, 3].map((seed) => locateMlps(llama, facts, facts, { seed }));
-    for (const r of others) expect([...r.mlpRanking.slice(0, 2)].sort()).toEqual([...a.mlpRanking.slice(0, 2)].sort());
+    // Set v1's checkpoint kept the same top-2 over seeds; the set v2 checkpoint keeps the top-1 (m0; degrees
+    // 9/5/7/4, 9/5/8/5, 12/4/4/5 for seeds 1–3) while the second place moves between m2 and m3.
+    for (const r of others) expect(r.mlpRanking[0]).toBe(a.mlpRanking[0]);
+    expect(a.mlpRanking[0]).toBe(0);
     const w = locateMlps(llama, facts, facts, { seed: 1, degree: 'weighted' });
     expect(w.mlpRanking[0]).toBe(a.mlpRanking[0]);
   });
