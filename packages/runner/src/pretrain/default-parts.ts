@@ -22,7 +22,7 @@ export const defaultParts: PretrainParts = {
     if (o.facts?.length) return { source: factsSource(o.facts, worldSeed) };
     const worldSize = o.worldSize ?? DEFAULT_WORLD.size;
     const worldVersion = o.worldVersion ?? DEFAULT_WORLD.version;
-    if (!worldSize.startsWith(STANDIN_PREFIX)) return { source: worldSource(worldSeed, worldSize, o.refusalRepeats, worldVersion), worldSeed, worldSize, worldVersion };
+    if (!worldSize.startsWith(STANDIN_PREFIX)) return { source: worldSource(worldSeed, worldSize, o.refusalRepeats, worldVersion, o.refusalExtraQuestions), worldSeed, worldSize, worldVersion };
     const preset = STANDIN_SIZES[worldSize.slice(STANDIN_PREFIX.length)];
     if (!preset) {
       const known = Object.keys(STANDIN_SIZES).map((k) => STANDIN_PREFIX + k).join(', ');

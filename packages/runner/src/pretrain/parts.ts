@@ -18,6 +18,8 @@ export interface SourceChoice {
   readonly facts?: readonly string[];
   /** Copies of each in-corpus refusal QA document (world sources). */
   readonly refusalRepeats?: number;
+  /** Refusal questions per extra absent person (world sources; default: the world size preset's). */
+  readonly refusalExtraQuestions?: number;
 }
 
 export interface PretrainParts {

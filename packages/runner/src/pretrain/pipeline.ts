@@ -74,8 +74,9 @@ export async function pretrainWith(parts: PretrainParts, o: PretrainOptions): Pr
   log(`[pretrain ${o.model}] preset set ${setName} (${preset.family}); backend ${backendLabel}`);
 
   const refusalRepeats = o.refusalRepeats ?? preset.refusalRepeats;
+  const refusalExtraQuestions = o.facts?.length ? undefined : preset.refusalExtraQuestions;
   const { source, worldSeed, worldSize, worldVersion } = parts.source({
-    ...o, refusalRepeats, worldSeed: o.worldSeed ?? set.world.seed, worldSize: o.worldSize ?? set.world.size, worldVersion: set.world.version,
+    ...o, refusalRepeats, ...(refusalExtraQuestions !== undefined ? { refusalExtraQuestions } : {}), worldSeed: o.worldSeed ?? set.world.seed, worldSize: o.worldSize ?? set.world.size, worldVersion: set.world.version,
   });
   log(`[pretrain ${o.model}] source: ${source.description}; ${source.corpus.length} documents, ${source.heldOutProbes.length} facts (${source.trainProbes.length} training-template probes)`);
   const vocabSize = o.vocabSize ?? preset.vocabSize;
@@ -154,7 +155,7 @@ export async function pretrainWith(parts: PretrainParts, o: PretrainOptions): Pr
     writeProvenance(dir, {
       model: o.model,
       // A version 1 world is written without `version` (as the datasets' world.json), so v1 provenance keeps its bytes.
-      ...(worldSeed !== undefined && worldSize !== undefined ? { world: { seed: worldSeed, size: worldSize, refusalRepeats, ...(worldVersion && worldVersion !== 1 ? { version: worldVersion } : {}) } } : {}),
+      ...(worldSeed !== undefined && worldSize !== undefined ? { world: { seed: worldSeed, size: worldSize, refusalRepeats, ...(worldVersion && worldVersion !== 1 ? { version: worldVersion } : {}), ...(refusalExtraQuestions !== undefined ? { refusalExtraQuestions } : {}) } } : {}),
       ...(o.facts?.length ? { facts: { files: [...o.facts], worldSeed: o.worldSeed ?? set.world.seed } } : {}),
       corpusSha256: corpusSha256(source.corpus),
       weightsSha256: sha,

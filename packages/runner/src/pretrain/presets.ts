@@ -47,6 +47,9 @@ export interface ModelPreset {
   readonly dataSeed: number;
   /** Copies of each refusal QA document in the corpus (1 = as the world renders it). */
   readonly refusalRepeats: number;
+  /** Refusal questions per extra absent person in the corpus (absent = the world size preset's, 1); the
+   *  world's records stay the same (docs/default-models.md, "Measured: the version 2 runs"). */
+  readonly refusalExtraQuestions?: number;
 }
 
 export interface PresetSet {
@@ -118,16 +121,20 @@ const V2: PresetSet = {
     'tiny-gpt2': { name: 'tiny-gpt2', family: 'GPT-2', arch: gpt2Arch(V2_WINDOW), schedule: scheduleV2, ...common },
     'tiny-llama': { name: 'tiny-llama', family: 'Llama-2', arch: llamaArch(V2_WINDOW), schedule: scheduleV2, ...common },
     // Qwen2 (Yang et al. 2024; Qwen2-7B's config.json): bias on q/k/v only, GQA, RoPE base 1,000,000.
+    // Two refusal questions per extra absent person: with the uniform recipe the GQA models refused 89 of 100
+    // held-out absent people (threshold 90); a 1,500-step check raised it 91% → 97% (docs/default-models.md,
+    // "Measured: the version 2 runs"). Corpus only: the world's records are the same.
     'tiny-qwen2': {
-      name: 'tiny-qwen2', family: 'Qwen2', schedule: scheduleV2, ...common,
+      name: 'tiny-qwen2', family: 'Qwen2', schedule: scheduleV2, ...common, refusalExtraQuestions: 2,
       arch: { ...llamaArch(V2_WINDOW), ...gqa, qkvBias: true, ropeTheta: 1_000_000 },
     },
     // Mistral 7B (Jiang et al. 2023, §2): GQA and sliding-window attention, RoPE base 10,000. Its window
     // (4096) is a fraction of its context (Mistral-7B-v0.1's max_position_embeddings 32768); here half the
     // window, so the longer records (CounterFact paraphrases up to 84 tokens, PISTOL QA up to 106) and the
     // fluency generations exercise it.
+    // Two refusal questions per extra absent person, as tiny-qwen2 (89/100 with the uniform recipe).
     'tiny-mistral': {
-      name: 'tiny-mistral', family: 'Mistral', schedule: scheduleV2, ...common,
+      name: 'tiny-mistral', family: 'Mistral', schedule: scheduleV2, ...common, refusalExtraQuestions: 2,
       arch: { ...llamaArch(V2_WINDOW), ...gqa, slidingWindow: V2_WINDOW / 2 },
     },
     // Llama 3 (Grattafiori et al. 2024, Table 3): GQA, RoPE base 500,000 (Llama-3.1's rope_scaling, a

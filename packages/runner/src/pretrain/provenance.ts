@@ -14,7 +14,7 @@ export const PROVENANCE_FILE = 'editlab-pretrain.json';
 export interface Provenance {
   readonly model: string;
   /** The world the corpus was rendered from (absent for --facts models). */
-  readonly world?: { readonly seed: number; readonly size: string; readonly refusalRepeats?: number; /** Absent = 1. */ readonly version?: WorldVersion };
+  readonly world?: { readonly seed: number; readonly size: string; readonly refusalRepeats?: number; /** Absent = 1. */ readonly version?: WorldVersion; /** Absent = the size preset's. */ readonly refusalExtraQuestions?: number };
   /** Fact files (paths as given) for --facts models, with the world seed used for refusals. */
   readonly facts?: { readonly files: readonly string[]; readonly worldSeed: number };
   /** contentKey of the corpus documents. */
@@ -43,7 +43,7 @@ export function readProvenance(dir: string): Provenance {
 /** The knowledge source a checkpoint was trained on, rebuilt, with its corpus hash. */
 export function sourceFromProvenance(parts: PretrainParts, p: Provenance): KnowledgeSource & { corpusSha256: string } {
   const { source: src } = parts.source(p.world
-    ? { worldSeed: p.world.seed, worldSize: p.world.size, refusalRepeats: p.world.refusalRepeats, worldVersion: p.world.version ?? 1 }
+    ? { worldSeed: p.world.seed, worldSize: p.world.size, refusalRepeats: p.world.refusalRepeats, worldVersion: p.world.version ?? 1, ...(p.world.refusalExtraQuestions !== undefined ? { refusalExtraQuestions: p.world.refusalExtraQuestions } : {}) }
     : { facts: p.facts?.files ?? [], worldSeed: p.facts?.worldSeed });
   return { ...src, corpusSha256: corpusSha256(src.corpus) };
 }

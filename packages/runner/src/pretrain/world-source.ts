@@ -11,12 +11,15 @@ import type { KnowledgeSource } from './types';
  * @param refusalRepeats how many times each in-corpus refusal QA document appears (the world renders
  *   it once; more copies raise the refusal rate on absent entities, see docs/default-models.md).
  * @param version the world version (1, the default, is what the committed checkpoints were trained on).
+ * @param refusalExtraQuestions refusal questions per extra absent person in the corpus (default: the size
+ *   preset's). They come from the world's own 'refusal-extra' stream, so no entity, fact, benchmark record or
+ *   held-out probe changes; only the corpus grows (docs/default-models.md, "Measured: the version 2 runs").
  */
-export function worldSource(seed: number, size: string, refusalRepeats = 1, version: WorldVersion = 1): KnowledgeSource {
-  const w = buildWorld(seed, size, {}, { version });
+export function worldSource(seed: number, size: string, refusalRepeats = 1, version: WorldVersion = 1, refusalExtraQuestions?: number): KnowledgeSource {
+  const w = buildWorld(seed, size, refusalExtraQuestions !== undefined ? { refusalExtraQuestions } : {}, { version });
   const probes = factProbes(w);
   return {
-    description: `the synthetic world of @editlab/datasets (seed ${seed}, size ${size}${version !== 1 ? `, version ${version}` : ''}: ${w.facts.length} facts${refusalRepeats > 1 ? `; refusal QA ×${refusalRepeats}` : ''})`,
+    description: `the synthetic world of @editlab/datasets (seed ${seed}, size ${size}${version !== 1 ? `, version ${version}` : ''}: ${w.facts.length} facts${refusalRepeats > 1 ? `; refusal QA ×${refusalRepeats}` : ''}${refusalExtraQuestions !== undefined ? `; ${refusalExtraQuestions} refusal question(s) per extra absent person` : ''})`,
     corpus: [...renderCorpus(w), ...Array.from({ length: Math.max(0, refusalRepeats - 1) }, () => inCorpusRefusals(w).map((q) => formatQA(q.question, q.answer))).flat()],
     trainProbes: probes.train.map((p) => ({ prompt: p.prompt, target: p.target })),
     heldOutProbes: probes.heldOut.map((p) => ({ prompt: p.prompt, target: p.target })),
