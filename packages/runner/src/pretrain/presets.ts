@@ -139,8 +139,10 @@ const V2: PresetSet = {
     },
     // Llama 3 (Grattafiori et al. 2024, Table 3): GQA, RoPE base 500,000 (Llama-3.1's rope_scaling, a
     // long-context extension, is not modelled).
+    // Two refusal questions per extra absent person, by the rule for every GQA preset: both GQA models trained
+    // with the uniform recipe refused 89/100 (tiny-qwen2, tiny-mistral), both full-attention ones 93/100.
     'tiny-llama3': {
-      name: 'tiny-llama3', family: 'Llama-3', schedule: scheduleV2, ...common,
+      name: 'tiny-llama3', family: 'Llama-3', schedule: scheduleV2, ...common, refusalExtraQuestions: 2,
       arch: { ...llamaArch(V2_WINDOW), ...gqa, ropeTheta: 500_000 },
     },
   },
