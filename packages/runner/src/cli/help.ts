@@ -10,6 +10,7 @@ commands:
   run       run a spec (resumable; cached tasks are skipped) and write its CSV table
   merge     join the shard files of a sharded run into the table a single run writes
   diff      align two result CSVs by their key columns and show per-metric deltas
+  compare   two rows of one table with the paired interval of their difference; or a claims file's verdicts
   plot      draw a result CSV as an SVG chart (bar, line, radar, heatmap)
   trace     causal tracing of a default model's known facts: a CSV and its heatmap (ROME §2)
   pretrain  train the embedded default models on the synthetic world
@@ -62,6 +63,20 @@ noise: with both tables' per-record values (<table>.records.csv) a paired 95% bo
 the change must exclude 0; else a.csv's interval columns (<metric>_lo, _hi) must not hold b's value.
 --tolerance x replaces the noise rule with |Δ| > x. --all prints unchanged metrics and changes within
 noise too; --fail-on-regression exits 1 when there is any regression or a row that was ok is not.`,
+  compare: `usage: editlab compare <table.csv> --a col=v[,col=v…] --b col=v[,col=v…] [--metric m[,m…]] [--markdown] [--seed n]
+       editlab compare --claims <claims.yaml> [--markdown] [--seed n] [--fail-on-not-held]
+
+Two rows of one table share their records, so their difference (b − a) gets a paired 95% bootstrap
+interval over the records (from <table>.records.csv and the table's meta.json; without them, the rows'
+interval columns must be disjoint). Per metric: b higher, b lower, or within noise.
+A claims file lists what a paper found, each claim judged on its table:
+  claims:
+    - { id: F-T3a, says: ForGet scores above F-Learning, table: forget/table3.csv, metric: score,
+        a: { model: tiny-llama, method: F-L }, b: { model: tiny-llama, method: ForGet }, expect: b > a }
+    - { id: Ob1a, says: GA collapses, table: unlearning/table1.csv, metric: rouge1-retain, b: { method: GA }, expect: < 0.1 }
+Table paths are relative to the claims file. Verdict: held (the interval is wholly on the claimed side of
+0 or of the threshold), not held (wholly on the other side), within noise (it straddles), n/a (with why).
+--fail-on-not-held exits 1 when any claim is not held or n/a.`,
   plot: `usage: editlab plot <table.csv> --metric a[,b,…] [--kind bar|line|radar|heatmap] [--x column] [--y column] [--series column]
                     [--title text] [--width px] [--height px] [-o|--out out.svg (default <table>.<kind>.svg)]
 

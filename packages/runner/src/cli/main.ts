@@ -12,12 +12,13 @@ import { pretrainCmd } from './pretrain-command';
 import { modelCmd } from './model-command';
 import { methodsCmd } from './methods-command';
 import { traceCmd } from './trace-command';
+import { compareCmd } from './compare-command';
 import { packageVersions } from '../defaults';
 
 type Command = (argv: readonly string[], io: Io) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
-  validate: validateCmd, plan: planCmd, run: runCmd, merge: mergeCmd, diff: diffCmd, plot: plotCmd, data: dataCmd, model: modelCmd, methods: methodsCmd, pretrain: pretrainCmd, trace: traceCmd,
+  validate: validateCmd, plan: planCmd, run: runCmd, merge: mergeCmd, diff: diffCmd, compare: compareCmd, plot: plotCmd, data: dataCmd, model: modelCmd, methods: methodsCmd, pretrain: pretrainCmd, trace: traceCmd,
 };
 
 const EXIT_BY_CODE: Record<string, number> = { SPEC_INVALID: EXIT.usage, USAGE: EXIT.usage, ABORTED: EXIT.interrupted };
