@@ -75,6 +75,7 @@ describe('editlab compare --claims', () => {
     expect: b > a
   - { id: C3, says: Scores differ, table: paired/quickstart.csv, metric: score, a: { model: tiny-gpt2, method: FT }, b: { model: tiny-gpt2, method: ForGet }, expect: b > a }
   - { id: C4, says: ForGet's efficacy above 99, table: paired/quickstart.csv, metric: efficacy, b: { model: tiny-gpt2, method: ForGet }, expect: "> 99" }
+  - { id: C5, says: a table not run yet, table: paired/later.csv, metric: efficacy, b: { method: ForGet }, expect: "> 99" }
 `;
 
   it('judges each claim: held, not held, within noise, threshold', async () => {
@@ -85,11 +86,12 @@ describe('editlab compare --claims', () => {
     expect(line(r.out, 'C2 ')).toMatch(/not held$/);
     expect(line(r.out, 'C3 ')).toMatch(/within noise$/);
     expect(line(r.out, 'C4 ')).toMatch(/100\.0\s+100\.0 \[100\.0, 100\.0\]\s+row intervals\s+held$/);
-    expect(r.err).toBe('4 claim(s): 2 held, 1 not held, 1 within noise, 0 n/a');
+    expect(line(r.out, 'C5 ')).toMatch(/n\/a \(paired\/later\.csv does not exist \(table not run yet\)\)$/);
+    expect(r.err).toBe('5 claim(s): 2 held, 1 not held, 1 within noise, 1 n/a');
     expect((await cli('compare', '--claims', 'claims.yaml', '--fail-on-not-held')).code).toBe(1);
     const md = await cli('compare', '--claims', 'claims.yaml', '--markdown');
     expect(md.out.split('\n')[0]).toBe('| claim | says | metric, expected | b vs a | b − a or b [95%] | rule | verdict |');
-    expect(md.out.split('\n')).toHaveLength(6);
+    expect(md.out.split('\n')).toHaveLength(7);
   });
 
   it('reports a malformed claim with its file and line, never a stack trace', async () => {

@@ -5,6 +5,7 @@
 // pairs (./noise.ts `pairedChange`, the paired test `editlab diff` uses); without per-record values the
 // rows' interval columns must be disjoint (stricter). The verdict: held (the interval excludes 0, or
 // the threshold, on the claimed side), not held (it excludes it on the other side), within noise.
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Registries } from '../registries';
 import { SpecError } from '../errors';
@@ -162,6 +163,7 @@ function verdictOf(lo: number, hi: number, e: Expectation): ClaimVerdict {
 /** Judge one claim on its table. `seed` feeds the paired bootstrap (its stream is the claim id). */
 export function checkClaim(claim: Claim, reg: Registries, cache: TableCache, seed = 0): ClaimResult {
   const na = (why: string, extra: Partial<ClaimResult> = {}): ClaimResult => ({ claim, b: null, value: null, rule: 'none', verdict: 'n/a', why, ...extra });
+  if (!existsSync(claim.table)) return na(`${claim.tableAsWritten} does not exist (table not run yet)`);
   const { table, columns, records } = cache.get(claim.table);
   if (!table.header.includes(claim.metric)) return na(`${claim.tableAsWritten} has no column '${claim.metric}'`);
   const rowB = selectRow(table, claim.b, 'b');
