@@ -1,5 +1,5 @@
 // ROME, MEMIT and AlphaEdit at their rule defaults (`defaults: rule`, docs/defaults.md "Width rule") on the committed
-// tiny-llama v1, loaded through the embedded adapter so that the edit layer comes from its model card
+// tiny-llama, loaded through the embedded adapter so that the edit layer comes from its model card
 // (models/tiny-llama/edit-layer.json): each changes the edited facts and leaves unrelated facts alone. Ten world
 // CounterFact records, key statistics over 1000 corpus documents shared by the three methods (they edit layers 0–1).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -20,7 +20,7 @@ const haveModel = existsSync(join(ROOT, 'models/tiny-llama/model.safetensors'));
 const SLOW = { timeout: 900_000 };
 const SAMPLES = 1000;
 
-describe.skipIf(!haveModel)('locate-then-edit at rule defaults on tiny-llama v1 (skipped when models/tiny-llama is absent)', () => {
+describe.skipIf(!haveModel)('locate-then-edit at rule defaults on tiny-llama (skipped when models/tiny-llama is absent)', () => {
   let loaded: LoadedModel;
   let model: EditModel;
   let shape: ModelShape;
@@ -68,8 +68,10 @@ describe.skipIf(!haveModel)('locate-then-edit at rule defaults on tiny-llama v1 
 
   it('the rule values on tiny-llama: layer 0 from the card, λ = 480, L2 = 0.246; shared key statistics of layers 0–1', SLOW, async () => {
     expect(shape.editLayer).toBe(0); // from the model card
-    expect(ruled('memit')).toEqual({ mom2UpdateWeight: 480, mom2NSamples: SAMPLES });
-    expect(ruled('alphaedit')).toEqual({ l2: 0.246, mom2NSamples: SAMPLES });
+    // EasyEdit's Llama-2-7B target-value settings (presetRule): 25 steps, weight decay 1e-3, clamp 4
+    const llamaValue = { vNumGradSteps: 25, vWeightDecay: 1e-3, clampNormFactor: 4 };
+    expect(ruled('memit')).toEqual({ mom2UpdateWeight: 480, mom2NSamples: SAMPLES, ...llamaValue });
+    expect(ruled('alphaedit')).toEqual({ l2: 0.246, mom2NSamples: SAMPLES, ...llamaValue });
     unrelatedTop = records.slice(10, 15).map((r) => top1(r.prompt));
     expect(efficacy(records.slice(0, 10))).toBe(0);
     await tick();
@@ -77,20 +79,27 @@ describe.skipIf(!haveModel)('locate-then-edit at rule defaults on tiny-llama v1 
     expect(shared['key-stats']!.value).toMatchObject({ layers: [0, 1], nSamples: SAMPLES });
   });
 
-  // Measured (docs/defaults.md "Width rule"): MEMIT 4/10, AlphaEdit 10/10, five unrelated facts kept by both.
-  for (const [id, least] of [['memit', 3], ['alphaedit', 8]] as const) {
-    it(`${id} at its rule value changes ≥ ${least} of 10 edited facts in one batch; the unrelated facts keep their prediction`, SLOW, async () => {
+  // Measured (docs/defaults.md "Width rule"): with the GPT-2 XL target-value settings MEMIT 4/10, AlphaEdit 10/10,
+  // five unrelated facts kept by both; with EasyEdit's Llama-2 settings (the rule since 2026-12-02: 25 steps, weight
+  // decay 1e-3, clamp 4) MEMIT 8/10 with all five kept, AlphaEdit 10/10 with four of five kept (printed below).
+  for (const [id, least, keep] of [['memit', 7, 5], ['alphaedit', 8, 4]] as const) {
+    it(`${id} at its rule value changes ≥ ${least} of 10 edited facts in one batch; ≥ ${keep} of 5 unrelated facts keep their prediction`, SLOW, async () => {
       await tick();
       const batch = records.slice(0, 10);
       const res = methodById(id).apply(model, batch, ruled(id), { seed: 0, prepared: shared });
-      await tick();
-      expect(efficacy(batch)).toBeGreaterThanOrEqual(least);
-      expect(kept()).toBe(5);
-      res.undo();
+      try {
+        await tick();
+        const [edited, unrelated] = [efficacy(batch), kept()];
+        console.log(`${id} at rule defaults on tiny-llama: ${edited}/10 edited, ${unrelated}/5 unrelated kept`);
+        expect(edited).toBeGreaterThanOrEqual(least);
+        expect(unrelated).toBeGreaterThanOrEqual(keep);
+      } finally {
+        res.undo();
+      }
     });
   }
 
-  it('rome at its rule defaults (card layer 0, C⁻¹-adjusted) makes the new target the top-1 continuation; the unrelated facts keep theirs', SLOW, async () => {
+  it('rome at its rule defaults (card layer 0, C = I as EasyEdit\'s Llama-2 preset) makes the new target the top-1 continuation; the unrelated facts keep theirs', SLOW, async () => {
     const romeParams = withRuleDefaults(methodById('rome').paramsSchema as JsonSchema, { mom2NSamples: SAMPLES }, shape);
     // Its own templates; the same statistics (layer 0 is in them).
     const prepared = { ...(await stages('rome', romeParams, ['context-templates'])), 'key-stats': shared['key-stats']! };

@@ -36,14 +36,29 @@ describe('defaults by rule', () => {
 
   it("MEMIT's λ and AlphaEdit's L2 scale with d_mlp from their reference models (docs/defaults.md \"Width rule\")", () => {
     const w = (family: string, dMlp: number) => ({ ...shape(family, 4), dMlp });
-    expect(ruleDefaults(props('memit'), w('gpt2', 6400))).toEqual({ mom2UpdateWeight: 20000 }); // GPT-2 XL: the reference back
-    expect(ruleDefaults(props('memit'), w('llama', 11008))).toEqual({ mom2UpdateWeight: 15000 }); // Llama-2-7B
-    expect(ruleDefaults(props('memit'), w('gpt2', 512))).toEqual({ mom2UpdateWeight: 1600 }); // tiny-gpt2
-    expect(ruleDefaults(props('memit'), w('llama', 352))).toEqual({ mom2UpdateWeight: 480 }); // tiny-llama: 479.65, 3 digits
-    expect(ruleDefaults(props('alphaedit'), w('llama', 14336))).toEqual({ l2: 10 }); // Llama3-8B
-    expect(ruleDefaults(props('alphaedit'), w('gpt2', 512))).toEqual({ l2: 0.8 });
-    expect(ruleDefaults(props('alphaedit'), w('qwen2', 352))).toEqual({ l2: 0.246 });
+    const lam = (id: string, s: ReturnType<typeof w>) => { const r = ruleDefaults(props(id), s); return r['mom2UpdateWeight'] ?? r['l2']; };
+    expect(lam('memit', w('gpt2', 6400))).toBe(20000); // GPT-2 XL: the reference back
+    expect(lam('memit', w('llama', 11008))).toBe(15000); // Llama-2-7B
+    expect(lam('memit', w('gpt2', 512))).toBe(1600); // tiny-gpt2
+    expect(lam('memit', w('llama', 352))).toBe(480); // tiny-llama: 479.65, 3 digits
+    expect(lam('alphaedit', w('llama', 14336))).toBe(10); // Llama3-8B
+    expect(lam('alphaedit', w('gpt2', 512))).toBe(0.8);
+    expect(lam('alphaedit', w('qwen2', 352))).toBe(0.246);
     expect(() => ruleDefaults(props('memit'), shape('gpt2', 4))).toThrow(/scales with the model's d_mlp/);
+  });
+
+  it('ROME, MEMIT and AlphaEdit: GPT-2-style models keep the GPT-2 XL files\' values, Llama-style ones take EasyEdit\'s Llama-2-7B values', () => {
+    const w = (family: string) => ({ ...shape(family, 4), dMlp: 352 });
+    const { mom2UpdateWeight: _m, ...gpt2 } = ruleDefaults(props('memit'), w('gpt2'));
+    expect(gpt2).toEqual({ vNumGradSteps: 20, vWeightDecay: 0.5, clampNormFactor: 0.75 }); // memit gpt2-xl.json: the schema defaults
+    for (const family of ['llama', 'qwen2', 'mistral']) {
+      const { mom2UpdateWeight: _l, ...llama } = ruleDefaults(props('memit'), w(family));
+      expect(llama, family).toEqual({ vNumGradSteps: 25, vWeightDecay: 1e-3, clampNormFactor: 4 }); // EasyEdit MEMIT/llama-7b.yaml
+      const { l2: _a, ...alpha } = ruleDefaults(props('alphaedit'), w(family));
+      expect(alpha, family).toEqual({ vNumGradSteps: 25, vWeightDecay: 1e-3, clampNormFactor: 4 }); // MEMIT's Llama-2 file (EasyEdit #502)
+    }
+    expect(ruleDefaults(props('rome'), w('gpt2'))).toEqual({ mom2Adjustment: true, vNumGradSteps: 20, vWeightDecay: 0.5, clampNormFactor: 4 });
+    expect(ruleDefaults(props('rome'), w('llama'))).toEqual({ mom2Adjustment: false, vNumGradSteps: 25, vWeightDecay: 1e-3, clampNormFactor: 4 }); // ROME/llama-7b.yaml
   });
 
   it('every default of ft, ft-c, forget, forget-u, forget-pa and f-learning that is a number or an optimizer names its source', () => {

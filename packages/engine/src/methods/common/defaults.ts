@@ -106,6 +106,16 @@ export function widthRule(gpt2xl: number, llama: { readonly name: string; readon
   };
 }
 
+/**
+ * The locate-then-edit presets' two families (docs/locate-then-edit.md "Defaults"): the authors' GPT-2 XL files
+ * (kmeng01/rome and memit: hparams/ROME/gpt2-xl.json, hparams/MEMIT/gpt2-xl.json), which GPT-2-style models follow, and EasyEdit's Llama-2-7B
+ * files (hparams/ROME|MEMIT/llama-7b.yaml), which every Llama-style family follows (AlphaEdit has no Llama-2 file;
+ * its maintainers advise MEMIT's, EasyEdit issue #502).
+ */
+export function presetRule(gpt2xl: RuleValue, llama2: RuleValue): DefaultRule {
+  return { columns: { 'GPT-2 XL': gpt2xl, 'Llama-2-7b': llama2 }, families: { gpt2: 'GPT-2 XL' }, otherwise: 'Llama-2-7b' };
+}
+
 /** The tuning sweeps whose CSVs name the tuned defaults (experiments/tuning/, on the world's tuning split). */
 export const TUNED_FT: DefaultOrigin = { source: 'tuning', ref: 'experiments/tuning/ft.yaml → results/tuning/ft.csv' };
 export const TUNED_FORGET: DefaultOrigin = { source: 'tuning', ref: 'experiments/tuning/forget.yaml → results/tuning/forget.csv' };

@@ -8,15 +8,23 @@ import type { ValueOptions } from './target-value';
 import { keyStatsStage } from './key-stats-stage';
 import { resolveLayers } from './layer-rule';
 import { num, int, layerList, type ParamsOf, type PropSchema } from './params';
-import { sourced, widthRule } from './defaults';
+import { presetRule, sourced, widthRule } from './defaults';
 
-/** The value-optimisation params with a method's defaults (ROME and MEMIT differ in clamp_norm_factor). */
-export function valueProperties(defaults: { clampNormFactor: number }) {
+/**
+ * The value-optimisation params with a method's defaults (ROME and MEMIT differ in clamp_norm_factor). The
+ * schema defaults are the GPT-2 XL files'; with `defaults: rule` a Llama-style model takes EasyEdit's Llama-2-7B
+ * values where they differ (25 steps, weight decay 1e-3, MEMIT's clamp 4; `presetRule`).
+ */
+export function valueProperties(defaults: { clampNormFactor: number; llamaClampNormFactor: number }) {
+  const from = (gpt2: string, llama: string) => `kmeng01/rome|memit hparams gpt2-xl.json ${gpt2}; EasyEdit hparams/ROME|MEMIT/llama-7b.yaml ${llama}`;
   return {
-    vNumGradSteps: int(20, 'v_num_grad_steps: iterations of the target-value optimisation (the last only measures the loss).', { min: 1, max: 500 }),
+    vNumGradSteps: sourced(int(20, 'v_num_grad_steps: iterations of the target-value optimisation (the last only measures the loss).', { min: 1, max: 500 }),
+      { source: 'authors-code', ref: from('v_num_grad_steps 20', '25'), rule: presetRule(20, 25) }),
     vLr: num(0.5, 'v_lr: Adam learning rate of the target-value shift δ.', { exclusiveMin: 0 }),
-    vWeightDecay: num(0.5, 'v_weight_decay: weight of ‖δ‖ / ‖v₀‖² in the value loss.', { min: 0 }),
-    clampNormFactor: num(defaults.clampNormFactor, 'clamp_norm_factor: ‖δ‖ is projected onto ≤ this · ‖v₀‖ after every step.', { exclusiveMin: 0 }),
+    vWeightDecay: sourced(num(0.5, 'v_weight_decay: weight of ‖δ‖ / ‖v₀‖² in the value loss.', { min: 0 }),
+      { source: 'authors-code', ref: from('v_weight_decay 0.5', '1e-3'), rule: presetRule(0.5, 1e-3) }),
+    clampNormFactor: sourced(num(defaults.clampNormFactor, 'clamp_norm_factor: ‖δ‖ is projected onto ≤ this · ‖v₀‖ after every step.', { exclusiveMin: 0 }),
+      { source: 'authors-code', ref: from(`clamp_norm_factor ${defaults.clampNormFactor}`, String(defaults.llamaClampNormFactor)), rule: presetRule(defaults.clampNormFactor, defaults.llamaClampNormFactor) }),
     klFactor: num(0.0625, 'kl_factor: weight of the KL "essence" term on "{subject} is a".', { min: 0 }),
   } satisfies Record<string, PropSchema<number>>;
 }
@@ -37,7 +45,7 @@ export const MEMIT_PROPERTIES = {
     { source: 'authors-code', ref: 'kmeng01/memit hparams/MEMIT/gpt2-xl.json mom2_update_weight 20000 (d_mlp 6400); EasyEdit hparams/MEMIT/llama-7b.yaml 15000 (d_mlp 11008); rule: λ·d_mlp/d_ref keeps s = kᵀ(λC)⁻¹k ≈ d_mlp/λ of a typical key (docs/defaults.md "Width rule")', rule: widthRule(20000, { name: 'Llama-2-7b', value: 15000, width: 11008 }) },
   ),
   mom2NSamples: mom2Samples(1000, 'Editing as Unlearning App.: 1000 for MEMIT and AlphaEdit'),
-  ...valueProperties({ clampNormFactor: 0.75 }),
+  ...valueProperties({ clampNormFactor: 0.75, llamaClampNormFactor: 4 }),
 };
 
 /** The key-statistics stage of the MEMIT-style methods (layers: the params', else the rule's). */

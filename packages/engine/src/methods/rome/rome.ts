@@ -19,14 +19,16 @@ import { keyStatsOf, keyStatsStage } from '../common/key-stats-stage';
 import { editLayerProblems, resolveLayer } from '../common/layer-rule';
 import { mom2Samples, valueOptions, valueProperties } from '../common/locate-edit-params';
 import { bool, layerList, type ParamsOf } from '../common/params';
+import { presetRule, sourced } from '../common/defaults';
 import { activationsAt, promptRows, subjectKeys } from '../common/subject-keys';
 import { targetValues, valueSite } from '../common/target-value';
 
 const properties = {
   layers: layerList('The edited MLP layer, as upstream\'s one-element `layers`. Default []: ROME\'s reference layer at the same relative depth (common/layer-rule.ts: 17 of 48 for GPT-2, 5 of 32 for Llama).'),
-  mom2Adjustment: bool(true, 'mom2_adjustment: u = C⁻¹k* with the key statistics (the paper); false: C = I (EasyEdit\'s Llama presets), no statistics needed.'),
+  mom2Adjustment: sourced(bool(true, 'mom2_adjustment: u = C⁻¹k* with the key statistics (the paper); false: C = I (EasyEdit\'s Llama presets), no statistics needed.'),
+    { source: 'authors-code', ref: 'kmeng01/rome hparams/ROME/gpt2-xl.json mom2_adjustment true; EasyEdit hparams/ROME/llama-7b.yaml false', rule: presetRule(true, false) }),
   mom2NSamples: mom2Samples(100000, 'ROME gpt2-xl.json: 100,000'),
-  ...valueProperties({ clampNormFactor: 4 }),
+  ...valueProperties({ clampNormFactor: 4, llamaClampNormFactor: 4 }),
 };
 
 export const rome = defineMethod({
