@@ -17,6 +17,7 @@ methods:
   - { method: forget }
   - { method: ft-c, label: FT-c }
   - { method: ft-c, label: FT-c eps, params: { epsilon: 3e-3 } }
+  - { method: forget, label: forget lr, params: { learnLr: 1e-3 } }
 metrics: [efficacy]
 `;
 const ws = tmpWorkspace({ 'rule.yaml': SPEC('defaults: rule'), 'schema.yaml': SPEC('') });
@@ -28,15 +29,15 @@ const params = async (file: string) => {
 };
 
 describe('defaults: rule', () => {
-  it('fills each unset rule param with its family column on each model (GPT-2 and the Llama-2 stand-in: the Llama-2 column)', async () => {
+  it('fills each unset rule param with its family column on each model (GPT-2 and the Llama-2 stand-in: the Llama-2 column), also in a method entry that sets other params', async () => {
     expect(await params('rule.yaml')).toEqual([
-      ['gpt2', 'forget', 1, undefined], ['gpt2', 'FT-c', 2, 5e-4], ['gpt2', 'FT-c eps', 2, 3e-3],
-      ['llama', 'forget', 1, undefined], ['llama', 'FT-c', 2, 5e-4], ['llama', 'FT-c eps', 2, 3e-3],
+      ['gpt2', 'forget', 1, undefined], ['gpt2', 'FT-c', 2, 5e-4], ['gpt2', 'FT-c eps', 2, 3e-3], ['gpt2', 'forget lr', 1, undefined],
+      ['llama', 'forget', 1, undefined], ['llama', 'FT-c', 2, 5e-4], ['llama', 'FT-c eps', 2, 3e-3], ['llama', 'forget lr', 1, undefined],
     ]);
     // without it, the schema defaults (the values the committed tables used)
     expect(await params('schema.yaml')).toEqual([
-      ['gpt2', 'forget', 2, undefined], ['gpt2', 'FT-c', 2, 1e-2], ['gpt2', 'FT-c eps', 2, 3e-3],
-      ['llama', 'forget', 2, undefined], ['llama', 'FT-c', 2, 1e-2], ['llama', 'FT-c eps', 2, 3e-3],
+      ['gpt2', 'forget', 2, undefined], ['gpt2', 'FT-c', 2, 1e-2], ['gpt2', 'FT-c eps', 2, 3e-3], ['gpt2', 'forget lr', 2, undefined],
+      ['llama', 'forget', 2, undefined], ['llama', 'FT-c', 2, 1e-2], ['llama', 'FT-c eps', 2, 3e-3], ['llama', 'forget lr', 2, undefined],
     ]);
   });
 

@@ -169,7 +169,7 @@ export function validateSpec(loaded: LoadedSpec, reg: Registries): Spec {
   }
   const models = (doc as { models: JsonObject[] }).models;
   (doc as { models: JsonObject[] }).models = models.map(expandHubShorthand);
-  const spec = withAxisDefaults(doc as unknown as Spec, reg);
+  const spec = withAxisDefaults(doc as unknown as Spec, reg, loaded.value as JsonObject);
   // The row bound first: the method checks expand every matrix, which an unbounded sweep must not reach.
   const rows = checkRowCount(spec, loaded.sources);
   const extra = [
@@ -196,7 +196,7 @@ export function applyDefaults(schema: JsonSchema, value: JsonObject): JsonObject
   return out;
 }
 
-function withAxisDefaults(s: Spec, reg: Registries): Spec {
+function withAxisDefaults(s: Spec, reg: Registries, written: JsonObject): Spec {
   // With `defaults: rule`, a method param that has a rule is left unset here: the plan sets it per model.
   const byRule = (schema: JsonSchema): JsonSchema => {
     if (s.defaults !== 'rule') return schema;
@@ -204,8 +204,21 @@ function withAxisDefaults(s: Spec, reg: Registries): Spec {
     const props = Object.fromEntries(Object.entries((schema['properties'] ?? {}) as Record<string, JsonObject>).map(([k, p]) => [k, k in ruled ? { ...p, default: undefined } : p]));
     return { ...schema, properties: props } as JsonSchema;
   };
+  // ajv's useDefaults has already filled every default into a params object the spec wrote; a rule param
+  // the spec itself did not write is unset again, so that the plan gives it the rule's value.
+  const writtenMethods = (Array.isArray(written['methods']) ? written['methods'] : []) as JsonObject[];
+  const asWritten = (params: JsonObject | undefined, i: number, schema: JsonSchema): JsonObject => {
+    if (s.defaults !== 'rule' || !params) return params ?? {};
+    const w = writtenMethods[i]?.['params'];
+    const wrote = isPlainObject(w) ? (w as JsonObject) : {};
+    const ruled = ruleProps(schema);
+    return Object.fromEntries(Object.entries(params).filter(([k]) => !(k in ruled) || k in wrote));
+  };
   const fill = <T extends { params?: JsonObject }>(xs: readonly T[], tag: keyof T, entries: ReadonlyMap<string, EntryBase>) =>
-    xs.map((x) => ({ ...x, params: applyDefaults(entries === reg.methods ? byRule(entries.get(String(x[tag]))!.paramsSchema) : entries.get(String(x[tag]))!.paramsSchema, x.params ?? {}) }));
+    xs.map((x, i) => {
+      const schema = entries.get(String(x[tag]))!.paramsSchema;
+      return { ...x, params: entries === reg.methods ? applyDefaults(byRule(schema), asWritten(x.params, i, schema)) : applyDefaults(schema, x.params ?? {}) };
+    });
   return {
     ...s,
     seed: s.seed ?? 0,
