@@ -1,7 +1,7 @@
 // Claims about result tables, judged against their noise (docs/metrics.md "Claims and verdicts").
 // A claim names a table, one or two of its rows (by key columns) and a metric, and says what the paper
 // found: row b above row a (`b > a`), below it (`b < a`), or one row beyond a threshold (`< 0.1`).
-// Two rows of one table share their records, so the change (b − a) is bootstrapped over the record
+// Two rows of one table on the same records are paired: the change (b − a) is bootstrapped over the record
 // pairs (./noise.ts `pairedChange`, the paired test `editlab diff` uses); without per-record values the
 // rows' interval columns must be disjoint (stricter). The verdict: held (the interval excludes 0, or
 // the threshold, on the claimed side), not held (it excludes it on the other side), within noise.
@@ -183,7 +183,8 @@ export function checkClaim(claim: Claim, reg: Registries, cache: TableCache, see
   const column = columns?.find((c) => c.column === claim.metric);
   const recA = records?.get(rowKey(rowA));
   const recB = records?.get(rowKey(rowB));
-  if (column && recA && recB) {
+  // Paired only when both rows were computed on the same records (a forget set of another size is another sample).
+  if (column && recA && recB && recA.size === recB.size && [...recA.keys()].every((id) => recB.has(id))) {
     const iv = pairedChange(recA, recB, columns!, reg, seed, claim.id).get(claim.metric);
     if (iv && iv.pairs >= 2) return { claim, a, b, value, lo: iv.lo, hi: iv.hi, rule: 'paired', pairs: iv.pairs, verdict: verdictOf(iv.lo, iv.hi, claim.expect) };
   }
