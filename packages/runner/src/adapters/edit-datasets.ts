@@ -40,6 +40,10 @@ const EDIT_WORLD_PARAMS: Record<string, JsonSchema> = {
     enum: ['benchmark', 'tuning'], default: 'benchmark',
     description: 'Which records: the benchmark, or (world 2) the tuning split, whose subjects occur in no benchmark file, for tuning hyper-parameters and training side models.',
   },
+  sideRecords: {
+    type: 'integer', minimum: 1,
+    description: 'Side models (SERAC, LTE, RECIPE: stages that read the tuning split) train on its first sideRecords records only. With split: tuning and offset ≥ sideRecords, a spec measures side-model settings on tuning records they never saw (docs/memory-editors.md "Diagnosis"). Default: the whole split.',
+  },
 };
 
 /** `split: tuning` needs `world: 2` (version 1 has no tuning split). */
@@ -153,6 +157,9 @@ function withRelation(w: World, r: EditRecord): EditRecord {
  */
 const TUNING_SPLIT: JsonObject = { world: 2, split: 'tuning' };
 
+/** How many of the tuning split's records side models train on (`sideRecords`; all by default). */
+const sideRecordsOf = (params: JsonObject): number => (typeof params['sideRecords'] === 'number' ? params['sideRecords'] : Infinity);
+
 function worldTuning(records: readonly CellRecord[]): TuningRecord[] {
   return records.map((c) => {
     const r = c.data as unknown as EditRecord;
@@ -171,7 +178,7 @@ function worldEntry(
     paramsSchema: { type: 'object', properties: { ...EDIT_WORLD_PARAMS, ...extra, ...SLICE }, ...TUNING_NEEDS_V2 },
     load: async (params) => slice(loadWorld(params), params, id),
     pool: async (params) => slice(loadWorld(params), params, id, true),
-    ...(tuning ? { tuning: async (params: JsonObject) => worldTuning(slice(loadWorld({ ...params, ...tuning }), params, id, true)) } : {}),
+    ...(tuning ? { tuning: async (params: JsonObject) => worldTuning(slice(loadWorld({ ...params, ...tuning }), params, id, true)).slice(0, sideRecordsOf(params)) } : {}),
   };
   function loadWorld(params: JsonObject): LoadedDataset {
     const split = params['split'] === 'tuning' ? ' tuning' : '';

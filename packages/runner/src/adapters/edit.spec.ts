@@ -70,6 +70,19 @@ describe('world and file datasets', () => {
       .rejects.toThrow(/world-counterfact: split "tuning" needs world: 2/);
   });
 
+  it('sideRecords: side models train on the tuning split\'s first N records; split: tuning with offset N evaluates the rest', async () => {
+    const v2 = { worldSeed: 1, worldSize: 'default', world: 2, n: 50, offset: 150 };
+    const all = await worldCounterfact.tuning!(v2, ctx);
+    const side = await worldCounterfact.tuning!({ ...v2, sideRecords: 150 }, ctx);
+    expect([all.length, side.length]).toEqual([200, 150]);
+    expect(side).toEqual(all.slice(0, 150));
+    const held = await worldCounterfact.load({ ...v2, split: 'tuning', sideRecords: 150 }, ctx);
+    const trainedOn = new Set(side.map((t) => (t.request as EditRequest).subject));
+    expect(held).toHaveLength(50);
+    expect(held.map((r) => (r.request as EditRequest).prompt)).toEqual(all.slice(150).map((t) => (t.request as EditRequest).prompt));
+    expect(held.filter((r) => trainedOn.has((r.request as EditRequest).subject)).length).toBeLessThan(held.length); // mostly other people
+  });
+
   it('world-knowedit: world 2 WikiData_counterfact rewrites and WikiData_recent insertions, with relation ids', async () => {
     const base = { worldSeed: 1, worldSize: 'default', world: 2, n: 100, offset: 0 };
     const cf = await worldKnowEdit.load({ ...base, set: 'counterfact' }, ctx);

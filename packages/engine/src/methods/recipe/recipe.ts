@@ -16,10 +16,11 @@ import { knowledgeRep, promptVectors, queryRep, scores, sentinelRep } from './en
 import { RECIPE_FILE, RECIPE_STAGE, recipeShape, runRecipeStage, withPlaceholders, type RecipeArtifact } from './stage';
 
 export const RECIPE_PROPERTIES = {
-  steps: int(300, 'training steps of the encoder, heads and sentinel (≈ 12 epochs of the 200-record tuning split at batch 8)', { min: 1, max: 100000 }),
+  steps: int(2700, 'training steps of the encoder, heads and sentinel (≈ 12 epochs of the 200-record tuning split × (1 + substitutions) at batch 8)', { min: 1, max: 100000 }),
   lr: num(1e-3, 'Adam learning rate (the reference\'s 1e-5 fine-tunes a pretrained RoBERTa; these heads start from scratch)', { exclusiveMin: 0, max: 1 }),
   batchSize: int(8, 'edits per step (reference: 8)', { min: 2, max: 1024 }),
   prompts: int(3, 'prompt vectors per edit, P (reference: 3)', { min: 1, max: 32 }),
+  substitutions: int(8, 'copies of each tuning edit with another target of its relation (its text and its answer alike), so the encoder learns to carry the target rather than memorise the split\'s edits (docs/memory-editors.md "Diagnosis")', { min: 0, max: 100 }),
   dRep: int(0, 'size of the knowledge and query reps; 0 = the model\'s d_model (the reference\'s d_rep 4096 = Llama-2-7B\'s d_model)', { min: 0, max: 65536 }),
 };
 
@@ -30,14 +31,14 @@ interface Entry {
 
 export const recipe = defineMethod({
   id: 'recipe',
-  version: '1',
+  version: '2',
   description: 'RECIPE: continuous prompt vectors per edit, retrieved top-1 and gated by a knowledge sentinel, LM frozen (Chen et al. 2024); encoder trained on the tuning split',
   properties: RECIPE_PROPERTIES,
   stages: [
     {
       name: RECIPE_STAGE,
       reads: 'tuning',
-      inputs: (p) => ({ steps: p.steps, lr: p.lr, batchSize: p.batchSize, prompts: p.prompts, dRep: p.dRep }),
+      inputs: (p) => ({ steps: p.steps, lr: p.lr, batchSize: p.batchSize, prompts: p.prompts, substitutions: p.substitutions, dRep: p.dRep }),
       run: (model, p, input) => runRecipeStage(model, p, input),
     },
   ],

@@ -11,7 +11,7 @@
 // replaced by the sentinel) and the 1.2× hinge gates are left out; the prompt vectors occupy P placeholder
 // positions before the query (the reference adds them before the first block, keeping GPT-2 positions).
 import * as tf from '@tensorflow/tfjs';
-import { hashString } from '../../model/prng';
+import { hashString, Rng } from '../../model/prng';
 import { embedHooks } from '../../model/route';
 import { makeBatch, disposeBatch, type TokenExample } from '../../train/batch';
 import { nextTokenNll } from '../../train/loss';
@@ -20,7 +20,7 @@ import { trainSliced } from '../common/memory/sliced';
 import type { Objective } from '../../train/objective';
 import { exampleStream } from '../../train/streams';
 import type { EditModel, StageInput } from '../editor';
-import { editText } from '../common/memory/context';
+import { editText, targetVariants } from '../common/memory/context';
 import { meanHidden, queryIds } from '../common/memory/features';
 import { saveTensors } from '../common/memory/side-weights';
 import type { ParamsOf } from '../common/params';
@@ -58,11 +58,13 @@ export async function runRecipeStage(model: EditModel, p: ParamsOf<typeof RECIPE
   const edits = scopedEdits(input.tuning, 'recipe');
   const tuning = input.tuning!;
   const s = recipeShape(model, p);
-  // per edit: its text, a reliability, a generality and a locality query (with the locality answer)
-  const items = edits.map((e, i) => ({
-    text: editText(e.request), rel: e.request.prompt, gen: e.inScope[1] ?? e.request.prompt, target: e.request.targetNew,
+  // per edit and target variant (common/memory/context.ts targetVariants): its text, a reliability, a generality
+  // and a locality query (with the locality answer)
+  const variants = targetVariants(edits.map((e) => e.request), p.substitutions, new Rng(hashString('recipe-targets', input.seed)));
+  const items = edits.flatMap((e, i) => variants[i]!.map((target) => ({
+    text: editText({ prompt: e.request.prompt, targetNew: target }), rel: e.request.prompt, gen: e.inScope[1] ?? e.request.prompt, target,
     loc: tuning[i]!.neighbours[0] ?? { prompt: edits[(i + 1) % edits.length]!.request.prompt, target: edits[(i + 1) % edits.length]!.request.targetTrue ?? '' },
-  }));
+  })));
   const texts = items.flatMap((x) => [x.text, x.rel, x.gen, x.loc.prompt]);
   const feats = meanHidden(lm, texts.map((t) => queryIds(tok, t)), tok.padId);
   const flat = new Float32Array(feats.length * s.d);

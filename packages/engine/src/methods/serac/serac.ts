@@ -15,10 +15,10 @@ import { int, num } from '../common/params';
 import { COUNTERFACTUAL_FILE, runSeracStage, SCOPE_FILE, SERAC_STAGE, type SeracArtifact } from './stage';
 
 export const SERAC_PROPERTIES = {
-  steps: int(600, 'counterfactual model: optimizer steps on the tuning split (docs/memory-editors.md: ≈ 5 epochs of its in-scope queries at batch 16)', { min: 1, max: 100000 }),
+  steps: int(3000, 'counterfactual model: optimizer steps on the tuning split (docs/memory-editors.md: ≈ 9 epochs of its ~5,400 examples at batch 16; 600 left it memorising the split, efficacy 0 on held-out edits)', { min: 1, max: 100000 }),
   lr: num(2e-4, 'counterfactual model: peak Adam learning rate (a tenth of the default models\' pretraining peak, 2e-3)', { exclusiveMin: 0, max: 1 }),
   batchSize: int(16, 'counterfactual model: queries per step (the scope scorer takes 4× as many pairs)', { min: 1, max: 1024 }),
-  substitutions: int(2, 'counterfactual model: copies of each tuning edit with another target of its relation (in context and as the answer), so the model learns to copy the edit rather than memorise the split', { min: 0, max: 100 }),
+  substitutions: int(8, 'counterfactual model: copies of each tuning edit with another target of its relation (in context and as the answer), so the model learns to copy the edit rather than memorise the split (2 was too few: docs/memory-editors.md "Diagnosis")', { min: 0, max: 100 }),
   scopeSteps: int(400, 'scope classifier: optimizer steps', { min: 1, max: 100000 }),
   scopeLr: num(1e-2, 'scope classifier: Adam learning rate', { exclusiveMin: 0, max: 1 }),
   scopeNegatives: int(2, 'scope classifier: other edits\' prompts per edit as out-of-scope pairs (besides its neighbourhood prompts)', { min: 0, max: 100 }),
@@ -32,7 +32,7 @@ interface Entry {
 
 export const serac = defineMethod({
   id: 'serac',
-  version: '1',
+  version: '2',
   description: 'SERAC: an edit memory, a scope classifier and a counterfactual model given the edit in context (Mitchell et al. 2022); side models trained on the tuning split',
   properties: SERAC_PROPERTIES,
   stages: [
