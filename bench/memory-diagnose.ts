@@ -1,14 +1,14 @@
 // Why do the memory-based editors (SERAC, LTE, RECIPE) edit the tuning split's records but not the benchmark's?
-// (issue 15, docs/memory-editors.md "Diagnosis"). For each method, with side models trained by a committed
-// spec's run (their cache entries, found by label), each record is edited alone on the bare model and the
-// script reports, on the tuning split's records (which the side models trained on) and on the benchmark's:
+// (issue 15, docs/memory-editors.md "Diagnosis"). For each method, its stages train here on the tuning split's
+// first --train records (with --params), each record is edited alone on the bare model, and the script reports,
+// on records the side models trained on ("fit"), on held-out tuning records and on benchmark records:
 //   routed   the edit's own prompt reaches the side model with the edit (SERAC: in scope; LTE: its fact is
 //            retrieved into the template; RECIPE: its vectors beat the sentinel);
 //   eff      the CounterFact comparison on the prompt (new target more likely than the true one);
 //   eff|rt   efficacy among the routed prompts: does the side model apply the edit once it has it?
 //   para-rt  paraphrases routed;  nb-rt  neighbourhood prompts routed (should be none).
-//   node --import tsx bench/memory-diagnose.ts --cache .editlab-cache --model tiny-llama --tune CF-tune --bench CF-bench [--n 50]
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+//   node --import tsx bench/memory-diagnose.ts [--train 150] [--n 30] [--model tiny-llama] [--methods serac,lte,recipe] [--params '{"serac":{…}}']
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,25 +20,13 @@ const worldCounterfact = defaultRegistries().datasets.get('world-counterfact')!;
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { values } = parseArgs({ options: {
-  cache: { type: 'string', default: '.editlab-cache' }, model: { type: 'string', default: 'tiny-llama' },
-  tune: { type: 'string', default: 'CF-tune' }, bench: { type: 'string', default: 'CF-bench' }, n: { type: 'string', default: '50' },
+  model: { type: 'string', default: 'tiny-llama' }, n: { type: 'string', default: '30' },
   methods: { type: 'string', default: 'serac,lte,recipe' }, offset: { type: 'string', default: '0' },
-  train: { type: 'string' }, params: { type: 'string', default: '{}' },
+  train: { type: 'string', default: '150' }, params: { type: 'string', default: '{}' },
 } });
 const n = Number(values.n);
-
-/** The cached prepare stage of `method` whose label ends "@ model on dataset (tuning split)". */
-function prepared(method: string, dataset: string): Record<string, { value: unknown; dir: string }> {
-  const tasks = join(values.cache!, 'tasks');
-  for (const sub of readdirSync(tasks)) for (const f of readdirSync(join(tasks, sub))) {
-    const t = JSON.parse(readFileSync(join(tasks, sub, f), 'utf8'));
-    const [stage, m] = String(t.label).split(' ');
-    if (t.kind === 'prepare' && m === method && String(t.label).endsWith(`@ ${values.model} on ${dataset} (tuning split)`)) {
-      return { [stage!]: { value: t.result.value, dir: join(values.cache!, 'artifacts', t.key) } };
-    }
-  }
-  throw new Error(`no cached ${method} stage for ${values.model} on ${dataset} in ${values.cache}`);
-}
+const trainN = Number(values.train);
+const methodParams = JSON.parse(values.params!) as Record<string, Record<string, unknown>>;
 
 await initBackend();
 const ck = await loadCheckpoint(join(ROOT, 'models', values.model!));
@@ -47,19 +35,14 @@ const tok = model.tokenizer;
 const ids = (p: string) => (tok.bosId === undefined ? tok.encode(p) : [tok.bosId, ...tok.encode(p)]);
 const ctx = { seed: 0, specDir: ROOT };
 const offset = Number(values.offset);
-const trainN = values.train === undefined ? undefined : Number(values.train);
 const allTuning = await worldCounterfact.tuning!({ world: 2 }, ctx);
-const splits: Record<string, Awaited<ReturnType<typeof worldCounterfact.load>>> = trainN === undefined ? {
-  tuning: await worldCounterfact.load({ world: 2, split: 'tuning', n, offset }, ctx),
-  benchmark: await worldCounterfact.load({ world: 2, n, offset }, ctx),
-} : {
+const splits = {
   fit: await worldCounterfact.load({ world: 2, split: 'tuning', n: Math.min(n, trainN), offset: 0 }, ctx),
   holdout: await worldCounterfact.load({ world: 2, split: 'tuning', n, offset: trainN }, ctx),
   benchmark: await worldCounterfact.load({ world: 2, n, offset }, ctx),
 };
 
-/** With --train N: run the method's stages here on the tuning split's first N records, with --params. */
-const trained = new Map<string, Record<string, { value: unknown; dir: string }>>();
+/** Run the method's stages here on the tuning split's first --train records, with its --params. */
 async function train(method: string, params: Record<string, unknown>) {
   const def = methodById(method);
   const out: Record<string, { value: unknown; dir: string }> = {};
@@ -94,11 +77,10 @@ const variants: Record<string, Record<string, unknown>[]> = {
 };
 for (const method of values.methods!.split(',')) {
   const def = methodById(method);
+  const prep = await train(method, methodParams[method] ?? {}); // the variants below change no stage input
   for (const extra of variants[method]!) {
+    const params = { ...methodParams[method], ...extra };
     for (const [split, recs] of Object.entries(splits)) {
-      const params = { ...JSON.parse(values.params!)[method] ?? {}, ...extra };
-      if (trainN !== undefined && !trained.has(method)) trained.set(method, await train(method, params));
-      const prep = trainN !== undefined ? trained.get(method)! : prepared(method, split === 'tuning' ? values.tune! : values.bench!);
       let rt = 0, eff = 0, effRt = 0, pRt = 0, pN = 0, pEff = 0, nRt = 0, nN = 0;
       for (const rec of recs) {
         const r = rec.request as RewriteRequest;
