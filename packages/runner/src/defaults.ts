@@ -11,6 +11,7 @@ import { backendInfo, initBackend, METHODS } from '@editlab/engine';
 import type { Registries } from './registries';
 import { datasetInspector } from './adapters/datasets';
 import { checkpointModel, embeddedModel, hfModel, pistolModel } from './adapters/models';
+import { factsModel } from './adapters/facts-model';
 import { modelCacheDir } from './models/hub';
 import { EDIT_DATASETS } from './adapters/edit-datasets';
 import { EDIT_METRICS } from './adapters/edit-metrics';
@@ -70,7 +71,7 @@ export async function environment(): Promise<JsonObject> {
 
 export function defaultRegistries(): Registries {
   return {
-    models: byId([checkpointModel, embeddedModel(ROOT, DEFAULT_MODEL_NAMES), pistolModel(ROOT, DEFAULT_MODEL_NAMES), hfModel(() => modelCacheDir(process.env))]),
+    models: byId([checkpointModel, embeddedModel(ROOT, DEFAULT_MODEL_NAMES), pistolModel(ROOT, DEFAULT_MODEL_NAMES), factsModel(DEFAULT_MODEL_NAMES), hfModel(() => modelCacheDir(process.env))]),
     datasets: byId([...EDIT_DATASETS, ...UNLEARN_DATASETS]),
     methods: byId(METHODS.map(methodEntry)),
     metrics: byId([...EDIT_METRICS, ...CASE_STUDY_METRICS, ...UNLEARN_METRICS, ...REFUSAL_QUALITY_METRICS, ...GENERAL_METRICS]),

@@ -246,7 +246,7 @@ export const editFile: DatasetEntry = {
   id: 'edit-file',
   version: '2',
   description: 'A local dataset file in an editing format (CounterFact ROME/EasyEdit, ZsRE MEND, RippleEdits, KnowEdit), relative to the spec',
-  paths: { path: 'file' },
+  paths: { path: 'file', tuningPath: 'file' },
   paramsSchema: {
     type: 'object',
     required: ['path'],
@@ -254,14 +254,36 @@ export const editFile: DatasetEntry = {
       path: { type: 'string', minLength: 1, description: 'The file, relative to the spec file.' },
       format: { enum: [...EDIT_FORMATS], description: 'The format; detected from the file when omitted.' },
       ...SLICE,
+      tuningRecords: {
+        type: 'integer', minimum: 1,
+        description: 'The tuning split side models (SERAC, LTE, RECIPE: stages that read the tuning split) train on: the first tuningRecords records of tuningPath, or of this file, when the evaluated records start at offset ≥ tuningRecords (a dev split disjoint from them; docs/definitions.md §4). Default: no tuning split (such stages cannot run).',
+      },
+      tuningPath: { type: 'string', minLength: 1, description: 'Another file (relative to the spec) whose first tuningRecords records are the tuning split. Default: this file.' },
     },
   },
   load: async (params, ctx) => loadFile(params, ctx.specDir, false),
   pool: async (params, ctx) => loadFile(params, ctx.specDir, true),
+  tuning: async (params, ctx) => fileTuning(params, ctx.specDir),
 };
+
+/** The edit file's tuning split: the first `tuningRecords` records of `tuningPath` (default: the evaluated file, before `offset`). */
+function fileTuning(params: JsonObject, specDir: string): TuningRecord[] {
+  const n = params['tuningRecords'];
+  if (typeof n !== 'number') throw new RunnerError('DATA', `edit-file ${String(params['path'])}: no tuning split (set tuningRecords, and tuningPath for another file) for the stages that train side models`);
+  const other = params['tuningPath'];
+  const records = typeof other === 'string'
+    ? loadFile({ path: other }, specDir, true)
+    : loadFile(params, specDir, true);
+  return worldTuning(records.slice(0, n));
+}
 
 function loadFile(params: JsonObject, specDir: string, all: boolean): CellRecord[] {
   const path = resolve(specDir, String(params['path']));
+  // Side models train on the first tuningRecords records of this file: the evaluated ones must come after them.
+  const tuning = params['tuningRecords'];
+  if (!all && typeof tuning === 'number' && params['tuningPath'] === undefined && Number(params['offset'] ?? 0) < tuning) {
+    throw new RunnerError('DATA', `${path}: the evaluated records (offset ${Number(params['offset'] ?? 0)}) overlap the tuning split (its first ${tuning} records): set offset ≥ ${tuning}, or tuningPath to another file`);
+  }
   try {
     const loaded = loadDataset(path, params['format'] !== undefined ? { format: String(params['format']) as FormatName } : {});
     return slice(loaded, params, path, all);

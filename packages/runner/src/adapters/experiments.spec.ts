@@ -32,12 +32,15 @@ describe('committed experiments', () => {
   // allowed problem; everything else in the spec is still checked.
   const unbuilt = DEFAULT_MODEL_NAMES.filter((n) => !existsSync(join(ROOT, 'models', n, 'config.json')));
   const notBuilt = (message: string) => unbuilt.some((n) => message.includes(`embedded model '${n}' is not built`) || message.includes(`model checkpoint not found: ${join(ROOT, 'models', n)} `));
+  // experiments/real/ names the dev files of ../shared/data beside the repository (the real-data miniature):
+  // a clone without them may only lack those files.
+  const sharedDataAbsent = (message: string) => !existsSync(join(ROOT, '..', 'shared', 'data')) && /'(\.\.\/)+shared\/data\/[^']+' does not exist/.test(message);
   it.each(specs(EXP).map((f) => relative(ROOT, f)))('%s validates against the built-in registries', (f) => {
     try {
       checkSpec(join(ROOT, f), reg, defaultWorkspace(ROOT));
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
-      expect(e.diagnostics.filter((d) => !notBuilt(d.message)).map(formatDiagnostic)).toEqual([]);
+      expect(e.diagnostics.filter((d) => !notBuilt(d.message) && !sharedDataAbsent(d.message)).map(formatDiagnostic)).toEqual([]);
     }
   });
 

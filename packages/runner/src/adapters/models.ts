@@ -54,7 +54,8 @@ export function checkpointHash(dir: string): string {
   return h.digest('hex');
 }
 
-async function loadDir(dir: string) {
+/** Load a Hugging Face layout checkpoint directory (with its traced edit layer, when its card has one). */
+export async function loadDir(dir: string) {
   await initBackend();
   const c = await loadCheckpoint(dir);
   if (!c.tokenizer) throw new RunnerError('DATA', `${dir}: no tokenizer.json beside the weights`);

@@ -141,11 +141,11 @@ export class Execution {
   }
 
   /** The values of the given precomputation stages that succeeded, by key (for the table's meta). */
-  stageOutputs(stages: readonly (PrepareTask | TargetsTask)[]): Map<string, StageOutput> {
+  stageOutputs(stages: readonly (ModelTask | PrepareTask | TargetsTask)[]): Map<string, StageOutput> {
     const out = new Map<string, StageOutput>();
     for (const t of stages) {
       const r = this.prepared.get(t.key);
-      if (r && r.status !== 'failed') out.set(t.key, { label: t.label, value: r.value });
+      if (r && r.status !== 'failed') out.set(t.key, { label: t.label, value: t.kind === 'model' ? withoutDir(r.value) : r.value });
     }
     return out;
   }
@@ -286,4 +286,11 @@ function withPaths(entry: MetricEntry, params: JsonObject, specDir: string): Jso
   const out: JsonObject = { ...params };
   for (const k of Object.keys(entry.paths ?? {})) if (typeof out[k] === 'string') out[k] = resolve(specDir, out[k] as string);
   return out;
+}
+
+/** A model build's value as the meta records it: without the cache directory it was written to (a path of this machine). */
+function withoutDir(v: JsonValue): JsonValue {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+  const { dir: _dir, ...rest } = v as JsonObject;
+  return rest;
 }

@@ -39,7 +39,7 @@ export interface RunOptions {
 export interface RunResult {
   /** Outputs of the cells this run covered (all cells, or the shard's). */
   readonly outputs: ReadonlyMap<string, CellOutput>;
-  /** Values of the method precomputation and dataset targets stages this run used, by task key (failed ones left out). */
+  /** Values of the model builds (their checkpoint directory left out), method precomputations and dataset targets stages this run used, by task key (failed ones left out). */
   readonly stages: ReadonlyMap<string, StageOutput>;
   readonly executed: readonly string[];
   readonly cached: readonly string[];
@@ -108,5 +108,5 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
   if (opts.signal?.aborted) {
     throw new RunnerError('ABORTED', `run interrupted after ${exec.executed.length} new task(s) (finished tasks are cached in ${opts.cache.dir}); rerun the same command to resume`);
   }
-  return { outputs: exec.outputs, stages: exec.stageOutputs(prepares), executed: exec.executed, cached: exec.cached };
+  return { outputs: exec.outputs, stages: exec.stageOutputs([...builds, ...prepares]), executed: exec.executed, cached: exec.cached };
 }

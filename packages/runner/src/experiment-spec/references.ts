@@ -51,7 +51,11 @@ export function missingReferences(spec: Spec, reg: Registries, specDir: string, 
     spec[axis].forEach((item, i) => {
       const id = 'model' in item ? item.model : 'dataset' in item ? item.dataset : item.method;
       for (const [param, kind] of Object.entries(entries[axis].get(id)?.paths ?? {})) {
-        const uses: Array<[(string | number)[], unknown]> = [[[axis, i, 'params', param], item.params[param]]];
+        const given = item.params[param];
+        // A list param (e.g. the facts model's files) names one path per element.
+        const uses: Array<[(string | number)[], unknown]> = Array.isArray(given)
+          ? given.map((v, j): [(string | number)[], unknown] => [[axis, i, 'params', param, j], v])
+          : [[[axis, i, 'params', param], given]];
         (item.matrix?.[param] ?? []).forEach((v, j) => uses.push([[axis, i, 'matrix', param, j], v]));
         for (const [ptr, value] of uses) {
           if (typeof value !== 'string' || value === '') continue;
