@@ -10,6 +10,7 @@ import { SpecError, formatDiagnostic } from '../errors';
 import { editFile } from './edit-datasets';
 import { factsModel } from './facts-model';
 import type { EditRequest } from '../registries';
+import type { JsonObject } from '../util/json';
 
 /** ZsRE MEND records about made-up subjects: `src`'s true answer is `answers[0]`, `alt` the new target. */
 const zsre = (from: number, to: number) => JSON.stringify(Array.from({ length: to - from }, (_, k) => {
@@ -73,7 +74,7 @@ describe('facts model', () => {
       expect(built['heldOutParaphrases']).toMatchObject({ n: 4 }); // the four rephrase prompts, held out of the corpus
       expect(built['trainPrompts']).toMatchObject({ n: 4 });
       expect(String(built['weightsSha256'])).toMatch(/^[0-9a-f]{64}$/);
-      const m = await entry.load(params, { ...ctx, built });
+      const m = await entry.load(params, { ...ctx, built: built as JsonObject });
       try {
         expect(m.window?.tokens).toBe(128); // the v2 preset's window
       } finally {
