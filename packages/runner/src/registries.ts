@@ -160,6 +160,8 @@ export interface DatasetEntry extends EntryBase {
    * side models on (SERAC, LTE, RECIPE). Undefined: such a stage cannot run on this dataset.
    */
   tuning?(params: JsonObject, ctx: RunContext): Promise<TuningRecord[]>;
+  /** Whether these params give the dataset a tuning split (absent: whenever `tuning` is defined); validate reads it. */
+  hasTuning?(params: JsonObject): boolean;
   /**
    * A stage these params ask for that runs on each model before any edit and rewrites the records
    * (self-improvement: the model under edit writes each forget question's refusal target); undefined:

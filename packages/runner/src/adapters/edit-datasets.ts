@@ -264,6 +264,7 @@ export const editFile: DatasetEntry = {
   load: async (params, ctx) => loadFile(params, ctx.specDir, false),
   pool: async (params, ctx) => loadFile(params, ctx.specDir, true),
   tuning: async (params, ctx) => fileTuning(params, ctx.specDir),
+  hasTuning: (params) => typeof params['tuningRecords'] === 'number',
 };
 
 /** The edit file's tuning split: the first `tuningRecords` records of `tuningPath` (default: the evaluated file, before `offset`). */

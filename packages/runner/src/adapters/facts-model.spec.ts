@@ -40,6 +40,30 @@ describe('edit-file tuning split', () => {
   });
 });
 
+describe('edit-file tuning split in validate', () => {
+  it('a side-model method on an edit file without tuningRecords is a validate error at the method; with it, none', () => {
+    const ws = tmpWorkspace({ 'z.json': zsre(0, 6) });
+    const problems = (datasetParams: string): string[] => {
+      ws.write({ 'spec.yaml': `name: t\noutput: t.csv\nmodels: [{ model: embedded, params: { name: tiny-llama } }]\ndatasets: [{ dataset: edit-file, params: { path: z.json${datasetParams} } }]\nmethods: [{ method: serac }]\nmetrics: [efficacy]\n` });
+      try {
+        checkSpec(join(ws.cwd, 'spec.yaml'), defaultRegistries(), ws);
+        return [];
+      } catch (e) {
+        if (!(e instanceof SpecError)) throw e;
+        return e.diagnostics.map(formatDiagnostic);
+      }
+    };
+    try {
+      const without = problems('');
+      expect(without).toHaveLength(1);
+      expect(without[0]).toMatch(/\/methods\/0\/method: method 'serac' trains its .* stage on a dataset's tuning split, and dataset 'edit-file' \(datasets item 0\) has none.*tuningRecords: N/);
+      expect(problems(', tuningRecords: 2, offset: 2')).toEqual([]);
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
 describe('facts model', () => {
   it('validate checks each facts file, reported at its list element', () => {
     const ws = tmpWorkspace({ 'z.json': zsre(0, 4) });

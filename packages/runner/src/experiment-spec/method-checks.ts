@@ -26,11 +26,14 @@ function requestKinds(spec: Spec, loaded: LoadedSpec, reg: Registries): SpecDiag
     const accepts = reg.methods.get(m.method)!.accepts ?? ['rewrite'];
     const tuningStage = (reg.methods.get(m.method)!.stages ?? []).find((s) => s.reads === 'tuning');
     spec.datasets.forEach((d, j) => {
-      if (tuningStage && !reg.datasets.get(d.dataset)!.tuning) {
+      const entry = reg.datasets.get(d.dataset)!;
+      if (tuningStage && (!entry.tuning || (entry.hasTuning && !entry.hasTuning({ ...d.params, ...firstOfMatrix(d.matrix) })))) {
         out.push(diagnosticAt(
           loaded.sources, toPointer(['methods', i, 'method']),
           `method '${m.method}' trains its ${tuningStage.name} stage on a dataset's tuning split, and dataset '${d.label ?? d.dataset}' (datasets item ${j}) has none`,
-          'use a world dataset (world-counterfact, world-zsre): their tuning split is the version 2 world\'s',
+          entry.tuning
+            ? `give '${d.dataset}' one (edit-file: tuningRecords: N, the file's first N records, with offset ≥ N; or tuningPath: another file)`
+            : 'use a world dataset (world-counterfact, world-zsre): their tuning split is the version 2 world\'s',
         ));
       }
       const kind = reg.datasets.get(d.dataset)!.requestKind ?? 'rewrite';
@@ -151,4 +154,9 @@ function shapes(spec: Spec, loaded: LoadedSpec, reg: Registries, ctx: RunContext
 
 export function methodChecks(spec: Spec, loaded: LoadedSpec, reg: Registries, ctx: RunContext): SpecDiagnostic[] {
   return [...requestKinds(spec, loaded, reg), ...datasetModels(spec, loaded), ...methodProtocols(spec, loaded), ...methodDatasets(spec, loaded), ...mergeProtocols(spec, loaded, reg), ...retainSets(spec, loaded, reg), ...shapes(spec, loaded, reg, ctx)];
+}
+
+/** A matrix's first value per param (which params it sets is what counts here). */
+function firstOfMatrix(matrix: Readonly<Record<string, readonly unknown[]>> | undefined): JsonObject {
+  return Object.fromEntries(Object.entries(matrix ?? {}).map(([k, v]) => [k, v[0]])) as JsonObject;
 }
