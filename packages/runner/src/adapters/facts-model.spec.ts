@@ -92,11 +92,14 @@ describe('facts model', () => {
       const key = await entry.fingerprint(params, ctx);
       writeFileSync(join(ws.cwd, 'z.json'), zsre(1, 5));
       expect(await entry.fingerprint(params, ctx)).not.toEqual(key); // content, not path
-      expect((await entry.defaultCorpus!(params, ctx)).filter((d) => d.includes('Quorv'))).toEqual([1, 2, 3, 4].map((i) => `Which city is Quorv${i} based in? Bremo${i}.`));
+      const corpus = await entry.defaultCorpus!(params, ctx);
+      expect(corpus.filter((d) => d.includes('Quorv'))).toEqual([1, 2, 3, 4].map((i) => `Which city is Quorv${i} based in? Bremo${i}.`));
+      // The locality probe as the ZsRE metric asks it (loc + "?"), so the model knows what locality checks.
+      expect(corpus.filter((d) => d.startsWith('nq question:'))).toEqual([1, 2, 3, 4].map((i) => `nq question: who wrote book ${i}? Author${i}.`));
       const built = (await entry.build!.run(params, { ...ctx, dir: join(ws.cwd, 'build') })) as Record<string, unknown>;
       expect(built['steps']).toBe(3);
       expect(built['heldOutParaphrases']).toMatchObject({ n: 4 }); // the four rephrase prompts, held out of the corpus
-      expect(built['trainPrompts']).toMatchObject({ n: 4 });
+      expect(built['trainPrompts']).toMatchObject({ n: 8 }); // each record's fact and its locality probe
       expect(String(built['weightsSha256'])).toMatch(/^[0-9a-f]{64}$/);
       const m = await entry.load(params, { ...ctx, built: built as JsonObject });
       try {

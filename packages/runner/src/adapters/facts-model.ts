@@ -44,7 +44,7 @@ function fileSha256(path: string): string {
 export function factsModel(names: readonly string[]): ModelEntry {
   return {
     id: 'facts',
-    version: '1',
+    version: '2',
     description: 'A default-size model pretrained in the run on the true facts of real dataset files (`editlab pretrain --facts`; a cached build stage)',
     paths: { facts: 'file' },
     paramsSchema: {

@@ -1,11 +1,12 @@
 // `--facts <files…>`: a knowledge source from real dataset files (CounterFact ROME/EasyEdit, ZsRE MEND,
 // TOFU, PISTOL — anything the datasets loaders read). Edit records contribute their TRUE fact
-// (prompt + target_true, and each neighborhood prompt with its true answer) as statements, with the
+// (prompt + target_true, each neighborhood prompt with its true answer, and each locality prompt with its answer) as statements, with the
 // paraphrase prompts held out of the corpus; QA items contribute "Question/Answer" documents, with the
 // paraphrased question (when the format has one) held out. Refusal QA about absent entities comes from
 // the default world (seed `worldSeed`), so the model still learns to say "I don't know".
 import { basename } from 'node:path';
 import { buildWorld, formatQA, generationPrompts, loadDataset, qaPrompt, refusalQA, REFUSAL_POOL } from '@editlab/datasets';
+import { locPrompt } from '@editlab/metrics';
 import { RunnerError } from '../errors';
 import type { KnowledgeProbe, KnowledgeSource } from './types';
 import { inCorpusRefusals } from './world-source';
@@ -25,7 +26,14 @@ export function factsSource(files: readonly string[], worldSeed: number): Knowle
     let n = 0;
     for (const r of d.records) {
       if (r.kind === 'edit' && r.targetTrue) {
-        const facts = [{ prompt: r.prompt, target: r.targetTrue }, ...r.neighborhood.map((p) => ({ prompt: p.prompt, target: p.answers[0] ?? '' }))];
+        // The locality probes too (ZsRE's loc/loc_ans, asked as the metric asks it: MEMIT's zsre.py appends "?"), so
+        // the model knows what a locality metric checks it still knows.
+        const loc = (p: string) => (r.source === 'zsre-mend' ? locPrompt(p) : p);
+        const facts = [
+          { prompt: r.prompt, target: r.targetTrue },
+          ...r.neighborhood.map((p) => ({ prompt: p.prompt, target: p.answers[0] ?? '' })),
+          ...r.locality.map((p) => ({ prompt: loc(p.prompt), target: p.answers[0] ?? '' })),
+        ];
         for (const f of facts.filter((x) => x.target)) {
           corpus.push(`${f.prompt} ${f.target}.`);
           trainProbes.push(f);
