@@ -3,6 +3,7 @@
 // executor calls them. The real entries (engine methods and models, datasets loaders, metrics)
 // are adapted onto these interfaces in `defaults.ts`; tests use fakes.
 import type { JsonObject, JsonValue } from './util/json';
+import type { CellStep } from './exec/yield';
 
 // Structural mirrors of engine's EditRequest/EditResult and metrics' Scorer (packages/engine/src/
 // methods/editor.ts, packages/metrics/src/scorer.ts): the real objects satisfy them, and the runner
@@ -89,9 +90,10 @@ export interface RunContext {
   readonly seed: number;
   /** Directory of the spec file that named this entry: relative paths resolve against it. */
   readonly specDir: string;
-  /** Given to a running stage: await it between units of long work (e.g. per relation located) so
-   *  the event loop gets a turn; it rejects once the run is aborted (runner exec/yield.ts). */
-  readonly yieldPoint?: () => Promise<void>;
+  /** Given to a running stage: await it between units of long work (e.g. per relation located, per slice of
+   *  training steps, saying where: `{ step: 'train', index: done, total }`) so the event loop gets a turn and
+   *  the display shows it; it rejects once the run is aborted (runner exec/yield.ts). */
+  readonly yieldPoint?: (at?: CellStep) => Promise<void>;
 }
 
 /** A model in memory. `model` is whatever the method entries of the same registries understand. */

@@ -156,6 +156,9 @@ export interface StageInput {
   readonly corpus?: readonly string[];
   /** An empty directory, kept with the stage's cached result: write binary artifacts here. */
   readonly dir: string;
+  /** Await between slices of long work (training steps `done` of `total`): the caller shows where the stage
+   *  is and gives its event loop a turn; it rejects once the run is aborted (runner exec/yield.ts). */
+  readonly progress?: (done: number, total: number) => Promise<void>;
 }
 
 export interface PrepareStage<P = Readonly<Record<string, unknown>>, O = unknown> {

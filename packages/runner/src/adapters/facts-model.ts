@@ -89,6 +89,8 @@ export function factsModel(names: readonly string[]): ModelEntry {
           model: f.name, set: f.set, facts: f.files, worldSeed: f.worldSeed, schedule: { steps: f.steps },
           outDir: join(ctx.dir, 'model'), workDir: join(ctx.dir, 'work'),
           log: (l) => appendFileSync(logFile, `${l}\n`),
+          // the display shows the step and the run's signals are seen between slices (exec/yield.ts)
+          ...(ctx.yieldPoint ? { onSlice: (step: number, steps: number) => ctx.yieldPoint!({ step: 'train', index: step, total: steps }) } : {}),
           command: `editlab pretrain --set ${f.set} --model ${f.name} --steps ${f.steps} --facts ${f.files.map((x) => basename(x)).join(' ')}`,
         });
         if (!r.complete) throw new RunnerError('DATA', `facts: pretraining of ${f.name} stopped at step ${r.step} (state in ${r.statePath}; run again to resume)`);

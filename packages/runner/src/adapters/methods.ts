@@ -15,6 +15,7 @@ function stageEntry(s: EngineStage): PrepareStage {
     async run(model, params, ctx, input) {
       const value = await s.run(model.model as EngineModel, params, {
         seed: ctx.seed, dir: ctx.dir,
+        ...(ctx.yieldPoint ? { progress: (done: number, total: number) => ctx.yieldPoint!({ step: 'train', index: done, total }) } : {}),
         ...(input.records ? { records: input.records as readonly EngineRequest[] } : {}),
         ...(input.tuning ? { tuning: input.tuning as readonly EngineTuningRecord[] } : {}),
         ...(input.corpus ? { corpus: input.corpus } : {}),

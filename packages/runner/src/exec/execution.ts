@@ -112,7 +112,7 @@ export class Execution {
     const t0 = performance.now();
     let value: JsonValue;
     try {
-      value = t.kind === 'model' ? await this.build(t) : t.kind === 'targets' ? await this.targets(t) : await this.precompute(t, at);
+      value = t.kind === 'model' ? await this.build(t, at) : t.kind === 'targets' ? await this.targets(t) : await this.precompute(t, at);
     } catch (e) {
       if (isAbandoned(e)) throw e;
       if (isTrainingInterrupted(e)) return abandonInterrupted();
@@ -185,9 +185,9 @@ export class Execution {
     return join(this.cache.dir, 'artifacts', key);
   }
 
-  private build(t: ModelTask): Promise<JsonValue> {
+  private build(t: ModelTask, at?: YieldPoint): Promise<JsonValue> {
     const m = this.plan.models[t.modelIndex]!;
-    return this.reg.models.get(m.id)!.build!.run(m.params, { ...this.plan.ctx, dir: this.artifactDir(t.key) });
+    return this.reg.models.get(m.id)!.build!.run(m.params, { ...this.plan.ctx, dir: this.artifactDir(t.key), ...(at ? { yieldPoint: at } : {}) });
   }
 
   /** A method's prepare stage, given what it reads (the dataset's pool, the model's corpus) and a directory. */
@@ -201,7 +201,7 @@ export class Execution {
         : stage.reads === 'corpus' ? { corpus: await loadCorpus(this.plan.models[t.modelIndex]!, this.reg, this.plan.ctx) } : {};
       const dir = this.artifactDir(t.key);
       mkdirSync(dir, { recursive: true });
-      return stage.run(model, t.variant.params, { ...this.plan.ctx, dir, ...(at ? { yieldPoint: () => at() } : {}) }, input);
+      return stage.run(model, t.variant.params, { ...this.plan.ctx, dir, ...(at ? { yieldPoint: at } : {}) }, input);
     });
   }
 

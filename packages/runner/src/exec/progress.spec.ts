@@ -40,6 +40,15 @@ describe('Progress', () => {
     expect(p.title()).toBe('cells 1/3 · 9s elapsed · ETA 18s');
   });
 
+  it('shows a shared stage\'s training step (a pretraining, a side model) and counts it toward the ETA', () => {
+    const { p, clock } = clocked('shared stages', 2);
+    p.begin();
+    const id = p.start('pretrain-facts tiny-llama-facts');
+    clock.ms = 60_000;
+    p.step(id, { step: 'train', index: 500, total: 2500 }); // a fifth of a stage in 60 s: 1.8 stages left
+    expect(p.title()).toBe('shared stages 0/2 · 1m00s elapsed · ETA 9m00s · now: pretrain-facts tiny-llama-facts: step 500/2500, 1m00s');
+  });
+
   it('with a long interval shows the first title and the last, nothing between', () => {
     const p = new Progress('shared stages', 3, 1e9);
     const shown: string[] = [];

@@ -18,7 +18,8 @@ interface Running {
   at?: CellStep;
 }
 
-/** How far into its records a running cell is, 0..1 (an evaluation counts half a record past its edit). */
+/** How far a running task is, 0..1: a cell into its records (an evaluation counts half a record past its
+ *  edit), a stage into its training steps. */
 function fraction(at: CellStep | undefined): number {
   return at && at.total ? Math.min(1, (at.index + (at.step === 'eval' ? 0.5 : 0)) / at.total) : 0;
 }
@@ -80,7 +81,8 @@ export class Progress {
     if (this.running.size || this.executed) parts.push(`${duration(now - this.t0)} elapsed`);
     if (left > 0 && progressed > 0) parts.push(`ETA ${duration(((now - this.t0) / progressed) * left)}`);
     if (this.running.size) {
-      const where = (at: CellStep | undefined) => (at ? `: ${at.step} record ${at.index + 1}/${at.total}` : '');
+      const where = (at: CellStep | undefined) =>
+        !at ? '' : at.step === 'train' ? `: step ${at.index}/${at.total}` : `: ${at.step} record ${at.index + 1}/${at.total}`;
       parts.push(`now: ${[...this.running.values()].map((r) => `${r.label}${where(r.at)}, ${duration(now - r.t0)}`).join(' | ')}`);
     }
     return parts.join(' · ');

@@ -68,7 +68,7 @@ export async function runPlan(plan: Plan, reg: Registries, opts: RunOptions): Pr
             phase(list, concurrency, opts.signal, async (t) => {
               const live = track(t.label);
               try {
-                const o = await exec.runStage(t, yieldPoint({ signal: opts.signal }));
+                const o = await exec.runStage(t, yieldPoint({ signal: opts.signal, onStep: live.step }));
                 live.end();
                 if (o.status !== 'failed') opts.onTaskDone?.(t, o.status === 'cached');
                 tick(o.status === 'cached', o.status === 'failed');

@@ -144,6 +144,31 @@ describe('a run abandoned mid-cell', () => {
     expect(readFileSync(join(ws.resultsDir, 'fake.csv'), 'utf8')).toBe(csv);
   });
 
+  it('a stage that says where it is at ctx.yieldPoint reaches the display (the run\'s progress title)', async () => {
+    ws = tmpWorkspace({ 'spec.yaml': BASE_SPEC });
+    const base = fakeRegistries();
+    const method = base.methods.get('table-ft')!;
+    const prepare = method.stages![0]!;
+    const stage = { ...prepare, run: async (...args: Parameters<typeof prepare.run>) => {
+      for (let done = 100; done <= 300; done += 100) {
+        const t = performance.now();
+        while (performance.now() - t < 60); // compute: titles refresh at most every 100 ms
+        await args[2].yieldPoint!({ step: 'train', index: done, total: 300 });
+      }
+      return prepare.run(...args);
+    } };
+    const reg: Registries = { ...base, methods: new Map([[method.id, { ...method, stages: [stage] }]]) };
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
+    try {
+      await runExperiment('spec.yaml', reg, ws, { renderer: 'verbose', progressIntervalMs: 0 });
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(lines.join('')).toMatch(/shared stages 0\/\d+ .*now: .*: step (100|200|300)\/300/);
+  });
+
   it('a method stage abandoned at ctx.yieldPoint is not cached, and no cell starts', async () => {
     ws = tmpWorkspace({ 'spec.yaml': BASE_SPEC });
     const abort = new AbortController();

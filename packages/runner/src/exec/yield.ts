@@ -21,9 +21,10 @@ export function timeSliced(sliceMs: number, now: () => number = () => performanc
   };
 }
 
-/** Where a cell is: editing or evaluating its record `index` (0-based) of `total`. */
+/** Where a task is: a cell editing or evaluating its record `index` (0-based) of `total`, or a shared stage
+ *  (a model's pretraining, a side model's training) `index` training steps done of `total`. */
 export interface CellStep {
-  readonly step: 'edit' | 'eval';
+  readonly step: 'edit' | 'eval' | 'train';
   readonly index: number;
   readonly total: number;
 }

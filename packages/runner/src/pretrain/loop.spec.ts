@@ -64,4 +64,21 @@ describe('pretrainLoop', () => {
     const other = await trained(base({ statePath, runKey: 'other' }));
     expect(other.hash).toBe(whole.hash);
   });
+
+  it('gives the caller a turn every sliceSteps steps (same weights), and a rejecting turn stops it resumably', async () => {
+    const whole = await trained(base());
+    const seen: number[] = [];
+    const sliced = await trained(base({ sliceSteps: 2, onSlice: async (step, steps) => void seen.push(step * 100 + steps) }));
+    expect(seen).toEqual([206, 406]); // after steps 2 and 4 of 6 (none after the last)
+    expect(sliced.hash).toBe(whole.hash);
+    expect(sliced.losses).toEqual(whole.losses);
+    // An abort at a turn (the runner's yield point rejects) leaves the last saved state: steps 1-4 saved at 4.
+    const statePath = join(dir, 'aborted.safetensors');
+    const stop = new Error('aborted');
+    const o = base({ statePath, saveEvery: 4, sliceSteps: 1 });
+    await expect(trained({ ...o, onSlice: async (step) => { if (step === 5) throw stop; } })).rejects.toBe(stop);
+    const resumed = await trained(o, 99);
+    expect(resumed.losses).toEqual(whole.losses);
+    expect(resumed.hash).toBe(whole.hash);
+  });
 });

@@ -56,7 +56,14 @@ export interface LoopOptions {
   readonly progressEvery?: number;
   /** Stop (saving state) once this many steps are done, as a kill would: the next call resumes. */
   readonly stopAfter?: number;
+  /** Awaited every `sliceSteps` steps (default 10) with the steps done: the caller's turn of the event loop
+   *  (its display, its signals; runner exec/yield.ts). It may reject to stop the run: the state saved last
+   *  stays, and the next call resumes from it. Without it, a bare turn of the event loop. */
+  readonly onSlice?: (step: number, steps: number) => Promise<void>;
+  readonly sliceSteps?: number;
 }
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface LoopResult {
   /** False when stopped early by `stopAfter` (the state file holds the run so far). */
@@ -160,30 +167,38 @@ export async function pretrainLoop(model: TrainableModel, o: LoopOptions): Promi
   const batches = rowBatches(stream, s.batchSize, s.seqLen);
   // At least one step per call, as a kill after it would leave it (a stopAfter at or before the resumed step).
   const end = Math.min(s.steps, o.stopAfter !== undefined ? Math.max(o.stopAfter, step + 1) : s.steps);
-  // The loop runs in chunks between state saves (a save reads weights and Adam moments asynchronously).
-  while (step < end) {
-    const until = o.saveEvery ? Math.min(end, (Math.floor(step / o.saveEvery) + 1) * o.saveEvery) : end;
-    trainLoop(model, { text: batches }, objectives.nll('text'), {
-      optimizer: opt,
-      lr: s.lr,
-      schedule: { warmupSteps: s.warmupSteps, minLrRatio: s.minLrRatio },
-      steps: s.steps,
-      startStep: step,
-      endStep: until,
-      clipNorm: s.clipNorm,
-      onDiverged: (d) => new Error(`pretraining diverged at step ${d.step}: ${d.weight ? `weight ${d.weight} sums to` : 'loss'} ${d.value}`),
-      onStep: (l) => {
-        losses.push(l.loss);
-        step = l.step + 1;
-        if (o.onProgress && (step % every === 0 || step === s.steps)) {
-          const dt = (performance.now() - t0) / 1000;
-          o.onProgress({ step, steps: s.steps, loss: l.loss, lr: l.lr, epoch: stream.epoch, tokensPerSecond: batches.tokens / dt, wallSeconds: wallBefore + dt });
-        }
-      },
-    });
-    if (step < end) await save();
+  // The loop runs in slices of `sliceSteps`, cut at the state saves (a save reads weights and Adam moments
+  // asynchronously); between slices the event loop gets a turn. The same steps in the same order as one call.
+  const slice = Math.max(1, o.sliceSteps ?? 10);
+  try {
+    while (step < end) {
+      const nextSave = o.saveEvery ? (Math.floor(step / o.saveEvery) + 1) * o.saveEvery : end;
+      const until = Math.min(end, nextSave, step + slice);
+      trainLoop(model, { text: batches }, objectives.nll('text'), {
+        optimizer: opt,
+        lr: s.lr,
+        schedule: { warmupSteps: s.warmupSteps, minLrRatio: s.minLrRatio },
+        steps: s.steps,
+        startStep: step,
+        endStep: until,
+        clipNorm: s.clipNorm,
+        onDiverged: (d) => new Error(`pretraining diverged at step ${d.step}: ${d.weight ? `weight ${d.weight} sums to` : 'loss'} ${d.value}`),
+        onStep: (l) => {
+          losses.push(l.loss);
+          step = l.step + 1;
+          if (o.onProgress && (step % every === 0 || step === s.steps)) {
+            const dt = (performance.now() - t0) / 1000;
+            o.onProgress({ step, steps: s.steps, loss: l.loss, lr: l.lr, epoch: stream.epoch, tokensPerSecond: batches.tokens / dt, wallSeconds: wallBefore + dt });
+          }
+        },
+      });
+      if (step < end && step === nextSave) await save();
+      if (step < end) await (o.onSlice ? o.onSlice(step, s.steps) : turn());
+    }
+    await save();
+  } finally {
+    opt.dispose();
+    batches.dispose();
   }
-  await save();
-  opt.dispose();
   return { complete: step >= s.steps, losses, wallSeconds: wallBefore + (performance.now() - t0) / 1000, epochs: stream.epoch + stream.row / Math.max(1, stream.rowsPerEpoch), resumedFrom };
 }

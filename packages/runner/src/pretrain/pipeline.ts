@@ -56,6 +56,8 @@ export interface PretrainOptions {
   readonly command?: string;
   /** Stop after this many steps with the state saved (as a kill would); the next call resumes. */
   readonly stopAfter?: number;
+  /** Awaited between slices of training steps (loop.ts `onSlice`): a runner stage's yield point. */
+  readonly onSlice?: (step: number, steps: number) => Promise<void>;
 }
 
 export type PretrainResult =
@@ -105,6 +107,7 @@ export async function pretrainWith(parts: PretrainParts, o: PretrainOptions): Pr
       statePath,
       saveEvery: o.saveEvery ?? 200,
       stopAfter: o.stopAfter,
+      ...(o.onSlice ? { onSlice: o.onSlice } : {}),
       onProgress: (p) => log(`[pretrain ${o.model}] step ${p.step}/${p.steps} loss ${p.loss.toFixed(4)} lr ${p.lr.toExponential(2)} epoch ${p.epoch} ${p.tokensPerSecond.toFixed(0)} tok/s ${(p.wallSeconds / 60).toFixed(1)} min`),
     });
     if (run.resumedFrom) log(`[pretrain ${o.model}] resumed from step ${run.resumedFrom}`);

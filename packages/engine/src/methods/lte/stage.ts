@@ -93,7 +93,7 @@ export async function runLteStage(model: EditModel, p: ParamsOf<typeof LTE_PROPE
     const stream = exampleStream(fits, { batchSize: p.batchSize, seed: hashString('lte-align', input.seed), padId: tok.padId, vocabSize: base.config.vocabSize });
     const { losses } = await trainSliced(aligned, { train: stream }, nll('train'), {
       lr: p.lr, steps, clipNorm: 1, schedule: { warmupSteps: Math.ceil(0.03 * steps), minLrRatio: 0 },
-    });
+    }, undefined, input.progress);
     const alignedParams = saveTransformer(input.dir, ALIGNED_FILE, aligned);
     // the retriever's centre: the mean feature of the split's edit prompts and queries
     const feats = meanHidden(base, edits.flatMap((e) => e.inScope).map((t) => queryIds(tok, t)), tok.padId);

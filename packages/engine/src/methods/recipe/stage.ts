@@ -104,7 +104,7 @@ export async function runRecipeStage(model: EditModel, p: ParamsOf<typeof RECIPE
   };
   try {
     const stream = exampleStream(items.map((_, i) => ({ ids: [i, 0] })), { batchSize: p.batchSize, seed: hashString('recipe-batches', input.seed) });
-    const { losses } = await trainSliced(encoder, { edits: stream }, objective, { lr: p.lr, steps: p.steps, clipNorm: 1 }, 5);
+    const { losses } = await trainSliced(encoder, { edits: stream }, objective, { lr: p.lr, steps: p.steps, clipNorm: 1 }, 5, input.progress);
     const n = saveTensors(input.dir, RECIPE_FILE, params);
     return {
       records: edits.length, seconds: (performance.now() - t0) / 1000, params: n, bytes: 4 * n, shape: s,

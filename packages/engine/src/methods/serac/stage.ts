@@ -110,7 +110,7 @@ export async function runSeracStage(model: EditModel, p: ParamsOf<typeof SERAC_P
     const stream = exampleStream(examples, { batchSize: p.batchSize, seed: hashString('serac-counterfactual', input.seed), padId: tok.padId, vocabSize: base.config.vocabSize });
     const { losses } = await trainSliced(cf, { train: stream }, nll('train'), {
       lr: p.lr, steps: p.steps, clipNorm: 1, schedule: { warmupSteps: Math.ceil(p.steps / 20), minLrRatio: 0.1 },
-    });
+    }, undefined, input.progress);
     const counterfactualParams = saveTransformer(input.dir, COUNTERFACTUAL_FILE, cf);
     return {
       records: edits.length,
