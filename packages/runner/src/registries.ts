@@ -188,6 +188,8 @@ export interface TuningRecord {
   readonly request: Request;
   readonly paraphrases: readonly string[];
   readonly neighbours: readonly { readonly prompt: string; readonly target: string }[];
+  /** The edited subject's other facts as prompts with answers (the synthetic world's tuning split has them). */
+  readonly sameSubject?: readonly { readonly prompt: string; readonly target: string }[];
 }
 
 /** A method ready to edit: created once per cell with its resolved params. */

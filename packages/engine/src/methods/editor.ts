@@ -144,6 +144,9 @@ export interface TuningRecord {
   readonly paraphrases: readonly string[];
   /** Prompts about other facts, out of the edit's scope, with their true answers (CounterFact neighbourhood, ZsRE loc). */
   readonly neighbours: readonly { readonly prompt: string; readonly target: string }[];
+  /** Prompts about the edited subject's other facts (other relations), out of the edit's scope, with their answers:
+   *  what KnowEdit's Relation_Specificity probes ask. Only where the source knows them (the synthetic world). */
+  readonly sameSubject?: readonly { readonly prompt: string; readonly target: string }[];
 }
 
 export interface StageInput {

@@ -160,11 +160,28 @@ const TUNING_SPLIT: JsonObject = { world: 2, split: 'tuning' };
 /** How many of the tuning split's records side models train on (`sideRecords`; all by default). */
 const sideRecordsOf = (params: JsonObject): number => (typeof params['sideRecords'] === 'number' ? params['sideRecords'] : Infinity);
 
-function worldTuning(records: readonly CellRecord[]): TuningRecord[] {
+/** Edit records as a tuning split; `w`, the world they come from, adds each record's same-subject probes. */
+function asTuning(records: readonly CellRecord[], w?: World): TuningRecord[] {
   return records.map((c) => {
     const r = c.data as unknown as EditRecord;
-    return { request: c.request, paraphrases: r.paraphrasePrompts, neighbours: r.neighborhood.filter((n) => n.answers.length > 0).map((n) => ({ prompt: n.prompt, target: spaced(n.answers[0]!) })) };
+    return {
+      request: c.request, paraphrases: r.paraphrasePrompts,
+      neighbours: r.neighborhood.filter((n) => n.answers.length > 0).map((n) => ({ prompt: n.prompt, target: spaced(n.answers[0]!) })),
+      ...(w ? { sameSubject: sameSubjectProbes(w, r) } : {}),
+    };
   });
+}
+
+/**
+ * The record's subject's other facts in world `w`, one prompt each (the relation's first statement template, as
+ * KnowEdit's Relation_Specificity asks them: the subject named, another relation), with the true object.
+ */
+function sameSubjectProbes(w: World, r: EditRecord): { prompt: string; target: string }[] {
+  const subject = w.entities.find((e) => e.name === r.subject);
+  if (!subject) return [];
+  return w.facts
+    .filter((f) => f.subject === subject.id && f.relation !== r.relationId)
+    .map((f) => ({ prompt: fill(RELATIONS.find((x) => x.id === f.relation)!.statements[0]!, r.subject), target: spaced(w.entity(f.object).name) }));
 }
 
 function worldEntry(
@@ -178,7 +195,10 @@ function worldEntry(
     paramsSchema: { type: 'object', properties: { ...EDIT_WORLD_PARAMS, ...extra, ...SLICE }, ...TUNING_NEEDS_V2 },
     load: async (params) => slice(loadWorld(params), params, id),
     pool: async (params) => slice(loadWorld(params), params, id, true),
-    ...(tuning ? { tuning: async (params: JsonObject) => worldTuning(slice(loadWorld({ ...params, ...tuning }), params, id, true)).slice(0, sideRecordsOf(params)) } : {}),
+    ...(tuning ? { tuning: async (params: JsonObject) => {
+      const p = { ...params, ...tuning };
+      return asTuning(slice(loadWorld(p), params, id, true), worldSplit(p, id)).slice(0, sideRecordsOf(params));
+    } } : {}),
   };
   function loadWorld(params: JsonObject): LoadedDataset {
     const split = params['split'] === 'tuning' ? ' tuning' : '';
@@ -275,7 +295,7 @@ function fileTuning(params: JsonObject, specDir: string): TuningRecord[] {
   const records = typeof other === 'string'
     ? loadFile({ path: other }, specDir, true)
     : loadFile(params, specDir, true);
-  return worldTuning(records.slice(0, n));
+  return asTuning(records.slice(0, n));
 }
 
 function loadFile(params: JsonObject, specDir: string, all: boolean): CellRecord[] {

@@ -22,6 +22,7 @@ export const SERAC_PROPERTIES = {
   scopeSteps: int(400, 'scope classifier: optimizer steps', { min: 1, max: 100000 }),
   scopeLr: num(1e-2, 'scope classifier: Adam learning rate', { exclusiveMin: 0, max: 1 }),
   scopeNegatives: int(2, 'scope classifier: other edits\' prompts per edit as out-of-scope pairs (besides its neighbourhood prompts)', { min: 0, max: 100 }),
+  scopeSubjectNegatives: int(0, 'scope classifier: prompts about the edited subject\'s other facts (other relations) per edit as out-of-scope pairs, from the tuning split\'s same-subject probes (the synthetic world has them); 0 = the reference, whose classifier sees none (the cause test of ForGet F-T6c, docs/forget.md)', { min: 0, max: 100 }),
   threshold: num(0.5, 'a query is in scope of its best-scoring edit when the classifier\'s probability exceeds this (SERAC: sim > 0.5)', { exclusiveMin: 0, max: 0.999 }),
 };
 
@@ -39,7 +40,7 @@ export const serac = defineMethod({
     {
       name: SERAC_STAGE,
       reads: 'tuning',
-      inputs: (p) => ({ steps: p.steps, lr: p.lr, batchSize: p.batchSize, substitutions: p.substitutions, scopeSteps: p.scopeSteps, scopeLr: p.scopeLr, scopeNegatives: p.scopeNegatives }),
+      inputs: (p) => ({ steps: p.steps, lr: p.lr, batchSize: p.batchSize, substitutions: p.substitutions, scopeSteps: p.scopeSteps, scopeLr: p.scopeLr, scopeNegatives: p.scopeNegatives, scopeSubjectNegatives: p.scopeSubjectNegatives }),
       run: (model, p, input) => runSeracStage(model, p, input),
     },
   ],

@@ -56,6 +56,15 @@ export function scopedEdits(tuning: readonly TuningRecord[] | undefined, method:
   });
 }
 
+/** Each edit's first `n` same-subject probes (TuningRecord.sameSubject) added to its out-of-scope prompts. */
+export function withSubjectNegatives(edits: readonly ScopedEdit[], tuning: readonly TuningRecord[], n: number): readonly ScopedEdit[] {
+  if (n === 0) return edits;
+  if (!tuning.some((t) => t.sameSubject?.length)) {
+    throw new MethodInputError(`serac: scopeSubjectNegatives ${n} needs a tuning split with same-subject probes (the synthetic world's tuning split has them; this one has none)`);
+  }
+  return edits.map((e, i) => ({ ...e, outOfScope: [...e.outOfScope, ...(tuning[i]!.sameSubject ?? []).slice(0, n).map((q) => q.prompt)] }));
+}
+
 /**
  * Scope pairs: each edit with its prompt and paraphrases (in scope), with its neighbourhood prompts and the
  * prompts of `others` random other edits (out of scope). Texts are indexed into one feature table.
@@ -91,7 +100,7 @@ export async function runSeracStage(model: EditModel, p: ParamsOf<typeof SERAC_P
   const edits = scopedEdits(input.tuning, 'serac');
 
   // (1) The scope classifier on frozen features of the base model.
-  const { texts, pairs } = scopePairs(edits, p.scopeNegatives, hashString('serac-scope-pairs', input.seed));
+  const { texts, pairs } = scopePairs(withSubjectNegatives(edits, input.tuning!, p.scopeSubjectNegatives), p.scopeNegatives, hashString('serac-scope-pairs', input.seed));
   const features = meanHidden(base, texts.map((t) => queryIds(tok, t)), tok.padId);
   await tick();
   const scope = await trainScope(features, pairs, { steps: p.scopeSteps, lr: p.scopeLr, batchSize: p.batchSize * 4, seed: hashString('serac-scope', input.seed) });
