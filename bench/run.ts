@@ -5,9 +5,12 @@
 //               noisy machine then loads both sides alike)
 //   --records=6  records of the whole-job benchmark (bench/job-bench.ts, bench/torch_job.py); --no-job skips it
 //   --variants  also time the step under each kernel set (stock tfjs-wasm → full engine path), same run
+//   --table=experiments/forget/table1.yaml [--table-jobs=2]  also the wall time of that whole table on an empty
+//               cache (bench/table-wall.ts; ForGet Table 1 is about an hour of CPU today)
 // Prints the sgemm ceiling, a table per size, and last one line per size:
 //   step ratio editlab/pytorch size=<a|b|c>: <x.xx>      (against PyTorch's fastest thread setting)
 //   job ratio editlab/pytorch: <x.xx>   (one record of FT edit + CounterFact evaluation, bench/job-bench.ts)
+//   table wall time <spec>: <m> min     (with --table)
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +19,7 @@ import { initBackend, registerWasmKernels, type WasmKernelOptions } from '@editl
 import { benchEditlab, fmtMs, type EditlabResult } from './editlab-bench';
 import { median, SIZES, TINY, stepFlops, GEN, type BenchSize } from './sizes';
 import { benchJob, jobSummary } from './job-bench';
+import { tableWall } from './table-wall';
 import { runTorch, runTorchJob, torchAvailable, tryInstallTorch, TORCH_SETTINGS, type TorchJobRun, type TorchRun } from './torch-bench';
 
 function arg(name: string): string | undefined {
@@ -156,9 +160,14 @@ async function main(): Promise<void> {
   }
   log(`(generation: ${GEN.prompts} prompts × ${GEN.promptLen} tokens, ${GEN.newTokens} new tokens, greedy, KV cache; load avg now ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
   if (arg('no-job') === undefined) await jobBench(torchOk, rounds);
+  const table = arg('table');
+  const wall = table ? tableWall(table, Number(arg('table-jobs') ?? 2), log) : undefined;
   for (const { s, ed, torch } of rows) {
     const bt = bestTorch(torch, 'stepMs');
     log(`step ratio editlab/pytorch size=${s.id}: ${bt ? (median(ed.stepMs) / median(bt.stepMs)).toFixed(2) : 'n/a (PyTorch skipped)'}`);
+  }
+  if (wall) {
+    log(`table wall time ${wall.spec}: ${(wall.seconds / 60).toFixed(1)} min (${wall.seconds.toFixed(0)} s)${wall.ok ? '' : ' (the run FAILED)'}, of which side-model and other timed stages ${(wall.stageSeconds / 60).toFixed(1)} min of compute (load avg ${wall.load})`);
   }
 }
 
