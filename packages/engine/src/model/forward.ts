@@ -32,6 +32,10 @@ export interface ForwardOptions {
   readonly hooks?: HookContext;
   /** Return logits of the last position only: [B, 1, V]. */
   readonly lastOnly?: boolean;
+  /** Return logits at these flat positions (b·T + t) only, as [1, M, V]: teacher-forced scoring reads a few
+   *  positions, and the unembedding (a quarter of a tiny model's forward) of the others is skipped. Each row is
+   *  the same product as in the full pass (docs/engine-speed.md, "Scoring at the scored positions"). */
+  readonly positions?: readonly number[];
   /** Pre-transposed unembedding [d, V] (generation passes it once per call; docs/engine-backend.md §4). */
   readonly unembed?: tf.Tensor2D;
   /** Earlier keys/values (generation). */
@@ -181,16 +185,21 @@ export class ForwardPass {
     const { B, T, d } = this;
     let xf = this.hook2(hookName.lnFinal(), this.norm(x, 'ln_final')); // [N, d]
     let rows = T;
+    let batch = B;
     if (this.opts.lastOnly) {
       xf = tf.reshape(tf.slice(tf.reshape(xf, [B, T, d]), [0, T - 1, 0], [B, 1, d]), [B, d]);
       rows = 1;
+    } else if (this.opts.positions) {
+      xf = tf.gather(xf, tf.tensor1d(this.opts.positions as number[], 'int32')); // [M, d]
+      batch = 1;
+      rows = this.opts.positions.length;
     }
     const logits2 = this.opts.unembed
       ? tf.matMul(xf, this.opts.unembed)
       : this.maybe('unembed.W_U')
         ? tf.matMul(xf, this.W('unembed.W_U'))
         : tf.matMul(xf, this.W('embed.W_E'), false, true); // [B·rows, V]
-    const logits = tf.reshape(logits2, [B, rows, this.c.vocabSize]) as tf.Tensor3D;
+    const logits = tf.reshape(logits2, [batch, rows, this.c.vocabSize]) as tf.Tensor3D;
     return { logits, cache: this.wantCache ? { layers: this.newCache, length: this.Tk } : undefined };
   }
 

@@ -28,13 +28,13 @@ export interface ScoreOptions {
 }
 
 /**
- * Rows [M, V] of the logits at the given flat positions (b·T + t), their log-softmax at the given target
- * ids, and the targets' ranks. Runs in one tidy; returns plain arrays.
+ * The logits rows [1, M, V] of the scored positions (forward's `positions`), their log-softmax at the given
+ * target ids, and the targets' ranks. Runs in one tidy; returns plain arrays.
  */
-function scoreRows(logits: tf.Tensor3D, flat: number[], targets: number[]): { logprob: Float32Array; rank: Int32Array } {
+function scoreRows(logits: tf.Tensor3D, targets: number[]): { logprob: Float32Array; rank: Int32Array } {
   return tf.tidy(() => {
-    const [B, T, V] = logits.shape;
-    const rows = tf.gather(tf.reshape(logits, [B * T, V]), tf.tensor1d(flat, 'int32')); // [M, V]
+    const [, M, V] = logits.shape;
+    const rows = tf.reshape(logits, [M, V]);
     const tgt = tf.tensor2d(targets.map((t, i) => [i, t]), [targets.length, 2], 'int32');
     const tgtLogit = tf.reshape(tf.gatherND(rows, tgt), [-1, 1]); // [M, 1]
     const logprob = tf.gatherND(tf.logSoftmax(rows), tgt); // [M]: log softmax(z)_y
@@ -74,8 +74,8 @@ function scoreQueries(model: Transformer, padId: number, queries: readonly Route
     }
     const ids = packRight(seqs, padId);
     const hooks = embedHooks(encoded.map((e) => e.embeds), encoded.map(() => 0));
-    const logits = hooks ? model.forward(ids, { hooks }) : model.forward(ids);
-    const { logprob, rank } = scoreRows(logits, flat, targets);
+    const logits = model.forward(ids, { positions: flat, ...(hooks ? { hooks } : {}) }); // [1, M, V]
+    const { logprob, rank } = scoreRows(logits, targets);
     tf.dispose([ids, logits]);
     let k = 0;
     for (const e of encoded) out.push(e.cont.map((id) => ({ id, logprob: logprob[k]!, rank: rank[k++]! })));
@@ -103,9 +103,9 @@ function topKQueries(model: Transformer, padId: number, queries: readonly Routed
     const T = Math.max(...seqs.map((s) => s.length));
     const ids = packRight(seqs, padId);
     const hooks = embedHooks(chunk.map((q) => q.embeds), chunk.map(() => 0));
-    const logits = hooks ? model.forward(ids, { hooks }) : model.forward(ids);
+    const logits = model.forward(ids, { positions: seqs.map((s, b) => b * T + s.length - 1), ...(hooks ? { hooks } : {}) }); // [1, B, V]
     const { values, indices } = tf.tidy(() => {
-      const rows = tf.gather(tf.reshape(logits, [seqs.length * T, -1]), tf.tensor1d(seqs.map((s, b) => b * T + s.length - 1), 'int32'));
+      const rows = tf.reshape(logits, [seqs.length, -1]);
       const top = tf.topk(tf.logSoftmax(rows), Math.min(k, model.config.vocabSize));
       return { values: top.values.arraySync() as number[][], indices: top.indices.arraySync() as number[][] };
     });
