@@ -43,9 +43,9 @@ describe('editlab compare: two rows of one table', () => {
 
   it('without per-record values falls back on the interval columns (disjoint or within noise)', async () => {
     const r = await cli('compare', 'bare/quickstart.csv', '--a', 'model=tiny-gpt2,method=FT', '--b', 'model=tiny-gpt2,method=ForGet', '--metric', 'locality,locality-magnitude');
-    // locality: [74.94, 91.76] vs [88.91, 99.17] overlap; locality-magnitude: [36.26, 63.69] vs [75.66, 91.34] do not
+    // locality: [74.94, 91.76] vs [88.91, 99.17] overlap; locality-magnitude: [36.25, 63.69] vs [75.66, 91.34] do not
     expect(line(r.out, 'locality ')).toMatch(/row intervals\s+within noise$/);
-    expect(line(r.out, 'locality-magnitude ')).toMatch(/-33\.06 \[-55\.08, -11\.97\]\s+row intervals\s+b lower$/);
+    expect(line(r.out, 'locality-magnitude ')).toMatch(/-33\.06 \[-55\.09, -11\.97\]\s+row intervals\s+b lower$/);
   });
 
   it('says which selector is ambiguous or matches nothing', async () => {
