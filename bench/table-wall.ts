@@ -4,7 +4,7 @@
 // (off by default: ForGet Table 1 is about an hour of CPU today, most of it SERAC's, LTE's and RECIPE's side models;
 // docs/engine-speed.md). The per-cell and per-stage times land in the run's timing and meta files as usual.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -27,12 +27,11 @@ export function tableWall(spec: string, jobs: number, log: (s: string) => void):
   const r = spawnSync('npx', ['editlab', 'run', resolve(spec), '-j', String(jobs), '--renderer', 'silent', '--cache-dir', join(dir, 'cache'), '--results-dir', join(dir, 'results')], { stdio: ['ignore', 'ignore', 'inherit'] });
   const seconds = (performance.now() - t0) / 1000;
   let stageSeconds = 0;
-  try {
-    const out = readFileSync(spec, 'utf8').match(/^output:\s*(\S+)/m)?.[1];
-    const meta = out ? JSON.parse(readFileSync(join(dir, 'results', out.replace(/\.csv$/, '.meta.json')), 'utf8')) as { stages?: { value?: { seconds?: number } }[] } : {};
-    stageSeconds = (meta.stages ?? []).reduce((a, s) => a + (typeof s.value?.seconds === 'number' ? s.value.seconds : 0), 0);
-  } catch {
-    // no meta (a failed run): the wall time alone
+  // the run's meta file, wherever its (possibly inherited) `output:` put it under the empty results directory
+  const metas = existsSync(join(dir, 'results')) ? readdirSync(join(dir, 'results'), { recursive: true }).map(String).filter((f) => f.endsWith('.meta.json')) : [];
+  for (const f of metas) {
+    const meta = JSON.parse(readFileSync(join(dir, 'results', f), 'utf8')) as { stages?: { value?: { seconds?: number } }[] };
+    stageSeconds += (meta.stages ?? []).reduce((a, s) => a + (typeof s.value?.seconds === 'number' ? s.value.seconds : 0), 0);
   }
   rmSync(dir, { recursive: true, force: true });
   return { spec, seconds, ok: r.status === 0, stageSeconds, load: `${before} → ${load()}` };

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { adam, lrAt as scheduleLr, objectives, trainLoop, type Batch, type BatchStream, type TrainableModel } from '@editlab/engine';
 import { RowStream, type PackedRow } from './pack';
+import { yieldToEventLoop } from '../exec/yield';
 import { loadTrainState, saveTrainState, type TrainState } from './state';
 
 export interface Schedule {
@@ -62,8 +63,6 @@ export interface LoopOptions {
   readonly onSlice?: (step: number, steps: number) => Promise<void>;
   readonly sliceSteps?: number;
 }
-
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface LoopResult {
   /** False when stopped early by `stopAfter` (the state file holds the run so far). */
@@ -193,7 +192,7 @@ export async function pretrainLoop(model: TrainableModel, o: LoopOptions): Promi
         },
       });
       if (step < end && step === nextSave) await save();
-      if (step < end) await (o.onSlice ? o.onSlice(step, s.steps) : turn());
+      if (step < end) await (o.onSlice ? o.onSlice(step, s.steps) : yieldToEventLoop());
     }
     await save();
   } finally {
