@@ -2,6 +2,7 @@
 // node --import tsx bench/profile.ts [--size=b] [--top=25]
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@editlab/engine';
+import { kernelTable } from './kernel-table';
 import { benchModel } from './model';
 import { SIZES } from './sizes';
 
@@ -14,17 +15,9 @@ m.step(); m.step();
 const t0 = performance.now();
 const prof = await tf.profile(() => { m.step(); });
 const wall = performance.now() - t0;
-const by = new Map<string, { ms: number; n: number }>();
-let total = 0;
-for (const k of prof.kernels) {
-  const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-  total += ms;
-  const e = by.get(k.name) ?? { ms: 0, n: 0 };
-  e.ms += ms; e.n += 1;
-  by.set(k.name, e);
-}
-console.log(`size ${size.id}, matmul ${info.matmul}: ${prof.kernels.length} kernels, ${total.toFixed(0)} ms kernel time, ${wall.toFixed(0)} ms wall (profiled), peak ${(prof.peakBytes / 2 ** 20).toFixed(0)} MiB`);
-for (const [name, e] of [...by.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top)) {
-  console.log(`${name.padEnd(24)} ${e.ms.toFixed(1).padStart(8)} ms  ${String(e.n).padStart(5)} calls`);
+const table = kernelTable(prof);
+console.log(`size ${size.id}, matmul ${info.matmul}: ${prof.kernels.length} kernels, ${table.totalMs.toFixed(0)} ms kernel time, ${wall.toFixed(0)} ms wall (profiled), peak ${(prof.peakBytes / 2 ** 20).toFixed(0)} MiB`);
+for (const e of table.rows.slice(0, top)) {
+  console.log(`${e.name.padEnd(24)} ${e.ms.toFixed(1).padStart(8)} ms  ${String(e.calls).padStart(5)} calls`);
 }
 m.dispose();

@@ -87,7 +87,7 @@ static napi_value sgemm_batched(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* unary(heap, op, xOff, yOff, n): op 0 tanh, 1 exp, 2 gelu */
+/* unary(heap, op, xOff, yOff, n): op 0 tanh, 1 exp */
 static napi_value unary(napi_env env, napi_callback_info info) {
   Args a;
   if (!args_init(env, info, &a, 5, "unary: expected 5 arguments")) return NULL;
@@ -98,20 +98,34 @@ static napi_value unary(napi_env env, napi_callback_info info) {
   if (a.failed) return NULL;
   if (op == 0) el_tanh(x, y, n);
   else if (op == 1) el_exp(x, y, n);
-  else if (op == 2) el_gelu(x, y, n);
   else napi_throw_range_error(env, CODE, "unary: unknown op");
   return NULL;
 }
 
-/* geluGrad(heap, xOff, dyOff, dxOff, n) */
+/* gelu(heap, xOff, yOff, tOff, n): GELU; with tOff ≥ 0 also its tanh, kept for the gradient */
+static napi_value gelu(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args_init(env, info, &a, 5, "gelu: expected 5 arguments")) return NULL;
+  const size_t n = sz(&a, 4);
+  const float *x = ptr(&a, 1, n);
+  float *y = ptr(&a, 2, n);
+  float *t = num(&a, 3) < 0 ? NULL : ptr(&a, 3, n);
+  if (a.failed) return NULL;
+  if (t) el_gelu_keep(x, y, t, n);
+  else el_gelu(x, y, n);
+  return NULL;
+}
+
+/* geluGrad(heap, xOff, tOff, dyOff, dxOff, n): tOff −1 recomputes the tanh */
 static napi_value gelu_grad(napi_env env, napi_callback_info info) {
   Args a;
-  if (!args_init(env, info, &a, 5, "geluGrad: expected 5 arguments")) return NULL;
-  const size_t n = sz(&a, 4);
-  const float *x = ptr(&a, 1, n), *dy = ptr(&a, 2, n);
-  float *dx = ptr(&a, 3, n);
+  if (!args_init(env, info, &a, 6, "geluGrad: expected 6 arguments")) return NULL;
+  const size_t n = sz(&a, 5);
+  const float *x = ptr(&a, 1, n), *dy = ptr(&a, 3, n);
+  const float *t = num(&a, 2) < 0 ? NULL : ptr(&a, 2, n);
+  float *dx = ptr(&a, 4, n);
   if (a.failed) return NULL;
-  el_gelu_grad(x, dy, dx, n);
+  el_gelu_grad(x, t, dy, dx, n);
   return NULL;
 }
 
@@ -327,7 +341,7 @@ static napi_value build_info(napi_env env, napi_callback_info info) {
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-      FN("sgemmBatched", sgemm_batched), FN("unary", unary),       FN("geluGrad", gelu_grad),
+      FN("sgemmBatched", sgemm_batched), FN("unary", unary),       FN("geluGrad", gelu_grad),   FN("gelu", gelu),
       FN("sum", sum),                    FN("rope", rope),         FN("ropeGrad", rope_grad),                    FN("swiglu", swiglu),     FN("swigluGrad", swiglu_grad),                    FN("xent", xent),         FN("xentGrad", xent_grad),
       FN("norm", norm),                  FN("adam", adam),                  FN("normGrad", norm_grad), FN("setThreads", set_threads),
       FN("getThreads", get_threads),     FN("setParThreads", set_par_threads),     FN("blasConfig", blas_config),

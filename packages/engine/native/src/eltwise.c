@@ -35,23 +35,35 @@ void el_exp(const float *x, float *y, size_t n) {
 #define GELU_C 0.7978845608028654f
 #define GELU_A 0.044715f
 
+/* The tanh of GELU's argument, written once: GELU, its training form (which keeps t for the gradient) and the
+ * gradient without a kept t all evaluate this same expression, so a kept t is the bits a recomputation gives. */
+static inline float gelu_tanh(float v) { return tanhf(GELU_C * (v + GELU_A * v * v * v)); }
+
 void el_gelu(const float *x, float *y, size_t n) {
   const int nt = el_threads_for(n * 8);
 #pragma omp parallel for simd num_threads(nt) schedule(static)
+  for (size_t i = 0; i < n; i++) y[i] = 0.5f * x[i] * (1.0f + gelu_tanh(x[i]));
+}
+
+/* GELU for training: y as el_gelu, and t = tanh(...) kept for the gradient (glibc's scalar tanhf is most of
+ * the cost of GELU and of its gradient; docs/engine-speed.md "GELU's tanh, once per step"). */
+void el_gelu_keep(const float *x, float *y, float *t, size_t n) {
+  const int nt = el_threads_for(n * 8);
+#pragma omp parallel for simd num_threads(nt) schedule(static)
   for (size_t i = 0; i < n; i++) {
-    const float v = x[i];
-    const float t = tanhf(GELU_C * (v + GELU_A * v * v * v));
-    y[i] = 0.5f * v * (1.0f + t);
+    t[i] = gelu_tanh(x[i]);
+    y[i] = 0.5f * x[i] * (1.0f + t[i]);
   }
 }
 
-/* d gelu/dx = 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3·0.044715·x²), t = tanh(√(2/π)(x + 0.044715x³)). */
-void el_gelu_grad(const float *x, const float *dy, float *dx, size_t n) {
+/* d gelu/dx = 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3·0.044715·x²), t = tanh(√(2/π)(x + 0.044715x³)):
+ * from the kept t when given (el_gelu_keep), else recomputed. */
+void el_gelu_grad(const float *x, const float *kept, const float *dy, float *dx, size_t n) {
   const int nt = el_threads_for(n * 8);
 #pragma omp parallel for simd num_threads(nt) schedule(static)
   for (size_t i = 0; i < n; i++) {
     const float v = x[i];
-    const float t = tanhf(GELU_C * (v + GELU_A * v * v * v));
+    const float t = kept ? kept[i] : gelu_tanh(v);
     const float d = 0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * GELU_C * (1.0f + 3.0f * GELU_A * v * v);
     dx[i] = dy[i] * d;
   }

@@ -70,6 +70,23 @@ describe.skipIf(skip !== undefined)('native kernels on adversarial inputs vs the
     }, (j) => (j === 0 ? {} : { bound, oracle: exact }), show(x, dy));
   });
 
+  it(title('GELU for training keeps the tanh: y and the gradient from the kept tanh are the bits of the plain kernels'), async () => {
+    // The adversarial values, then 200,001 points on [-12, 12] (GELU's whole working range, every branch of tanhf).
+    const x = Float32Array.from([...cycle(N, 0), ...Array.from({ length: 200_001 }, (_, i) => -12 + i * 1.2e-4)]);
+    const dy = Float32Array.from(x, (_, i) => A[(i * 5 + 7) % N]!);
+    const S = [x.length];
+    const [kept, plain] = await onBackend('wasm', () => {
+      const [y, th] = tf.engine().runKernel(FUSED_KERNELS.geluKeep, { x: t(x, S) }) as tf.Tensor[];
+      const dxKept = tf.engine().runKernel(FUSED_KERNELS.geluGrad, { x: t(x, S), t: th!, dy: t(dy, S) }) as tf.Tensor;
+      const yPlain = tf.engine().runKernel(FUSED_KERNELS.gelu, { x: t(x, S) }) as tf.Tensor;
+      const dxPlain = tf.engine().runKernel(FUSED_KERNELS.geluGrad, { x: t(x, S), dy: t(dy, S) }) as tf.Tensor;
+      const taped = tf.grad((z: tf.Tensor) => fused.gelu(z))(t(x, S), t(dy, S)); // the op under the tape: keep, then grad
+      return [tf.concat([y!, dxKept, taped]), tf.concat([yPlain, dxPlain, dxPlain])];
+    });
+    expect(kept!.length).toBe(3 * x.length);
+    expect(Buffer.from(kept!.buffer).equals(Buffer.from(plain!.buffer))).toBe(true);
+  });
+
   it(title('SwiGLU and its gradient, every pair of special values'), async () => {
     const g = Float32Array.from({ length: N * N }, (_, i) => A[Math.floor(i / N)]!);
     const u = Float32Array.from({ length: N * N }, (_, i) => A[i % N]!);

@@ -66,14 +66,21 @@ function geluKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
       const { x } = args.inputs as Inputs as { x: tf.TensorInfo };
       const b = asWasm(args.backend);
       const [y] = outputs(b, [[x.shape, 'float32']]);
-      addon.unary(heap(b), 2, memoryOffset(b, x), memoryOffset(b, y!), tf.util.sizeFromShape(x.shape));
+      addon.gelu(heap(b), memoryOffset(b, x), memoryOffset(b, y!), -1, tf.util.sizeFromShape(x.shape));
       return y!;
     },
+    [FUSED_KERNELS.geluKeep]: (args) => {
+      const { x } = args.inputs as Inputs as { x: tf.TensorInfo };
+      const b = asWasm(args.backend);
+      const [y, t] = outputs(b, [[x.shape, 'float32'], [x.shape, 'float32']]);
+      addon.gelu(heap(b), memoryOffset(b, x), memoryOffset(b, y!), memoryOffset(b, t!), tf.util.sizeFromShape(x.shape));
+      return [y!, t!];
+    },
     [FUSED_KERNELS.geluGrad]: (args) => {
-      const { x, dy } = args.inputs as Inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+      const { x, t, dy } = args.inputs as Inputs as { x: tf.TensorInfo; t?: tf.TensorInfo; dy: tf.TensorInfo };
       const b = asWasm(args.backend);
       const [dx] = outputs(b, [[x.shape, 'float32']]);
-      addon.geluGrad(heap(b), memoryOffset(b, x), memoryOffset(b, dy), memoryOffset(b, dx!), tf.util.sizeFromShape(x.shape));
+      addon.geluGrad(heap(b), memoryOffset(b, x), t ? memoryOffset(b, t) : -1, memoryOffset(b, dy), memoryOffset(b, dx!), tf.util.sizeFromShape(x.shape));
       return dx!;
     },
   };

@@ -9,9 +9,12 @@ export interface NativeAddon {
    * biasOff ≥ 0 adds a bias [n] to every row (−1: none). */
   sgemmBatched(heap: ArrayBuffer, transA: boolean, transB: boolean, m: number, n: number, k: number, batch: number,
     aOff: number, strideA: number, bOff: number, strideB: number, cOff: number, strideC: number, biasOff: number): void;
-  /** op 0 tanh, 1 exp, 2 gelu: y[i] = f(x[i]) over n floats. */
+  /** op 0 tanh, 1 exp: y[i] = f(x[i]) over n floats. */
   unary(heap: ArrayBuffer, op: number, xOff: number, yOff: number, n: number): void;
-  geluGrad(heap: ArrayBuffer, xOff: number, dyOff: number, dxOff: number, n: number): void;
+  /** GELU y; with tOff ≥ 0 also its tanh t (the training form: the gradient reads t instead of recomputing it). */
+  gelu(heap: ArrayBuffer, xOff: number, yOff: number, tOff: number, n: number): void;
+  /** GELU's gradient; tOff −1 recomputes the tanh. */
+  geluGrad(heap: ArrayBuffer, xOff: number, tOff: number, dyOff: number, dxOff: number, n: number): void;
   swiglu(heap: ArrayBuffer, gOff: number, uOff: number, yOff: number, n: number): void;
   swigluGrad(heap: ArrayBuffer, gOff: number, uOff: number, dyOff: number, dgOff: number, duOff: number, n: number): void;
   /** RoPE on x [rows, heads, dh] with cos/sin [rows, dh]. */

@@ -35,9 +35,12 @@ type GradResult = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor
 const custom = (f: (...args: never[]) => GradResult) => tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as (...xs: tf.Tensor[]) => tf.Tensor;
 
 // ---- GELU (tanh form; Hendrycks & Gimpel 2016, eq. in reference.ts) ----
+// Under the tape the forward keeps tanh(√(2/π)(x + 0.044715x³)) for the gradient (the same bits a recomputation
+// gives; glibc's scalar tanhf was half of GELU's training cost: docs/engine-speed.md "GELU's tanh, once per step").
 const geluOp = custom((x: tf.Tensor, save: Save) => {
-  save([x]);
-  return { value: run(K.gelu, { x })[0]!, gradFunc: (dy, [xs]) => run(K.geluGrad, { x: xs!, dy })[0]! };
+  const [y, t] = run(K.geluKeep, { x });
+  save([x, t!]);
+  return { value: y!, gradFunc: (dy, [xs, ts]) => run(K.geluGrad, { x: xs!, t: ts!, dy })[0]! };
 });
 
 export function canGelu(x: tf.Tensor): boolean {

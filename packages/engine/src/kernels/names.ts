@@ -1,6 +1,7 @@
 // Names of the engine's fused kernels: registered on wasm by backend/native-kernels.ts, run by fused.ts.
 export const FUSED_KERNELS = {
   gelu: 'EditlabGelu',
+  geluKeep: 'EditlabGeluKeep',
   geluGrad: 'EditlabGeluGrad',
   swiglu: 'EditlabSwiglu',
   swigluGrad: 'EditlabSwigluGrad',

@@ -14,6 +14,7 @@ import type { PatchSet } from '../hooks/patches';
 import { headDim, kvHeads, type ModelConfig } from './config';
 import { ModelConfigError, SequenceTooLongError, ShapeMismatchError } from './errors';
 import { allowedKeys } from './mask';
+import type { PrefixState } from './prefix';
 import { applyRope, ropeTables } from './rope';
 
 /** Keys and values of earlier tokens, per layer, after RoPE and before the GQA repeat: [B, Hkv, P, dh]. */
@@ -40,6 +41,8 @@ export interface ForwardOptions {
   readonly unembed?: tf.Tensor2D;
   /** Earlier keys/values (generation). */
   readonly cache?: KVCache;
+  /** Start the pass at a remembered point of block `resume.layer` (model/prefix.ts; training's frozen prefix). */
+  readonly resume?: PrefixState;
 }
 
 export interface ForwardResult {
@@ -164,6 +167,11 @@ export class ForwardPass {
 
   /** Block l's MLP output [N, d]: GELU MLP (GPT-2) or SwiGLU (Llama) on the normed residual. */
   mlp(l: number, x: tf.Tensor2D): tf.Tensor2D {
+    return this.mlpOut(l, this.mlpPost(l, x));
+  }
+
+  /** Block l's MLP up to its hidden activation mlp_post [N, m]: the key ROME edits W_out with. */
+  mlpPost(l: number, x: tf.Tensor2D): tf.Tensor2D {
     const b = `blocks.${l}`;
     const mlpIn = this.hook2(hookName.mlpIn(l), x); // [N, d]: the MLP's own copy of the residual (edge attribution)
     const xm = this.hook2(hookName.ln2(l), this.norm(mlpIn, `${b}.ln2`)); // [N, d]
@@ -176,7 +184,12 @@ export class ForwardPass {
       const up = this.hook2(hookName.mlpPreLinear(l), this.linear(xm, `${b}.mlp.W_in`)); // [N, m]
       post = swiglu(gate, up) as tf.Tensor2D;
     }
-    post = this.hook2(hookName.mlpPost(l), post); // [N, m]: the key ROME edits W_out with
+    return this.hook2(hookName.mlpPost(l), post); // [N, m]
+  }
+
+  /** Block l's MLP output projection of its hidden activation: post · W_out (+ b_out) [N, d]. */
+  mlpOut(l: number, post: tf.Tensor2D): tf.Tensor2D {
+    const b = `blocks.${l}`;
     return this.hook2(hookName.mlpOut(l), this.linear(post, `${b}.mlp.W_out`, `${b}.mlp.b_out`)); // [N, d]
   }
 

@@ -11,6 +11,7 @@ import { closest } from 'fastest-levenshtein';
 import { ModelConfigError, ShapeMismatchError, UnknownParamError } from './errors';
 import { ForwardPass, type ForwardOptions, type ForwardResult, type KVCache } from './forward';
 import { initialValues } from './init';
+import { PrefixMemo, resumePoint, type PrefixState, type ResumePoint } from './prefix';
 import { RouteSet, type InferenceRoute, type RouteDecision } from './route';
 
 export type { ForwardOptions, ForwardResult, KVCache } from './forward';
@@ -20,6 +21,8 @@ export class Transformer {
   readonly params: Map<string, tf.Variable>;
   private readonly patches = new PatchSet();
   private readonly routes = new RouteSet();
+  /** The frozen prefix of the training phase in progress (freezePrefix). */
+  private memo: PrefixMemo | undefined;
 
   private constructor(config: ModelConfig, params: Map<string, tf.Variable>) {
     this.config = config;
@@ -112,7 +115,32 @@ export class Transformer {
 
   /** Logits [B, T, V] for token ids [B, T] (int32). */
   forward(ids: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
+    const memo = this.memo;
+    if (memo && this.patches.size === 0 && Object.values(opts).every((v) => v === undefined)) {
+      const resume = memo.get(ids, () => this.prefix(ids, memo.point));
+      if (resume) return tf.tidy(() => this.run(ids, { resume }, false).logits);
+    }
     return tf.tidy(() => this.run(ids, opts, false).logits);
+  }
+
+  /**
+   * Remember, per batch of ids, the activations before the first of these (trained) parameters, and resume plain
+   * `forward` calls there until the returned release is called (model/prefix.ts; the training loop's frozen
+   * prefix). The caller must not change any other parameter meanwhile. Undefined when nothing would be saved.
+   */
+  freezePrefix(trained: readonly string[]): (() => void) | undefined {
+    const point = resumePoint(trained);
+    if (!point || this.memo) return undefined;
+    const memo = (this.memo = new PrefixMemo(point));
+    return () => {
+      memo.dispose();
+      if (this.memo === memo) this.memo = undefined;
+    };
+  }
+
+  /** Passes that resumed from a remembered prefix in the current freezePrefix (tests read it). */
+  get prefixHits(): number {
+    return this.memo?.hits ?? 0;
   }
 
   /** Logits plus the KV cache extended by these tokens (generation). */
@@ -137,13 +165,47 @@ export class Transformer {
    */
   private run(ids: tf.Tensor2D, opts: ForwardOptions, wantCache: boolean): ForwardResult {
     const pass = new ForwardPass(this, this.patches, ids, opts, wantCache);
-    let x = pass.embed(); // [N, d]
-    for (let l = 0; l < this.config.nLayers; l++) {
-      x = pass.resid(hookName.residPre(l), x);
-      x = pass.resid(hookName.residMid(l), tf.add(x, pass.attention(l, x)));
-      x = pass.resid(hookName.residPost(l), tf.add(x, pass.mlp(l, x)));
-    }
+    const from = opts.resume;
+    let x = from ? this.finishBlock(pass, from) : pass.embed(); // [N, d]
+    for (let l = from ? from.layer + 1 : 0; l < this.config.nLayers; l++) x = this.block(pass, l, x);
     return pass.unembed(x);
+  }
+
+  /** Block l: attention, then MLP, each added to the residual stream x [N, d]. */
+  private block(pass: ForwardPass, l: number, x: tf.Tensor2D): tf.Tensor2D {
+    return this.mlpHalf(pass, l, this.attentionHalf(pass, l, x));
+  }
+
+  /** resid_pre → resid_mid of block l. */
+  private attentionHalf(pass: ForwardPass, l: number, x: tf.Tensor2D): tf.Tensor2D {
+    x = pass.resid(hookName.residPre(l), x);
+    return pass.resid(hookName.residMid(l), tf.add(x, pass.attention(l, x)));
+  }
+
+  /** resid_mid → resid_post of block l (from its MLP activation `post` when a resumed pass has it). */
+  private mlpHalf(pass: ForwardPass, l: number, x: tf.Tensor2D, post?: tf.Tensor2D): tf.Tensor2D {
+    return pass.resid(hookName.residPost(l), tf.add(x, post ? pass.mlpOut(l, post) : pass.mlp(l, x)));
+  }
+
+  /** The activations at `point`: the same steps as `run` up to there (so a resumed pass is bit-identical). */
+  private prefix(ids: tf.Tensor2D, point: ResumePoint): PrefixState {
+    const [x, post] = tf.tidy(() => {
+      const pass = new ForwardPass(this, this.patches, ids, {}, false);
+      let x = pass.embed();
+      for (let l = 0; l < point.layer; l++) x = this.block(pass, l, x);
+      if (point.at === 'resid_pre') return [x];
+      x = this.attentionHalf(pass, point.layer, x);
+      return point.at === 'resid_mid' ? [x] : [x, pass.mlpPost(point.layer, x)];
+    });
+    return { ...point, x: x as tf.Tensor2D, ...(post ? { post: post as tf.Tensor2D } : {}) };
+  }
+
+  /** The rest of the resumed block: from its state at the point to resid_post. */
+  private finishBlock(pass: ForwardPass, s: PrefixState): tf.Tensor2D {
+    if (this.patches.size) throw new ModelConfigError('a forward pass resumed from a frozen prefix cannot run with patches installed');
+    if (s.at === 'mlp_post' && !s.post) throw new ModelConfigError("a forward pass resumed at 'mlp_post' needs the MLP activation (PrefixState.post)");
+    const x = s.at === 'resid_pre' ? this.attentionHalf(pass, s.layer, s.x) : s.x;
+    return this.mlpHalf(pass, s.layer, x, s.at === 'mlp_post' ? s.post : undefined);
   }
 
   /** The unembedding as a [d, V] matrix (transposed once for tied models); the caller disposes it. */

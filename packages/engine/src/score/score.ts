@@ -36,11 +36,23 @@ function scoreRows(logits: tf.Tensor3D, targets: number[]): { logprob: Float32Ar
     const [, M, V] = logits.shape;
     const rows = tf.reshape(logits, [M, V]);
     const tgt = tf.tensor2d(targets.map((t, i) => [i, t]), [targets.length, 2], 'int32');
-    const tgtLogit = tf.reshape(tf.gatherND(rows, tgt), [-1, 1]); // [M, 1]
     const logprob = tf.gatherND(tf.logSoftmax(rows), tgt); // [M]: log softmax(z)_y
-    const rank = tf.add(tf.sum(tf.cast(tf.greater(rows, tgtLogit), 'int32'), 1), 1); // [M]
-    return { logprob: logprob.dataSync() as Float32Array, rank: rank.dataSync() as Int32Array };
+    return { logprob: logprob.dataSync() as Float32Array, rank: ranks(rows.dataSync() as Float32Array, targets, V) };
   });
+}
+
+/** 1 + the number of logits strictly above the target's, per row of z [M, V] (an exact count, read on the host:
+ *  tfjs-wasm's broadcasting Greater took longer than the row's whole log-softmax). */
+function ranks(z: Float32Array, targets: readonly number[], V: number): Int32Array {
+  const rank = new Int32Array(targets.length);
+  targets.forEach((t, i) => {
+    const row = z.subarray(i * V, (i + 1) * V);
+    const y = row[t]!;
+    let above = 0;
+    for (let j = 0; j < V; j++) if (row[j]! > y) above++;
+    rank[i] = above + 1;
+  });
+  return rank;
 }
 
 export function scoreContinuations(

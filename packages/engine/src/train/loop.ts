@@ -94,6 +94,14 @@ export interface LoopOptions<M extends TrainableModel = TrainableModel> {
   readonly onStep?: (log: StepLog) => void | 'stop';
   /** The error to throw on divergence (default TrainingDivergedError). */
   readonly onDiverged?: (d: Divergence) => Error;
+  /** Resume each step's forward pass after the activations no trained parameter reaches, remembered per batch
+   *  (model/prefix.ts; bit-identical, default true). Only a model with `freezePrefix` (the Transformer) does. */
+  readonly frozenPrefix?: boolean;
+}
+
+/** A model that can remember the frozen prefix of a phase (model/transformer.ts freezePrefix). */
+interface PrefixFreezing {
+  freezePrefix(trained: readonly string[]): (() => void) | undefined;
 }
 
 export interface LoopResult {
@@ -141,6 +149,10 @@ export function trainLoop<M extends TrainableModel>(
       if (!v) throw new ModelConfigError(`train: no parameter '${n}'`);
       return v;
     });
+    if (o.frozenPrefix ?? true) {
+      const release = (model as Partial<PrefixFreezing>).freezePrefix?.(names);
+      if (release) own.push({ dispose: release });
+    }
     const opt = typeof o.optimizer === 'object' ? o.optimizer : makeOptimizer(o.optimizer ?? 'adam', o.lr, o.adam);
     if (opt !== o.optimizer) own.push(opt);
     const initial = o.project ? vars.map((v) => tf.clone(v)) : [];
