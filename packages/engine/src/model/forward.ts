@@ -266,8 +266,8 @@ export class ForwardPass {
   private attend(l: number, q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
     const { B, T, Tk, H, dh } = this;
     const hk = k.shape[2]; // key/value heads computed in this call
-    let kAll = tf.transpose(k, [0, 2, 1, 3]) as tf.Tensor4D; // [B, hk, T, dh]
-    let vAll = tf.transpose(v, [0, 2, 1, 3]) as tf.Tensor4D;
+    let kAll = this.swapTH(k); // [B, hk, T, dh]
+    let vAll = this.swapTH(v);
     const past = this.opts.cache?.layers[l];
     if (past) {
       kAll = tf.concat([past.k, kAll], 2); // [B, Hkv, Tk, dh]
@@ -277,11 +277,18 @@ export class ForwardPass {
     const repeat = this.kvIndex && hk !== H;
     const kH = repeat ? tf.gather(kAll, this.kvIndex!, 1) : kAll; // [B, H, Tk, dh]
     const vH = repeat ? tf.gather(vAll, this.kvIndex!, 1) : vAll;
-    const q3 = tf.reshape(tf.transpose(q, [0, 2, 1, 3]), [B * H, T, dh]); // [B·H, T, dh]
+    const q3 = tf.reshape(this.swapTH(q), [B * H, T, dh]); // [B·H, T, dh]
     const scores = tf.reshape(tf.matMul(q3, tf.reshape(kH, [B * H, Tk, dh]), false, true), [B, H, T, Tk]);
     const pattern = this.hook(hookName.pattern(l), tf.softmax(tf.add(tf.mul(scores, 1 / Math.sqrt(dh)), this.maskAdd))); // [B, H, T, Tk]
     const zH = tf.matMul(tf.reshape(pattern, [B * H, T, Tk]), tf.reshape(vH, [B * H, Tk, dh])); // [B·H, T, dh]
-    return this.hook(hookName.z(l), tf.transpose(tf.reshape(zH, [B, H, T, dh]), [0, 2, 1, 3])) as tf.Tensor4D; // [B, T, H, dh]
+    return this.hook(hookName.z(l), this.swapTH(tf.reshape(zH, [B, H, T, dh]) as tf.Tensor4D)); // [B, T, H, dh]
+  }
+
+  /** [B, a, b, dh] → [B, b, a, dh] (heads ↔ positions). With one position (a decode step) both layouts are the same
+   *  memory, so a reshape (no copy) does it: a Transpose kernel per q, k, v and z was a tenth of a decode step. */
+  private swapTH(x: tf.Tensor4D): tf.Tensor4D {
+    const [b, p, q, dh] = x.shape;
+    return (p === 1 || q === 1 ? tf.reshape(x, [b, q, p, dh]) : tf.transpose(x, [0, 2, 1, 3])) as tf.Tensor4D;
   }
 
   /** The heads' output projection z · W_O (+ b_O): [N, d]. */
