@@ -281,7 +281,7 @@ export class ForwardPass {
     const scores = tf.reshape(tf.matMul(q3, tf.reshape(kH, [B * H, Tk, dh]), false, true), [B, H, T, Tk]);
     const pattern = this.hook(hookName.pattern(l), tf.softmax(tf.add(tf.mul(scores, 1 / Math.sqrt(dh)), this.maskAdd))); // [B, H, T, Tk]
     const zH = tf.matMul(tf.reshape(pattern, [B * H, T, Tk]), tf.reshape(vH, [B * H, Tk, dh])); // [B·H, T, dh]
-    return this.hook(hookName.z(l), this.swapTH(tf.reshape(zH, [B, H, T, dh]) as tf.Tensor4D)); // [B, T, H, dh]
+    return this.hook(hookName.z(l), this.swapTH(tf.reshape(zH, [B, H, T, dh]) as tf.Tensor4D)) as tf.Tensor4D; // [B, T, H, dh]
   }
 
   /** [B, a, b, dh] → [B, b, a, dh] (heads ↔ positions). With one position (a decode step) both layouts are the same
