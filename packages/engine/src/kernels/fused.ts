@@ -51,6 +51,21 @@ export function gelu(x: tf.Tensor): tf.Tensor {
   return taping() ? geluOp(x) : run(K.gelu, { x })[0]!;
 }
 
+// ---- x·W + b ----
+/**
+ * x [N, k] · w [k, m] + bias [m]: tf.fused.matMul under the tape; outside it the same `_FusedMatMul` kernel on the
+ * same [1, N, k]·[1, k, m] operands and attributes that tf.fused.matMul passes, without its customGrad scope
+ * (the same bits; a scope per projection was a tenth of a decode step's time).
+ */
+export function linearBias(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D {
+  if (taping()) return tf.fused.matMul({ a: x, b: w, bias }) as tf.Tensor2D;
+  const [N, k] = x.shape;
+  const m = w.shape[1];
+  const attrs = { transposeA: false, transposeB: false, activation: 'linear', leakyreluAlpha: 0.2 };
+  const out = tf.engine().runKernel('_FusedMatMul', { a: tf.reshape(x, [1, N, k]), b: tf.reshape(w, [1, k, m]), bias } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  return tf.reshape(out, [N, m]);
+}
+
 // ---- SwiGLU gate (Shazeer 2020): silu(gate)·up ----
 const swigluOp = custom((gate: tf.Tensor, up: tf.Tensor, save: Save) => {
   save([gate, up]);

@@ -11,6 +11,11 @@ export function gelu(x: tf.Tensor): tf.Tensor {
   return fused.canGelu(x) ? fused.gelu(x) : ref.gelu(x);
 }
 
+/** x · w + bias for x [N, k], w [k, m], bias [m] (tf.fused.matMul; its kernel directly outside the tape). */
+export function linearBias(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D {
+  return fused.linearBias(x, w, bias);
+}
+
 /** SwiGLU gate: silu(gate) · up. */
 export function swiglu(gate: tf.Tensor, up: tf.Tensor): tf.Tensor {
   return fused.canSwiglu(gate, up) ? fused.swiglu(gate, up) : ref.swiglu(gate, up);

@@ -7,7 +7,7 @@
 // between hook points, so every weight matmul is a plain 2-D matmul (tfjs's broadcast-batch matMul
 // gradient is wrong; docs/engine-backend.md §7).
 import * as tf from '@tensorflow/tfjs';
-import { gelu, layerNorm, rmsNorm, swiglu } from '../kernels/ops';
+import { gelu, layerNorm, linearBias, rmsNorm, swiglu } from '../kernels/ops';
 import type { HookContext } from '../hooks/context';
 import { hookName, type HookName } from '../hooks/names';
 import type { PatchSet } from '../hooks/patches';
@@ -322,7 +322,7 @@ export class ForwardPass {
 
   private linear(x: tf.Tensor2D, w: string, b?: string): tf.Tensor2D {
     const bias = b ? this.maybe(b) : undefined;
-    return bias ? (tf.fused.matMul({ a: x, b: this.W(w), bias }) as tf.Tensor2D) : tf.matMul(x, this.W(w));
+    return bias ? linearBias(x, this.W(w) as tf.Tensor2D, bias) : tf.matMul(x, this.W(w));
   }
 
   /** LayerNorm (GPT-2) or RMSNorm (Llama) with the weights under `prefix`. */
