@@ -64,6 +64,11 @@ static void *ptr(Args *a, size_t i, size_t count) {
   return a->heap + (size_t)off;
 }
 
+/* An optional operand: NULL for a negative offset (the caller's "none"), else ptr(). */
+static void *opt_ptr(Args *a, size_t i, size_t count) {
+  return num(a, i) < 0 ? NULL : ptr(a, i, count);
+}
+
 /* sgemmBatched(heap, transA, transB, m, n, k, batch, aOff, strideA, bOff, strideB, cOff, strideC, biasOff)
  * biasOff < 0: no bias; else a bias [n] added to every row of C. */
 static napi_value sgemm_batched(napi_env env, napi_callback_info info) {
@@ -81,7 +86,7 @@ static napi_value sgemm_batched(napi_env env, napi_callback_info info) {
   const float *A = ptr(&a, 7, (batch - 1) * sa + m * k);
   const float *B = ptr(&a, 9, (batch - 1) * sb + k * n);
   float *C = ptr(&a, 11, (batch - 1) * sc + m * n);
-  const float *bias = num(&a, 13) < 0 ? NULL : ptr(&a, 13, n);
+  const float *bias = opt_ptr(&a, 13, n);
   if (a.failed) return NULL;
   el_sgemm_batched(ta, tb, (int)m, (int)n, (int)k, (int)batch, A, sa, B, sb, C, sc, bias);
   return NULL;
@@ -109,7 +114,7 @@ static napi_value gelu(napi_env env, napi_callback_info info) {
   const size_t n = sz(&a, 4);
   const float *x = ptr(&a, 1, n);
   float *y = ptr(&a, 2, n);
-  float *t = num(&a, 3) < 0 ? NULL : ptr(&a, 3, n);
+  float *t = opt_ptr(&a, 3, n);
   if (a.failed) return NULL;
   if (t) el_gelu_keep(x, y, t, n);
   else el_gelu(x, y, n);
@@ -122,7 +127,7 @@ static napi_value gelu_grad(napi_env env, napi_callback_info info) {
   if (!args_init(env, info, &a, 6, "geluGrad: expected 6 arguments")) return NULL;
   const size_t n = sz(&a, 5);
   const float *x = ptr(&a, 1, n), *dy = ptr(&a, 3, n);
-  const float *t = num(&a, 2) < 0 ? NULL : ptr(&a, 2, n);
+  const float *t = opt_ptr(&a, 2, n);
   float *dx = ptr(&a, 4, n);
   if (a.failed) return NULL;
   el_gelu_grad(x, t, dy, dx, n);
