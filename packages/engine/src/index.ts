@@ -4,6 +4,8 @@ export { BackendError, WasmHeapError, NativeKernelError } from './backend/errors
 export { registerWasmKernels } from './backend/register';
 export type { MatMulPath, WasmKernelOptions, WasmKernelInfo } from './backend/register';
 export { DEFAULT_WASM_HEAP_LIMIT, wasmHeapBytes } from './backend/heap-guard';
+export { loadNativeAddon } from './backend/native';
+export type { NativeAddon } from './backend/native';
 export { gelu, swiglu, layerNorm, rmsNorm, maskedCrossEntropy, rope } from './kernels/ops';
 export { adam, FusedAdamOptimizer } from './kernels/adam';
 // Model story: transformer, hooks (train, generate, score below).

@@ -9,6 +9,7 @@
 #include "sgemm.h"
 #include "lapack.h"
 #include "signals.h"
+#include "mathf_check.h"
 
 #define MAX_ARGS 16
 #define CODE "ENGINE_NATIVE_KERNEL"
@@ -355,6 +356,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   el_lapack_register(env, exports);
   el_signals_register(env, exports);
+  el_mathf_register(env, exports);
   return exports;
 }
 

@@ -1,12 +1,14 @@
 /* Element-wise and reduction kernels on the wasm heap, multi-threaded with OpenMP above a size
- * threshold, vectorised by GCC -O3 where IEEE semantics allow (binding.gyp: no fast-math, so tanhf/expf
- * are glibc's scalar functions, not libmvec's SIMD approximations).
+ * threshold, vectorised by GCC -O3 where IEEE semantics allow (binding.gyp: no fast-math, so expf is glibc's
+ * scalar function, not libmvec's SIMD approximation; tanh is mathf.h's vectorisable fdlibm tanhf, which gives
+ * glibc's bits).
  * Each replaces a tfjs-backend-wasm kernel or a composition of them that the size-b profile shows as
  * single-threaded scalar work (docs/engine-backend.md §6: Tanh ~34 M elements/s, Sum via transpose). */
 #include <math.h>
 #include <omp.h>
 #include <string.h>
 #include "kernels.h"
+#include "mathf.h"
 
 /* One thread by default: OpenBLAS (pthread build) keeps its workers spinning after each sgemm, and an
  * OpenMP team on the same 2 cores fights them -- measured: a [1536,256]·[256,1024] sgemm went from 3.7 ms
@@ -22,7 +24,7 @@ int el_threads_for(size_t work) { return work >= PAR_MIN_WORK ? g_threads : 1; }
 void el_tanh(const float *x, float *y, size_t n) {
   const int nt = el_threads_for(n * 8);
 #pragma omp parallel for simd num_threads(nt) schedule(static)
-  for (size_t i = 0; i < n; i++) y[i] = tanhf(x[i]);
+  for (size_t i = 0; i < n; i++) y[i] = el_tanhf(x[i]);
 }
 
 void el_exp(const float *x, float *y, size_t n) {
@@ -37,7 +39,7 @@ void el_exp(const float *x, float *y, size_t n) {
 
 /* The tanh of GELU's argument, written once: GELU, its training form (which keeps t for the gradient) and the
  * gradient without a kept t all evaluate this same expression, so a kept t is the bits a recomputation gives. */
-static inline float gelu_tanh(float v) { return tanhf(GELU_C * (v + GELU_A * v * v * v)); }
+static inline float gelu_tanh(float v) { return el_tanhf(GELU_C * (v + GELU_A * v * v * v)); }
 
 void el_gelu(const float *x, float *y, size_t n) {
   const int nt = el_threads_for(n * 8);
@@ -45,7 +47,7 @@ void el_gelu(const float *x, float *y, size_t n) {
   for (size_t i = 0; i < n; i++) y[i] = 0.5f * x[i] * (1.0f + gelu_tanh(x[i]));
 }
 
-/* GELU for training: y as el_gelu, and t = tanh(...) kept for the gradient (glibc's scalar tanhf is most of
+/* GELU for training: y as el_gelu, and t = tanh(...) kept for the gradient (the tanh is most of
  * the cost of GELU and of its gradient; docs/engine-speed.md "GELU's tanh, once per step"). */
 void el_gelu_keep(const float *x, float *y, float *t, size_t n) {
   const int nt = el_threads_for(n * 8);
