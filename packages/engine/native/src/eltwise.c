@@ -1,7 +1,6 @@
 /* Element-wise and reduction kernels on the wasm heap, multi-threaded with OpenMP above a size
- * threshold, vectorised by GCC -O3 where IEEE semantics allow (binding.gyp: no fast-math, so expf is glibc's
- * scalar function, not libmvec's SIMD approximation; tanh is mathf.h's vectorisable fdlibm tanhf, which gives
- * glibc's bits).
+ * threshold, vectorised by GCC -O3 where IEEE semantics allow (binding.gyp: no fast-math). tanh and exp are
+ * mathf.h's vectorisable copies of glibc's tanhf and expf, which give its bits (not libmvec's SIMD approximations).
  * Each replaces a tfjs-backend-wasm kernel or a composition of them that the size-b profile shows as
  * single-threaded scalar work (docs/engine-backend.md §6: Tanh ~34 M elements/s, Sum via transpose). */
 #include <math.h>
@@ -30,7 +29,7 @@ void el_tanh(const float *x, float *y, size_t n) {
 void el_exp(const float *x, float *y, size_t n) {
   const int nt = el_threads_for(n * 8);
 #pragma omp parallel for simd num_threads(nt) schedule(static)
-  for (size_t i = 0; i < n; i++) y[i] = expf(x[i]);
+  for (size_t i = 0; i < n; i++) y[i] = el_expf(x[i]);
 }
 
 /* GPT-2 "gelu_new" (Hendrycks & Gimpel 2016, tanh form): y = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
@@ -107,7 +106,7 @@ void el_swiglu(const float *g, const float *u, float *y, size_t n) {
   const int nt = el_threads_for(n * 8);
 #pragma omp parallel for simd num_threads(nt) schedule(static)
   for (size_t i = 0; i < n; i++) {
-    const float s = 1.0f / (1.0f + expf(-g[i]));
+    const float s = 1.0f / (1.0f + el_expf(-g[i]));
     y[i] = g[i] * s * u[i];
   }
 }
@@ -117,7 +116,7 @@ void el_swiglu_grad(const float *g, const float *u, const float *dy, float *dg, 
   const int nt = el_threads_for(n * 8);
 #pragma omp parallel for simd num_threads(nt) schedule(static)
   for (size_t i = 0; i < n; i++) {
-    const float s = 1.0f / (1.0f + expf(-g[i]));
+    const float s = 1.0f / (1.0f + el_expf(-g[i]));
     dg[i] = dy[i] * u[i] * s * (1.0f + g[i] * (1.0f - s));
     /* g·σ(g) first, as the reference (silu(g)·u): for g → −∞ it is −0, where (dy·g)·σ(g) was inf·0 = NaN. */
     du[i] = dy[i] * (g[i] * s);

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernels.h"
+#include "mathf.h"
+
+#define XENT_CHUNK 1024
 
 /* Masked mean cross-entropy (ops.ts maskedCrossEntropy):
  * loss = Σ_i mask_i·(lse_i − x_i[t_i]) / max(Σ_i mask_i, 1), lse_i = log Σ_j exp(x_ij). A target outside
@@ -20,9 +23,15 @@ void el_xent(const float *logits, const int32_t *targets, const float *mask, siz
     float m = -FLT_MAX;
 #pragma omp simd reduction(max : m)
     for (size_t j = 0; j < v; j++) m = x[j] > m ? x[j] : m;
+    /* exp vectorised into a buffer, then summed in index order: the sum's bits are those of the scalar loop */
     float s = 0.0f;
-#pragma omp simd reduction(+ : s)
-    for (size_t j = 0; j < v; j++) s += expf(x[j] - m);
+    for (size_t j0 = 0; j0 < v; j0 += XENT_CHUNK) {
+      const size_t n = v - j0 < XENT_CHUNK ? v - j0 : XENT_CHUNK;
+      float e[XENT_CHUNK];
+#pragma omp simd
+      for (size_t j = 0; j < n; j++) e[j] = el_expf(x[j0 + j] - m);
+      for (size_t j = 0; j < n; j++) s += e[j];
+    }
     const float l = m + logf(s);
     lse[i] = l;
     const int32_t t = targets[i];
@@ -55,7 +64,7 @@ void el_xent_grad(const float *logits, const int32_t *targets, const float *mask
     const float coef = valid ? (float)(g * mask[i] / c) : 0.0f;
     const float l = lse[i];
 #pragma omp simd
-    for (size_t j = 0; j < v; j++) d[j] = coef * expf(x[j] - l);
+    for (size_t j = 0; j < v; j++) d[j] = coef * el_expf(x[j] - l);
     if (valid) d[t] -= coef;
     const float li = valid ? l - x[t] : 0.0f;
     dmask[i] = (float)(g * (li / c - (count >= 1.0 ? mean / c : 0.0)));

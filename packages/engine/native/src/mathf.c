@@ -1,4 +1,4 @@
-/* The check behind mathf.h: its functions against the C library's, bit for bit, over a range of float bit
+/* The check behind mathf.h: its functions (tanh, exp) against the C library's, bit for bit, over a range of float bit
  * patterns. Exported to JS as `libmCheck` for the tests (a sample) and bench/libm-exhaustive.ts (all 2^32). */
 #include <math.h>
 #include <node_api.h>
@@ -8,30 +8,33 @@
 
 #define CHECK_CHUNK 4096
 
-/* Mismatches of el_tanhf against tanhf over the patterns start + i·stride (mod 2^32), i < count; the first
- * mismatching pattern in *first (by position in that sequence). Two OpenMP threads over chunks; each chunk
+/* Mismatches of OURS against THEIRS (the C library's) over the patterns start + i·stride (mod 2^32), i < count;
+ * the first mismatching pattern's position in that sequence in *first. OpenMP threads over chunks; each chunk
  * goes through the vectorised loop the kernels use. */
-static uint64_t check_tanh(uint32_t start, uint32_t stride, uint64_t count, uint64_t *first) {
-  uint64_t bad = 0, lowest = UINT64_MAX;
-  const int64_t chunks = (int64_t)((count + CHECK_CHUNK - 1) / CHECK_CHUNK);
-#pragma omp parallel for reduction(+ : bad) reduction(min : lowest) schedule(dynamic, 16)
-  for (int64_t c = 0; c < chunks; c++) {
-    float x[CHECK_CHUNK], ours[CHECK_CHUNK];
-    const uint64_t i0 = (uint64_t)c * CHECK_CHUNK;
-    const int m = (int)(count - i0 < CHECK_CHUNK ? count - i0 : CHECK_CHUNK);
-    for (int i = 0; i < m; i++) x[i] = el_u2f(start + (uint32_t)((i0 + (uint64_t)i) * stride));
-#pragma omp simd
-    for (int i = 0; i < m; i++) ours[i] = el_tanhf(x[i]);
-    for (int i = 0; i < m; i++) {
-      if (el_f2u(ours[i]) != el_f2u(tanhf(x[i]))) {
-        bad++;
-        if (i0 + (uint64_t)i < lowest) lowest = i0 + (uint64_t)i;
-      }
-    }
+#define CHECK_FN(NAME, OURS, THEIRS)                                                                            \
+  static uint64_t NAME(uint32_t start, uint32_t stride, uint64_t count, uint64_t *first) {                     \
+    uint64_t bad = 0, lowest = UINT64_MAX;                                                                       \
+    const int64_t chunks = (int64_t)((count + CHECK_CHUNK - 1) / CHECK_CHUNK);                                   \
+    _Pragma("omp parallel for reduction(+ : bad) reduction(min : lowest) schedule(dynamic, 16)")                 \
+    for (int64_t c = 0; c < chunks; c++) {                                                                       \
+      float x[CHECK_CHUNK], ours[CHECK_CHUNK];                                                                   \
+      const uint64_t i0 = (uint64_t)c * CHECK_CHUNK;                                                             \
+      const int m = (int)(count - i0 < CHECK_CHUNK ? count - i0 : CHECK_CHUNK);                                  \
+      for (int i = 0; i < m; i++) x[i] = el_u2f(start + (uint32_t)((i0 + (uint64_t)i) * stride));                \
+      _Pragma("omp simd") for (int i = 0; i < m; i++) ours[i] = OURS(x[i]);                                      \
+      for (int i = 0; i < m; i++) {                                                                              \
+        if (el_f2u(ours[i]) != el_f2u(THEIRS(x[i]))) {                                                           \
+          bad++;                                                                                                 \
+          if (i0 + (uint64_t)i < lowest) lowest = i0 + (uint64_t)i;                                              \
+        }                                                                                                        \
+      }                                                                                                          \
+    }                                                                                                            \
+    *first = lowest;                                                                                             \
+    return bad;                                                                                                  \
   }
-  *first = lowest;
-  return bad;
-}
+
+CHECK_FN(check_tanh, el_tanhf, tanhf)
+CHECK_FN(check_exp, el_expf, expf)
 
 /* libmCheck(name, start, stride, count) → [mismatches, first mismatching bit pattern or -1] */
 static napi_value libm_check(napi_env env, napi_callback_info info) {
@@ -47,12 +50,13 @@ static napi_value libm_check(napi_env env, napi_callback_info info) {
     napi_throw_error(env, "ENGINE_NATIVE_KERNEL", "libmCheck(name, start, stride, count): bad arguments");
     return NULL;
   }
-  if (strcmp(name, "tanh") != 0) {
-    napi_throw_range_error(env, "ENGINE_NATIVE_KERNEL", "libmCheck: unknown function (known: tanh)");
+  const int is_tanh = strcmp(name, "tanh") == 0;
+  if (!is_tanh && strcmp(name, "exp") != 0) {
+    napi_throw_range_error(env, "ENGINE_NATIVE_KERNEL", "libmCheck: unknown function (known: tanh, exp)");
     return NULL;
   }
   uint64_t first = 0;
-  const uint64_t bad = check_tanh((uint32_t)start, (uint32_t)stride, (uint64_t)count, &first);
+  const uint64_t bad = (is_tanh ? check_tanh : check_exp)((uint32_t)start, (uint32_t)stride, (uint64_t)count, &first);
   const uint32_t first_bits = bad ? (uint32_t)start + (uint32_t)(first * (uint32_t)stride) : 0;
   napi_create_array_with_length(env, 2, &out);
   napi_create_double(env, (double)bad, &v);

@@ -1,26 +1,29 @@
-/* Vectorisable float functions that give the C library's bits. GELU's tanh was glibc's scalar tanhf, one call
- * per element (~9-13 ns: a quarter of a size-b training step, docs/engine-speed.md "GELU's tanh, once per
- * step"). The functions here are the same algorithm, operation for operation, written without control flow:
- * every branch of the scalar code is computed and the result picked with bit masks, so GCC vectorises a loop
- * over them (#pragma omp simd) and the loop gives the scalar function's bits (no FMA: binding.gyp sets
- * -ffp-contract=off; IEEE division and conversion are the same in a vector lane as in scalar code).
- * Checked against the C library over all 2^32 inputs (bench/libm-exhaustive.ts) and on a sample in the tests
- * (test/native-mathf.spec.ts). */
+/* Vectorisable float functions that give glibc 2.36's bits. GELU's tanh and the exp of SwiGLU and of the
+ * cross-entropy's softmax were glibc's scalar tanhf/expf, one call per element (tanhf ~9-13 ns: a quarter of a
+ * size-b training step; docs/engine-speed.md "tanh and exp, vectorised, glibc's bits"). The functions here are
+ * the same algorithms, operation for operation, written without control flow: every branch of the scalar code is
+ * computed and the result picked with bit masks, so GCC vectorises a loop over them (#pragma omp simd) and the
+ * loop gives the scalar function's bits (IEEE division, conversion and fma are the same in a vector lane as in
+ * scalar code; binding.gyp's -ffp-contract=off leaves every other multiply and add separate, as in the library's
+ * build). Checked against the C library over all 2^32 inputs (bench/libm-exhaustive.ts) and on a sample in the
+ * tests (src/backend/native-mathf.spec.ts). */
 #ifndef EDITLAB_MATHF_H
 #define EDITLAB_MATHF_H
 #include <stdint.h>
+#include <math.h>
 #include <string.h>
 
-static inline uint32_t el_f2u(float f) {
-  uint32_t u;
-  memcpy(&u, &f, 4);
-  return u;
-}
-static inline float el_u2f(uint32_t u) {
-  float f;
-  memcpy(&f, &u, 4);
-  return f;
-}
+/* bit casts: el_f2u/el_u2f (float <-> uint32_t), el_d2u/el_u2d (double <-> uint64_t) */
+#define EL_BITCAST(NAME, FROM, TO)                                                                              \
+  static inline TO NAME(FROM v) {                                                                              \
+    TO out;                                                                                                    \
+    memcpy(&out, &v, sizeof out);                                                                              \
+    return out;                                                                                                \
+  }
+EL_BITCAST(el_f2u, float, uint32_t)
+EL_BITCAST(el_u2f, uint32_t, float)
+EL_BITCAST(el_d2u, double, uint64_t)
+EL_BITCAST(el_u2d, uint64_t, double)
 /* all ones when c holds, else zero; and the select `m ? a : b` on such a mask */
 static inline uint32_t el_mask(int c) { return 0u - (uint32_t)(c != 0); }
 static inline float el_sel(uint32_t m, float a, float b) { return el_u2f((el_f2u(a) & m) | (el_f2u(b) & ~m)); }
@@ -82,5 +85,43 @@ static inline float el_tanhf(float x) {
   z = el_sel(el_mask(ix == 0), x, z);
   z = el_sel(el_mask(ix == 0x7f800000u), el_u2f(el_f2u(1.0f) | sx), z);
   return el_sel(el_mask(ix > 0x7f800000u), x + x, z);
+}
+
+/* exp(x), glibc's expf (Szabolcs Nagy 2017, ARM optimized-routines; sysdeps/ieee754/flt-32/e_expf.c with
+ * e_exp2f_data.c, EXP2F_TABLE_BITS 5, the shift rounding of math_config.h). On x86-64 glibc 2.36 picks its FMA
+ * build on CPUs with FMA (ifunc __expf_fma, compiled with -mfma: GCC contracts z = InvLn2N·x into both the
+ * shift rounding and r = z − kd, and the polynomial's three multiply-adds); the fma() calls below are those
+ * contractions, and the result matches that build on all 2^32 inputs (bench/libm-exhaustive.ts). Built
+ * without -mfma (binding.gyp's -march=native on a CPU without FMA), fma() is a correctly rounded library call:
+ * the same bits, slowly. exp(x) = 2^(k/32)·2^(r/32), x·32/ln2 = k + r, |r| ≤ 1/2. */
+static const uint64_t el_exp2f_tab[32] = {
+    /* bits of 2^(i/32) (correctly rounded) minus i << 47, so that adding ki << 47 scales by 2^(ki/32) */
+    0x3ff0000000000000ull, 0x3fefd9b0d3158574ull, 0x3fefb5586cf9890full, 0x3fef9301d0125b51ull,
+    0x3fef72b83c7d517bull, 0x3fef54873168b9aaull, 0x3fef387a6e756238ull, 0x3fef1e9df51fdee1ull,
+    0x3fef06fe0a31b715ull, 0x3feef1a7373aa9cbull, 0x3feedea64c123422ull, 0x3feece086061892dull,
+    0x3feebfdad5362a27ull, 0x3feeb42b569d4f82ull, 0x3feeab07dd485429ull, 0x3feea47eb03a5585ull,
+    0x3feea09e667f3bcdull, 0x3fee9f75e8ec5f74ull, 0x3feea11473eb0187ull, 0x3feea589994cce13ull,
+    0x3feeace5422aa0dbull, 0x3feeb737b0cdc5e5ull, 0x3feec49182a3f090ull, 0x3feed503b23e255dull,
+    0x3feee89f995ad3adull, 0x3feeff76f2fb5e47ull, 0x3fef199bdd85529cull, 0x3fef3720dcef9069ull,
+    0x3fef5818dcfba487ull, 0x3fef7c97337b9b5full, 0x3fefa4afa2a490daull, 0x3fefd0765b6e4540ull};
+
+static inline float el_expf(float x) {
+  const double invln2n = 0x1.71547652b82fep+5, shift = 0x1.8p+52; /* 32/ln2; 1.5·2^52 rounds to an integer */
+  const double c0 = 0x1.c6af84b912394p-20, c1 = 0x1.ebfce50fac4f3p-13, c2 = 0x1.62e42ff0c52d6p-6;
+  const double xd = (double)x;
+  double kd = fma(invln2n, xd, shift);
+  const uint64_t ki = el_d2u(kd);
+  kd -= shift;
+  const double r = fma(invln2n, xd, -kd);
+  const double s = el_u2d(el_exp2f_tab[ki & 31u] + (ki << 47));
+  const double y = fma(fma(c0, r, c1), r * r, fma(c2, r, 1.0)) * s;
+  const float main = (float)y;
+  /* |x| >= 88 or NaN: glibc's special cases, in its order */
+  const uint32_t ux = el_f2u(x), ax = ux & 0x7fffffffu;
+  float z = el_sel(el_mask(x < -0x1.9d1d9ep6f), 0x1.4p-75f * 0x1.4p-75f, main); /* below log(2^-149): 2^-149 */
+  z = el_sel(el_mask(x < -0x1.9fe368p6f), 0.0f, z);                               /* below log(2^-150): 0 */
+  z = el_sel(el_mask(x > 0x1.62e42ep6f), el_u2f(0x7f800000u), z);                 /* above log(2^128): inf */
+  z = el_sel(el_mask(ax >= 0x7f800000u), x + x, z);                               /* +inf, NaN */
+  return el_sel(el_mask(ux == 0xff800000u), 0.0f, z);                              /* -inf: 0 */
 }
 #endif

@@ -39,9 +39,9 @@ export interface NativeAddon {
   blasConfig(): string;
   /** JSON {cflags, compiler, isa, iec559} fixed at build time (binding.gyp); absent in builds before it existed. */
   buildInfo?(): string;
-  /** native/src/mathf.c: mismatches of the addon's own `name` (tanh) against the C library's, bit for bit, over
+  /** native/src/mathf.c: mismatches of the addon's own `name` (tanh, exp) against the C library's, bit for bit, over
    * the float bit patterns start + i·stride (mod 2^32), i < count → [mismatches, first mismatching pattern or −1]. */
-  libmCheck?(name: 'tanh', start: number, stride: number, count: number): [number, number];
+  libmCheck?(name: 'tanh' | 'exp', start: number, stride: number, count: number): [number, number];
   /** Chain a flag-setting handler in front of the JavaScript SIGINT/SIGTERM handlers (native/src/signals.c); returns how many are watched. */
   watchSignals?(): number;
   /** The last watched signal received since watchSignals(), else 0 (absent in builds before it existed). */
