@@ -1,13 +1,15 @@
 // Kernel profile of one training step (tf.profile): time per kernel name, top entries.
-// node --import tsx bench/profile.ts [--size=b] [--top=25]
+// node --import tsx bench/profile.ts [--size=b] [--top=25]   (sizes a, b, c, tiny, tiny-llama)
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@editlab/engine';
 import { kernelTable } from './kernel-table';
 import { benchModel } from './model';
-import { SIZES } from './sizes';
+import { SIZES, TINY } from './sizes';
 
 const get = (n: string, d: string) => process.argv.find((a) => a.startsWith(`--${n}=`))?.split('=')[1] ?? d;
-const size = SIZES.find((s) => s.id === get('size', 'b'))!;
+const id = get('size', 'b');
+const size = [...SIZES, ...TINY].find((s) => s.id === id);
+if (!size) throw new Error(`unknown --size=${id} (known: ${[...SIZES, ...TINY].map((s) => s.id).join(', ')})`);
 const top = Number(get('top', '25'));
 const info = await initBackend();
 const m = await benchModel(size);

@@ -83,6 +83,22 @@ describe.skipIf(skip !== undefined)('fused kernels vs reference compositions (wa
     tf.dispose([logits, targets, mask, zero]);
   });
 
+  it(title('masked cross-entropy: a row\'s loss is the same bits alone and among others (rows in groups of 8, columns in chunks of 512)'), () => {
+    const n = 11, v = 1100; // a group of 8 and a short group of 3; three column chunks
+    const logits = rnd([n, v], 5, 6);
+    const t = Array.from({ length: n }, (_, i) => (i * 101) % v);
+    const targets = tf.tensor1d(t, 'int32');
+    for (let i = 0; i < n; i++) tf.tidy(() => {
+      const onlyRow = tf.tensor1d(Array.from({ length: n }, (_, j) => (j === i ? 1 : 0)));
+      const among = fused.maskedCrossEntropy(logits as tf.Tensor2D, targets, onlyRow).dataSync()[0];
+      const row = tf.slice(logits, [i, 0], [1, v]) as tf.Tensor2D;
+      const alone = fused.maskedCrossEntropy(row, tf.tensor1d([t[i]!], 'int32'), tf.tensor1d([1])).dataSync()[0];
+      expect(among, `row ${i}`).toBe(alone);
+      expect(Number.isFinite(among)).toBe(true);
+    });
+    tf.dispose([logits, targets]);
+  });
+
   it(title('LayerNorm and RMSNorm: [B,T,D] = [2,48,64], [96,256], odd [5,37]'), () => {
     for (const [i, shape] of [[2, 48, 64], [96, 256], [5, 37]].entries()) {
       const d = shape[shape.length - 1]!;
