@@ -40,7 +40,10 @@ static inline float el_expm1f_tanh(float a) {
   const uint32_t ua = el_f2u(a), ha = ua & 0x7fffffffu, sgn = ua & 0x80000000u;
   const uint32_t neg = el_mask(sgn), near1 = el_mask(ha < 0x3f851592u), reduce = el_mask(ha > 0x3eb17218u);
   /* argument reduction a = k·ln2 + r (|a| > ln2/2): k = ±1 below 1.5 ln2, else k = (int)(a/ln2 ± 1/2) */
-  const int32_t kr = (int32_t)(invln2 * a + el_u2f(el_f2u(0.5f) | sgn));
+  /* (int) of a float outside int's range (a = ±inf, NaN: lanes whose result tanh overrides) is undefined in C, so
+   * those lanes convert 0 instead; |a| < 64 covers every lane whose result is used */
+  const float kf = invln2 * a + el_u2f(el_f2u(0.5f) | sgn);
+  const int32_t kr = (int32_t)el_sel(el_mask(ha < 0x42800000u), kf, 0.0f);
   const float tk = (float)kr;
   const float hi = el_sel(near1, a - el_u2f(el_f2u(ln2_hi) | sgn), a - tk * ln2_hi);
   const float lo = el_sel(near1, el_u2f(el_f2u(ln2_lo) | sgn), tk * ln2_lo);
