@@ -1,6 +1,6 @@
 // The three sizes of the perf probe (docs/engine-backend.md §1; issue 2 Benchmark, issue 8).
 export interface BenchSize {
-  id: 'a' | 'b' | 'c' | 'tiny' | 'tiny-llama';
+  id: 'a' | 'b' | 'c' | 'tiny' | 'tiny-llama' | 'tiny-v2' | 'tiny-llama-v2';
   vocab: number;
   d: number;
   layers: number;
@@ -17,10 +17,14 @@ export const SIZES: readonly BenchSize[] = [
   { id: 'c', vocab: 8192, d: 384, layers: 6, heads: 6, seq: 64, batch: 16 },
 ];
 
-/** The pretraining steps of the embedded default models (runner/src/pretrain/presets.ts): `--size=tiny,tiny-llama`. */
+/** The pretraining steps of the embedded default models (runner/src/pretrain/presets.ts): `--size=tiny,tiny-llama` (v1),
+ * `--size=tiny-v2,tiny-llama-v2` (v2). */
 export const TINY: readonly BenchSize[] = [
   { id: 'tiny', vocab: 2048, d: 128, layers: 4, heads: 4, seq: 64, batch: 32 },
   { id: 'tiny-llama', vocab: 2048, d: 128, layers: 4, heads: 4, seq: 64, batch: 32, arch: { arch: 'llama', dMlp: 352 } },
+  // version 2 (the committed default models): the same tokens per step over a 128-token window, 5,800 steps
+  { id: 'tiny-v2', vocab: 2048, d: 128, layers: 4, heads: 4, seq: 128, batch: 16 },
+  { id: 'tiny-llama-v2', vocab: 2048, d: 128, layers: 4, heads: 4, seq: 128, batch: 16, arch: { arch: 'llama', dMlp: 352 } },
 ];
 
 /** FLOP per training step: 6·N_mm·tokens + 12·L·B·T²·d, N_mm = L·12d² + V·d (docs/engine-backend.md §1). */
