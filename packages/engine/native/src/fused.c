@@ -8,8 +8,8 @@
 #include "kernels.h"
 #include "mathf.h"
 
-/* el_xent's blocking: XENT_ROWS rows at a time (a short last group repeats its first row, unused), their
- * exponentials XENT_CHUNK columns at a time (8 x 512 floats, 16 KiB on the stack) */
+/* el_xent's blocking: XENT_ROWS rows at a time, their exponentials XENT_CHUNK columns at a time (8 x 512 floats,
+ * 16 KiB on the stack) */
 #define XENT_ROWS 8
 #define XENT_CHUNK 512
 
@@ -24,22 +24,23 @@ void el_xent(const float *logits, const int32_t *targets, const float *mask, siz
 #pragma omp parallel for num_threads(nt) schedule(static) reduction(+ : total, count)
   for (size_t gi = 0; gi < groups; gi++) {
     const size_t r0 = gi * XENT_ROWS, nr = rows - r0 < XENT_ROWS ? rows - r0 : XENT_ROWS;
-    float m[XENT_ROWS], s[XENT_ROWS];
-    for (size_t r = 0; r < XENT_ROWS; r++) {
-      const float *x = logits + (r0 + (r < nr ? r : 0)) * v;
+    float m[XENT_ROWS], s[XENT_ROWS] = {0};
+    /* rows past the last (a short group) take no work: their exponentials stay 0 and their sums are unused */
+    float e[XENT_ROWS][XENT_CHUNK];
+    for (size_t r = nr; r < XENT_ROWS; r++) memset(e[r], 0, sizeof e[r]);
+    for (size_t r = 0; r < nr; r++) {
+      const float *x = logits + (r0 + r) * v;
       float mr = -FLT_MAX;
 #pragma omp simd reduction(max : mr)
       for (size_t j = 0; j < v; j++) mr = x[j] > mr ? x[j] : mr;
       m[r] = mr;
-      s[r] = 0.0f;
     }
     /* exp vectorised into a buffer, then each row summed in index order (the bits of the scalar loop); the
      * rows of a group interleave, so their add chains overlap instead of waiting on one another */
     for (size_t j0 = 0; j0 < v; j0 += XENT_CHUNK) {
       const size_t n = v - j0 < XENT_CHUNK ? v - j0 : XENT_CHUNK;
-      float e[XENT_ROWS][XENT_CHUNK];
-      for (size_t r = 0; r < XENT_ROWS; r++) {
-        const float *x = logits + (r0 + (r < nr ? r : 0)) * v + j0;
+      for (size_t r = 0; r < nr; r++) {
+        const float *x = logits + (r0 + r) * v + j0;
         const float mr = m[r];
 #pragma omp simd
         for (size_t j = 0; j < n; j++) e[r][j] = el_expf(x[j] - mr);

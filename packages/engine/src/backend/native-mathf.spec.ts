@@ -31,14 +31,14 @@ const THRESHOLDS = {
 
 describe.skipIf(skip !== undefined)('the addon\'s tanh and exp against the C library\'s tanhf and expf', () => {
   for (const fn of ['tanh', 'exp'] as const) {
-    const itFn = fn === 'exp' && expSkip !== undefined ? it.skip : it;
+    const fnSkip = fn === 'exp' && expSkip !== undefined;
     const named = fn === 'exp' ? expTitle : title;
-    itFn(named(`${fn}: every 997th float bit pattern (4.3 M inputs: all exponents, ±0, subnormals, ±inf, NaNs)`), () => {
+    it.skipIf(fnSkip)(named(`${fn}: every 997th float bit pattern (4.3 M inputs: all exponents, ±0, subnormals, ±inf, NaNs)`), () => {
       const [bad, first] = native.addon!.libmCheck!(fn, 0, 997, Math.ceil(2 ** 32 / 997));
       expect({ bad, first: first < 0 ? 'none' : first.toString(16) }).toEqual({ bad: 0, first: 'none' });
     });
 
-    itFn(named(`${fn}: every pattern within 2^15 of each branch threshold, both signs`), () => {
+    it.skipIf(fnSkip)(named(`${fn}: every pattern within 2^15 of each branch threshold, both signs`), () => {
       for (const v of THRESHOLDS[fn]) {
         for (const sign of [0, 0x80000000]) {
           const start = ((bits(v) - 2 ** 15) | sign) >>> 0;
