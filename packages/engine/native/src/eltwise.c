@@ -20,13 +20,13 @@ void el_set_par_threads(int n) { g_threads = n < 1 ? 1 : n; }
 
 int el_threads_for(size_t work) { return work >= PAR_MIN_WORK ? g_threads : 1; }
 
-void el_tanh(const float *x, float *y, size_t n) {
+EL_WIDE void el_tanh(const float *x, float *y, size_t n) {
   const int nt = el_threads_for(n * 8);
 #pragma omp parallel for simd num_threads(nt) schedule(static)
   for (size_t i = 0; i < n; i++) y[i] = el_tanhf(x[i]);
 }
 
-void el_exp(const float *x, float *y, size_t n) {
+EL_WIDE void el_exp(const float *x, float *y, size_t n) {
   const int nt = el_threads_for(n * 8);
 #pragma omp parallel for simd num_threads(nt) schedule(static)
   for (size_t i = 0; i < n; i++) y[i] = el_expf(x[i]);
@@ -40,7 +40,7 @@ void el_exp(const float *x, float *y, size_t n) {
  * gradient without a kept t all evaluate this same expression, so a kept t is the bits a recomputation gives. */
 static inline float gelu_tanh(float v) { return el_tanhf(GELU_C * (v + GELU_A * v * v * v)); }
 
-void el_gelu(const float *x, float *y, size_t n) {
+EL_WIDE void el_gelu(const float *x, float *y, size_t n) {
   const int nt = el_threads_for(n * 8);
 #pragma omp parallel for simd num_threads(nt) schedule(static)
   for (size_t i = 0; i < n; i++) y[i] = 0.5f * x[i] * (1.0f + gelu_tanh(x[i]));
@@ -48,7 +48,7 @@ void el_gelu(const float *x, float *y, size_t n) {
 
 /* GELU for training: y as el_gelu, and t = tanh(...) kept for the gradient (the tanh is most of
  * the cost of GELU and of its gradient; docs/engine-speed.md "GELU's tanh, once per step"). */
-void el_gelu_keep(const float *x, float *y, float *t, size_t n) {
+EL_WIDE void el_gelu_keep(const float *x, float *y, float *t, size_t n) {
   const int nt = el_threads_for(n * 8);
 #pragma omp parallel for simd num_threads(nt) schedule(static)
   for (size_t i = 0; i < n; i++) {
@@ -59,7 +59,7 @@ void el_gelu_keep(const float *x, float *y, float *t, size_t n) {
 
 /* d gelu/dx = 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3·0.044715·x²), t = tanh(√(2/π)(x + 0.044715x³)):
  * from the kept t when given (el_gelu_keep), else recomputed. */
-void el_gelu_grad(const float *x, const float *kept, const float *dy, float *dx, size_t n) {
+EL_WIDE void el_gelu_grad(const float *x, const float *kept, const float *dy, float *dx, size_t n) {
   const int nt = el_threads_for(n * 8);
 #pragma omp parallel for simd num_threads(nt) schedule(static)
   for (size_t i = 0; i < n; i++) {
@@ -102,7 +102,7 @@ void el_sum_trailing(const float *x, float *y, size_t outer, size_t inner) {
 }
 
 /* SwiGLU (Shazeer 2020): y = silu(g)·u = g·σ(g)·u. */
-void el_swiglu(const float *g, const float *u, float *y, size_t n) {
+EL_WIDE void el_swiglu(const float *g, const float *u, float *y, size_t n) {
   const int nt = el_threads_for(n * 8);
 #pragma omp parallel for simd num_threads(nt) schedule(static)
   for (size_t i = 0; i < n; i++) {
@@ -112,7 +112,7 @@ void el_swiglu(const float *g, const float *u, float *y, size_t n) {
 }
 
 /* dg = dy·u·σ(g)·(1 + g·(1 − σ(g))), du = dy·g·σ(g). */
-void el_swiglu_grad(const float *g, const float *u, const float *dy, float *dg, float *du, size_t n) {
+EL_WIDE void el_swiglu_grad(const float *g, const float *u, const float *dy, float *dg, float *du, size_t n) {
   const int nt = el_threads_for(n * 8);
 #pragma omp parallel for simd num_threads(nt) schedule(static)
   for (size_t i = 0; i < n; i++) {

@@ -217,7 +217,7 @@ void el_rmsnorm_grad(const float *x, const float *gamma, const float *dy, const 
 
 /* Adam (Kingma & Ba 2015, Alg. 1) in the exact operation order of tfjs-core's AdamOptimizer:
  * m' = β1·m + (1−β1)·g; v' = β2·v + (1−β2)·g²; p' = p − lr·(m'/c1)/(√(v'/c2) + ε), c_i = 1 − β_i^t. */
-void el_adam(const float *p, const float *m, const float *v, const float *g, size_t n, float lr, float b1, float b2,
+EL_WIDE void el_adam(const float *p, const float *m, const float *v, const float *g, size_t n, float lr, float b1, float b2,
              float eps, float c1, float c2, float *p_out, float *m_out, float *v_out) {
   const float a1 = 1.0f - b1, a2 = 1.0f - b2;
   const int nt = el_threads_for(n * 4);

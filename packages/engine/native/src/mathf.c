@@ -3,6 +3,7 @@
 #include <math.h>
 #include <node_api.h>
 #include <omp.h>
+#include "kernels.h"
 #include "mathf.h"
 #include "mathf_check.h"
 
@@ -10,9 +11,9 @@
 
 /* Mismatches of OURS against THEIRS (the C library's) over the patterns start + i·stride (mod 2^32), i < count;
  * the first mismatching pattern's position in that sequence in *first. OpenMP threads over chunks; each chunk
- * goes through the vectorised loop the kernels use. */
+ * goes through a vectorised loop of the kernels' width (EL_WIDE). */
 #define CHECK_FN(NAME, OURS, THEIRS)                                                                            \
-  static uint64_t NAME(uint32_t start, uint32_t stride, uint64_t count, uint64_t *first) {                     \
+  EL_WIDE static uint64_t NAME(uint32_t start, uint32_t stride, uint64_t count, uint64_t *first) {                     \
     uint64_t bad = 0, lowest = UINT64_MAX;                                                                       \
     const int64_t chunks = (int64_t)((count + CHECK_CHUNK - 1) / CHECK_CHUNK);                                   \
     _Pragma("omp parallel for reduction(+ : bad) reduction(min : lowest) schedule(dynamic, 16)")                 \
