@@ -108,6 +108,18 @@ static napi_value unary(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* softmax(heap, xOff, yOff, rows, n): softmax over each row of n, with tfjs-backend-wasm's bits (softmax.c) */
+static napi_value softmax(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args_init(env, info, &a, 5, "softmax: expected 5 arguments")) return NULL;
+  const size_t rows = sz(&a, 3), n = sz(&a, 4);
+  const float *x = ptr(&a, 1, rows * n);
+  float *y = ptr(&a, 2, rows * n);
+  if (a.failed) return NULL;
+  if (n > 0) el_softmax(x, y, rows, n);
+  return NULL;
+}
+
 /* gelu(heap, xOff, yOff, tOff, n): GELU; with tOff ≥ 0 also its tanh, kept for the gradient */
 static napi_value gelu(napi_env env, napi_callback_info info) {
   Args a;
@@ -347,7 +359,7 @@ static napi_value build_info(napi_env env, napi_callback_info info) {
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-      FN("sgemmBatched", sgemm_batched), FN("unary", unary),       FN("geluGrad", gelu_grad),   FN("gelu", gelu),
+      FN("sgemmBatched", sgemm_batched), FN("unary", unary), FN("softmax", softmax),       FN("geluGrad", gelu_grad),   FN("gelu", gelu),
       FN("sum", sum),                    FN("rope", rope),         FN("ropeGrad", rope_grad),                    FN("swiglu", swiglu),     FN("swigluGrad", swiglu_grad),                    FN("xent", xent),         FN("xentGrad", xent_grad),
       FN("norm", norm),                  FN("adam", adam),                  FN("normGrad", norm_grad), FN("setThreads", set_threads),
       FN("getThreads", get_threads),     FN("setParThreads", set_par_threads),     FN("blasConfig", blas_config),

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FUSED_KERNELS } from '../kernels/names';
 import type { NativeAddon } from './native';
-import { replaceKernel, stockKernel } from './replace-kernel';
+import { replaceKernel, restoreKernel, stockKernel } from './replace-kernel';
 import { asWasm, memoryOffset, type WasmBackend } from './wasm-internals';
 
 type Inputs = Record<string, tf.TensorInfo>;
@@ -30,6 +30,22 @@ function unaryKernel(addon: NativeAddon, name: keyof typeof UNARY_OPS): tf.Kerne
     const b = asWasm(args.backend);
     const [y] = outputs(b, [[x.shape, 'float32']]);
     addon.unary(heap(b), UNARY_OPS[name], memoryOffset(b, x), memoryOffset(b, y!), tf.util.sizeFromShape(x.shape));
+    return y!;
+  };
+}
+
+/** Softmax over the last axis (tfjs-core allows no other), with the stock kernel's bits (native/src/softmax.c). */
+function softmaxKernel(softmax: NonNullable<NativeAddon['softmax']>): tf.KernelFunc {
+  return (args) => {
+    const { logits } = args.inputs as Inputs as { logits: tf.TensorInfo };
+    const { dim } = args.attrs as unknown as { dim: number };
+    const r = logits.shape.length;
+    if (logits.dtype !== 'float32' || r === 0 || (dim !== -1 && dim !== r - 1)) return stockKernel('Softmax', 'wasm').kernelFunc(args);
+    const b = asWasm(args.backend);
+    const [y] = outputs(b, [[logits.shape, 'float32']]);
+    const n = logits.shape[r - 1]!;
+    const size = tf.util.sizeFromShape(logits.shape);
+    if (size > 0) softmax(heap(b), memoryOffset(b, logits), memoryOffset(b, y!), size / n, n);
     return y!;
   };
 }
@@ -198,11 +214,13 @@ function adamKernel(addon: NativeAddon): tf.KernelFunc {
   };
 }
 
-/** Replace Sum/Tanh/Exp on wasm by native kernels. */
+/** Replace Sum/Tanh/Exp (and Softmax, when the addon has it) on wasm by native kernels. */
 export function registerNativeReplacements(addon: NativeAddon): void {
   replaceKernel('Sum', 'wasm', sumKernel(addon));
   replaceKernel('Tanh', 'wasm', unaryKernel(addon, 'Tanh'));
   replaceKernel('Exp', 'wasm', unaryKernel(addon, 'Exp'));
+  if (addon.softmax) replaceKernel('Softmax', 'wasm', softmaxKernel(addon.softmax.bind(addon)));
+  else restoreKernel('Softmax', 'wasm');
 }
 
 /** Register the Editlab* fused kernels on wasm (kernels/fused.ts uses them when present). */

@@ -11,6 +11,9 @@ export interface NativeAddon {
     aOff: number, strideA: number, bOff: number, strideB: number, cOff: number, strideC: number, biasOff: number): void;
   /** op 0 tanh, 1 exp: y[i] = f(x[i]) over n floats. */
   unary(heap: ArrayBuffer, op: number, xOff: number, yOff: number, n: number): void;
+  /** Softmax over each row of n floats, with the bits of tfjs-backend-wasm's (XNNPACK's) Softmax (native/src/softmax.c);
+   * absent in builds before it existed. */
+  softmax?(heap: ArrayBuffer, xOff: number, yOff: number, rows: number, n: number): void;
   /** GELU y; with tOff ≥ 0 also its tanh t (the training form: the gradient reads t instead of recomputing it). */
   gelu(heap: ArrayBuffer, xOff: number, yOff: number, tOff: number, n: number): void;
   /** GELU's gradient; tOff −1 recomputes the tanh. */

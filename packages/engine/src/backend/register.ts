@@ -25,7 +25,7 @@ export interface WasmKernelOptions {
   noCopy?: boolean;
   /** Ceiling for live tensor bytes on the wasm heap (default ~3.75 GiB). */
   heapLimitBytes?: number;
-  /** Native (OpenMP) Sum/Tanh/Exp in place of the stock wasm kernels, when the addon is built (default true). */
+  /** Native (OpenMP) Sum/Tanh/Exp/Softmax in place of the stock wasm kernels, when the addon is built (default true). */
   nativeElementwise?: boolean;
   /** Register the fused Editlab* kernels that kernels/ops.ts uses (GELU, norms, cross-entropy) (default true). */
   fused?: boolean;
@@ -85,7 +85,7 @@ export function registerWasmKernels(opts: WasmKernelOptions = {}): WasmKernelInf
   const nativeElementwise = addon !== undefined && (opts.nativeElementwise ?? true);
   if (addon && nativeElementwise) registerNativeReplacements(addon);
   else {
-    for (const k of ['Tanh', 'Exp']) restoreKernel(k, 'wasm');
+    for (const k of ['Tanh', 'Exp', 'Softmax']) restoreKernel(k, 'wasm');
     if (noCopy) replaceKernel('Sum', 'wasm', sumLeadingJs);
     else restoreKernel('Sum', 'wasm');
   }
