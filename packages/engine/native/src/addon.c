@@ -10,65 +10,8 @@
 #include "lapack.h"
 #include "signals.h"
 #include "mathf_check.h"
-
-#define MAX_ARGS 16
-#define CODE "ENGINE_NATIVE_KERNEL"
-
-typedef struct {
-  napi_env env;
-  napi_value argv[MAX_ARGS];
-  size_t argc;
-  uint8_t *heap;
-  size_t len;
-  int failed;
-} Args;
-
-static int args_init(napi_env env, napi_callback_info info, Args *a, size_t want, const char *name) {
-  a->env = env;
-  a->argc = MAX_ARGS;
-  a->failed = 0;
-  if (napi_get_cb_info(env, info, &a->argc, a->argv, NULL, NULL) != napi_ok || a->argc != want) {
-    napi_throw_error(env, CODE, name);
-    return 0;
-  }
-  bool is_ab = false;
-  void *p = NULL;
-  napi_is_arraybuffer(env, a->argv[0], &is_ab);
-  if (!is_ab || napi_get_arraybuffer_info(env, a->argv[0], &p, &a->len) != napi_ok) {
-    napi_throw_type_error(env, CODE, "editlab native: first argument must be the wasm heap ArrayBuffer");
-    return 0;
-  }
-  a->heap = (uint8_t *)p;
-  return 1;
-}
-
-static double num(Args *a, size_t i) {
-  double d = 0;
-  napi_get_value_double(a->env, a->argv[i], &d);
-  return d;
-}
-
-static size_t sz(Args *a, size_t i) {
-  const double d = num(a, i);
-  return d > 0 ? (size_t)d : 0;
-}
-
-/* Pointer to `count` 4-byte elements at byte offset argv[i]; NULL (and a thrown RangeError) when outside. */
-static void *ptr(Args *a, size_t i, size_t count) {
-  const double off = num(a, i);
-  if (a->failed) return NULL;
-  if (off < 0 || (size_t)off % 4 != 0 || (size_t)off + count * 4 > a->len) {
-    a->failed = 1;
-    napi_throw_range_error(a->env, CODE, "editlab native: operand outside the wasm heap");
-    return NULL;
-  }
-  return a->heap + (size_t)off;
-}
-
-/* An optional operand: NULL for a negative offset (the caller's "none"), else ptr(). */
-static void *opt_ptr(Args *a, size_t i, size_t count) {
-  return num(a, i) < 0 ? NULL : ptr(a, i, count);
-}
+#include "napi_args.h"
+#include "attention.h"
 
 /* sgemmBatched(heap, transA, transB, m, n, k, batch, aOff, strideA, bOff, strideB, cOff, strideC, biasOff)
  * biasOff < 0: no bias; else a bias [n] added to every row of C. */
@@ -355,7 +298,7 @@ static napi_value build_info(napi_env env, napi_callback_info info) {
   return out;
 }
 
-#define FN(name, f) {name, NULL, f, NULL, NULL, NULL, napi_default, NULL}
+#define FN EL_NAPI_FN
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
@@ -369,6 +312,7 @@ static napi_value init(napi_env env, napi_value exports) {
   el_lapack_register(env, exports);
   el_signals_register(env, exports);
   el_mathf_register(env, exports);
+  el_attention_register(env, exports);
   return exports;
 }
 

@@ -88,17 +88,21 @@ void el_sum_leading(const float *x, float *y, size_t outer, size_t inner) {
   }
 }
 
+/* Σ_j row[j] in the vectorised order every trailing sum uses. Not inlined: the Sum kernel below and the fused
+ * attention gradient (attention.c, the softmax gradient's row sums) run this one piece of machine code, so they
+ * give the same bits, and the attention gradient calls it per row without an OpenMP region per call. */
+__attribute__((noinline)) float el_sum_row(const float *row, size_t n) {
+  float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+  for (size_t j = 0; j < n; j++) s += row[j];
+  return s;
+}
+
 /* y[i] = Σ_j x[i, j] for x [outer, inner] (reduce the trailing axes). */
 void el_sum_trailing(const float *x, float *y, size_t outer, size_t inner) {
   const int nt = el_threads_for(outer * inner);
 #pragma omp parallel for num_threads(nt) schedule(static)
-  for (size_t i = 0; i < outer; i++) {
-    const float *row = x + i * inner;
-    float s = 0.0f;
-#pragma omp simd reduction(+ : s)
-    for (size_t j = 0; j < inner; j++) s += row[j];
-    y[i] = s;
-  }
+  for (size_t i = 0; i < outer; i++) y[i] = el_sum_row(x + i * inner, inner);
 }
 
 /* SwiGLU (Shazeer 2020): y = silu(g)·u = g·σ(g)·u. */

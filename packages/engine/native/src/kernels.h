@@ -36,9 +36,11 @@ void el_rope_grad(const float *x, const float *cs, const float *sn, const float 
                   float *dsin, size_t rows, size_t heads, size_t dh);
 void el_sum_leading(const float *x, float *y, size_t outer, size_t inner);
 void el_sum_trailing(const float *x, float *y, size_t outer, size_t inner);
+float el_sum_row(const float *row, size_t n);
 
 /* softmax.c */
 void el_softmax(const float *x, float *y, size_t rows, size_t n);
+void el_softmax_row(const float *x, float *y, size_t n);
 
 /* fused.c */
 void el_xent(const float *logits, const int32_t *targets, const float *mask, size_t rows, size_t v, float *loss,

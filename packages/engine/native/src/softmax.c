@@ -41,7 +41,7 @@ static inline float sm_exp(float v) {
 /* One row of n: y = softmax(x). The sum follows the micro-kernel: lanes l = 0..3 accumulate elements i ≡ l (mod 4)
  * of the 16-element steps, then of the 4-element steps; then (acc0 + acc2) + (acc1 + acc3); then the last one to
  * three elements one by one. */
-EL_WIDE static void sm_row(const float *x, float *y, size_t n) {
+EL_WIDE void el_softmax_row(const float *x, float *y, size_t n) {
   /* a max is exact in any order (a NaN anywhere makes the whole row NaN either way), so this one may vectorise */
   float m = x[0];
 #pragma omp simd reduction(max : m)
@@ -69,5 +69,5 @@ EL_WIDE static void sm_row(const float *x, float *y, size_t n) {
 void el_softmax(const float *x, float *y, size_t rows, size_t n) {
   const int nt = el_threads_for(rows * n * 8);
 #pragma omp parallel for num_threads(nt) schedule(static)
-  for (size_t r = 0; r < rows; r++) sm_row(x + r * n, y + r * n, n);
+  for (size_t r = 0; r < rows; r++) el_softmax_row(x + r * n, y + r * n, n);
 }

@@ -10,7 +10,7 @@ import { stockKernel } from './replace-kernel';
 import { asWasm, memoryOffset } from './wasm-internals';
 
 /** Products smaller than this (M·N·K) go to the stock loop: a native call costs ~1 µs of N-API crossing. */
-const NATIVE_MIN_WORK = 512;
+export const NATIVE_MIN_WORK = 512;
 
 /** out = op(A)·op(B) (+ bias [n] on every row) by sgemm on the wasm heap; undefined when the product is
  * not for this kernel (non-float32, or so small that the stock loop is cheaper). */

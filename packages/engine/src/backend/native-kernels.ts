@@ -223,10 +223,50 @@ export function registerNativeReplacements(addon: NativeAddon): void {
   else restoreKernel('Softmax', 'wasm');
 }
 
-/** Register the Editlab* fused kernels on wasm (kernels/fused.ts uses them when present). */
-export function registerFusedKernels(addon: NativeAddon): void {
+type AttentionAddon = Required<Pick<NativeAddon, 'attention' | 'attentionGrad'>>;
+
+/** Attention forward (z, P) and backward (dq, dk, dv): native/src/attention.c. */
+function attentionKernels(addon: AttentionAddon): Record<string, tf.KernelFunc> {
+  return {
+    [FUSED_KERNELS.attention]: (args) => {
+      const { q, k, v, mask } = args.inputs as Inputs as Record<'q' | 'k' | 'v' | 'mask', tf.TensorInfo>;
+      const { scale } = args.attrs as unknown as { scale: number };
+      const [B, T, H, dh] = q.shape as [number, number, number, number];
+      const b = asWasm(args.backend);
+      const [z, p] = outputs(b, [[q.shape, 'float32'], [[B, H, T, T], 'float32']]);
+      addon.attention(heap(b), memoryOffset(b, q), memoryOffset(b, k), memoryOffset(b, v), memoryOffset(b, mask), B, T, H, k.shape[2]!, dh,
+        mask.shape[0]!, scale, memoryOffset(b, z!), memoryOffset(b, p!));
+      return [z!, p!];
+    },
+    [FUSED_KERNELS.attentionGrad]: (args) => {
+      const { q, k, v, p, dz } = args.inputs as Inputs as Record<'q' | 'k' | 'v' | 'p' | 'dz', tf.TensorInfo>;
+      const { scale } = args.attrs as unknown as { scale: number };
+      const [B, T, H, dh] = q.shape as [number, number, number, number];
+      const b = asWasm(args.backend);
+      const outs = outputs(b, [[q.shape, 'float32'], [k.shape, 'float32'], [v.shape, 'float32']]);
+      const [dq, dk, dv] = outs.map((t) => memoryOffset(b, t)) as [number, number, number];
+      addon.attentionGrad(heap(b), memoryOffset(b, q), memoryOffset(b, k), memoryOffset(b, v), memoryOffset(b, p), memoryOffset(b, dz),
+        B, T, H, k.shape[2]!, dh, scale, dq, dk, dv);
+      return outs;
+    },
+  };
+}
+
+/**
+ * Register the Editlab* fused kernels on wasm (kernels/fused.ts, kernels/attention.ts use them when present). The
+ * attention kernels keep the bits of the composition they replace only next to the native Softmax and Sum, so they
+ * are registered only with them (`withAttention`).
+ */
+export function registerFusedKernels(addon: NativeAddon, withAttention = true): void {
   const all = { ...geluKernels(addon), ...swigluKernels(addon), ...ropeKernels(addon), ...xentKernels(addon), ...normKernels(addon), [FUSED_KERNELS.adam]: adamKernel(addon) };
-  for (const [name, kernelFunc] of Object.entries(all)) replaceKernel(name, 'wasm', kernelFunc);
+  const { attention, attentionGrad } = addon;
+  const att = withAttention && attention && attentionGrad && addon.softmax
+    ? attentionKernels({ attention: attention.bind(addon), attentionGrad: attentionGrad.bind(addon) })
+    : {};
+  for (const [name, kernelFunc] of Object.entries({ ...all, ...att })) replaceKernel(name, 'wasm', kernelFunc);
+  for (const name of [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad]) {
+    if (!(name in att) && tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  }
 }
 
 export function unregisterFusedKernels(): void {

@@ -14,6 +14,12 @@ export interface NativeAddon {
   /** Softmax over each row of n floats, with the bits of tfjs-backend-wasm's (XNNPACK's) Softmax (native/src/softmax.c);
    * absent in builds before it existed. */
   softmax?(heap: ArrayBuffer, xOff: number, yOff: number, rows: number, n: number): void;
+  /** Causal attention without a cache (native/src/attention.c): q, z [B, T, H, dh], k, v [B, T, Hkv, dh], mask [maskB, 1, T, T],
+   * P [B, H, T, T]; the bits of the engine's tfjs composition. Absent in builds before it existed. */
+  attention?(heap: ArrayBuffer, qOff: number, kOff: number, vOff: number, maskOff: number, B: number, T: number, H: number, Hkv: number,
+    dh: number, maskB: number, scale: number, zOff: number, pOff: number): void;
+  attentionGrad?(heap: ArrayBuffer, qOff: number, kOff: number, vOff: number, pOff: number, dzOff: number, B: number, T: number, H: number,
+    Hkv: number, dh: number, scale: number, dqOff: number, dkOff: number, dvOff: number): void;
   /** GELU y; with tOff ≥ 0 also its tanh t (the training form: the gradient reads t instead of recomputing it). */
   gelu(heap: ArrayBuffer, xOff: number, yOff: number, tOff: number, n: number): void;
   /** GELU's gradient; tOff −1 recomputes the tanh. */

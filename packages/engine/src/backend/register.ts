@@ -90,7 +90,9 @@ export function registerWasmKernels(opts: WasmKernelOptions = {}): WasmKernelInf
     else restoreKernel('Sum', 'wasm');
   }
   const fused = addon !== undefined && (opts.fused ?? true);
-  if (addon && fused) registerFusedKernels(addon);
+  // The attention kernels keep the composition's bits only where its products are OpenBLAS's and its softmax and
+  // sums native (native-kernels.ts registerFusedKernels).
+  if (addon && fused) registerFusedKernels(addon, nativeElementwise && info.matmul === 'openblas');
   else unregisterFusedKernels();
   const heapLimitBytes = opts.heapLimitBytes ?? DEFAULT_WASM_HEAP_LIMIT;
   installHeapGuard(asWasm(tf.backend()), heapLimitBytes);

@@ -2,6 +2,7 @@
 // wasm by backend/native-kernels.ts when the addon is built) instead of 5-15 tfjs kernels each way.
 // Each agrees with its composition in reference.ts (fused.spec.ts: values and gradients, rel. error < 1e-5).
 import * as tf from '@tensorflow/tfjs';
+import { NATIVE_MIN_WORK } from '../backend/matmul-native';
 import { FUSED_KERNELS } from './names';
 
 const K = FUSED_KERNELS;
@@ -102,6 +103,41 @@ export function canRope(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): boolean {
 
 export function rope(x: tf.Tensor4D, cos: tf.Tensor4D, sin: tf.Tensor4D): tf.Tensor4D {
   return (taping() ? ropeOp(x, cos, sin) : run(K.rope, { x, cos, sin })[0]!) as tf.Tensor4D;
+}
+
+// ---- causal self-attention without a cache (Vaswani et al. 2017, eq. 1) ----
+// softmax(q·kᵀ·scale + mask)·v in one kernel each way (native/src/attention.c), with the bits of model/forward.ts's
+// composition; the mask is a constant of the op (no gradient), P [B, H, T, T] is kept for the backward pass.
+const attentionOp = (mask: tf.Tensor, scale: number) => custom((q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, save: Save) => {
+  const [z, p] = run(K.attention, { q, k, v, mask }, { scale });
+  save([q, k, v, p!]);
+  return {
+    value: z!,
+    gradFunc: (dz, [qs, ks, vs, ps]) => run(K.attentionGrad, { q: qs!, k: ks!, v: vs!, p: ps!, dz }, { scale }),
+  };
+});
+
+/**
+ * q [B, T, H, dh], k, v [B, T, Hkv, dh] with H a multiple of Hkv (query head h reads ⌊h/(H/Hkv)⌋), mask [1|B, 1, T, T],
+ * and heads whose products (T·T·dh multiply-adds each) the composition would also have sent to OpenBLAS (smaller
+ * ones run tfjs's own loop: other bits).
+ */
+export function canAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor): boolean {
+  if (q.rank !== 4 || k.rank !== 4 || mask.rank !== 4) return false;
+  const [B, T, H, dh] = q.shape as [number, number, number, number];
+  const hk = k.shape[2]!;
+  const [mb, one, mt, mk] = mask.shape as [number, number, number, number];
+  return has(K.attention) && q.size > 0 && T * T * dh >= NATIVE_MIN_WORK && f32(q, k, v, mask) && hk > 0 && H % hk === 0 &&
+    tf.util.arraysEqual(k.shape, [B, T, hk, dh]) && tf.util.arraysEqual(v.shape, k.shape) &&
+    (mb === 1 || mb === B) && one === 1 && mt === T && mk === T;
+}
+
+/** z [B, T, H, dh] = softmax(q·kᵀ·scale + mask)·v per batch row and head. */
+export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: tf.Tensor, scale: number): tf.Tensor4D {
+  if (taping()) return attentionOp(mask, scale)(q, k, v) as tf.Tensor4D;
+  const [z, p] = run(K.attention, { q, k, v, mask }, { scale });
+  p!.dispose();
+  return z as tf.Tensor4D;
 }
 
 // ---- masked mean cross-entropy ----

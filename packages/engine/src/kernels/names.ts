@@ -14,4 +14,6 @@ export const FUSED_KERNELS = {
   rmsNorm: 'EditlabRmsNorm',
   rmsNormGrad: 'EditlabRmsNormGrad',
   adam: 'EditlabAdam',
+  attention: 'EditlabAttention',
+  attentionGrad: 'EditlabAttentionGrad',
 } as const;

@@ -46,3 +46,12 @@ export function maskedCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, ma
 export function rope(x: tf.Tensor4D, cos: tf.Tensor4D, sin: tf.Tensor4D): tf.Tensor4D {
   return fused.canRope(x, cos, sin) ? fused.rope(x, cos, sin) : ref.rope(x, cos, sin);
 }
+
+/**
+ * Causal self-attention of a pass without a KV cache, in one fused kernel each way, where it is registered:
+ * z = softmax(q·kᵀ·scale + mask)·v, q, z [B, T, H, dh], k, v [B, T, Hkv, dh] (grouped-query heads). Undefined when the fused kernel does not fit (the
+ * model then runs its own composition, model/forward.ts `attend`, which the fused kernel reproduces bit for bit).
+ */
+export function fusedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: tf.Tensor, scale: number): tf.Tensor4D | undefined {
+  return fused.canAttention(q, k, v, mask) ? fused.attention(q, k, v, mask, scale) : undefined;
+}

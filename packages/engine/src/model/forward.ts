@@ -7,7 +7,7 @@
 // between hook points, so every weight matmul is a plain 2-D matmul (tfjs's broadcast-batch matMul
 // gradient is wrong; docs/engine-backend.md §7).
 import * as tf from '@tensorflow/tfjs';
-import { gelu, layerNorm, linearBias, rmsNorm, swiglu } from '../kernels/ops';
+import { fusedAttention, gelu, layerNorm, linearBias, rmsNorm, swiglu } from '../kernels/ops';
 import type { HookContext } from '../hooks/context';
 import { hookName, type HookName } from '../hooks/names';
 import type { PatchSet } from '../hooks/patches';
@@ -266,6 +266,12 @@ export class ForwardPass {
   private attend(l: number, q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
     const { B, T, Tk, H, dh } = this;
     const hk = k.shape[2]; // key/value heads computed in this call
+    // Without a cache and with no hook on these steps, one fused kernel each way (the same bits: kernels/fused.ts).
+    const unobserved = !this.hooks || ![hookName.pattern(l), hookName.z(l)].some((n) => this.hooks!.has(n));
+    if (!this.opts.cache && !this.wantCache && unobserved) {
+      const z = fusedAttention(q, k, v, this.maskAdd, 1 / Math.sqrt(dh));
+      if (z) return z;
+    }
     let kAll = this.swapTH(k); // [B, hk, T, dh]
     let vAll = this.swapTH(v);
     const past = this.opts.cache?.layers[l];

@@ -1,0 +1,126 @@
+/* Causal self-attention without a KV cache, forward and backward, as one kernel each (Vaswani et al. 2017, eq. 1):
+ * z = softmax(q·kᵀ·c + mask)·v per batch row b and head h, with q [B, T, H, dh], k and v [B, T, Hkv, dh] (query
+ * head h reads key/value head ⌊h / (H/Hkv)⌋: grouped-query attention, Ainslie et al. 2023), mask [Bm, 1, T, T]
+ * (Bm = 1 or B) and z [B, T, H, dh]; P = the softmax [B, H, T, T] is an output, kept for the backward pass.
+ *
+ * Every number is the one the engine's tfjs composition gives (model/forward.ts `attend`: transposes, BatchMatMul,
+ * Multiply, Add, Softmax; tfjs-core's gradients of each): the same OpenBLAS calls on the same operands (one head's
+ * rows copied out of the [B, T, H, dh] layout, as the Transpose kernel did, through el_sgemm_batched with its
+ * single-thread rule), the same float operations element by element, softmax.c's row (the stock kernel's bits), and
+ * eltwise.c's row sum (the code of the Sum kernel the softmax gradient runs), and with Hkv < H the key/value
+ * gradients summed over a group's heads from zero in head order, as the gather's gradient (UnsortedSegmentSum,
+ * backend/segment-sum.ts) sums them. What goes away is the kernels in between: the
+ * transposes of q, k, v, z and of their gradients, and the [B, H, T, T] tensors each step wrote and read
+ * (docs/engine-speed.md "Attention in one kernel"). src/kernels/attention.spec.ts compares both passes with the
+ * composition bit for bit. */
+#include <stdlib.h>
+#include <string.h>
+#include "kernels.h"
+#include "sgemm.h"
+#include "attention.h"
+
+/* Row t of head h in a [B, T, heads, dh] tensor, batch row b. */
+static inline size_t at(size_t b, size_t t, size_t h, size_t T, size_t heads, size_t dh) {
+  return ((b * T + t) * heads + h) * dh;
+}
+
+/* One head's rows [T, dh] copied out of x [B, T, heads, dh] (what the Transpose kernel laid out). */
+static void gather_head(const float *x, float *out, size_t b, size_t h, size_t T, size_t heads, size_t dh) {
+  for (size_t t = 0; t < T; t++) memcpy(out + t * dh, x + at(b, t, h, T, heads, dh), dh * sizeof(float));
+}
+
+/* ... and back. */
+static void scatter_head(const float *in, float *x, size_t b, size_t h, size_t T, size_t heads, size_t dh) {
+  for (size_t t = 0; t < T; t++) memcpy(x + at(b, t, h, T, heads, dh), in + t * dh, dh * sizeof(float));
+}
+
+/* A head's key/value gradient into its kv head's rows: copied when every kv head has one query head (no gather in
+ * the composition), else added to the rows (zeroed first) in head order, as UnsortedSegmentSum adds. */
+static void put_kv(const float *in, float *x, size_t b, size_t kv, size_t T, size_t heads, size_t dh, int group) {
+  if (!group) {
+    scatter_head(in, x, b, kv, T, heads, dh);
+    return;
+  }
+  for (size_t t = 0; t < T; t++) {
+    float *row = x + at(b, t, kv, T, heads, dh);
+    const float *src = in + t * dh;
+    for (size_t j = 0; j < dh; j++) row[j] = row[j] + src[j];
+  }
+}
+
+/* Scratch for one (b, h): five [T, dh] and two [T, T] buffers. */
+typedef struct {
+  float *q, *k, *v, *z, *dk, *s, *ds;
+} Scratch;
+
+static int scratch_alloc(Scratch *w, size_t T, size_t dh) {
+  const size_t hd = T * dh, tt = T * T;
+  float *all = malloc((5 * hd + 2 * tt) * sizeof(float));
+  if (!all) return 0;
+  *w = (Scratch){all, all + hd, all + 2 * hd, all + 3 * hd, all + 4 * hd, all + 5 * hd, all + 5 * hd + tt};
+  return 1;
+}
+
+/* The heads run one after another on the calling thread: two OpenMP threads over them halved these kernels at size b
+ * but not the step, and doubled a side-model step, since OpenBLAS's worker spins on the other core after each
+ * threaded product (docs/engine-speed.md "Attention in one kernel"; eltwise.c's thread note). */
+int el_attention(const float *q, const float *k, const float *v, const float *mask, size_t B, size_t T, size_t H,
+                 size_t Hkv, size_t dh, size_t mask_b, float scale, float *z, float *p) {
+  Scratch w;
+  if (!scratch_alloc(&w, T, dh)) return 0;
+  const int n = (int)T, d = (int)dh;
+  for (size_t bh = 0; bh < B * H; bh++) {
+    const size_t b = bh / H, h = bh % H;
+    const float *mb = mask + (mask_b == 1 ? 0 : b) * T * T;
+    float *pbh = p + bh * T * T;
+    gather_head(q, w.q, b, h, T, H, dh);
+    const size_t kv = h / (H / Hkv);
+    gather_head(k, w.k, b, kv, T, Hkv, dh);
+    gather_head(v, w.v, b, kv, T, Hkv, dh);
+    el_sgemm_batched(0, 1, n, n, d, 1, w.q, 0, w.k, 0, w.s, 0, NULL); /* scores q·kᵀ [T, T] */
+    for (size_t i = 0; i < T * T; i++) w.s[i] = w.s[i] * scale + mb[i];  /* Multiply, then Add */
+    for (size_t t = 0; t < T; t++) el_softmax_row(w.s + t * T, pbh + t * T, T);
+    el_sgemm_batched(0, 0, n, d, n, 1, pbh, 0, w.v, 0, w.z, 0, NULL); /* P·v [T, dh] */
+    scatter_head(w.z, z, b, h, T, H, dh);
+  }
+  free(w.q);
+  return 1;
+}
+
+/* tfjs-core's gradients, in their operand order: BatchMatMul_grad (a·bᵀ: da = dy·b, db = dyᵀ·a; a·b: da = dy·bᵀ,
+ * db = aᵀ·dy), Softmax_grad (dy·y − sum(dy·y)·y), Multiply_grad (dy·c). */
+int el_attention_grad(const float *q, const float *k, const float *v, const float *p, const float *dz, size_t B,
+                      size_t T, size_t H, size_t Hkv, size_t dh, float scale, float *dq, float *dk, float *dv) {
+  Scratch w;
+  if (!scratch_alloc(&w, T, dh)) return 0;
+  const int n = (int)T, d = (int)dh, group = Hkv < H;
+  if (group) {
+    memset(dk, 0, B * T * Hkv * dh * sizeof(float));
+    memset(dv, 0, B * T * Hkv * dh * sizeof(float));
+  }
+  for (size_t bh = 0; bh < B * H; bh++) {
+    const size_t b = bh / H, h = bh % H;
+    const float *pbh = p + bh * T * T;
+    gather_head(q, w.q, b, h, T, H, dh);
+    const size_t kv = h / (H / Hkv);
+    gather_head(k, w.k, b, kv, T, Hkv, dh);
+    gather_head(v, w.v, b, kv, T, Hkv, dh);
+    gather_head(dz, w.z, b, h, T, H, dh);
+    el_sgemm_batched(0, 1, n, n, d, 1, w.z, 0, w.v, 0, w.ds, 0, NULL); /* dP = dz·vᵀ */
+    el_sgemm_batched(1, 0, n, d, n, 1, pbh, 0, w.z, 0, w.dk, 0, NULL); /* dv = Pᵀ·dz */
+    put_kv(w.dk, dv, b, kv, T, Hkv, dh, group);
+    for (size_t t = 0; t < T; t++) {
+      float *g = w.ds + t * T, *s = w.s + t * T;
+      const float *y = pbh + t * T;
+      for (size_t j = 0; j < T; j++) s[j] = g[j] * y[j]; /* dyTimesY */
+      const float sum = el_sum_row(s, T);
+      for (size_t j = 0; j < T; j++) g[j] = (s[j] - sum * y[j]) * scale; /* Sub, then Multiply_grad */
+    }
+    el_sgemm_batched(0, 0, n, d, n, 1, w.ds, 0, w.k, 0, w.z, 0, NULL); /* dq = dS·k */
+    scatter_head(w.z, dq, b, h, T, H, dh);
+    el_sgemm_batched(1, 0, n, d, n, 1, w.ds, 0, w.q, 0, w.dk, 0, NULL); /* dk = dSᵀ·q */
+    put_kv(w.dk, dk, b, kv, T, Hkv, dh, group);
+  }
+  free(w.q);
+  return 1;
+}

@@ -1,0 +1,112 @@
+// The fused attention kernels (native/src/attention.c) give the bits of the model's own composition (model/forward.ts
+// `attend`: transposes, BatchMatMul, Multiply, Add, Softmax and their tfjs gradients): a whole model's logits, loss
+// and every parameter's gradient are bitwise the same with and without them, for both architectures, with a padded
+// batch (a per-row mask) and with a product large enough for OpenBLAS's threads.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../backend/index';
+import { loadNativeAddon } from '../backend/native';
+import { registerWasmKernels } from '../backend/register';
+import { randomValues } from '../backend/testing';
+import { Transformer } from '../model/transformer';
+import { tinyConfig } from '../model/testing';
+import type { ModelConfig } from '../model/config';
+import { FUSED_KERNELS } from './names';
+import * as ops from './ops';
+
+const native = loadNativeAddon();
+const skip = native.addon?.attention ? undefined : native.reason ?? 'the native addon predates its attention kernels (npm run build:native -w @editlab/engine)';
+const title = (s: string) => (skip ? `${s} (SKIPPED: ${skip})` : s);
+
+/** Raw bits of the logits, the loss Σ logits·w and each parameter's gradient. */
+function run(model: Transformer, ids: tf.Tensor2D, mask: tf.Tensor2D | undefined, seed: number): Uint32Array[] {
+  const opts = mask ? { attentionMask: mask } : {};
+  const params = [...model.params.values()];
+  const outs = tf.tidy(() => {
+    const logits = model.forward(ids, opts);
+    const w = tf.tensor(randomValues(logits.size, seed), logits.shape);
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(model.forward(ids, opts), w)) as tf.Scalar, params);
+    return [logits, value, ...params.map((p) => grads[p.name]!)];
+  });
+  const bits = outs.map((t) => new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
+  tf.dispose(outs);
+  return bits;
+}
+
+function firstDiff(a: Uint32Array, b: Uint32Array): number {
+  if (a.length !== b.length) return -2;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+/** Everything run() reads, fused and unfused; both must be bitwise equal. */
+function compare(config: ModelConfig, B: number, T: number, padded: boolean): void {
+  const model = Transformer.init(config, 11);
+  const rows = Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => (b * 7 + t * 3) % config.vocabSize));
+  const ids = Transformer.idsTensor(rows);
+  const mask = padded ? tf.tensor2d(rows.map((r, b) => r.map((_, t) => (t < b % 3 ? 0 : 1))), [B, T], 'int32') : undefined;
+  const kernels = [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad].map((n) => tf.getKernel(n, 'wasm')!);
+  const fusedOut = run(model, ids, mask, 3);
+  for (const k of kernels) tf.unregisterKernel(k.kernelName, 'wasm');
+  try {
+    const plain = run(model, ids, mask, 3);
+    expect(fusedOut.length).toBe(plain.length);
+    plain.forEach((want, i) => expect(firstDiff(fusedOut[i]!, want), `${config.arch} B${B} T${T}${padded ? ' padded' : ''}: output ${i}`).toBe(-1));
+  } finally {
+    for (const k of kernels) tf.registerKernel(k);
+    ids.dispose();
+    mask?.dispose();
+    model.dispose();
+  }
+}
+
+describe.skipIf(skip !== undefined)('fused attention vs the model\'s composition (wasm)', () => {
+  beforeAll(async () => { await initBackend('wasm'); registerWasmKernels(); });
+  afterAll(() => { registerWasmKernels(); });
+
+  it(title('the fused path runs when the kernels are registered and not otherwise'), () => {
+    const q = tf.zeros([2, 9, 4, 8]) as tf.Tensor4D;
+    const mask = tf.zeros([1, 1, 9, 9]);
+    expect(ops.fusedAttention(q, q, q, mask, 0.5)?.shape).toEqual([2, 9, 4, 8]);
+    expect(ops.fusedAttention(q, q, q, tf.zeros([1, 1, 9, 10]), 0.5)).toBeUndefined(); // keys ≠ queries: a cache
+    const small = tf.zeros([1, 4, 2, 8]) as tf.Tensor4D; // 4·4·8 < 512 multiply-adds a product: tfjs's own loop, not OpenBLAS
+    expect(ops.fusedAttention(small, small, small, tf.zeros([1, 1, 4, 4]), 0.5)).toBeUndefined();
+    const k = tf.getKernel(FUSED_KERNELS.attention, 'wasm')!;
+    tf.unregisterKernel(k.kernelName, 'wasm');
+    expect(ops.fusedAttention(q, q, q, mask, 0.5)).toBeUndefined();
+    tf.registerKernel(k);
+    tf.dispose([q, mask, small]);
+  });
+
+  it(title('GPT-2 and Llama style: logits, loss and every gradient bitwise equal'), () => {
+    compare(tinyConfig('gpt2'), 3, 17, false);
+    compare(tinyConfig('llama'), 3, 17, false);
+    compare(tinyConfig('gpt2'), 2, 5, false); // 5·5·8 < 512: the composition's small products stay tfjs's, and so does attention
+    compare(tinyConfig('gpt2'), 2, 8, false); // 8·8·8 = 512: the first size OpenBLAS takes
+  });
+
+  it(title('grouped-query attention (Llama style, 4 query heads on 2 and on 1 key/value heads)'), () => {
+    compare(tinyConfig('llama', { nKvHeads: 2 }), 3, 17, false);
+    compare(tinyConfig('llama', { nKvHeads: 1 }), 2, 9, true);
+  });
+
+  it(title('a padded batch (a mask per row)'), () => {
+    compare(tinyConfig('gpt2'), 4, 12, true);
+    compare(tinyConfig('llama'), 4, 12, true);
+  });
+
+  it(title('a head product above the single-thread limit (T·T·dh ≥ 2^22: OpenBLAS threads)'), () => {
+    compare(tinyConfig('gpt2', { dModel: 128, nHeads: 1, maxSeq: 260, nLayers: 1 }), 1, 260, false);
+  });
+
+  it(title('no tensor leaks through a fused forward + backward'), () => {
+    const model = Transformer.init(tinyConfig('gpt2'), 5);
+    const ids = Transformer.idsTensor([[1, 2, 3, 4, 5, 6]]);
+    run(model, ids, undefined, 1);
+    const before = tf.memory().numTensors;
+    run(model, ids, undefined, 1);
+    expect(tf.memory().numTensors).toBe(before);
+    ids.dispose();
+    model.dispose();
+  });
+});
