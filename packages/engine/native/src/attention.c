@@ -124,3 +124,42 @@ int el_attention_grad(const float *q, const float *k, const float *v, const floa
   free(w.q);
   return 1;
 }
+
+/* A pass with a KV cache (generation: the prompt, then one position a step), forward only: this call's T queries
+ * against the P cached keys and its own, Tk = P + T. k, v [B, T, Hkv, dh] are this call's; pk, pv [B, Hkv, P, dh]
+ * the cache (P may be 0); mask [Bm, 1, T, Tk]. Writes z [B, T, H, dh] and the new cache ka, va [B, Hkv, Tk, dh]
+ * (the composition's concat of the cache and this call's keys along positions). Each head's products take its
+ * key/value rows straight from the new cache, which holds them contiguously as the composition's operands did. */
+int el_attention_cached(const float *q, const float *k, const float *v, const float *pk, const float *pv,
+                        const float *mask, size_t B, size_t T, size_t P, size_t H, size_t Hkv, size_t dh, size_t mask_b,
+                        float scale, float *z, float *ka, float *va) {
+  const size_t Tk = P + T;
+  for (size_t b = 0; b < B; b++) {
+    for (size_t kv = 0; kv < Hkv; kv++) {
+      const size_t head = (b * Hkv + kv) * Tk * dh, past = (b * Hkv + kv) * P * dh;
+      if (P) {
+        memcpy(ka + head, pk + past, P * dh * sizeof(float));
+        memcpy(va + head, pv + past, P * dh * sizeof(float));
+      }
+      gather_head(k, ka + head + P * dh, b, kv, T, Hkv, dh);
+      gather_head(v, va + head + P * dh, b, kv, T, Hkv, dh);
+    }
+  }
+  float *all = malloc((2 * T * dh + T * Tk * 2) * sizeof(float));
+  if (!all) return 0;
+  float *qh = all, *zh = all + T * dh, *s = all + 2 * T * dh, *ph = s + T * Tk;
+  const int m = (int)T, n = (int)Tk, d = (int)dh;
+  for (size_t bh = 0; bh < B * H; bh++) {
+    const size_t b = bh / H, h = bh % H, kv = h / (H / Hkv);
+    const float *mb = mask + (mask_b == 1 ? 0 : b) * T * Tk;
+    const float *kh = ka + (b * Hkv + kv) * Tk * dh, *vh = va + (b * Hkv + kv) * Tk * dh;
+    gather_head(q, qh, b, h, T, H, dh);
+    el_sgemm_batched(0, 1, m, n, d, 1, qh, 0, kh, 0, s, 0, NULL); /* scores [T, Tk] */
+    for (size_t i = 0; i < T * Tk; i++) s[i] = s[i] * scale + mb[i];
+    for (size_t t = 0; t < T; t++) el_softmax_row(s + t * Tk, ph + t * Tk, Tk);
+    el_sgemm_batched(0, 0, m, d, n, 1, ph, 0, vh, 0, zh, 0, NULL); /* P·v [T, dh] */
+    scatter_head(zh, z, b, h, T, H, dh);
+  }
+  free(all);
+  return 1;
+}

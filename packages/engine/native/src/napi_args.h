@@ -5,7 +5,7 @@
 #include <node_api.h>
 #include <stdint.h>
 
-#define MAX_ARGS 16
+#define MAX_ARGS 20
 #define CODE "ENGINE_NATIVE_KERNEL"
 /* a property descriptor of one exported function */
 #define EL_NAPI_FN(name, f) {name, NULL, f, NULL, NULL, NULL, napi_default, NULL}
@@ -23,7 +23,9 @@ static inline int args_init(napi_env env, napi_callback_info info, Args *a, size
   a->env = env;
   a->argc = MAX_ARGS;
   a->failed = 0;
-  if (napi_get_cb_info(env, info, &a->argc, a->argv, NULL, NULL) != napi_ok || a->argc != want) {
+  /* napi_get_cb_info fills at most MAX_ARGS values and reports the true count: a wrapper wanting more would read
+   * unset slots */
+  if (want > MAX_ARGS || napi_get_cb_info(env, info, &a->argc, a->argv, NULL, NULL) != napi_ok || a->argc != want) {
     napi_throw_error(env, CODE, name);
     return 0;
   }

@@ -223,9 +223,9 @@ export function registerNativeReplacements(addon: NativeAddon): void {
   else restoreKernel('Softmax', 'wasm');
 }
 
-type AttentionAddon = Required<Pick<NativeAddon, 'attention' | 'attentionGrad'>>;
+type AttentionAddon = Required<Pick<NativeAddon, 'attention' | 'attentionGrad' | 'attentionCached'>>;
 
-/** Attention forward (z, P) and backward (dq, dk, dv): native/src/attention.c. */
+/** Attention forward (z, P) and backward (dq, dk, dv), and with a KV cache (z and the new cache): native/src/attention.c. */
 function attentionKernels(addon: AttentionAddon): Record<string, tf.KernelFunc> {
   return {
     [FUSED_KERNELS.attention]: (args) => {
@@ -249,6 +249,19 @@ function attentionKernels(addon: AttentionAddon): Record<string, tf.KernelFunc> 
         B, T, H, k.shape[2]!, dh, scale, dq, dk, dv);
       return outs;
     },
+    [FUSED_KERNELS.attentionCached]: (args) => {
+      const { q, k, v, mask, pastK, pastV } = args.inputs as Inputs as Record<'q' | 'k' | 'v' | 'mask', tf.TensorInfo> & { pastK?: tf.TensorInfo; pastV?: tf.TensorInfo };
+      const { scale } = args.attrs as unknown as { scale: number };
+      const [B, T, H, dh] = q.shape as [number, number, number, number];
+      const hk = k.shape[2]!;
+      const P = pastK ? pastK.shape[2]! : 0;
+      const b = asWasm(args.backend);
+      const outs = outputs(b, [[q.shape, 'float32'], [[B, hk, P + T, dh], 'float32'], [[B, hk, P + T, dh], 'float32']]);
+      const [zo, ka, va] = outs.map((t) => memoryOffset(b, t)) as [number, number, number];
+      addon.attentionCached(heap(b), memoryOffset(b, q), memoryOffset(b, k), memoryOffset(b, v), pastK ? memoryOffset(b, pastK) : 0,
+        pastV ? memoryOffset(b, pastV) : 0, memoryOffset(b, mask), B, T, P, H, hk, dh, mask.shape[0]!, scale, zo, ka, va);
+      return outs;
+    },
   };
 }
 
@@ -259,12 +272,12 @@ function attentionKernels(addon: AttentionAddon): Record<string, tf.KernelFunc> 
  */
 export function registerFusedKernels(addon: NativeAddon, withAttention = true): void {
   const all = { ...geluKernels(addon), ...swigluKernels(addon), ...ropeKernels(addon), ...xentKernels(addon), ...normKernels(addon), [FUSED_KERNELS.adam]: adamKernel(addon) };
-  const { attention, attentionGrad } = addon;
-  const att = withAttention && attention && attentionGrad && addon.softmax
-    ? attentionKernels({ attention: attention.bind(addon), attentionGrad: attentionGrad.bind(addon) })
+  const { attention, attentionGrad, attentionCached } = addon;
+  const att = withAttention && attention && attentionGrad && attentionCached && addon.softmax
+    ? attentionKernels({ attention: attention.bind(addon), attentionGrad: attentionGrad.bind(addon), attentionCached: attentionCached.bind(addon) })
     : {};
   for (const [name, kernelFunc] of Object.entries({ ...all, ...att })) replaceKernel(name, 'wasm', kernelFunc);
-  for (const name of [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad]) {
+  for (const name of [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad, FUSED_KERNELS.attentionCached]) {
     if (!(name in att) && tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
   }
 }

@@ -20,6 +20,10 @@ export interface NativeAddon {
     dh: number, maskB: number, scale: number, zOff: number, pOff: number): void;
   attentionGrad?(heap: ArrayBuffer, qOff: number, kOff: number, vOff: number, pOff: number, dzOff: number, B: number, T: number, H: number,
     Hkv: number, dh: number, scale: number, dqOff: number, dkOff: number, dvOff: number): void;
+  /** Attention of a pass with a KV cache, forward only (native/src/attention.c): q, z [B, T, H, dh], k, v [B, T, Hkv, dh], the
+   * cache pk, pv [B, Hkv, P, dh] (P = 0: none), mask [maskB, 1, T, P+T]; writes the new cache ka, va [B, Hkv, P+T, dh]. */
+  attentionCached?(heap: ArrayBuffer, qOff: number, kOff: number, vOff: number, pkOff: number, pvOff: number, maskOff: number, B: number,
+    T: number, P: number, H: number, Hkv: number, dh: number, maskB: number, scale: number, zOff: number, kaOff: number, vaOff: number): void;
   /** GELU y; with tOff ≥ 0 also its tanh t (the training form: the gradient reads t instead of recomputing it). */
   gelu(heap: ArrayBuffer, xOff: number, yOff: number, tOff: number, n: number): void;
   /** GELU's gradient; tOff −1 recomputes the tanh. */

@@ -60,6 +60,56 @@ function compare(config: ModelConfig, B: number, T: number, padded: boolean): vo
   }
 }
 
+/** Greedy decoding with the KV cache (the way generate.ts steps): every step's logits and the final cache, as bits. */
+function decode(model: Transformer, rows: number[][], lefts: number[], steps: number): Uint32Array[] {
+  const B = rows.length;
+  const out: Uint32Array[] = [];
+  const bits = (t: tf.Tensor) => new Uint32Array((t.dataSync() as Float32Array).slice().buffer);
+  let ids = Transformer.idsTensor(rows);
+  let mask = tf.tensor2d(rows.map((r, b) => r.map((_, t) => (t < lefts[b]! ? 0 : 1))), [B, rows[0]!.length], 'int32');
+  let cache: ReturnType<Transformer['forwardWithCache']>['cache'] | undefined;
+  for (let s = 0; s <= steps; s++) {
+    const r = model.forwardWithCache(ids, { attentionMask: mask, ...(cache ? { cache } : {}), lastOnly: true });
+    out.push(bits(r.logits));
+    if (cache) tf.dispose(cache.layers.flatMap((l) => [l.k, l.v]));
+    cache = r.cache;
+    const next = tf.tidy(() => tf.reshape(tf.argMax(tf.reshape(r.logits, [B, -1]), 1), [B, 1]).toInt()) as tf.Tensor2D;
+    r.logits.dispose();
+    ids.dispose();
+    ids = next;
+    const grown = tf.concat([mask, tf.ones([B, 1], 'int32')], 1) as tf.Tensor2D;
+    mask.dispose();
+    mask = grown;
+  }
+  for (const l of cache!.layers) out.push(bits(l.k), bits(l.v));
+  tf.dispose([ids, mask, ...cache!.layers.flatMap((l) => [l.k, l.v])]);
+  return out;
+}
+
+/** decode() with and without the fused attention kernels: bitwise equal, and the fused path did run. */
+function compareDecode(config: ModelConfig, rows: number[][], lefts: number[], steps: number): void {
+  const model = Transformer.init(config, 13);
+  const names = [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad, FUSED_KERNELS.attentionCached];
+  const kernels = names.map((n) => tf.getKernel(n, 'wasm')!);
+  let ran = 0;
+  const cached = kernels[2]!;
+  tf.unregisterKernel(cached.kernelName, 'wasm');
+  tf.registerKernel({ ...cached, kernelFunc: (a) => { ran++; return cached.kernelFunc(a); } });
+  const fusedOut = decode(model, rows, lefts, steps);
+  tf.unregisterKernel(cached.kernelName, 'wasm');
+  tf.registerKernel(cached);
+  for (const k of kernels) tf.unregisterKernel(k.kernelName, 'wasm');
+  try {
+    const plain = decode(model, rows, lefts, steps);
+    expect(ran).toBeGreaterThan(0);
+    expect(fusedOut.length).toBe(plain.length);
+    plain.forEach((want, i) => expect(firstDiff(fusedOut[i]!, want), `${config.arch} decode output ${i}`).toBe(-1));
+  } finally {
+    for (const k of kernels) tf.registerKernel(k);
+    model.dispose();
+  }
+}
+
 describe.skipIf(skip !== undefined)('fused attention vs the model\'s composition (wasm)', () => {
   beforeAll(async () => { await initBackend('wasm'); registerWasmKernels(); });
   afterAll(() => { registerWasmKernels(); });
@@ -97,6 +147,14 @@ describe.skipIf(skip !== undefined)('fused attention vs the model\'s composition
 
   it(title('a head product above the single-thread limit (T·T·dh ≥ 2^22: OpenBLAS threads)'), () => {
     compare(tinyConfig('gpt2', { dModel: 128, nHeads: 1, maxSeq: 260, nLayers: 1 }), 1, 260, false);
+  });
+
+  it(title('KV-cache decoding (prompt, then one position a step; left padding): every step\'s logits and the cache bitwise equal'), () => {
+    // dh = 32: a decode step's products reach OpenBLAS's 512 multiply-adds at 16 keys, so the first steps take the
+    // composition and the later ones the kernel, as the composition's own products switch
+    const rows = [[3, 7, 2, 9, 4, 5, 1, 8, 6, 2], [0, 0, 0, 5, 1, 8, 6, 2, 9, 3]];
+    compareDecode(tinyConfig('gpt2', { dModel: 64, nHeads: 2 }), rows, [0, 3], 12);
+    compareDecode(tinyConfig('llama', { dModel: 128, nHeads: 4, nKvHeads: 2 }), rows, [0, 3], 12);
   });
 
   it(title('no tensor leaks through a fused forward + backward'), () => {

@@ -140,6 +140,31 @@ export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: 
   return z as tf.Tensor4D;
 }
 
+/**
+ * With a KV cache (generation; no gradient): q [B, T, H, dh] against the cached keys pastK, pastV [B, Hkv, P, dh] (none
+ * for the prompt) and this call's k, v [B, T, Hkv, dh]; mask [1|B, 1, T, P+T]. The same products as the composition
+ * (T·(P+T)·dh multiply-adds each, OpenBLAS's from 512).
+ */
+export function canAttentionCached(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, past: { k: tf.Tensor; v: tf.Tensor } | undefined, mask: tf.Tensor): boolean {
+  if (taping() || q.rank !== 4 || k.rank !== 4 || mask.rank !== 4) return false;
+  const [B, T, H, dh] = q.shape as [number, number, number, number];
+  const hk = k.shape[2]!;
+  const P = past ? past.k.shape[2]! : 0;
+  const [mb, one, mt, mk] = mask.shape as [number, number, number, number];
+  const pastOk = !past || (f32(past.k, past.v) && tf.util.arraysEqual(past.k.shape, [B, hk, P, dh]) && tf.util.arraysEqual(past.v.shape, past.k.shape));
+  return has(K.attentionCached) && q.size > 0 && T * (P + T) * dh >= NATIVE_MIN_WORK && f32(q, k, v, mask) && hk > 0 && H % hk === 0 &&
+    tf.util.arraysEqual(k.shape, [B, T, hk, dh]) && tf.util.arraysEqual(v.shape, k.shape) && pastOk &&
+    (mb === 1 || mb === B) && one === 1 && mt === T && mk === P + T;
+}
+
+/** z [B, T, H, dh] and the new cache k, v [B, Hkv, P+T, dh]. */
+export function attentionCached(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, past: { k: tf.Tensor4D; v: tf.Tensor4D } | undefined,
+  mask: tf.Tensor, scale: number): { z: tf.Tensor4D; k: tf.Tensor4D; v: tf.Tensor4D } {
+  const inputs: NamedInputs = past ? { q, k, v, mask, pastK: past.k, pastV: past.v } : { q, k, v, mask };
+  const [z, ka, va] = run(K.attentionCached, inputs, { scale });
+  return { z: z as tf.Tensor4D, k: ka as tf.Tensor4D, v: va as tf.Tensor4D };
+}
+
 // ---- masked mean cross-entropy ----
 const xentOp = custom((logits: tf.Tensor, targets: tf.Tensor, mask: tf.Tensor, save: Save) => {
   const [loss, lse] = run(K.xent, { logits, targets, mask });

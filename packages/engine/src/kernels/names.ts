@@ -16,4 +16,5 @@ export const FUSED_KERNELS = {
   adam: 'EditlabAdam',
   attention: 'EditlabAttention',
   attentionGrad: 'EditlabAttentionGrad',
+  attentionCached: 'EditlabAttentionCached',
 } as const;

@@ -55,3 +55,9 @@ export function rope(x: tf.Tensor4D, cos: tf.Tensor4D, sin: tf.Tensor4D): tf.Ten
 export function fusedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: tf.Tensor, scale: number): tf.Tensor4D | undefined {
   return fused.canAttention(q, k, v, mask) ? fused.attention(q, k, v, mask, scale) : undefined;
 }
+
+/** The same with a KV cache (generation, no gradient): z and the new cache k, v [B, Hkv, P+T, dh]; undefined where it does not fit. */
+export function fusedAttentionCached(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, past: { k: tf.Tensor4D; v: tf.Tensor4D } | undefined,
+  mask: tf.Tensor, scale: number): { z: tf.Tensor4D; k: tf.Tensor4D; v: tf.Tensor4D } | undefined {
+  return fused.canAttentionCached(q, k, v, past, mask) ? fused.attentionCached(q, k, v, past, mask, scale) : undefined;
+}

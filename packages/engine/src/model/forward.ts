@@ -7,7 +7,7 @@
 // between hook points, so every weight matmul is a plain 2-D matmul (tfjs's broadcast-batch matMul
 // gradient is wrong; docs/engine-backend.md §7).
 import * as tf from '@tensorflow/tfjs';
-import { fusedAttention, gelu, layerNorm, linearBias, rmsNorm, swiglu } from '../kernels/ops';
+import { fusedAttention, fusedAttentionCached, gelu, layerNorm, linearBias, rmsNorm, swiglu } from '../kernels/ops';
 import type { HookContext } from '../hooks/context';
 import { hookName, type HookName } from '../hooks/names';
 import type { PatchSet } from '../hooks/patches';
@@ -266,11 +266,17 @@ export class ForwardPass {
   private attend(l: number, q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
     const { B, T, Tk, H, dh } = this;
     const hk = k.shape[2]; // key/value heads computed in this call
-    // Without a cache and with no hook on these steps, one fused kernel each way (the same bits: kernels/fused.ts).
+    // With no hook on these steps, one fused kernel (each way without a cache; forward only with one): the same bits.
     const unobserved = !this.hooks || ![hookName.pattern(l), hookName.z(l)].some((n) => this.hooks!.has(n));
-    if (!this.opts.cache && !this.wantCache && unobserved) {
+    if (unobserved && !this.opts.cache && !this.wantCache) {
       const z = fusedAttention(q, k, v, this.maskAdd, 1 / Math.sqrt(dh));
       if (z) return z;
+    } else if (unobserved) {
+      const r = fusedAttentionCached(q, k, v, this.opts.cache?.layers[l], this.maskAdd, 1 / Math.sqrt(dh));
+      if (r) {
+        if (this.wantCache) this.newCache.push({ k: r.k, v: r.v });
+        return r.z;
+      }
     }
     let kAll = this.swapTH(k); // [B, hk, T, dh]
     let vAll = this.swapTH(v);
