@@ -1,6 +1,7 @@
 // Fused compound ops with custom gradients: one native kernel forward and one backward (registered on
 // wasm by backend/native-kernels.ts when the addon is built) instead of 5-15 tfjs kernels each way.
-// Each agrees with its composition in reference.ts (fused.spec.ts: values and gradients, rel. error < 1e-5).
+// Each agrees with its composition in reference.ts (fused.spec.ts: values and gradients, rel. error < 1e-5); the
+// attention kernels give model/forward.ts's composition's bits exactly (attention.spec.ts).
 import * as tf from '@tensorflow/tfjs';
 import { NATIVE_MIN_WORK } from '../backend/matmul-native';
 import { FUSED_KERNELS } from './names';
