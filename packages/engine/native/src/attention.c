@@ -61,6 +61,18 @@ static int scratch_alloc(Scratch *w, size_t T, size_t dh) {
   return 1;
 }
 
+/* One head's forward, the composition's steps in order: scores s = q·kᵀ [T, Tk] (BatchMatMul), s·scale + mask
+ * (Multiply, then Add), P = softmax rows (the stock kernel's bits), z = P·v [T, dh]. q [T, dh], k, v [Tk, dh]
+ * contiguous, mask [T, Tk]; s is scratch [T, Tk]. Both forward passes run this, so they cannot drift apart. */
+static void head_forward(const float *q, const float *k, const float *v, const float *mask, size_t T, size_t Tk,
+                         size_t dh, float scale, float *s, float *p, float *z) {
+  const int m = (int)T, n = (int)Tk, d = (int)dh;
+  el_sgemm_batched(0, 1, m, n, d, 1, q, 0, k, 0, s, 0, NULL);
+  for (size_t i = 0; i < T * Tk; i++) s[i] = s[i] * scale + mask[i];
+  for (size_t t = 0; t < T; t++) el_softmax_row(s + t * Tk, p + t * Tk, Tk);
+  el_sgemm_batched(0, 0, m, d, n, 1, p, 0, v, 0, z, 0, NULL);
+}
+
 /* The heads run one after another on the calling thread: two OpenMP threads over them halved these kernels at size b
  * but not the step, and doubled a side-model step, since OpenBLAS's worker spins on the other core after each
  * threaded product (docs/engine-speed.md "Attention in one kernel"; eltwise.c's thread note). */
@@ -68,19 +80,12 @@ int el_attention(const float *q, const float *k, const float *v, const float *ma
                  size_t Hkv, size_t dh, size_t mask_b, float scale, float *z, float *p) {
   Scratch w;
   if (!scratch_alloc(&w, T, dh)) return 0;
-  const int n = (int)T, d = (int)dh;
   for (size_t bh = 0; bh < B * H; bh++) {
-    const size_t b = bh / H, h = bh % H;
-    const float *mb = mask + (mask_b == 1 ? 0 : b) * T * T;
-    float *pbh = p + bh * T * T;
+    const size_t b = bh / H, h = bh % H, kv = h / (H / Hkv);
     gather_head(q, w.q, b, h, T, H, dh);
-    const size_t kv = h / (H / Hkv);
     gather_head(k, w.k, b, kv, T, Hkv, dh);
     gather_head(v, w.v, b, kv, T, Hkv, dh);
-    el_sgemm_batched(0, 1, n, n, d, 1, w.q, 0, w.k, 0, w.s, 0, NULL); /* scores q·kᵀ [T, T] */
-    for (size_t i = 0; i < T * T; i++) w.s[i] = w.s[i] * scale + mb[i];  /* Multiply, then Add */
-    for (size_t t = 0; t < T; t++) el_softmax_row(w.s + t * T, pbh + t * T, T);
-    el_sgemm_batched(0, 0, n, d, n, 1, pbh, 0, w.v, 0, w.z, 0, NULL); /* P·v [T, dh] */
+    head_forward(w.q, w.k, w.v, mask + (mask_b == 1 ? 0 : b) * T * T, T, T, dh, scale, w.s, p + bh * T * T, w.z);
     scatter_head(w.z, z, b, h, T, H, dh);
   }
   free(w.q);
@@ -99,10 +104,9 @@ int el_attention_grad(const float *q, const float *k, const float *v, const floa
     memset(dv, 0, B * T * Hkv * dh * sizeof(float));
   }
   for (size_t bh = 0; bh < B * H; bh++) {
-    const size_t b = bh / H, h = bh % H;
+    const size_t b = bh / H, h = bh % H, kv = h / (H / Hkv);
     const float *pbh = p + bh * T * T;
     gather_head(q, w.q, b, h, T, H, dh);
-    const size_t kv = h / (H / Hkv);
     gather_head(k, w.k, b, kv, T, Hkv, dh);
     gather_head(v, w.v, b, kv, T, Hkv, dh);
     gather_head(dz, w.z, b, h, T, H, dh);
@@ -148,16 +152,11 @@ int el_attention_cached(const float *q, const float *k, const float *v, const fl
   float *all = malloc((2 * T * dh + T * Tk * 2) * sizeof(float));
   if (!all) return 0;
   float *qh = all, *zh = all + T * dh, *s = all + 2 * T * dh, *ph = s + T * Tk;
-  const int m = (int)T, n = (int)Tk, d = (int)dh;
   for (size_t bh = 0; bh < B * H; bh++) {
     const size_t b = bh / H, h = bh % H, kv = h / (H / Hkv);
-    const float *mb = mask + (mask_b == 1 ? 0 : b) * T * Tk;
-    const float *kh = ka + (b * Hkv + kv) * Tk * dh, *vh = va + (b * Hkv + kv) * Tk * dh;
     gather_head(q, qh, b, h, T, H, dh);
-    el_sgemm_batched(0, 1, m, n, d, 1, qh, 0, kh, 0, s, 0, NULL); /* scores [T, Tk] */
-    for (size_t i = 0; i < T * Tk; i++) s[i] = s[i] * scale + mb[i];
-    for (size_t t = 0; t < T; t++) el_softmax_row(s + t * Tk, ph + t * Tk, Tk);
-    el_sgemm_batched(0, 0, m, d, n, 1, ph, 0, vh, 0, zh, 0, NULL); /* P·v [T, dh] */
+    head_forward(qh, ka + (b * Hkv + kv) * Tk * dh, va + (b * Hkv + kv) * Tk * dh, mask + (mask_b == 1 ? 0 : b) * T * Tk, T,
+                 Tk, dh, scale, s, ph, zh);
     scatter_head(zh, z, b, h, T, H, dh);
   }
   free(all);

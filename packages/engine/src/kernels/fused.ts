@@ -124,13 +124,19 @@ const attentionOp = (mask: tf.Tensor, scale: number) => custom((q: tf.Tensor, k:
  * ones run tfjs's own loop: other bits).
  */
 export function canAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor): boolean {
+  return has(K.attention) && attentionShapesOk(q, k, v, mask, 0);
+}
+
+/** q [B, T, H, dh], k, v [B, T, Hkv, dh] with Hkv dividing H, mask [1|B, 1, T, P+T], float32, and products of
+ * T·(P+T)·dh ≥ NATIVE_MIN_WORK multiply-adds (the size from which the composition's matmuls are OpenBLAS's). */
+function attentionShapesOk(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor, P: number): boolean {
   if (q.rank !== 4 || k.rank !== 4 || mask.rank !== 4) return false;
   const [B, T, H, dh] = q.shape as [number, number, number, number];
   const hk = k.shape[2]!;
   const [mb, one, mt, mk] = mask.shape as [number, number, number, number];
-  return has(K.attention) && q.size > 0 && T * T * dh >= NATIVE_MIN_WORK && f32(q, k, v, mask) && hk > 0 && H % hk === 0 &&
+  return q.size > 0 && T * (P + T) * dh >= NATIVE_MIN_WORK && f32(q, k, v, mask) && hk > 0 && H % hk === 0 &&
     tf.util.arraysEqual(k.shape, [B, T, hk, dh]) && tf.util.arraysEqual(v.shape, k.shape) &&
-    (mb === 1 || mb === B) && one === 1 && mt === T && mk === T;
+    (mb === 1 || mb === B) && one === 1 && mt === T && mk === P + T;
 }
 
 /** z [B, T, H, dh] = softmax(q·kᵀ·scale + mask)·v per batch row and head. */
@@ -147,15 +153,11 @@ export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: 
  * (T·(P+T)·dh multiply-adds each, OpenBLAS's from 512).
  */
 export function canAttentionCached(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, past: { k: tf.Tensor; v: tf.Tensor } | undefined, mask: tf.Tensor): boolean {
-  if (taping() || q.rank !== 4 || k.rank !== 4 || mask.rank !== 4) return false;
-  const [B, T, H, dh] = q.shape as [number, number, number, number];
-  const hk = k.shape[2]!;
+  if (taping() || !has(K.attentionCached) || q.rank !== 4 || k.rank !== 4) return false;
   const P = past ? past.k.shape[2]! : 0;
-  const [mb, one, mt, mk] = mask.shape as [number, number, number, number];
-  const pastOk = !past || (f32(past.k, past.v) && tf.util.arraysEqual(past.k.shape, [B, hk, P, dh]) && tf.util.arraysEqual(past.v.shape, past.k.shape));
-  return has(K.attentionCached) && q.size > 0 && T * (P + T) * dh >= NATIVE_MIN_WORK && f32(q, k, v, mask) && hk > 0 && H % hk === 0 &&
-    tf.util.arraysEqual(k.shape, [B, T, hk, dh]) && tf.util.arraysEqual(v.shape, k.shape) && pastOk &&
-    (mb === 1 || mb === B) && one === 1 && mt === T && mk === P + T;
+  const cacheShape = [q.shape[0]!, k.shape[2]!, P, q.shape[3]!];
+  const pastOk = !past || (f32(past.k, past.v) && tf.util.arraysEqual(past.k.shape, cacheShape) && tf.util.arraysEqual(past.v.shape, cacheShape));
+  return pastOk && attentionShapesOk(q, k, v, mask, P);
 }
 
 /** z [B, T, H, dh] and the new cache k, v [B, Hkv, P+T, dh]. */

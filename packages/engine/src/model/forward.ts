@@ -268,11 +268,12 @@ export class ForwardPass {
     const hk = k.shape[2]; // key/value heads computed in this call
     // With no hook on these steps, one fused kernel (each way without a cache; forward only with one): the same bits.
     const unobserved = !this.hooks || ![hookName.pattern(l), hookName.z(l)].some((n) => this.hooks!.has(n));
+    const scale = 1 / Math.sqrt(dh);
     if (unobserved && !this.opts.cache && !this.wantCache) {
-      const z = fusedAttention(q, k, v, this.maskAdd, 1 / Math.sqrt(dh));
+      const z = fusedAttention(q, k, v, this.maskAdd, scale);
       if (z) return z;
     } else if (unobserved) {
-      const r = fusedAttentionCached(q, k, v, this.opts.cache?.layers[l], this.maskAdd, 1 / Math.sqrt(dh));
+      const r = fusedAttentionCached(q, k, v, this.opts.cache?.layers[l], this.maskAdd, scale);
       if (r) {
         if (this.wantCache) this.newCache.push({ k: r.k, v: r.v });
         return r.z;
@@ -291,7 +292,7 @@ export class ForwardPass {
     const vH = repeat ? tf.gather(vAll, this.kvIndex!, 1) : vAll;
     const q3 = tf.reshape(this.swapTH(q), [B * H, T, dh]); // [B·H, T, dh]
     const scores = tf.reshape(tf.matMul(q3, tf.reshape(kH, [B * H, Tk, dh]), false, true), [B, H, T, Tk]);
-    const pattern = this.hook(hookName.pattern(l), tf.softmax(tf.add(tf.mul(scores, 1 / Math.sqrt(dh)), this.maskAdd))); // [B, H, T, Tk]
+    const pattern = this.hook(hookName.pattern(l), tf.softmax(tf.add(tf.mul(scores, scale), this.maskAdd))); // [B, H, T, Tk]
     const zH = tf.matMul(tf.reshape(pattern, [B * H, T, Tk]), tf.reshape(vH, [B * H, Tk, dh])); // [B·H, T, dh]
     return this.hook(hookName.z(l), this.swapTH(tf.reshape(zH, [B, H, T, dh]) as tf.Tensor4D)) as tf.Tensor4D; // [B, T, H, dh]
   }
