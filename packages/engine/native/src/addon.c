@@ -63,6 +63,18 @@ static napi_value softmax(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* transpose(heap, xOff, yOff, B, R, C, I): x [B, R, C, I] → y [B, C, R, I] of 4-byte elements (transpose.c) */
+static napi_value transpose(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args_init(env, info, &a, 7, "transpose: expected 7 arguments")) return NULL;
+  const size_t B = sz(&a, 3), R = sz(&a, 4), C = sz(&a, 5), I = sz(&a, 6), n = B * R * C * I;
+  const void *x = ptr(&a, 1, n);
+  void *y = ptr(&a, 2, n);
+  if (a.failed) return NULL;
+  if (n > 0) el_transpose(x, y, B, R, C, I);
+  return NULL;
+}
+
 /* gelu(heap, xOff, yOff, tOff, n): GELU; with tOff ≥ 0 also its tanh, kept for the gradient */
 static napi_value gelu(napi_env env, napi_callback_info info) {
   Args a;
@@ -302,7 +314,7 @@ static napi_value build_info(napi_env env, napi_callback_info info) {
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-      FN("sgemmBatched", sgemm_batched), FN("unary", unary), FN("softmax", softmax),       FN("geluGrad", gelu_grad),   FN("gelu", gelu),
+      FN("sgemmBatched", sgemm_batched), FN("unary", unary), FN("softmax", softmax), FN("transpose", transpose),       FN("geluGrad", gelu_grad),   FN("gelu", gelu),
       FN("sum", sum),                    FN("rope", rope),         FN("ropeGrad", rope_grad),                    FN("swiglu", swiglu),     FN("swigluGrad", swiglu_grad),                    FN("xent", xent),         FN("xentGrad", xent_grad),
       FN("norm", norm),                  FN("adam", adam),                  FN("normGrad", norm_grad), FN("setThreads", set_threads),
       FN("getThreads", get_threads),     FN("setParThreads", set_par_threads),     FN("blasConfig", blas_config),

@@ -41,6 +41,8 @@ float el_sum_row(const float *row, size_t n);
 /* softmax.c */
 void el_softmax(const float *x, float *y, size_t rows, size_t n);
 void el_softmax_row(const float *x, float *y, size_t n);
+/* transpose.c: x [B, R, C, I] → y [B, C, R, I], 4-byte elements */
+void el_transpose(const void *x, void *y, size_t B, size_t R, size_t C, size_t I);
 
 /* fused.c */
 void el_xent(const float *logits, const int32_t *targets, const float *mask, size_t rows, size_t v, float *loss,

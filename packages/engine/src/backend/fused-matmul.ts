@@ -28,6 +28,18 @@ export function fusedMatMulNative(addon: NativeAddon): tf.KernelFunc {
   };
 }
 
+/** EditlabLinear: x [N, k] · w [k, m] + bias [m] as the native `_FusedMatMul` computes it for [1, N, k] · [1, k, m]
+ * (the same sgemm call: one batch), so kernels/fused.ts `linearBias` skips three Reshape kernels a projection.
+ * The caller sends only products the native path takes (float32, M·N·K ≥ NATIVE_MIN_WORK). */
+export function linearNative(addon: NativeAddon): tf.KernelFunc {
+  return (args) => {
+    const { x, w, bias } = args.inputs as Record<string, tf.TensorInfo>;
+    const out = nativeMatMulInto(addon, args.backend, x!, w!, false, false, bias);
+    if (!out) throw new Error(`EditlabLinear: [${x!.shape}]·[${w!.shape}] + [${bias!.shape}] is not a native product`);
+    return out;
+  };
+}
+
 export const fusedMatMulComposed: tf.KernelFunc = (args) => {
   const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
   const { transposeA, transposeB, activation, leakyreluAlpha } = args.attrs as unknown as

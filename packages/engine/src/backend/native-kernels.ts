@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FUSED_KERNELS } from '../kernels/names';
 import type { NativeAddon } from './native';
+import { nativeTranspose } from './native-transpose';
 import { replaceKernel, restoreKernel, stockKernel } from './replace-kernel';
 import { asWasm, memoryOffset, type WasmBackend } from './wasm-internals';
 
@@ -214,13 +215,15 @@ function adamKernel(addon: NativeAddon): tf.KernelFunc {
   };
 }
 
-/** Replace Sum/Tanh/Exp (and Softmax, when the addon has it) on wasm by native kernels. */
+/** Replace Sum/Tanh/Exp (and Softmax and Transpose, when the addon has it) on wasm by native kernels. */
 export function registerNativeReplacements(addon: NativeAddon): void {
   replaceKernel('Sum', 'wasm', sumKernel(addon));
   replaceKernel('Tanh', 'wasm', unaryKernel(addon, 'Tanh'));
   replaceKernel('Exp', 'wasm', unaryKernel(addon, 'Exp'));
   if (addon.softmax) replaceKernel('Softmax', 'wasm', softmaxKernel(addon.softmax.bind(addon)));
   else restoreKernel('Softmax', 'wasm');
+  if (addon.transpose) replaceKernel('Transpose', 'wasm', nativeTranspose(addon.transpose.bind(addon)));
+  else restoreKernel('Transpose', 'wasm');
 }
 
 type AttentionAddon = Required<Pick<NativeAddon, 'attention' | 'attentionGrad' | 'attentionCached'>>;

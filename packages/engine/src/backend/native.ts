@@ -14,6 +14,8 @@ export interface NativeAddon {
   /** Softmax over each row of n floats, with the bits of tfjs-backend-wasm's (XNNPACK's) Softmax (native/src/softmax.c);
    * absent in builds before it existed. */
   softmax?(heap: ArrayBuffer, xOff: number, yOff: number, rows: number, n: number): void;
+  /** x [B, R, C, I] → y [B, C, R, I], 4-byte elements (native/src/transpose.c); absent in builds before it existed. */
+  transpose?(heap: ArrayBuffer, xOff: number, yOff: number, B: number, R: number, C: number, I: number): void;
   /** Causal attention without a cache (native/src/attention.c): q, z [B, T, H, dh], k, v [B, T, Hkv, dh], mask [maskB, 1, T, T],
    * P [B, H, T, T]; the bits of the engine's tfjs composition. Absent in builds before it existed. */
   attention?(heap: ArrayBuffer, qOff: number, kOff: number, vOff: number, maskOff: number, B: number, T: number, H: number, Hkv: number,

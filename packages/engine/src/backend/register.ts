@@ -3,7 +3,8 @@
 // Identity/Cast, the heap guard. UnsortedSegmentSum is registered by initBackend for every backend.
 import * as tf from '@tensorflow/tfjs';
 import { NativeKernelError } from './errors';
-import { fusedMatMulComposed, fusedMatMulNative } from './fused-matmul';
+import { FUSED_KERNELS } from '../kernels/names';
+import { fusedMatMulComposed, fusedMatMulNative, linearNative } from './fused-matmul';
 import { DEFAULT_WASM_HEAP_LIMIT, installHeapGuard } from './heap-guard';
 import { nativeBatchMatMul } from './matmul-native';
 import { gatherRows, sumLeadingJs } from './js-kernels';
@@ -85,7 +86,7 @@ export function registerWasmKernels(opts: WasmKernelOptions = {}): WasmKernelInf
   const nativeElementwise = addon !== undefined && (opts.nativeElementwise ?? true);
   if (addon && nativeElementwise) registerNativeReplacements(addon);
   else {
-    for (const k of ['Tanh', 'Exp', 'Softmax']) restoreKernel(k, 'wasm');
+    for (const k of ['Tanh', 'Exp', 'Softmax', 'Transpose']) restoreKernel(k, 'wasm');
     if (noCopy) replaceKernel('Sum', 'wasm', sumLeadingJs);
     else restoreKernel('Sum', 'wasm');
   }
@@ -94,6 +95,8 @@ export function registerWasmKernels(opts: WasmKernelOptions = {}): WasmKernelInf
   // sums native (native-kernels.ts registerFusedKernels).
   if (addon && fused) registerFusedKernels(addon, nativeElementwise && info.matmul === 'openblas');
   else unregisterFusedKernels();
+  if (addon && info.matmul === 'openblas') replaceKernel(FUSED_KERNELS.linear, 'wasm', linearNative(addon));
+  else if (tf.getKernel(FUSED_KERNELS.linear, 'wasm')) tf.unregisterKernel(FUSED_KERNELS.linear, 'wasm');
   const heapLimitBytes = opts.heapLimitBytes ?? DEFAULT_WASM_HEAP_LIMIT;
   installHeapGuard(asWasm(tf.backend()), heapLimitBytes);
   return { ...info, noCopy, heapLimitBytes, nativeElementwise, fused, ...(addon ? { native: nativeBuild(addon) } : {}) };

@@ -63,6 +63,8 @@ export function linearBias(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor): tf.
   if (taping()) return tf.fused.matMul({ a: x, b: w, bias }) as tf.Tensor2D;
   const [N, k] = x.shape;
   const m = w.shape[1];
+  // the product the native `_FusedMatMul` would compute, without its three reshapes (backend/fused-matmul.ts)
+  if (N * k * m >= NATIVE_MIN_WORK && has(K.linear) && f32(x, w, bias) && bias.rank === 1 && bias.shape[0] === m) return run(K.linear, { x, w, bias })[0] as tf.Tensor2D;
   const attrs = { transposeA: false, transposeB: false, activation: 'linear', leakyreluAlpha: 0.2 };
   const out = tf.engine().runKernel('_FusedMatMul', { a: tf.reshape(x, [1, N, k]), b: tf.reshape(w, [1, k, m]), bias } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
   return tf.reshape(out, [N, m]);

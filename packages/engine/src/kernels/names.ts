@@ -17,4 +17,6 @@ export const FUSED_KERNELS = {
   attention: 'EditlabAttention',
   attentionGrad: 'EditlabAttentionGrad',
   attentionCached: 'EditlabAttentionCached',
+  /** x [N, k] · w [k, m] + bias [m] through OpenBLAS: `_FusedMatMul`'s native path without its rank-3 reshapes (register.ts). */
+  linear: 'EditlabLinear',
 } as const;
