@@ -12,6 +12,7 @@
 #include "mathf_check.h"
 #include "napi_args.h"
 #include "attention.h"
+#include "block.h"
 
 /* sgemmBatched(heap, transA, transB, m, n, k, batch, aOff, strideA, bOff, strideB, cOff, strideC, biasOff)
  * biasOff < 0: no bias; else a bias [n] added to every row of C. */
@@ -325,6 +326,7 @@ static napi_value init(napi_env env, napi_value exports) {
   el_signals_register(env, exports);
   el_mathf_register(env, exports);
   el_attention_register(env, exports);
+  el_block_register(env, exports);
   return exports;
 }
 

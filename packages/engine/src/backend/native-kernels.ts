@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FUSED_KERNELS } from '../kernels/names';
 import type { NativeAddon } from './native';
+import { blockCachedKernel } from './native-block';
 import { nativeTranspose } from './native-transpose';
 import { replaceKernel, restoreKernel, stockKernel } from './replace-kernel';
 import { asWasm, memoryOffset, type WasmBackend } from './wasm-internals';
@@ -276,11 +277,13 @@ function attentionKernels(addon: AttentionAddon): Record<string, tf.KernelFunc> 
 export function registerFusedKernels(addon: NativeAddon, withAttention = true): void {
   const all = { ...geluKernels(addon), ...swigluKernels(addon), ...ropeKernels(addon), ...xentKernels(addon), ...normKernels(addon), [FUSED_KERNELS.adam]: adamKernel(addon) };
   const { attention, attentionGrad, attentionCached } = addon;
-  const att = withAttention && attention && attentionGrad && attentionCached && addon.softmax
+  const att: Record<string, tf.KernelFunc> = withAttention && attention && attentionGrad && attentionCached && addon.softmax
     ? attentionKernels({ attention: attention.bind(addon), attentionGrad: attentionGrad.bind(addon), attentionCached: attentionCached.bind(addon) })
     : {};
+  // the block kernel runs the attention kernel's code and the norms', projections' and MLP's: registered with attention
+  if (Object.keys(att).length && addon.blockCached) att[FUSED_KERNELS.blockCached] = blockCachedKernel(addon.blockCached.bind(addon));
   for (const [name, kernelFunc] of Object.entries({ ...all, ...att })) replaceKernel(name, 'wasm', kernelFunc);
-  for (const name of [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad, FUSED_KERNELS.attentionCached]) {
+  for (const name of [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad, FUSED_KERNELS.attentionCached, FUSED_KERNELS.blockCached]) {
     if (!(name in att) && tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
   }
 }

@@ -26,6 +26,9 @@ export interface NativeAddon {
    * cache pk, pv [B, Hkv, P, dh] (P = 0: none), mask [maskB, 1, T, P+T]; writes the new cache ka, va [B, Hkv, P+T, dh]. */
   attentionCached?(heap: ArrayBuffer, qOff: number, kOff: number, vOff: number, pkOff: number, pvOff: number, maskOff: number, B: number,
     T: number, P: number, H: number, Hkv: number, dh: number, maskB: number, scale: number, zOff: number, kaOff: number, vaOff: number): void;
+  /** One transformer block of a pass with a KV cache (native/src/block.c); params: dimensions and heap offsets in
+   * addon_block.c's order (backend/native-block.ts). Absent in builds before it existed. */
+  blockCached?(heap: ArrayBuffer, params: Float64Array): void;
   /** GELU y; with tOff ≥ 0 also its tanh t (the training form: the gradient reads t instead of recomputing it). */
   gelu(heap: ArrayBuffer, xOff: number, yOff: number, tOff: number, n: number): void;
   /** GELU's gradient; tOff −1 recomputes the tanh. */

@@ -86,24 +86,41 @@ function decode(model: Transformer, rows: number[][], lefts: number[], steps: nu
   return out;
 }
 
-/** decode() with and without the fused attention kernels: bitwise equal, and the fused path did run. */
-function compareDecode(config: ModelConfig, rows: number[][], lefts: number[], steps: number): void {
+/** Biases and norm gains away from their init (0 and 1), so a bias or gain read wrongly shows. */
+function perturb(model: Transformer, seed: number): void {
+  let i = 0;
+  for (const [name, p] of model.params) {
+    if (!/\.b_|\.b$|ln\d?\.w$|ln_final\.w$/.test(name)) continue;
+    const base = name.endsWith('.w') ? 1 : 0;
+    p.assign(tf.tensor(randomValues(p.size, seed + i++).map((v) => base + 0.3 * v), p.shape));
+  }
+}
+
+/**
+ * decode() with the kernel under test (the cached attention alone, or the whole cached block, which runs the attention's
+ * code too) against the composition without either: bitwise equal, and the kernel did run.
+ */
+function compareDecode(config: ModelConfig, rows: number[][], lefts: number[], steps: number, under: 'attentionCached' | 'blockCached' = 'attentionCached'): void {
   const model = Transformer.init(config, 13);
-  const names = [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad, FUSED_KERNELS.attentionCached];
+  perturb(model, 50);
+  const names = [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad, FUSED_KERNELS.attentionCached, FUSED_KERNELS.blockCached];
   const kernels = names.map((n) => tf.getKernel(n, 'wasm')!);
+  const tested = tf.getKernel(FUSED_KERNELS[under], 'wasm')!;
   let ran = 0;
-  const cached = kernels[2]!;
-  tf.unregisterKernel(cached.kernelName, 'wasm');
-  tf.registerKernel({ ...cached, kernelFunc: (a) => { ran++; return cached.kernelFunc(a); } });
-  const fusedOut = decode(model, rows, lefts, steps);
-  tf.unregisterKernel(cached.kernelName, 'wasm');
-  tf.registerKernel(cached);
-  for (const k of kernels) tf.unregisterKernel(k.kernelName, 'wasm');
+  if (under === 'attentionCached') tf.unregisterKernel(FUSED_KERNELS.blockCached, 'wasm');
+  tf.unregisterKernel(tested.kernelName, 'wasm');
+  tf.registerKernel({ ...tested, kernelFunc: (a) => { ran++; return tested.kernelFunc(a); } });
+  let fusedOut: Uint32Array[];
+  try {
+    fusedOut = decode(model, rows, lefts, steps);
+  } finally {
+    for (const k of kernels) if (tf.getKernel(k.kernelName, 'wasm')) tf.unregisterKernel(k.kernelName, 'wasm');
+  }
   try {
     const plain = decode(model, rows, lefts, steps);
     expect(ran).toBeGreaterThan(0);
     expect(fusedOut.length).toBe(plain.length);
-    plain.forEach((want, i) => expect(firstDiff(fusedOut[i]!, want), `${config.arch} decode output ${i}`).toBe(-1));
+    plain.forEach((want, i) => expect(firstDiff(fusedOut[i]!, want), `${config.arch} ${under} decode output ${i}`).toBe(-1));
   } finally {
     for (const k of kernels) tf.registerKernel(k);
     model.dispose();
@@ -155,6 +172,14 @@ describe.skipIf(skip !== undefined)('fused attention vs the model\'s composition
     const rows = [[3, 7, 2, 9, 4, 5, 1, 8, 6, 2], [0, 0, 0, 5, 1, 8, 6, 2, 9, 3]];
     compareDecode(tinyConfig('gpt2', { dModel: 64, nHeads: 2 }), rows, [0, 3], 12);
     compareDecode(tinyConfig('llama', { dModel: 128, nHeads: 4, nKvHeads: 2 }), rows, [0, 3], 12);
+  });
+
+  it(title('a whole cached block in one kernel (GPT-2 style; Llama style with q/k/v biases, grouped heads, a sliding window): every step bitwise equal'), () => {
+    // the block kernel takes a pass only where every product of the composition reaches OpenBLAS (here from 16 keys on)
+    const rows = [[3, 7, 2, 9, 4, 5, 1, 8, 6, 2], [0, 0, 0, 5, 1, 8, 6, 2, 9, 3], [1, 1, 4, 4, 0, 2, 7, 7, 3, 3]];
+    compareDecode(tinyConfig('gpt2', { dModel: 64, nHeads: 2, nLayers: 3 }), rows, [0, 3, 1], 12, 'blockCached');
+    compareDecode(tinyConfig('llama', { dModel: 128, nHeads: 4, nKvHeads: 2, qkvBias: true, dMlp: 96 }), rows, [0, 3, 1], 12, 'blockCached');
+    compareDecode(tinyConfig('llama', { dModel: 64, nHeads: 2, nKvHeads: 1, slidingWindow: 7, maxSeq: 64 }), rows, [0, 3, 1], 20, 'blockCached');
   });
 
   it(title('no tensor leaks through a fused forward + backward'), () => {

@@ -10,13 +10,13 @@ const K = FUSED_KERNELS;
 
 type NamedInputs = Record<string, tf.Tensor>;
 
-function run(name: string, inputs: NamedInputs, attrs: Record<string, number> = {}): tf.Tensor[] {
+export function run(name: string, inputs: NamedInputs, attrs: Record<string, number> = {}): tf.Tensor[] {
   const out = tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap);
   return Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
 }
 
 /** Whether the fused kernel `name` is registered on the active backend. */
-function has(name: string): boolean {
+export function has(name: string): boolean {
   return tf.getKernel(name, tf.getBackend()) !== undefined;
 }
 
@@ -25,12 +25,12 @@ function has(name: string): boolean {
  * call their forward kernel directly: customGrad's scope bookkeeping cost more than the kernel itself
  * (18 ms of 'unnamed scope' against 2.8 ms of kernel time in a size-b generate() profile).
  */
-function taping(): boolean {
+export function taping(): boolean {
   const e = tf.engine() as unknown as { isTapeOn?: () => boolean };
   return e.isTapeOn ? e.isTapeOn() : true;
 }
 
-const f32 = (...ts: tf.Tensor[]) => ts.every((t) => t.dtype === 'float32');
+export const f32 = (...ts: tf.Tensor[]) => ts.every((t) => t.dtype === 'float32');
 
 type Save = (ts: tf.Tensor[]) => void;
 type GradResult = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };

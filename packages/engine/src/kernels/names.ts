@@ -17,6 +17,8 @@ export const FUSED_KERNELS = {
   attention: 'EditlabAttention',
   attentionGrad: 'EditlabAttentionGrad',
   attentionCached: 'EditlabAttentionCached',
+  /** A whole block of a pass with a KV cache, forward only (kernels/block.ts). */
+  blockCached: 'EditlabBlockCached',
   /** x [N, k] · w [k, m] + bias [m] through OpenBLAS: `_FusedMatMul`'s native path without its rank-3 reshapes (register.ts). */
   linear: 'EditlabLinear',
 } as const;

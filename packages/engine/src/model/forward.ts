@@ -7,6 +7,7 @@
 // between hook points, so every weight matmul is a plain 2-D matmul (tfjs's broadcast-batch matMul
 // gradient is wrong; docs/engine-backend.md §7).
 import * as tf from '@tensorflow/tfjs';
+import { blockCached } from '../kernels/block';
 import { fusedAttention, fusedAttentionCached, gelu, layerNorm, linearBias, rmsNorm, swiglu } from '../kernels/ops';
 import type { HookContext } from '../hooks/context';
 import { hookName, type HookName } from '../hooks/names';
@@ -163,6 +164,26 @@ export class ForwardPass {
     const z = this.attend(l, q, k, v); // [B, T, H, dh]
     const out = this.hooks?.has(hookName.result(l)) ? this.outputPerHead(l, z) : this.output(l, z);
     return this.hook2(hookName.attnOut(l), out);
+  }
+
+  /** Block l of a pass with a KV cache as one native kernel where no hook watches the pass (kernels/block.ts: the bits of
+   *  attention and MLP below): resid_post [N, d], or undefined (the caller composes the steps). */
+  cachedBlock(l: number, x: tf.Tensor2D): tf.Tensor2D | undefined {
+    if (this.hooks || !(this.opts.cache || this.wantCache)) return undefined;
+    const { B, T, H, Hkv, dh, gpt2 } = this;
+    const p = (name: string) => this.maybe(`blocks.${l}.${name}`);
+    const w = {
+      ln1w: this.W(`blocks.${l}.ln1.w`), ln1b: p('ln1.b'), ln2w: this.W(`blocks.${l}.ln2.w`), ln2b: p('ln2.b'),
+      wq: this.W(`blocks.${l}.attn.W_Q`), bq: p('attn.b_Q'), wk: this.W(`blocks.${l}.attn.W_K`), bk: p('attn.b_K'),
+      wv: this.W(`blocks.${l}.attn.W_V`), bv: p('attn.b_V'), wo: this.W(`blocks.${l}.attn.W_O`), bo: p('attn.b_O'),
+      win: this.W(`blocks.${l}.mlp.W_in`), bin: p('mlp.b_in'), wgate: gpt2 ? undefined : this.W(`blocks.${l}.mlp.W_gate`),
+      wout: this.W(`blocks.${l}.mlp.W_out`), bout: p('mlp.b_out'),
+    };
+    const eps = this.c.normEps ?? (gpt2 ? 1e-5 : 1e-6);
+    const r = blockCached(x, w, this.opts.cache?.layers[l], this.maskAdd, this.rope, { llama: !gpt2, B, T, H, Hkv, dh, eps, scale: 1 / Math.sqrt(dh) });
+    if (!r) return undefined;
+    if (this.wantCache) this.newCache.push({ k: r.k, v: r.v });
+    return r.out;
   }
 
   /** Block l's MLP output [N, d]: GELU MLP (GPT-2) or SwiGLU (Llama) on the normed residual. */
