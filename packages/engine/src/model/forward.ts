@@ -14,7 +14,7 @@ import { hookName, type HookName } from '../hooks/names';
 import type { PatchSet } from '../hooks/patches';
 import { headDim, kvHeads, type ModelConfig } from './config';
 import { ModelConfigError, SequenceTooLongError, ShapeMismatchError } from './errors';
-import { allowedKeys } from './mask';
+import { passMask } from './mask';
 import type { PrefixState } from './prefix';
 import { applyRope, ropeTables } from './rope';
 
@@ -61,8 +61,6 @@ export interface ForwardWeights {
   /** The parameter if the model has it (optional biases, an untied unembedding). */
   readonly params: ReadonlyMap<string, tf.Variable>;
 }
-
-const MASK_NEG = -1e9;
 
 interface Qkv {
   q: tf.Tensor4D; // [B, T, H, dh]
@@ -121,17 +119,11 @@ export class ForwardPass {
     const realTokens = opts.attentionMask && patches.size ? (tf.slice(opts.attentionMask, [0, P], [B, T]) as tf.Tensor2D) : undefined;
     this.hooks = patches.context(opts.hooks, realTokens ? { realTokens } : {});
 
-    this.positions =
-      opts.positionIds ??
-      (opts.attentionMask
-        ? (tf.slice(tf.relu(tf.sub(tf.cumsum(tf.cast(opts.attentionMask, 'float32'), 1), 1)), [0, P], [B, T]).toInt() as tf.Tensor2D)
-        : (tf.tile(tf.reshape(tf.range(P, Tk, 1, 'int32'), [1, T]), [B, 1]) as tf.Tensor2D));
-
-    // Query i (absolute P+i) sees key j iff j ≤ P+i (and, with a sliding window W, j > P+i−W; model/mask.ts)
-    // and key j is real.
-    let allowed: tf.Tensor = tf.reshape(tf.tensor2d(allowedKeys(T, P, c.slidingWindow), [T, Tk]), [1, 1, T, Tk]);
-    if (opts.attentionMask) allowed = tf.mul(allowed, tf.reshape(tf.cast(opts.attentionMask, 'float32'), [B, 1, 1, Tk]));
-    this.maskAdd = tf.mul(tf.sub(1, allowed), MASK_NEG);
+    // Query i (absolute P+i) sees key j iff j ≤ P+i (and, with a sliding window W, j > P+i−W; model/mask.ts) and key j
+    // is real; with left padding, a position id counts the real tokens before it. Both tables come from JS (passMask).
+    const tables = passMask(B, T, P, c.slidingWindow, opts.attentionMask?.dataSync());
+    this.positions = opts.positionIds ?? tf.tensor2d(tables.positions, [B, T], 'int32');
+    this.maskAdd = tf.tensor4d(tables.add, [tables.rows, 1, T, Tk]);
 
     this.rope = this.gpt2 ? undefined : ropeTables(this.positions, this.dh, c.ropeTheta ?? 10000);
     const { H, Hkv } = this;

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/index';
 import { ModelConfigError } from './errors';
-import { allowedKeys } from './mask';
+import { allowedKeys, passMask } from './mask';
 import { tinyConfig } from './testing';
 import { Transformer } from './transformer';
 
@@ -91,5 +91,41 @@ describe('sliding-window attention in the Transformer', () => {
   it('refuses a window that is not a positive integer', () => {
     expect(() => Transformer.init(tinyConfig('llama', { slidingWindow: 0 }), 1)).toThrow(ModelConfigError);
     expect(() => Transformer.init(tinyConfig('llama', { slidingWindow: 2.5 }), 1)).toThrow(/slidingWindow must be a positive integer/);
+  });
+});
+
+describe('passMask: the mask and position tables a pass uploads', () => {
+  /** The tfjs composition the tables replace (forward.ts before them), as raw bits. */
+  function composed(B: number, T: number, P: number, window: number | undefined, keep?: tf.Tensor2D): { add: Uint32Array; positions: Int32Array } {
+    return tf.tidy(() => {
+      const Tk = P + T;
+      const positions = keep
+        ? tf.slice(tf.relu(tf.sub(tf.cumsum(tf.cast(keep, 'float32'), 1), 1)), [0, P], [B, T]).toInt()
+        : tf.tile(tf.reshape(tf.range(P, Tk, 1, 'int32'), [1, T]), [B, 1]);
+      let allowed: tf.Tensor = tf.reshape(tf.tensor2d(allowedKeys(T, P, window), [T, Tk]), [1, 1, T, Tk]);
+      if (keep) allowed = tf.mul(allowed, tf.reshape(tf.cast(keep, 'float32'), [B, 1, 1, Tk]));
+      const add = tf.mul(tf.sub(1, allowed), -1e9);
+      return { add: new Uint32Array(new Float32Array(add.dataSync()).buffer), positions: new Int32Array(positions.dataSync()) };
+    });
+  }
+
+  it('has the composition\'s bits (−0 where allowed, −1e9 elsewhere) and positions: padding, caches, windows, fractional masks', () => {
+    const cases: Array<[number, number, number, number | undefined, number[][] | undefined]> = [
+      [1, 5, 0, undefined, undefined],
+      [2, 4, 3, undefined, undefined],
+      [3, 6, 0, undefined, [[1, 1, 1, 1, 1, 1], [0, 0, 1, 1, 1, 1], [0, 0, 0, 0, 0, 1]]],
+      [2, 1, 7, undefined, [[0, 0, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1]]],
+      [2, 3, 4, 3, [[0, 1, 1, 1, 1, 1, 1], [0, 0, 0, 1, 1, 1, 1]]],
+      [1, 4, 0, 2, [[1, 0.5, 1, 0]]],
+    ];
+    for (const [B, T, P, window, keepRows] of cases) {
+      const keep = keepRows ? tf.tensor2d(keepRows, [B, P + T], keepRows.flat().every(Number.isInteger) ? 'int32' : 'float32') : undefined;
+      const want = composed(B, T, P, window, keep);
+      const got = passMask(B, T, P, window, keep?.dataSync());
+      expect(got.rows).toBe(keep ? B : 1);
+      expect(new Uint32Array(got.add.buffer), `B${B} T${T} P${P} W${window}`).toEqual(want.add);
+      expect(got.positions, `B${B} T${T} P${P} W${window}`).toEqual(want.positions);
+      keep?.dispose();
+    }
   });
 });

@@ -19,3 +19,35 @@ export function allowedKeys(T: number, P: number, window?: number): Float32Array
   }
   return out;
 }
+
+const MASK_NEG = -1e9;
+
+/**
+ * The additive attention mask and the position ids of a pass, computed here rather than by ~12 tfjs kernels a pass
+ * (docs/engine-speed.md "A decode block in one call"), with the float32 arithmetic of the composition they replace,
+ * step for step: allowed = allowedKeys · keep[b, j], mask = (1 − allowed) · (−1e9) (so −0 where allowed, −1e9
+ * elsewhere), positions = max(cumsum(keep[b]) − 1, 0) over this call's T positions. `keep` [B, Tk] is the attention
+ * mask (1 real, 0 padding); without it the mask is one [1, 1, T, Tk] and positions run P..P+T−1.
+ */
+export function passMask(B: number, T: number, P: number, window: number | undefined, keep?: ArrayLike<number>): { add: Float32Array; rows: number; positions: Int32Array } {
+  const Tk = P + T;
+  const allowed = allowedKeys(T, P, window);
+  const rows = keep ? B : 1;
+  const add = new Float32Array(rows * T * Tk);
+  const f = Math.fround;
+  for (let b = 0; b < rows; b++) {
+    for (let i = 0; i < T * Tk; i++) {
+      const a = keep ? f(allowed[i]! * f(keep[b * Tk + (i % Tk)]!)) : allowed[i]!;
+      add[b * T * Tk + i] = f(f(1 - a) * MASK_NEG);
+    }
+  }
+  const positions = new Int32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    let count = 0;
+    for (let j = 0; j < Tk; j++) {
+      count = keep ? f(count + f(keep[b * Tk + j]!)) : j + 1;
+      if (j >= P) positions[b * T + j - P] = Math.trunc(Math.max(f(count - 1), 0));
+    }
+  }
+  return { add, rows, positions };
+}
