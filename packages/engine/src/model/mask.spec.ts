@@ -97,16 +97,18 @@ describe('sliding-window attention in the Transformer', () => {
 describe('passMask: the mask and position tables a pass uploads', () => {
   /** The tfjs composition the tables replace (forward.ts before them), as raw bits. */
   function composed(B: number, T: number, P: number, window: number | undefined, keep?: tf.Tensor2D): { add: Uint32Array; positions: Int32Array } {
-    return tf.tidy(() => {
+    const [add, positions] = tf.tidy(() => {
       const Tk = P + T;
       const positions = keep
         ? tf.slice(tf.relu(tf.sub(tf.cumsum(tf.cast(keep, 'float32'), 1), 1)), [0, P], [B, T]).toInt()
         : tf.tile(tf.reshape(tf.range(P, Tk, 1, 'int32'), [1, T]), [B, 1]);
       let allowed: tf.Tensor = tf.reshape(tf.tensor2d(allowedKeys(T, P, window), [T, Tk]), [1, 1, T, Tk]);
       if (keep) allowed = tf.mul(allowed, tf.reshape(tf.cast(keep, 'float32'), [B, 1, 1, Tk]));
-      const add = tf.mul(tf.sub(1, allowed), -1e9);
-      return { add: new Uint32Array(new Float32Array(add.dataSync()).buffer), positions: new Int32Array(positions.dataSync()) };
+      return [tf.mul(tf.sub(1, allowed), -1e9), positions];
     });
+    const out = { add: new Uint32Array(new Float32Array(add.dataSync()).buffer), positions: new Int32Array(positions.dataSync()) };
+    tf.dispose([add, positions]);
+    return out;
   }
 
   it('has the composition\'s bits (−0 where allowed, −1e9 elsewhere) and positions: padding, caches, windows, fractional masks', () => {
