@@ -10,7 +10,7 @@ import { registerWasmKernels } from '../backend/register';
 import { randomValues } from '../backend/testing';
 import { Transformer } from '../model/transformer';
 import { tinyConfig } from '../model/testing';
-import type { ModelConfig } from '../model/config';
+import { headDim, type ModelConfig } from '../model/config';
 import { FUSED_KERNELS } from './names';
 import * as ops from './ops';
 
@@ -45,10 +45,17 @@ function compare(config: ModelConfig, B: number, T: number, padded: boolean): vo
   const rows = Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => (b * 7 + t * 3) % config.vocabSize));
   const ids = Transformer.idsTensor(rows);
   const mask = padded ? tf.tensor2d(rows.map((r, b) => r.map((_, t) => (t < b % 3 ? 0 : 1))), [B, T], 'int32') : undefined;
-  const kernels = [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad].map((n) => tf.getKernel(n, 'wasm')!);
+  perturb(model, 70);
+  // the logits come from a pass without gradients: the whole-block kernel (P = 0) where it fits, counted
+  const kernels = [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad, FUSED_KERNELS.blockCached].map((n) => tf.getKernel(n, 'wasm')!);
+  const block = kernels[2]!;
+  let blocks = 0;
+  tf.unregisterKernel(block.kernelName, 'wasm');
+  tf.registerKernel({ ...block, kernelFunc: (a) => { blocks++; return block.kernelFunc(a); } });
   const fusedOut = run(model, ids, mask, 3);
   for (const k of kernels) tf.unregisterKernel(k.kernelName, 'wasm');
   try {
+    expect(blocks, `${config.arch} B${B} T${T}: whole-block kernels`).toBe(T * T * headDim(config) >= 512 ? config.nLayers : 0);
     const plain = run(model, ids, mask, 3);
     expect(fusedOut.length).toBe(plain.length);
     plain.forEach((want, i) => expect(firstDiff(fusedOut[i]!, want), `${config.arch} B${B} T${T}${padded ? ' padded' : ''}: output ${i}`).toBe(-1));

@@ -1,5 +1,5 @@
-// A whole transformer block of a pass with a KV cache (generation's prompt pass and decode steps), forward only, as one
-// native kernel (native/src/block.c): the ~16 kernels of model/forward.ts's composition — norm, q/k/v projections,
+// A whole transformer block of a pass without gradients (generation's prompt pass and decode steps with their KV cache;
+// scoring and frozen prefixes with none, P = 0), forward only, as one native kernel (native/src/block.c): the ~16 kernels of model/forward.ts's composition — norm, q/k/v projections,
 // RoPE, cached attention, output projection, residual add, norm, MLP, residual add — each as the C function its own
 // kernel runs, so the bits are the same (kernels/attention.spec.ts, "whole generations"). Taken only where every step
 // of the composition would run that native kernel; undefined otherwise (the caller composes).

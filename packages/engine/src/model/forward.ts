@@ -158,10 +158,11 @@ export class ForwardPass {
     return this.hook2(hookName.attnOut(l), out);
   }
 
-  /** Block l of a pass with a KV cache as one native kernel where no hook watches the pass (kernels/block.ts: the bits of
-   *  attention and MLP below): resid_post [N, d], or undefined (the caller composes the steps). */
-  cachedBlock(l: number, x: tf.Tensor2D): tf.Tensor2D | undefined {
-    if (this.hooks || !(this.opts.cache || this.wantCache)) return undefined;
+  /** Block l of a pass without gradients (generation, scoring, a frozen prefix) as one native kernel where no hook watches
+   *  the pass (kernels/block.ts: the bits of attention and MLP below): resid_post [N, d], or undefined (the caller
+   *  composes the steps). Without a cache it is the cached kernel with none (P = 0: the same products). */
+  inferenceBlock(l: number, x: tf.Tensor2D): tf.Tensor2D | undefined {
+    if (this.hooks) return undefined;
     const { B, T, H, Hkv, dh, gpt2 } = this;
     const p = (name: string) => this.maybe(`blocks.${l}.${name}`);
     const w = {
@@ -175,6 +176,7 @@ export class ForwardPass {
     const r = blockCached(x, w, this.opts.cache?.layers[l], this.maskAdd, this.rope, { llama: !gpt2, B, T, H, Hkv, dh, eps, scale: 1 / Math.sqrt(dh) });
     if (!r) return undefined;
     if (this.wantCache) this.newCache.push({ k: r.k, v: r.v });
+    else tf.dispose([r.k, r.v]);
     return r.out;
   }
 

@@ -171,9 +171,9 @@ export class Transformer {
     return pass.unembed(x);
   }
 
-  /** Block l: attention, then MLP, each added to the residual stream x [N, d] (one native kernel in a cached pass without hooks). */
+  /** Block l: attention, then MLP, each added to the residual stream x [N, d] (one native kernel in a pass without gradients or hooks). */
   private block(pass: ForwardPass, l: number, x: tf.Tensor2D): tf.Tensor2D {
-    return pass.cachedBlock(l, x) ?? this.mlpHalf(pass, l, this.attentionHalf(pass, l, x));
+    return pass.inferenceBlock(l, x) ?? this.mlpHalf(pass, l, this.attentionHalf(pass, l, x));
   }
 
   /** resid_pre → resid_mid of block l. */
