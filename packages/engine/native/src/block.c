@@ -3,8 +3,8 @@
  * through the C function its own kernel calls, so the bits are the composition's (kernels/attention.spec.ts checks
  * whole generations both ways): the norms (fused.c, as EditlabLayerNorm/EditlabRmsNorm), each projection as the one
  * sgemm call the native BatchMatMul/_FusedMatMul/EditlabLinear kernels make (sgemm.c, the bias as C's first rows),
- * RoPE (eltwise.c), the cached attention (attention.c), the residual adds (one IEEE add per element, as the Add
- * kernel), GELU or SwiGLU (eltwise.c). docs/engine-speed.md "A decode block in one call". */
+ * RoPE (eltwise.c), the cached attention (attention.c), the residual adds (one IEEE add per element, as
+ * the Add kernel), GELU or SwiGLU (eltwise.c). docs/engine-speed.md "A decode block in one call". */
 #include <stdlib.h>
 #include "attention.h"
 #include "block.h"
@@ -20,10 +20,6 @@ static void norm(const BlockDims *s, const float *x, const float *w, const float
   const size_t rows = s->B * s->T;
   if (s->llama) el_rmsnorm(x, w, rows, s->d, s->eps, y, rstd);
   else el_layernorm(x, w, b, rows, s->d, s->eps, y, mean, rstd);
-}
-
-static void add_into(float *acc, const float *a, const float *b, size_t n) {
-  for (size_t i = 0; i < n; i++) acc[i] = a[i] + b[i];
 }
 
 int el_block_cached(const BlockDims *s, const BlockPtrs *p) {
@@ -55,7 +51,7 @@ int el_block_cached(const BlockDims *s, const BlockPtrs *p) {
     goto done;
   }
   linear(z, p->wo, p->bo, a, N, d, qd);
-  add_into(p->out, p->x, a, N * d);
+  el_add(p->x, a, p->out, N * d);
 
   /* MLP half: resid_post = resid_mid + mlp(ln2(resid_mid)) */
   norm(s, p->out, p->ln2w, p->ln2b, xa, mean, rstd);
@@ -68,7 +64,7 @@ int el_block_cached(const BlockDims *s, const BlockPtrs *p) {
     el_gelu(gate, post, N * m);
   }
   linear(post, p->wout, p->bout, a, N, d, m);
-  add_into(p->out, p->out, a, N * d);
+  el_add(p->out, a, p->out, N * d);
 done:
   free(all);
   return ok;

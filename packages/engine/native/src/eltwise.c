@@ -32,6 +32,12 @@ EL_WIDE void el_exp(const float *x, float *y, size_t n) {
   for (size_t i = 0; i < n; i++) y[i] = el_expf(x[i]);
 }
 
+/* y = a + b, one IEEE add per element: what tfjs-backend-wasm's Add computes for same-shape float32 operands (block.c's
+ * residual adds). Not registered as the Add kernel: at [2048, 128] both take ~0.15 ms, the memory's time. */
+EL_WIDE void el_add(const float *a, const float *b, float *y, size_t n) {
+  for (size_t i = 0; i < n; i++) y[i] = a[i] + b[i];
+}
+
 /* GPT-2 "gelu_new" (Hendrycks & Gimpel 2016, tanh form): y = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
 #define GELU_C 0.7978845608028654f
 #define GELU_A 0.044715f

@@ -26,6 +26,7 @@ int el_threads_for(size_t work);
 /* eltwise.c */
 void el_tanh(const float *x, float *y, size_t n);
 void el_exp(const float *x, float *y, size_t n);
+void el_add(const float *a, const float *b, float *y, size_t n);
 void el_gelu(const float *x, float *y, size_t n);
 void el_gelu_keep(const float *x, float *y, float *t, size_t n);
 void el_gelu_grad(const float *x, const float *kept, const float *dy, float *dx, size_t n);
