@@ -35,10 +35,23 @@ export function passMask(B: number, T: number, P: number, window: number | undef
   const rows = keep ? B : 1;
   const add = new Float32Array(rows * T * Tk);
   const f = Math.fround;
-  for (let b = 0; b < rows; b++) {
-    for (let i = 0; i < T * Tk; i++) {
-      const a = keep ? f(allowed[i]! * f(keep[b * Tk + (i % Tk)]!)) : allowed[i]!;
-      add[b * T * Tk + i] = f(f(1 - a) * MASK_NEG);
+  let binary = true;
+  if (keep) for (let i = 0; i < keep.length && binary; i++) binary = keep[i] === 0 || keep[i] === 1;
+  if (binary) {
+    // a 0/1 mask: (1 − 1)·(−1e9) = −0 where allowed and real, (1 − 0)·(−1e9) = −1e9 elsewhere; each query row is its
+    // causal template with the padded keys of its batch row set to −1e9
+    const template = new Float32Array(T * Tk).fill(MASK_NEG);
+    for (let i = 0; i < T * Tk; i++) if (allowed[i] === 1) template[i] = -0;
+    for (let b = 0; b < rows; b++) {
+      add.set(template, b * T * Tk);
+      for (let j = 0; keep && j < Tk; j++) {
+        if (keep[b * Tk + j] === 1) continue;
+        for (let t = 0; t < T; t++) add[(b * T + t) * Tk + j] = MASK_NEG;
+      }
+    }
+  } else {
+    for (let b = 0; b < rows; b++) {
+      for (let i = 0; i < T * Tk; i++) add[b * T * Tk + i] = f(f(1 - f(allowed[i]! * f(keep![b * Tk + (i % Tk)]!))) * MASK_NEG);
     }
   }
   const positions = new Int32Array(B * T);
