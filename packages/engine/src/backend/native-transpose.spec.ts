@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { linearBias } from '../kernels/fused';
+import { tinyConfig } from '../model/testing';
+import { Transformer } from '../model/transformer';
 import { FUSED_KERNELS } from '../kernels/names';
 import { initBackend } from './index';
 import { loadNativeAddon } from './native';
@@ -105,6 +107,41 @@ describe.skipIf(skip !== undefined)(`EditlabLinear: linearBias without its resha
           attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
         expect(new Uint32Array(new Float32Array(got).buffer), `[${N}, ${k}]·[${k}, ${m}]`).toEqual(new Uint32Array(new Float32Array(old.dataSync()).buffer));
       });
+    }
+  });
+
+  it('under the tape: a model\'s loss and every gradient as with tf.fused.matMul (GPT-2; Llama with q/k/v biases)', () => {
+    for (const config of [tinyConfig('gpt2', { dModel: 64, nHeads: 2 }), tinyConfig('llama', { dModel: 64, nHeads: 4, nKvHeads: 2, qkvBias: true })]) {
+      const model = Transformer.init(config, 21);
+      let i = 0;
+      for (const [name, p] of model.params) if (/\.b_/.test(name)) p.assign(tf.tensor(randomValues(p.size, 90 + i++), p.shape));
+      const ids = Transformer.idsTensor([[3, 7, 2, 9, 4, 5, 1, 8, 6, 2, 11, 12], [5, 1, 8, 6, 2, 9, 3, 3, 7, 30, 31, 4]]);
+      const params = [...model.params.values()];
+      const grads = (): Uint32Array[] => {
+        const outs = tf.tidy(() => {
+          const w = tf.tensor(randomValues(2 * 12 * config.vocabSize, 5), [2, 12, config.vocabSize]);
+          const { value, grads: g } = tf.variableGrads(() => tf.sum(tf.mul(model.forward(ids), w)) as tf.Scalar, params);
+          return [value, ...params.map((p) => g[p.name]!)];
+        });
+        const bits = outs.map((t) => new Uint32Array(new Float32Array(t.dataSync()).buffer));
+        tf.dispose(outs);
+        return bits;
+      };
+      const linear = tf.getKernel(FUSED_KERNELS.linear, 'wasm')!;
+      let calls = 0;
+      tf.unregisterKernel(linear.kernelName, 'wasm');
+      tf.registerKernel({ ...linear, kernelFunc: (a) => { calls++; return linear.kernelFunc(a); } });
+      const direct = grads();
+      tf.unregisterKernel(linear.kernelName, 'wasm');
+      try {
+        const fused = grads();
+        expect(calls).toBeGreaterThan(0);
+        fused.forEach((want, j) => expect(direct[j], `${config.arch} output ${j}`).toEqual(want));
+      } finally {
+        tf.registerKernel(linear);
+        ids.dispose();
+        model.dispose();
+      }
     }
   });
 });

@@ -54,17 +54,29 @@ export function gelu(x: tf.Tensor): tf.Tensor {
 }
 
 // ---- x·W + b ----
+// Under the tape: tfjs-core's _FusedMatMul gradient (linear activation) on the rank-2 operands — dx = dy·Wᵀ, dW = xᵀ·dy,
+// db = Σ rows of dy — the same BatchMatMul and Sum kernel calls it makes on [1, N, ·], without the Reshape kernels
+// around them; one tape node per projection, as before, so gradients accumulate in the same order.
+const linearOp = custom((x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor, save: Save) => {
+  save([x, w]);
+  return {
+    value: run(K.linear, { x, w, bias })[0]!,
+    gradFunc: (dy, [xs, ws]) => [tf.matMul(dy, ws!, false, true), tf.matMul(xs!, dy, true, false), tf.sum(dy, 0)],
+  };
+});
+
 /**
  * x [N, k] · w [k, m] + bias [m]: tf.fused.matMul under the tape; outside it the same `_FusedMatMul` kernel on the
  * same [1, N, k]·[1, k, m] operands and attributes that tf.fused.matMul passes, without its customGrad scope
  * (the same bits; a scope per projection was a tenth of a decode step's time).
  */
 export function linearBias(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D {
-  if (taping()) return tf.fused.matMul({ a: x, b: w, bias }) as tf.Tensor2D;
   const [N, k] = x.shape;
   const m = w.shape[1];
   // the product the native `_FusedMatMul` would compute, without its three reshapes (backend/fused-matmul.ts)
-  if (N * k * m >= NATIVE_MIN_WORK && has(K.linear) && f32(x, w, bias) && bias.rank === 1 && bias.shape[0] === m) return run(K.linear, { x, w, bias })[0] as tf.Tensor2D;
+  const direct = N * k * m >= NATIVE_MIN_WORK && has(K.linear) && f32(x, w, bias) && bias.rank === 1 && bias.shape[0] === m;
+  if (taping()) return (direct ? linearOp(x, w, bias) : tf.fused.matMul({ a: x, b: w, bias })) as tf.Tensor2D;
+  if (direct) return run(K.linear, { x, w, bias })[0] as tf.Tensor2D;
   const attrs = { transposeA: false, transposeB: false, activation: 'linear', leakyreluAlpha: 0.2 };
   const out = tf.engine().runKernel('_FusedMatMul', { a: tf.reshape(x, [1, N, k]), b: tf.reshape(w, [1, k, m]), bias } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
   return tf.reshape(out, [N, m]);
