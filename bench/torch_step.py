@@ -2,13 +2,15 @@
 """PyTorch CPU peer of bench/proxy-gpt2.ts: the same GPT-2-style model, shapes, dtype and protocol
 (docs/engine-backend.md §1). Prints one JSON line:
 {"size", "threads", "step_ms": [...], "gen_ms": [...], "loss0", "sgemm_gflops"}.
-Usage: torch_step.py <a|b|c> <steps> <warmup> <threads|default> [--no-gen]"""
+Usage: torch_step.py <a|b|c|tiny|tiny-v2> <steps> <warmup> <threads|default> [--no-gen]"""
 import json, math, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-SIZES = {"a": (2048, 128, 4, 4, 32, 32), "b": (4096, 256, 4, 8, 48, 32), "c": (8192, 384, 6, 6, 64, 16)}
+SIZES = {"a": (2048, 128, 4, 4, 32, 32), "b": (4096, 256, 4, 8, 48, 32), "c": (8192, 384, 6, 6, 64, 16),
+         # the GPT-2-style default model's pretraining step, version 1 and 2 (bench/sizes.ts TINY)
+         "tiny": (2048, 128, 4, 4, 64, 32), "tiny-v2": (2048, 128, 4, 4, 128, 16)}
 PROMPTS, PROMPT_LEN, NEW_TOKENS = 8, 16, 32
 
 

@@ -38,8 +38,10 @@ export function packageVersions(root = ROOT): JsonObject {
   return out;
 }
 
-/** The backend and its kernel path: which matmul, whether the native element-wise and fused kernels run,
- * and the native build's flags. */
+/** The backend and its kernel path: which matmul and with how many OpenBLAS threads, whether the native element-wise
+ * and fused kernels run, and the native build's flags. The thread count is keyed: OpenBLAS blocks the inner dimension
+ * of a threaded product by thread count, so 1 and 2 threads give other last bits for some shapes (K = 464, the side
+ * models' 16 × 29-token batches; docs/engine-speed.md "Threads", bench/thread-bits.ts). */
 export async function backendEnvironment(): Promise<JsonObject> {
   const b = await initBackend();
   const k = b.wasmKernels;
@@ -47,6 +49,7 @@ export async function backendEnvironment(): Promise<JsonObject> {
     native: k.native !== undefined && (k.matmul === 'openblas' || k.nativeElementwise || k.fused),
     elementwise: k.nativeElementwise ? 'native' : 'wasm',
     fused: k.fused,
+    ...(k.blasThreads !== undefined ? { blasThreads: k.blasThreads } : {}),
     ...(k.native ? { build: { cflags: k.native.cflags, compiler: k.native.compiler } } : {}),
   };
   return { name: b.name, provider: b.provider, tfjs: b.tfjsVersion, matmul: b.matmul, ...(kernels ? { kernels } : {}) };

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "kernels.h"
 #include "sgemm.h"
+#include "par.h"
 #include "lapack.h"
 #include "signals.h"
 #include "mathf_check.h"
@@ -263,11 +264,24 @@ static napi_value set_par_threads(napi_env env, napi_callback_info info) {
   return with_count(env, info, el_set_par_threads);
 }
 
-static napi_value get_threads(napi_env env, napi_callback_info info) {
+/* setSplitParts(n): parts of the loops split over OpenBLAS's workers (par.c; 1 = on the calling thread only). */
+static napi_value set_split_parts(napi_env env, napi_callback_info info) {
+  return with_count(env, info, el_set_par_parts);
+}
+
+static napi_value number(napi_env env, double v) {
   napi_value out;
-  napi_create_int32(env, el_get_threads(), &out);
+  napi_create_double(env, v, &out);
   return out;
 }
+
+/* getSplitParts(): the parts a large loop runs in now (1 where OpenBLAS's thread server is not usable). */
+static napi_value get_split_parts(napi_env env, napi_callback_info info) { return number(env, el_get_par_parts()); }
+
+/* splitLoops(): loops run in more than one part so far (the specs check that the split was taken). */
+static napi_value split_loops(napi_env env, napi_callback_info info) { return number(env, (double)el_par_split_loops()); }
+
+static napi_value get_threads(napi_env env, napi_callback_info info) { return number(env, el_get_threads()); }
 
 static napi_value blas_config(napi_env env, napi_callback_info info) {
   napi_value out;
@@ -318,7 +332,7 @@ static napi_value init(napi_env env, napi_value exports) {
       FN("sgemmBatched", sgemm_batched), FN("unary", unary), FN("softmax", softmax), FN("transpose", transpose),       FN("geluGrad", gelu_grad),   FN("gelu", gelu),
       FN("sum", sum),                    FN("rope", rope),         FN("ropeGrad", rope_grad),                    FN("swiglu", swiglu),     FN("swigluGrad", swiglu_grad),                    FN("xent", xent),         FN("xentGrad", xent_grad),
       FN("norm", norm),                  FN("adam", adam),                  FN("normGrad", norm_grad), FN("setThreads", set_threads),
-      FN("getThreads", get_threads),     FN("setParThreads", set_par_threads),     FN("blasConfig", blas_config),
+      FN("getThreads", get_threads),     FN("setParThreads", set_par_threads),     FN("setSplitParts", set_split_parts), FN("getSplitParts", get_split_parts), FN("splitLoops", split_loops),     FN("blasConfig", blas_config),
       FN("buildInfo", build_info),
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

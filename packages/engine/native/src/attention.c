@@ -18,6 +18,7 @@
 #include "kernels.h"
 #include "sgemm.h"
 #include "attention.h"
+#include "par.h"
 
 /* Row t of head h in a [B, T, heads, dh] tensor, batch row b. */
 static inline size_t at(size_t b, size_t t, size_t h, size_t T, size_t heads, size_t dh) {
@@ -73,37 +74,66 @@ static void head_forward(const float *q, const float *k, const float *v, const f
   el_sgemm_batched(0, 0, m, d, n, 1, p, 0, v, 0, z, 0, NULL);
 }
 
-/* The heads run one after another on the calling thread: two OpenMP threads over them halved these kernels at size b
- * but not the step, and doubled a side-model step, since OpenBLAS's worker spins on the other core after each
- * threaded product (docs/engine-speed.md "Attention in one kernel"; eltwise.c's thread note). */
-int el_attention(const float *q, const float *k, const float *v, const float *mask, size_t B, size_t T, size_t H,
-                 size_t Hkv, size_t dh, size_t mask_b, float scale, float *z, float *p) {
+/* The heads are split over OpenBLAS's workers (par.c) when every product of a head is one OpenBLAS runs on one
+ * thread anyway (el_sgemm_batched's rule): the split then leaves each head's calls as they were. (Two OpenMP threads
+ * over the heads had doubled a side-model step: OpenBLAS's worker spins on the other core after each threaded
+ * product; docs/engine-speed.md "Attention in one kernel".) A grouped-query gradient keeps each key/value group's
+ * heads in one part, so a group's gradient is summed in head order by one thread. */
+typedef struct {
+  const float *q, *k, *v, *mask, *p, *dz;
+  size_t T, H, Hkv, dh, mask_b;
+  float scale;
+  float *z, *pout, *dq, *dk, *dv;
+  volatile int failed;
+} Heads;
+
+static int heads_parts(size_t B, size_t H, size_t T, size_t dh) {
+  return (double)T * T * dh < el_sgemm_small_work() ? el_par_parts(B * H * T * T * (2 * dh + 8)) : 1;
+}
+
+static void forward_part(void *ctx, size_t lo, size_t hi) {
+  Heads *a = ctx;
+  const size_t T = a->T, H = a->H, Hkv = a->Hkv, dh = a->dh;
   Scratch w;
-  if (!scratch_alloc(&w, T, dh)) return 0;
-  for (size_t bh = 0; bh < B * H; bh++) {
+  if (!scratch_alloc(&w, T, dh)) {
+    a->failed = 1;
+    return;
+  }
+  for (size_t bh = lo; bh < hi; bh++) {
     const size_t b = bh / H, h = bh % H, kv = h / (H / Hkv);
-    gather_head(q, w.q, b, h, T, H, dh);
-    gather_head(k, w.k, b, kv, T, Hkv, dh);
-    gather_head(v, w.v, b, kv, T, Hkv, dh);
-    head_forward(w.q, w.k, w.v, mask + (mask_b == 1 ? 0 : b) * T * T, T, T, dh, scale, w.s, p + bh * T * T, w.z);
-    scatter_head(w.z, z, b, h, T, H, dh);
+    gather_head(a->q, w.q, b, h, T, H, dh);
+    gather_head(a->k, w.k, b, kv, T, Hkv, dh);
+    gather_head(a->v, w.v, b, kv, T, Hkv, dh);
+    head_forward(w.q, w.k, w.v, a->mask + (a->mask_b == 1 ? 0 : b) * T * T, T, T, dh, a->scale, w.s,
+                 a->pout + bh * T * T, w.z);
+    scatter_head(w.z, a->z, b, h, T, H, dh);
   }
   free(w.q);
-  return 1;
+}
+
+int el_attention(const float *q, const float *k, const float *v, const float *mask, size_t B, size_t T, size_t H,
+                 size_t Hkv, size_t dh, size_t mask_b, float scale, float *z, float *p) {
+  Heads a = {.q = q, .k = k, .v = v, .mask = mask, .T = T, .H = H, .Hkv = Hkv, .dh = dh, .mask_b = mask_b,
+             .scale = scale, .z = z, .pout = p};
+  el_par_for(B * H, 1, heads_parts(B, H, T, dh), forward_part, &a);
+  return !a.failed;
 }
 
 /* tfjs-core's gradients, in their operand order: BatchMatMul_grad (a·bᵀ: da = dy·b, db = dyᵀ·a; a·b: da = dy·bᵀ,
  * db = aᵀ·dy), Softmax_grad (dy·y − sum(dy·y)·y), Multiply_grad (dy·c). */
-int el_attention_grad(const float *q, const float *k, const float *v, const float *p, const float *dz, size_t B,
-                      size_t T, size_t H, size_t Hkv, size_t dh, float scale, float *dq, float *dk, float *dv) {
-  Scratch w;
-  if (!scratch_alloc(&w, T, dh)) return 0;
+static void backward_part(void *ctx, size_t lo, size_t hi) {
+  Heads *a = ctx;
+  const float *q = a->q, *k = a->k, *v = a->v, *p = a->p, *dz = a->dz;
+  float *dq = a->dq, *dk = a->dk, *dv = a->dv;
+  const size_t T = a->T, H = a->H, Hkv = a->Hkv, dh = a->dh;
+  const float scale = a->scale;
   const int n = (int)T, d = (int)dh, group = Hkv < H;
-  if (group) {
-    memset(dk, 0, B * T * Hkv * dh * sizeof(float));
-    memset(dv, 0, B * T * Hkv * dh * sizeof(float));
+  Scratch w;
+  if (!scratch_alloc(&w, T, dh)) {
+    a->failed = 1;
+    return;
   }
-  for (size_t bh = 0; bh < B * H; bh++) {
+  for (size_t bh = lo; bh < hi; bh++) {
     const size_t b = bh / H, h = bh % H, kv = h / (H / Hkv);
     const float *pbh = p + bh * T * T;
     gather_head(q, w.q, b, h, T, H, dh);
@@ -126,7 +156,18 @@ int el_attention_grad(const float *q, const float *k, const float *v, const floa
     put_kv(w.dk, dk, b, kv, T, Hkv, dh, group);
   }
   free(w.q);
-  return 1;
+}
+
+int el_attention_grad(const float *q, const float *k, const float *v, const float *p, const float *dz, size_t B,
+                      size_t T, size_t H, size_t Hkv, size_t dh, float scale, float *dq, float *dk, float *dv) {
+  if (Hkv < H) {
+    memset(dk, 0, B * T * Hkv * dh * sizeof(float));
+    memset(dv, 0, B * T * Hkv * dh * sizeof(float));
+  }
+  Heads a = {.q = q, .k = k, .v = v, .p = p, .dz = dz, .T = T, .H = H, .Hkv = Hkv, .dh = dh, .scale = scale,
+             .dq = dq, .dk = dk, .dv = dv};
+  el_par_for(B * H, H / Hkv, heads_parts(B, H, T, dh), backward_part, &a);
+  return !a.failed;
 }
 
 /* A pass with a KV cache (generation: the prompt, then one position a step), forward only: this call's T queries

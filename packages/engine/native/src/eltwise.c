@@ -1,5 +1,6 @@
-/* Element-wise and reduction kernels on the wasm heap, multi-threaded with OpenMP above a size
- * threshold, vectorised by GCC -O3 where IEEE semantics allow (binding.gyp: no fast-math). tanh and exp are
+/* Element-wise and reduction kernels on the wasm heap. The element-wise loops (tanh, exp, GELU, SwiGLU, RoPE) run in
+ * parts on OpenBLAS's worker threads above a size threshold (par.c); the sums keep their OpenMP regions (one thread
+ * by default, EDITLAB_ELTWISE_THREADS), vectorised by GCC -O3 where IEEE semantics allow (binding.gyp: no fast-math). tanh and exp are
  * mathf.h's vectorisable copies of glibc's tanhf and expf, which give its bits (not libmvec's SIMD approximations).
  * Each replaces a tfjs-backend-wasm kernel or a composition of them that the size-b profile shows as
  * single-threaded scalar work (docs/engine-backend.md §6: Tanh ~34 M elements/s, Sum via transpose). */
@@ -8,9 +9,10 @@
 #include <string.h>
 #include "kernels.h"
 #include "mathf.h"
+#include "par.h"
 
-/* One thread by default: OpenBLAS (pthread build) keeps its workers spinning after each sgemm, and an
- * OpenMP team on the same 2 cores fights them -- measured: a [1536,256]·[256,1024] sgemm went from 3.7 ms
+/* OpenMP: one thread by default: OpenBLAS (pthread build) keeps its workers spinning after each sgemm, and an
+ * OpenMP team on the same 2 cores fights them (hence par.c, which hands work to those workers) -- measured: a [1536,256]·[256,1024] sgemm went from 3.7 ms
  * to 7.0 ms, and sgemm+GELU from 4.2 ms to 13.7 ms (bench/micro-kernels.ts). */
 static int g_threads = 1;
 /* Below this many elements a parallel region costs more than it saves (thread wake-up ~5-20 µs). */
@@ -20,17 +22,31 @@ void el_set_par_threads(int n) { g_threads = n < 1 ? 1 : n; }
 
 int el_threads_for(size_t work) { return work >= PAR_MIN_WORK ? g_threads : 1; }
 
-EL_WIDE void el_tanh(const float *x, float *y, size_t n) {
-  const int nt = el_threads_for(n * 8);
-#pragma omp parallel for simd num_threads(nt) schedule(static)
-  for (size_t i = 0; i < n; i++) y[i] = el_tanhf(x[i]);
-}
+/* The element-wise loops below run in parts on OpenBLAS's workers (par.c): each NAME_part computes elements
+ * [lo, hi) exactly as the whole loop would, and NAME splits [0, n) in 16-element-aligned chunks. */
+typedef struct {
+  const float *a, *b, *c;
+  float *y, *z;
+} Ew;
+#define EL_SPLIT(NAME, COST, ...)                                                                                     \
+  do {                                                                                                               \
+    Ew ew = {__VA_ARGS__};                                                                                           \
+    el_par_for(n, 16, el_par_parts(n * (COST)), NAME##_part, &ew);                                                   \
+  } while (0)
 
-EL_WIDE void el_exp(const float *x, float *y, size_t n) {
-  const int nt = el_threads_for(n * 8);
-#pragma omp parallel for simd num_threads(nt) schedule(static)
-  for (size_t i = 0; i < n; i++) y[i] = el_expf(x[i]);
+static EL_WIDE void tanh_part(void *ctx, size_t lo, size_t hi) {
+  const Ew *e = ctx;
+#pragma omp simd
+  for (size_t i = lo; i < hi; i++) e->y[i] = el_tanhf(e->a[i]);
 }
+void el_tanh(const float *x, float *y, size_t n) { EL_SPLIT(tanh, 8, x, NULL, NULL, y, NULL); }
+
+static EL_WIDE void exp_part(void *ctx, size_t lo, size_t hi) {
+  const Ew *e = ctx;
+#pragma omp simd
+  for (size_t i = lo; i < hi; i++) e->y[i] = el_expf(e->a[i]);
+}
+void el_exp(const float *x, float *y, size_t n) { EL_SPLIT(exp, 8, x, NULL, NULL, y, NULL); }
 
 /* y = a + b, one IEEE add per element: what tfjs-backend-wasm's Add computes for same-shape float32 operands (block.c's
  * residual adds). Not registered as the Add kernel: at [2048, 128] both take ~0.15 ms, the memory's time. */
@@ -46,34 +62,44 @@ EL_WIDE void el_add(const float *a, const float *b, float *y, size_t n) {
  * gradient without a kept t all evaluate this same expression, so a kept t is the bits a recomputation gives. */
 static inline float gelu_tanh(float v) { return el_tanhf(GELU_C * (v + GELU_A * v * v * v)); }
 
-EL_WIDE void el_gelu(const float *x, float *y, size_t n) {
-  const int nt = el_threads_for(n * 8);
-#pragma omp parallel for simd num_threads(nt) schedule(static)
-  for (size_t i = 0; i < n; i++) y[i] = 0.5f * x[i] * (1.0f + gelu_tanh(x[i]));
+static EL_WIDE void gelu_part(void *ctx, size_t lo, size_t hi) {
+  const float *x = ((const Ew *)ctx)->a;
+  float *y = ((const Ew *)ctx)->y;
+#pragma omp simd
+  for (size_t i = lo; i < hi; i++) y[i] = 0.5f * x[i] * (1.0f + gelu_tanh(x[i]));
 }
+void el_gelu(const float *x, float *y, size_t n) { EL_SPLIT(gelu, 8, x, NULL, NULL, y, NULL); }
 
 /* GELU for training: y as el_gelu, and t = tanh(...) kept for the gradient (the tanh is most of
  * the cost of GELU and of its gradient; docs/engine-speed.md "GELU's tanh, once per step"). */
-EL_WIDE void el_gelu_keep(const float *x, float *y, float *t, size_t n) {
-  const int nt = el_threads_for(n * 8);
-#pragma omp parallel for simd num_threads(nt) schedule(static)
-  for (size_t i = 0; i < n; i++) {
+static EL_WIDE void gelu_keep_part(void *ctx, size_t lo, size_t hi) {
+  const Ew *e = ctx;
+  const float *x = e->a;
+  float *y = e->y, *t = e->z;
+#pragma omp simd
+  for (size_t i = lo; i < hi; i++) {
     t[i] = gelu_tanh(x[i]);
     y[i] = 0.5f * x[i] * (1.0f + t[i]);
   }
 }
+void el_gelu_keep(const float *x, float *y, float *t, size_t n) { EL_SPLIT(gelu_keep, 8, x, NULL, NULL, y, t); }
 
 /* d gelu/dx = 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3·0.044715·x²), t = tanh(√(2/π)(x + 0.044715x³)):
  * from the kept t when given (el_gelu_keep), else recomputed. */
-EL_WIDE void el_gelu_grad(const float *x, const float *kept, const float *dy, float *dx, size_t n) {
-  const int nt = el_threads_for(n * 8);
-#pragma omp parallel for simd num_threads(nt) schedule(static)
-  for (size_t i = 0; i < n; i++) {
+static EL_WIDE void gelu_grad_part(void *ctx, size_t lo, size_t hi) {
+  const Ew *e = ctx;
+  const float *x = e->a, *kept = e->b, *dy = e->c;
+  float *dx = e->y;
+#pragma omp simd
+  for (size_t i = lo; i < hi; i++) {
     const float v = x[i];
     const float t = kept ? kept[i] : gelu_tanh(v);
     const float d = 0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * GELU_C * (1.0f + 3.0f * GELU_A * v * v);
     dx[i] = dy[i] * d;
   }
+}
+void el_gelu_grad(const float *x, const float *kept, const float *dy, float *dx, size_t n) {
+  EL_SPLIT(gelu_grad, kept ? 4 : 8, x, kept, dy, dx, NULL);
 }
 
 /* y[j] = Σ_i x[i, j] for x [outer, inner] (a bias gradient: reduce the leading axes). Threads split the
@@ -112,34 +138,49 @@ void el_sum_trailing(const float *x, float *y, size_t outer, size_t inner) {
 }
 
 /* SwiGLU (Shazeer 2020): y = silu(g)·u = g·σ(g)·u. */
-EL_WIDE void el_swiglu(const float *g, const float *u, float *y, size_t n) {
-  const int nt = el_threads_for(n * 8);
-#pragma omp parallel for simd num_threads(nt) schedule(static)
-  for (size_t i = 0; i < n; i++) {
+static EL_WIDE void swiglu_part(void *ctx, size_t lo, size_t hi) {
+  const Ew *e = ctx;
+  const float *g = e->a, *u = e->b;
+  float *y = e->y;
+#pragma omp simd
+  for (size_t i = lo; i < hi; i++) {
     const float s = 1.0f / (1.0f + el_expf(-g[i]));
     y[i] = g[i] * s * u[i];
   }
 }
+void el_swiglu(const float *g, const float *u, float *y, size_t n) { EL_SPLIT(swiglu, 8, g, u, NULL, y, NULL); }
 
 /* dg = dy·u·σ(g)·(1 + g·(1 − σ(g))), du = dy·g·σ(g). */
-EL_WIDE void el_swiglu_grad(const float *g, const float *u, const float *dy, float *dg, float *du, size_t n) {
-  const int nt = el_threads_for(n * 8);
-#pragma omp parallel for simd num_threads(nt) schedule(static)
-  for (size_t i = 0; i < n; i++) {
+static EL_WIDE void swiglu_grad_part(void *ctx, size_t lo, size_t hi) {
+  const Ew *e = ctx;
+  const float *g = e->a, *u = e->b, *dy = e->c;
+  float *dg = e->y, *du = e->z;
+#pragma omp simd
+  for (size_t i = lo; i < hi; i++) {
     const float s = 1.0f / (1.0f + el_expf(-g[i]));
     dg[i] = dy[i] * u[i] * s * (1.0f + g[i] * (1.0f - s));
     /* g·σ(g) first, as the reference (silu(g)·u): for g → −∞ it is −0, where (dy·g)·σ(g) was inf·0 = NaN. */
     du[i] = dy[i] * (g[i] * s);
   }
 }
+void el_swiglu_grad(const float *g, const float *u, const float *dy, float *dg, float *du, size_t n) {
+  EL_SPLIT(swiglu_grad, 8, g, u, dy, dg, du);
+}
 
 /* RoPE, "rotate half" layout (Su et al. 2021, RoFormer eq. 34; model/rope.ts): x [R, H, dh] with R = B·T
  * rows, cos/sin [R, dh] shared by the H heads. y = x·cos + rot(x)·sin, rot([x₁, x₂]) = [−x₂, x₁]. */
-void el_rope(const float *x, const float *cs, const float *sn, float *y, size_t rows, size_t heads, size_t dh) {
-  const size_t half = dh / 2;
-  const int nt = el_threads_for(rows * heads * dh * 2);
-#pragma omp parallel for num_threads(nt) schedule(static)
-  for (size_t r = 0; r < rows; r++) {
+typedef struct {
+  const float *x, *cs, *sn, *dy;
+  float *y, *dcos, *dsin;
+  size_t heads, dh;
+} Rope;
+
+static void rope_part(void *ctx, size_t lo, size_t hi) {
+  const Rope *a = ctx;
+  const float *x = a->x, *cs = a->cs, *sn = a->sn;
+  float *y = a->y;
+  const size_t heads = a->heads, dh = a->dh, half = dh / 2;
+  for (size_t r = lo; r < hi; r++) {
     const float *c = cs + r * dh, *s = sn + r * dh;
     for (size_t h = 0; h < heads; h++) {
       const float *xr = x + (r * heads + h) * dh;
@@ -153,13 +194,18 @@ void el_rope(const float *x, const float *cs, const float *sn, float *y, size_t 
   }
 }
 
+void el_rope(const float *x, const float *cs, const float *sn, float *y, size_t rows, size_t heads, size_t dh) {
+  Rope a = {x, cs, sn, NULL, y, NULL, NULL, heads, dh};
+  el_par_for(rows, 1, el_par_parts(rows * heads * dh * 2), rope_part, &a);
+}
+
 /* dx₁ = dy₁·c₁ + dy₂·s₂, dx₂ = dy₂·c₂ − dy₁·s₁; dcos = Σ_h dy·x, dsin = Σ_h dy·rot(x). */
-void el_rope_grad(const float *x, const float *cs, const float *sn, const float *dy, float *dx, float *dcos,
-                  float *dsin, size_t rows, size_t heads, size_t dh) {
-  const size_t half = dh / 2;
-  const int nt = el_threads_for(rows * heads * dh * 4);
-#pragma omp parallel for num_threads(nt) schedule(static)
-  for (size_t r = 0; r < rows; r++) {
+static void rope_grad_part(void *ctx, size_t lo, size_t hi) {
+  const Rope *a = ctx;
+  const float *x = a->x, *cs = a->cs, *sn = a->sn, *dy = a->dy;
+  float *dx = a->y, *dcos = a->dcos, *dsin = a->dsin;
+  const size_t heads = a->heads, dh = a->dh, half = dh / 2;
+  for (size_t r = lo; r < hi; r++) {
     const float *c = cs + r * dh, *s = sn + r * dh;
     float *dc = dcos + r * dh, *ds = dsin + r * dh;
     for (size_t j = 0; j < dh; j++) dc[j] = ds[j] = 0.0f;
@@ -178,4 +224,10 @@ void el_rope_grad(const float *x, const float *cs, const float *sn, const float 
       }
     }
   }
+}
+
+void el_rope_grad(const float *x, const float *cs, const float *sn, const float *dy, float *dx, float *dcos,
+                  float *dsin, size_t rows, size_t heads, size_t dh) {
+  Rope a = {x, cs, sn, dy, dx, dcos, dsin, heads, dh};
+  el_par_for(rows, 1, el_par_parts(rows * heads * dh * 4), rope_grad_part, &a);
 }

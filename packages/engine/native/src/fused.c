@@ -7,6 +7,7 @@
 #include <string.h>
 #include "kernels.h"
 #include "mathf.h"
+#include "par.h"
 
 /* el_xent's blocking: XENT_ROWS rows at a time, their exponentials XENT_CHUNK columns at a time (8 x 512 floats,
  * 16 KiB on the stack) */
@@ -16,13 +17,23 @@
 /* Masked mean cross-entropy (ops.ts maskedCrossEntropy):
  * loss = Σ_i mask_i·(lse_i − x_i[t_i]) / max(Σ_i mask_i, 1), lse_i = log Σ_j exp(x_ij). A target outside
  * [0, V) contributes 0, as oneHot gives an all-zero row in the reference. lse is kept for backward. */
-void el_xent(const float *logits, const int32_t *targets, const float *mask, size_t rows, size_t v, float *loss,
-             float *lse) {
-  double total = 0.0, count = 0.0;
-  const size_t groups = (rows + XENT_ROWS - 1) / XENT_ROWS;
-  const int nt = el_threads_for(rows * v * 4);
-#pragma omp parallel for num_threads(nt) schedule(static) reduction(+ : total, count)
-  for (size_t gi = 0; gi < groups; gi++) {
+typedef struct {
+  const float *logits, *mask, *lse;
+  const int32_t *targets;
+  size_t rows, v;
+  float g, *lse_out, *dlogits, *dmask;
+  double c, count;
+  float mean;
+} Xent;
+static void xent_grad_part(void *ctx, size_t lo, size_t hi);
+
+/* The rows' lse, XENT_ROWS rows at a time: groups [lo, hi). */
+static void xent_lse_part(void *ctx, size_t lo, size_t hi) {
+  const Xent *a = ctx;
+  const float *logits = a->logits;
+  const size_t v = a->v, rows = a->rows;
+  float *lse = a->lse_out;
+  for (size_t gi = lo; gi < hi; gi++) {
     const size_t r0 = gi * XENT_ROWS, nr = rows - r0 < XENT_ROWS ? rows - r0 : XENT_ROWS;
     float m[XENT_ROWS], s[XENT_ROWS] = {0};
     /* rows past the last (a short group) take no work: their exponentials stay 0 and their sums are unused */
@@ -48,15 +59,22 @@ void el_xent(const float *logits, const int32_t *targets, const float *mask, siz
       for (size_t j = 0; j < n; j++)
         for (size_t r = 0; r < XENT_ROWS; r++) s[r] += e[r][j];
     }
-    for (size_t r = 0; r < nr; r++) {
-      const size_t i = r0 + r;
-      const float *x = logits + i * v;
-      const float l = m[r] + logf(s[r]);
-      lse[i] = l;
-      const int32_t t = targets[i];
-      if (t >= 0 && (size_t)t < v) total += (double)mask[i] * (double)(l - x[t]);
-      count += mask[i];
-    }
+    for (size_t r = 0; r < nr; r++) lse[r0 + r] = m[r] + logf(s[r]);
+  }
+}
+
+/* The row groups run in parts on OpenBLAS's workers (par.c); the loss is then summed over the rows in index order on
+ * the calling thread, whatever the split. */
+void el_xent(const float *logits, const int32_t *targets, const float *mask, size_t rows, size_t v, float *loss,
+             float *lse) {
+  const size_t groups = (rows + XENT_ROWS - 1) / XENT_ROWS;
+  Xent a = {.logits = logits, .lse_out = lse, .rows = rows, .v = v};
+  el_par_for(groups, 1, el_par_parts(rows * v * 4), xent_lse_part, &a);
+  double total = 0.0, count = 0.0;
+  for (size_t i = 0; i < rows; i++) {
+    const int32_t t = targets[i];
+    if (t >= 0 && (size_t)t < v) total += (double)mask[i] * (double)(lse[i] - logits[i * v + t]);
+    count += mask[i];
   }
   *loss = (float)(total / (count > 1.0 ? count : 1.0));
 }
@@ -73,10 +91,21 @@ void el_xent_grad(const float *logits, const int32_t *targets, const float *mask
     if (t >= 0 && (size_t)t < v) total += (double)mask[i] * (double)(lse[i] - logits[i * v + t]);
   }
   const double c = count > 1.0 ? count : 1.0;
-  const float mean = (float)(total / c);
-  const int nt = el_threads_for(rows * v * 4);
-#pragma omp parallel for num_threads(nt) schedule(static)
-  for (size_t i = 0; i < rows; i++) {
+  Xent a = {.logits = logits, .mask = mask, .lse = lse, .targets = targets, .v = v, .g = g, .dlogits = dlogits,
+            .dmask = dmask, .c = c, .count = count, .mean = (float)(total / c)};
+  el_par_for(rows, 1, el_par_parts(rows * v * 4), xent_grad_part, &a);
+}
+
+/* Rows [lo, hi) of the gradient: each row on its own, so the split leaves the bits alone. */
+static void xent_grad_part(void *ctx, size_t lo, size_t hi) {
+  const Xent *a = ctx;
+  const float *logits = a->logits, *mask = a->mask, *lse = a->lse;
+  const int32_t *targets = a->targets;
+  const size_t v = a->v;
+  const float g = a->g, mean = a->mean;
+  const double c = a->c, count = a->count;
+  float *dlogits = a->dlogits, *dmask = a->dmask;
+  for (size_t i = lo; i < hi; i++) {
     const float *x = logits + i * v;
     float *d = dlogits + i * v;
     const int32_t t = targets[i];
@@ -217,16 +246,31 @@ void el_rmsnorm_grad(const float *x, const float *gamma, const float *dy, const 
 
 /* Adam (Kingma & Ba 2015, Alg. 1) in the exact operation order of tfjs-core's AdamOptimizer:
  * m' = β1·m + (1−β1)·g; v' = β2·v + (1−β2)·g²; p' = p − lr·(m'/c1)/(√(v'/c2) + ε), c_i = 1 − β_i^t. */
-EL_WIDE void el_adam(const float *p, const float *m, const float *v, const float *g, size_t n, float lr, float b1, float b2,
-             float eps, float c1, float c2, float *p_out, float *m_out, float *v_out) {
+typedef struct {
+  const float *p, *m, *v, *g;
+  float lr, b1, b2, eps, c1, c2;
+  float *p_out, *m_out, *v_out;
+} Adam;
+
+/* Elements [lo, hi); each on its own, so the split (par.c) leaves the bits alone. */
+static EL_WIDE void adam_part(void *ctx, size_t lo, size_t hi) {
+  const Adam *a = ctx;
+  const float *p = a->p, *m = a->m, *v = a->v, *g = a->g;
+  const float lr = a->lr, b1 = a->b1, b2 = a->b2, eps = a->eps, c1 = a->c1, c2 = a->c2;
+  float *p_out = a->p_out, *m_out = a->m_out, *v_out = a->v_out;
   const float a1 = 1.0f - b1, a2 = 1.0f - b2;
-  const int nt = el_threads_for(n * 4);
-#pragma omp parallel for simd num_threads(nt) schedule(static)
-  for (size_t i = 0; i < n; i++) {
+#pragma omp simd
+  for (size_t i = lo; i < hi; i++) {
     const float mi = m[i] * b1 + g[i] * a1;
     const float vi = v[i] * b2 + (g[i] * g[i]) * a2;
     m_out[i] = mi;
     v_out[i] = vi;
     p_out[i] = (mi / c1) / (sqrtf(vi / c2) + eps) * -lr + p[i];
   }
+}
+
+void el_adam(const float *p, const float *m, const float *v, const float *g, size_t n, float lr, float b1, float b2,
+             float eps, float c1, float c2, float *p_out, float *m_out, float *v_out) {
+  Adam a = {p, m, v, g, lr, b1, b2, eps, c1, c2, p_out, m_out, v_out};
+  el_par_for(n, 16, el_par_parts(n * 4), adam_part, &a);
 }

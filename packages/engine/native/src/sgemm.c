@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sgemm.h"
+#include "par.h"
 
 static int g_blas_threads = 2;
 
@@ -36,7 +37,8 @@ void el_sgemm_batched(int trans_a, int trans_b, int m, int n, int k, int batch,
   const int ldb = trans_b ? k : n;
   const enum CBLAS_TRANSPOSE ta = trans_a ? CblasTrans : CblasNoTrans;
   const enum CBLAS_TRANSPOSE tb = trans_b ? CblasTrans : CblasNoTrans;
-  const int small = g_blas_threads > 1 && (double)m * n * k * (batch > 1 && stride_b == 0 ? batch : 1) < small_work();
+  /* Inside a split loop (par.c) OpenBLAS is already single-threaded, and the other part may be running a product. */
+  const int small = !el_par_active() && g_blas_threads > 1 && (double)m * n * k * (batch > 1 && stride_b == 0 ? batch : 1) < small_work();
   if (small) openblas_set_num_threads(1);
   if (batch > 1 && stride_b == 0 && !trans_a && stride_a == (size_t)m * k && stride_c == (size_t)m * n) {
     /* Shared right operand: fold the batch into rows, one [batch·m, k]·[k, n] product. */
@@ -50,6 +52,8 @@ void el_sgemm_batched(int trans_a, int trans_b, int m, int n, int k, int batch,
   if (small) openblas_set_num_threads(g_blas_threads);
 }
 
+
+double el_sgemm_small_work(void) { return g_blas_threads > 1 ? small_work() : 1e300; }
 
 void el_set_threads(int n) {
   g_blas_threads = n < 1 ? 1 : n;

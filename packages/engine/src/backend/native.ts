@@ -53,6 +53,12 @@ export interface NativeAddon {
   setThreads(n: number): void;
   /** OpenMP threads of the element-wise kernels (default 1: see eltwise.c). */
   setParThreads(n: number): void;
+  /** Parts of the loops split over OpenBLAS's worker threads (native/src/par.c; 1 = calling thread only). */
+  setSplitParts(n: number): void;
+  /** The parts a large loop runs in now (1 where OpenBLAS's pthread server is not usable). */
+  getSplitParts(): number;
+  /** Loops run in more than one part since the addon loaded. */
+  splitLoops(): number;
   getThreads(): number;
   blasConfig(): string;
   /** JSON {cflags, compiler, isa, iec559} fixed at build time (binding.gyp); absent in builds before it existed. */
