@@ -122,11 +122,20 @@ static void xent_grad_part(void *ctx, size_t lo, size_t hi) {
 
 /* LayerNorm over the last axis (Ba et al. 2016): y = (x − μ)·r·γ + β, r = 1/√(σ² + ε), σ² the population
  * variance (tf.moments). Saves μ and r per row. */
-void el_layernorm(const float *x, const float *gamma, const float *beta, size_t rows, size_t d, float eps, float *y,
-                  float *mean, float *rstd) {
-  const int nt = el_threads_for(rows * d * 2);
-#pragma omp parallel for num_threads(nt) schedule(static)
-  for (size_t i = 0; i < rows; i++) {
+typedef struct {
+  const float *x, *gamma, *beta, *dy, *mean, *rstd_in;
+  size_t d;
+  float eps, *y, *mean_out, *rstd, *dx, *dgamma, *dbeta;
+} Norm;
+
+/* Rows [lo, hi): each row on its own, so the split (par.c) leaves the bits alone. */
+static void layernorm_part(void *ctx, size_t lo, size_t hi) {
+  const Norm *a = ctx;
+  const float *x = a->x, *gamma = a->gamma, *beta = a->beta;
+  const size_t d = a->d;
+  const float eps = a->eps;
+  float *y = a->y, *mean = a->mean_out, *rstd = a->rstd;
+  for (size_t i = lo; i < hi; i++) {
     const float *xr = x + i * d;
     float *yr = y + i * d;
     /* Row sums in double: Σ(x − μ)² of float32 values overflows float32 long before its mean does
@@ -149,56 +158,100 @@ void el_layernorm(const float *x, const float *gamma, const float *beta, size_t 
   }
 }
 
-/* x̂ = (x − μ)·r, ĝ = dy·γ: dx = r·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)); dγ = Σ_rows dy·x̂; dβ = Σ_rows dy.
- * Per-thread partial sums for dγ, dβ are combined at the end. */
-void el_layernorm_grad(const float *x, const float *gamma, const float *dy, const float *mean, const float *rstd,
-                       size_t rows, size_t d, float *dx, float *dgamma, float *dbeta) {
-  const int nt = el_threads_for(rows * d * 4);
-  float *part = calloc((size_t)nt * 2 * d, sizeof(float));
-#pragma omp parallel num_threads(nt)
-  {
-    float *pg = part + (size_t)omp_get_thread_num() * 2 * d;
-    float *pb = pg + d;
-#pragma omp for schedule(static)
-    for (size_t i = 0; i < rows; i++) {
-      const float *xr = x + i * d, *gr = dy + i * d;
-      float *dr = dx + i * d;
-      const float mu = mean[i], r = rstd[i];
-      float s1 = 0.0f, s2 = 0.0f;
-#pragma omp simd reduction(+ : s1, s2)
-      for (size_t j = 0; j < d; j++) {
-        const float xh = (xr[j] - mu) * r;
-        const float gh = gr[j] * gamma[j];
-        s1 += gh;
-        s2 += gh * xh;
-        pg[j] += gr[j] * xh;
-        pb[j] += gr[j];
-      }
-      const float m1 = s1 / (float)d, m2 = s2 / (float)d;
-#pragma omp simd
-      for (size_t j = 0; j < d; j++) {
-        const float xh = (xr[j] - mu) * r;
-        dr[j] = r * (gr[j] * gamma[j] - m1 - xh * m2);
-      }
-    }
-  }
-  for (size_t j = 0; j < d; j++) {
-    float g = 0.0f, b = 0.0f;
-    for (int t = 0; t < nt; t++) {
-      g += part[(size_t)t * 2 * d + j];
-      b += part[(size_t)t * 2 * d + d + j];
-    }
-    dgamma[j] = g;
-    dbeta[j] = b;
-  }
-  free(part);
+void el_layernorm(const float *x, const float *gamma, const float *beta, size_t rows, size_t d, float eps, float *y,
+                  float *mean, float *rstd) {
+  Norm a = {.x = x, .gamma = gamma, .beta = beta, .d = d, .eps = eps, .y = y, .mean_out = mean, .rstd = rstd};
+  el_par_for(rows, 1, el_par_parts(rows * d * 2), layernorm_part, &a);
 }
 
-/* RMSNorm (Zhang & Sennrich 2019): y = x·r·γ, r = 1/√(mean(x²) + ε). Saves r per row. */
-void el_rmsnorm(const float *x, const float *gamma, size_t rows, size_t d, float eps, float *y, float *rstd) {
-  const int nt = el_threads_for(rows * d * 2);
-#pragma omp parallel for num_threads(nt) schedule(static)
+/* x̂ = (x − μ)·r, ĝ = dy·γ: dx = r·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)); dγ = Σ_rows dy·x̂; dβ = Σ_rows dy.
+ * dx row by row (rows split over OpenBLAS's workers, par.c), then dγ and dβ column by column, each column summed over
+ * the rows in order from 0 (columns split): the bits of one pass over the rows on one thread, whatever the split. */
+static void layernorm_grad_rows(void *ctx, size_t lo, size_t hi) {
+  const Norm *a = ctx;
+  const float *x = a->x, *gamma = a->gamma, *dy = a->dy, *mean = a->mean, *rstd = a->rstd_in;
+  const size_t d = a->d;
+  float *dx = a->dx;
+  for (size_t i = lo; i < hi; i++) {
+    const float *xr = x + i * d, *gr = dy + i * d;
+    float *dr = dx + i * d;
+    const float mu = mean[i], r = rstd[i];
+    float s1 = 0.0f, s2 = 0.0f;
+#pragma omp simd reduction(+ : s1, s2)
+    for (size_t j = 0; j < d; j++) {
+      const float xh = (xr[j] - mu) * r;
+      const float gh = gr[j] * gamma[j];
+      s1 += gh;
+      s2 += gh * xh;
+    }
+    const float m1 = s1 / (float)d, m2 = s2 / (float)d;
+#pragma omp simd
+    for (size_t j = 0; j < d; j++) {
+      const float xh = (xr[j] - mu) * r;
+      dr[j] = r * (gr[j] * gamma[j] - m1 - xh * m2);
+    }
+  }
+}
+
+/* Columns [lo, hi) of dγ (and of dβ for LayerNorm, `centred`), each summed over rows 0..rows-1 in order. */
+static void norm_grad_cols(const Norm *a, size_t rows, size_t lo, size_t hi, int centred) {
+  const float *x = a->x, *dy = a->dy, *mean = a->mean, *rstd = a->rstd_in;
+  const size_t d = a->d;
+  float *pg = a->dgamma, *pb = a->dbeta;
+  for (size_t j = lo; j < hi; j++) {
+    pg[j] = 0.0f;
+    if (pb) pb[j] = 0.0f;
+  }
   for (size_t i = 0; i < rows; i++) {
+    const float *xr = x + i * d, *gr = dy + i * d;
+    const float mu = centred ? mean[i] : 0.0f, r = rstd[i];
+    if (centred) {
+#pragma omp simd
+      for (size_t j = lo; j < hi; j++) {
+        pg[j] += gr[j] * ((xr[j] - mu) * r);
+        pb[j] += gr[j];
+      }
+    } else {
+#pragma omp simd
+      for (size_t j = lo; j < hi; j++) pg[j] += gr[j] * (xr[j] * r);
+    }
+  }
+  /* the one-thread sums were added to a zero: −0 becomes +0 as there */
+  for (size_t j = lo; j < hi; j++) {
+    pg[j] = 0.0f + pg[j];
+    if (pb) pb[j] = 0.0f + pb[j];
+  }
+}
+
+typedef struct {
+  const Norm *norm;
+  size_t rows;
+  int centred;
+} NormCols;
+
+static void norm_grad_cols_part(void *ctx, size_t lo, size_t hi) {
+  const NormCols *c = ctx;
+  norm_grad_cols(c->norm, c->rows, lo, hi, c->centred);
+}
+
+void el_layernorm_grad(const float *x, const float *gamma, const float *dy, const float *mean, const float *rstd,
+                       size_t rows, size_t d, float *dx, float *dgamma, float *dbeta) {
+  Norm a = {.x = x, .gamma = gamma, .dy = dy, .mean = mean, .rstd_in = rstd, .d = d, .dx = dx, .dgamma = dgamma,
+            .dbeta = dbeta};
+  const int parts = el_par_parts(rows * d * 4);
+  el_par_for(rows, 1, parts, layernorm_grad_rows, &a);
+  NormCols c = {&a, rows, 1};
+  el_par_for(d, 16, parts, norm_grad_cols_part, &c);
+}
+
+/* RMSNorm (Zhang & Sennrich 2019): y = x·r·γ, r = 1/√(mean(x²) + ε). Saves r per row. Rows split as LayerNorm's. */
+static void rmsnorm_part(void *ctx, size_t lo, size_t hi) {
+  const Norm *a = ctx;
+  const float *x = a->x, *gamma = a->gamma;
+  const size_t d = a->d;
+  const float eps = a->eps;
+  float *y = a->y, *rstd = a->rstd;
+  for (size_t i = lo; i < hi; i++) {
     const float *xr = x + i * d;
     float *yr = y + i * d;
     double q = 0.0; /* double: see el_layernorm */
@@ -211,37 +264,40 @@ void el_rmsnorm(const float *x, const float *gamma, size_t rows, size_t d, float
   }
 }
 
-/* x̂ = x·r, ĝ = dy·γ: dx = r·(ĝ − x̂·mean(ĝ·x̂)); dγ = Σ_rows dy·x̂. */
+void el_rmsnorm(const float *x, const float *gamma, size_t rows, size_t d, float eps, float *y, float *rstd) {
+  Norm a = {.x = x, .gamma = gamma, .d = d, .eps = eps, .y = y, .rstd = rstd};
+  el_par_for(rows, 1, el_par_parts(rows * d * 2), rmsnorm_part, &a);
+}
+
+/* x̂ = x·r, ĝ = dy·γ: dx = r·(ĝ − x̂·mean(ĝ·x̂)); dγ = Σ_rows dy·x̂ (split as LayerNorm's gradient). */
+static void rmsnorm_grad_rows(void *ctx, size_t lo, size_t hi) {
+  const Norm *a = ctx;
+  const float *x = a->x, *gamma = a->gamma, *dy = a->dy, *rstd = a->rstd_in;
+  const size_t d = a->d;
+  float *dx = a->dx;
+  for (size_t i = lo; i < hi; i++) {
+    const float *xr = x + i * d, *gr = dy + i * d;
+    float *dr = dx + i * d;
+    const float r = rstd[i];
+    float s2 = 0.0f;
+#pragma omp simd reduction(+ : s2)
+    for (size_t j = 0; j < d; j++) {
+      const float xh = xr[j] * r;
+      s2 += gr[j] * gamma[j] * xh;
+    }
+    const float m2 = s2 / (float)d;
+#pragma omp simd
+    for (size_t j = 0; j < d; j++) dr[j] = r * (gr[j] * gamma[j] - xr[j] * r * m2);
+  }
+}
+
 void el_rmsnorm_grad(const float *x, const float *gamma, const float *dy, const float *rstd, size_t rows, size_t d,
                      float *dx, float *dgamma) {
-  const int nt = el_threads_for(rows * d * 4);
-  float *part = calloc((size_t)nt * d, sizeof(float));
-#pragma omp parallel num_threads(nt)
-  {
-    float *pg = part + (size_t)omp_get_thread_num() * d;
-#pragma omp for schedule(static)
-    for (size_t i = 0; i < rows; i++) {
-      const float *xr = x + i * d, *gr = dy + i * d;
-      float *dr = dx + i * d;
-      const float r = rstd[i];
-      float s2 = 0.0f;
-#pragma omp simd reduction(+ : s2)
-      for (size_t j = 0; j < d; j++) {
-        const float xh = xr[j] * r;
-        s2 += gr[j] * gamma[j] * xh;
-        pg[j] += gr[j] * xh;
-      }
-      const float m2 = s2 / (float)d;
-#pragma omp simd
-      for (size_t j = 0; j < d; j++) dr[j] = r * (gr[j] * gamma[j] - xr[j] * r * m2);
-    }
-  }
-  for (size_t j = 0; j < d; j++) {
-    float g = 0.0f;
-    for (int t = 0; t < nt; t++) g += part[(size_t)t * d + j];
-    dgamma[j] = g;
-  }
-  free(part);
+  Norm a = {.x = x, .gamma = gamma, .dy = dy, .rstd_in = rstd, .d = d, .dx = dx, .dgamma = dgamma};
+  const int parts = el_par_parts(rows * d * 4);
+  el_par_for(rows, 1, parts, rmsnorm_grad_rows, &a);
+  NormCols c = {&a, rows, 0};
+  el_par_for(d, 16, parts, norm_grad_cols_part, &c);
 }
 
 /* Adam (Kingma & Ba 2015, Alg. 1) in the exact operation order of tfjs-core's AdamOptimizer:
