@@ -53,6 +53,18 @@ static napi_value unary(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* add(heap, aOff, bOff, yOff, n): y = a + b element by element (eltwise.c el_add) */
+static napi_value add(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args_init(env, info, &a, 5, "add: expected 5 arguments")) return NULL;
+  const size_t n = sz(&a, 4);
+  const float *x = ptr(&a, 1, n), *y = ptr(&a, 2, n);
+  float *out = ptr(&a, 3, n);
+  if (a.failed) return NULL;
+  el_add(x, y, out, n);
+  return NULL;
+}
+
 /* softmax(heap, xOff, yOff, rows, n): softmax over each row of n, with tfjs-backend-wasm's bits (softmax.c) */
 static napi_value softmax(napi_env env, napi_callback_info info) {
   Args a;
@@ -329,7 +341,7 @@ static napi_value build_info(napi_env env, napi_callback_info info) {
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-      FN("sgemmBatched", sgemm_batched), FN("unary", unary), FN("softmax", softmax), FN("transpose", transpose),       FN("geluGrad", gelu_grad),   FN("gelu", gelu),
+      FN("sgemmBatched", sgemm_batched), FN("unary", unary), FN("add", add), FN("softmax", softmax), FN("transpose", transpose),       FN("geluGrad", gelu_grad),   FN("gelu", gelu),
       FN("sum", sum),                    FN("rope", rope),         FN("ropeGrad", rope_grad),                    FN("swiglu", swiglu),     FN("swigluGrad", swiglu_grad),                    FN("xent", xent),         FN("xentGrad", xent_grad),
       FN("norm", norm),                  FN("adam", adam),                  FN("normGrad", norm_grad), FN("setThreads", set_threads),
       FN("getThreads", get_threads),     FN("setParThreads", set_par_threads),     FN("setSplitParts", set_split_parts), FN("getSplitParts", get_split_parts), FN("splitLoops", split_loops),     FN("blasConfig", blas_config),

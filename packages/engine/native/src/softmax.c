@@ -10,6 +10,7 @@
 #include <omp.h>
 #include <string.h>
 #include "kernels.h"
+#include "par.h"
 #include "mathf.h"
 
 /* XNNPACK's expminus parameters (xnn_init_f32_expminus_wasmsimd_rr2_p5_params), as the binary stores them. */
@@ -66,8 +67,19 @@ EL_WIDE void el_softmax_row(const float *x, float *y, size_t n) {
   for (size_t j = 0; j < n; j++) y[j] = y[j] * scale;
 }
 
+typedef struct {
+  const float *x;
+  float *y;
+  size_t n;
+} Rows;
+
+static void softmax_part(void *ctx, size_t lo, size_t hi) {
+  const Rows *a = ctx;
+  for (size_t r = lo; r < hi; r++) el_softmax_row(a->x + r * a->n, a->y + r * a->n, a->n);
+}
+
+/* Rows split over OpenBLAS's workers (par.c); each row on its own. */
 void el_softmax(const float *x, float *y, size_t rows, size_t n) {
-  const int nt = el_threads_for(rows * n * 8);
-#pragma omp parallel for num_threads(nt) schedule(static)
-  for (size_t r = 0; r < rows; r++) el_softmax_row(x + r * n, y + r * n, n);
+  Rows a = {x, y, n};
+  el_par_for(rows, 1, el_par_parts(rows * n * 8), softmax_part, &a);
 }

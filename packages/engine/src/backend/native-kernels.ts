@@ -36,6 +36,23 @@ function unaryKernel(addon: NativeAddon, name: keyof typeof UNARY_OPS): tf.Kerne
   };
 }
 
+/** Add of two float32 tensors of one shape (residual adds, gradient sums) from 65,536 elements, split over OpenBLAS's
+ * workers (native/src/par.c); anything else (broadcasts, other dtypes, small sizes): stock. One IEEE add per element. */
+const NATIVE_ADD_MIN = 65536;
+function addKernel(add: NonNullable<NativeAddon['add']>): tf.KernelFunc {
+  return (args) => {
+    const { a, b } = args.inputs as Inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const n = tf.util.sizeFromShape(a.shape);
+    if (a.dtype !== 'float32' || b.dtype !== 'float32' || n < NATIVE_ADD_MIN || !tf.util.arraysEqual(a.shape, b.shape)) {
+      return stockKernel('Add', 'wasm').kernelFunc(args);
+    }
+    const w = asWasm(args.backend);
+    const [y] = outputs(w, [[a.shape, 'float32']]);
+    add(heap(w), memoryOffset(w, a), memoryOffset(w, b), memoryOffset(w, y!), n);
+    return y!;
+  };
+}
+
 /** Softmax over the last axis (tfjs-core allows no other), with the stock kernel's bits (native/src/softmax.c). */
 function softmaxKernel(softmax: NonNullable<NativeAddon['softmax']>): tf.KernelFunc {
   return (args) => {
@@ -221,6 +238,7 @@ export function registerNativeReplacements(addon: NativeAddon): void {
   replaceKernel('Sum', 'wasm', sumKernel(addon));
   replaceKernel('Tanh', 'wasm', unaryKernel(addon, 'Tanh'));
   replaceKernel('Exp', 'wasm', unaryKernel(addon, 'Exp'));
+  if (addon.add) replaceKernel('Add', 'wasm', addKernel(addon.add.bind(addon)));
   if (addon.softmax) replaceKernel('Softmax', 'wasm', softmaxKernel(addon.softmax.bind(addon)));
   else restoreKernel('Softmax', 'wasm');
   if (addon.transpose) replaceKernel('Transpose', 'wasm', nativeTranspose(addon.transpose.bind(addon)));

@@ -12,6 +12,7 @@ import type { ModelConfig } from '../model/config';
 import { initBackend } from './index';
 import { loadNativeAddon } from './native';
 import { registerWasmKernels } from './register';
+import { replaceKernel, restoreKernel, stockKernel } from './replace-kernel';
 import { randomValues } from './testing';
 
 const native = loadNativeAddon();
@@ -99,5 +100,22 @@ describe.skipIf(skip !== undefined)(`loops split over OpenBLAS's workers${skip ?
     expect(addon!.splitLoops() - before).toBe(2);
     alone.forEach((want, i) => expect(firstDiff(split[i]!, want)).toBe(-1));
     x.dispose();
+  });
+
+  it('Add of same-shape float32 tensors: the stock kernel\'s bits (inf, NaN, -0 among the values), split; broadcasts go to the stock kernel', () => {
+    const vals = (seed: number) => randomValues(300 * 257, seed).map((v, i) => (i % 97 === 0 ? Infinity : i % 89 === 0 ? NaN : i % 83 === 0 ? -0 : v * 1e3));
+    const a = tf.tensor2d(vals(1), [300, 257]);
+    const b = tf.tensor2d(vals(2).map((v, i) => (i % 97 === 0 ? -Infinity : v)), [300, 257]);
+    const row = tf.tensor1d(randomValues(257, 3));
+    expect(tf.getKernel('Add', 'wasm')!.kernelFunc).not.toBe(stockKernel('Add', 'wasm').kernelFunc);
+    const before = addon!.splitLoops();
+    const got = [bits(tf.add(a, b)), bits(tf.add(a, row))];
+    expect(addon!.splitLoops() - before).toBe(1);
+    const mine = tf.getKernel('Add', 'wasm')!.kernelFunc;
+    restoreKernel('Add', 'wasm');
+    const want = [bits(tf.add(a, b)), bits(tf.add(a, row))];
+    replaceKernel('Add', 'wasm', mine);
+    want.forEach((w, i) => expect(firstDiff(got[i]!, w), `output ${i}`).toBe(-1));
+    tf.dispose([a, b, row]);
   });
 });

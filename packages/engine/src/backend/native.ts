@@ -55,6 +55,8 @@ export interface NativeAddon {
   setParThreads(n: number): void;
   /** Parts of the loops split over OpenBLAS's worker threads (native/src/par.c; 1 = calling thread only). */
   setSplitParts(n: number): void;
+  /** y = a + b over n float32 values (native/src/eltwise.c el_add); absent in addons built before it. */
+  add?(heap: ArrayBuffer, aOff: number, bOff: number, yOff: number, n: number): void;
   /** The parts a large loop runs in now (1 where OpenBLAS's pthread server is not usable). */
   getSplitParts(): number;
   /** Loops run in more than one part since the addon loaded. */

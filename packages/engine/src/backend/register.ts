@@ -86,7 +86,7 @@ export function registerWasmKernels(opts: WasmKernelOptions = {}): WasmKernelInf
   const nativeElementwise = addon !== undefined && (opts.nativeElementwise ?? true);
   if (addon && nativeElementwise) registerNativeReplacements(addon);
   else {
-    for (const k of ['Tanh', 'Exp', 'Softmax', 'Transpose']) restoreKernel(k, 'wasm');
+    for (const k of ['Tanh', 'Exp', 'Add', 'Softmax', 'Transpose']) restoreKernel(k, 'wasm');
     if (noCopy) replaceKernel('Sum', 'wasm', sumLeadingJs);
     else restoreKernel('Sum', 'wasm');
   }
