@@ -287,6 +287,17 @@ static napi_value number(napi_env env, double v) {
   return out;
 }
 
+/* setSplitMin(w): the least work (element operations) a loop splits at; 0 restores the default. */
+static napi_value set_split_min(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  double w = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1) return NULL;
+  napi_get_value_double(env, argv[0], &w);
+  el_set_par_min_work(w);
+  return NULL;
+}
+
 /* getSplitParts(): the parts a large loop runs in now (1 where OpenBLAS's thread server is not usable). */
 static napi_value get_split_parts(napi_env env, napi_callback_info info) { return number(env, el_get_par_parts()); }
 
@@ -344,7 +355,7 @@ static napi_value init(napi_env env, napi_value exports) {
       FN("sgemmBatched", sgemm_batched), FN("unary", unary), FN("add", add), FN("softmax", softmax), FN("transpose", transpose),       FN("geluGrad", gelu_grad),   FN("gelu", gelu),
       FN("sum", sum),                    FN("rope", rope),         FN("ropeGrad", rope_grad),                    FN("swiglu", swiglu),     FN("swigluGrad", swiglu_grad),                    FN("xent", xent),         FN("xentGrad", xent_grad),
       FN("norm", norm),                  FN("adam", adam),                  FN("normGrad", norm_grad), FN("setThreads", set_threads),
-      FN("getThreads", get_threads),     FN("setParThreads", set_par_threads),     FN("setSplitParts", set_split_parts), FN("getSplitParts", get_split_parts), FN("splitLoops", split_loops),     FN("blasConfig", blas_config),
+      FN("getThreads", get_threads),     FN("setParThreads", set_par_threads),     FN("setSplitParts", set_split_parts), FN("getSplitParts", get_split_parts), FN("splitLoops", split_loops), FN("setSplitMin", set_split_min),     FN("blasConfig", blas_config),
       FN("buildInfo", build_info),
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

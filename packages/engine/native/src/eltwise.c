@@ -1,6 +1,6 @@
-/* Element-wise and reduction kernels on the wasm heap. The element-wise loops (tanh, exp, GELU, SwiGLU, RoPE) run in
- * parts on OpenBLAS's worker threads above a size threshold (par.c); the sums keep their OpenMP regions (one thread
- * by default, EDITLAB_ELTWISE_THREADS), vectorised by GCC -O3 where IEEE semantics allow (binding.gyp: no fast-math). tanh and exp are
+/* Element-wise and reduction kernels on the wasm heap. The loops (tanh, exp, GELU, SwiGLU, RoPE, Add, the sums by
+ * column or row) run in parts on OpenBLAS's worker threads above a size threshold (par.c); the sums take OpenMP
+ * threads instead when EDITLAB_ELTWISE_THREADS sets more than one, vectorised by GCC -O3 where IEEE semantics allow (binding.gyp: no fast-math). tanh and exp are
  * mathf.h's vectorisable copies of glibc's tanhf and expf, which give its bits (not libmvec's SIMD approximations).
  * Each replaces a tfjs-backend-wasm kernel or a composition of them that the size-b profile shows as
  * single-threaded scalar work (docs/engine-backend.md §6: Tanh ~34 M elements/s, Sum via transpose). */
@@ -110,19 +110,36 @@ void el_gelu_grad(const float *x, const float *kept, const float *dy, float *dx,
 
 /* y[j] = Σ_i x[i, j] for x [outer, inner] (a bias gradient: reduce the leading axes). Threads split the
  * columns, so each thread streams every row's slice of its columns and needs no partial buffers. */
+typedef struct {
+  const float *x;
+  float *y;
+  size_t outer, inner;
+} Sum;
+
+static void sum_leading_part(void *ctx, size_t lo, size_t hi) {
+  const Sum *a = ctx;
+  float *out = a->y + lo;
+  memset(out, 0, (hi - lo) * sizeof(float));
+  for (size_t i = 0; i < a->outer; i++) {
+    const float *row = a->x + i * a->inner + lo;
+#pragma omp simd
+    for (size_t j = 0; j < hi - lo; j++) out[j] += row[j];
+  }
+}
+
+/* Columns split over OpenBLAS's workers (par.c), or over EDITLAB_ELTWISE_THREADS OpenMP threads when those are set
+ * above 1; each column is summed over the rows in order from zero either way. */
 void el_sum_leading(const float *x, float *y, size_t outer, size_t inner) {
+  Sum a = {x, y, outer, inner};
   const int nt = inner >= 64 ? el_threads_for(outer * inner) : 1;
+  if (nt <= 1) {
+    el_par_for(inner, 16, inner >= 64 ? el_par_parts(outer * inner) : 1, sum_leading_part, &a);
+    return;
+  }
 #pragma omp parallel num_threads(nt)
   {
     const int t = omp_get_thread_num(), T = omp_get_num_threads();
-    const size_t lo = inner * t / T, hi = inner * (t + 1) / T;
-    float *out = y + lo;
-    memset(out, 0, (hi - lo) * sizeof(float));
-    for (size_t i = 0; i < outer; i++) {
-      const float *row = x + i * inner + lo;
-#pragma omp simd
-      for (size_t j = 0; j < hi - lo; j++) out[j] += row[j];
-    }
+    sum_leading_part(&a, inner * t / T, inner * (t + 1) / T);
   }
 }
 
@@ -137,8 +154,18 @@ __attribute__((noinline)) float el_sum_row(const float *row, size_t n) {
 }
 
 /* y[i] = Σ_j x[i, j] for x [outer, inner] (reduce the trailing axes). */
+static void sum_trailing_part(void *ctx, size_t lo, size_t hi) {
+  const Sum *a = ctx;
+  for (size_t i = lo; i < hi; i++) a->y[i] = el_sum_row(a->x + i * a->inner, a->inner);
+}
+
 void el_sum_trailing(const float *x, float *y, size_t outer, size_t inner) {
+  Sum a = {x, y, outer, inner};
   const int nt = el_threads_for(outer * inner);
+  if (nt <= 1) {
+    el_par_for(outer, 1, el_par_parts(outer * inner), sum_trailing_part, &a);
+    return;
+  }
 #pragma omp parallel for num_threads(nt) schedule(static)
   for (size_t i = 0; i < outer; i++) y[i] = el_sum_row(x + i * inner, inner);
 }

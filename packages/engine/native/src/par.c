@@ -62,10 +62,32 @@ int el_get_par_parts(void) {
   return g_parts < w ? g_parts : w < 1 ? 1 : w;
 }
 
-/* Below this much work a queue round trip (a few µs when the worker spins, more when it sleeps) costs more than half
- * of the loop saves. */
-#define EL_PAR_MIN_WORK 65536
-int el_par_parts(size_t work) { return tl_in_chunk || work < EL_PAR_MIN_WORK ? 1 : el_get_par_parts(); }
+/* Below this much work (element operations, as the callers count them: 8 per GELU or exp, 4 per Adam element, 1 per
+ * add) a loop stays on the calling thread. Two bounds. While the last product ran threaded (the worker busy a moment
+ * ago, the operands in both cores' caches: training steps) loops split from 65,536. Otherwise (every product small
+ * and on the calling thread: an FT edit of one fact, ~10 positions) only from 2^20: there each split of a [10, 2048]
+ * cross-entropy or a 65,536-element Adam cost ~150 µs more than it saved (46 splits an edit, 53.5-54.9 ms against
+ * 46.1-48.4 ms unsplit; bench/ft-split.ts, 12-03 17:2x), while in a tiny-v2 step the loops between the bounds gain
+ * (129-130 ms a step against 139-143 with 2^20 alone). EDITLAB_SPLIT_MIN sets the second bound. */
+#define EL_PAR_WARM_MIN_WORK 65536.0
+#define EL_PAR_MIN_WORK_DEFAULT 1048576.0
+static volatile int g_warm = 0;
+void el_par_note_product(int threaded) {
+  if (!g_active) g_warm = threaded;
+}
+static double g_min_work = -1;
+static double min_work(void) {
+  if (g_min_work < 0) {
+    const char *e = getenv("EDITLAB_SPLIT_MIN");
+    g_min_work = e ? atof(e) : EL_PAR_MIN_WORK_DEFAULT;
+  }
+  return g_min_work;
+}
+void el_set_par_min_work(double w) { g_min_work = w > 0 ? w : -1; }
+int el_par_parts(size_t work) {
+  const double bound = g_warm && EL_PAR_WARM_MIN_WORK < min_work() ? EL_PAR_WARM_MIN_WORK : min_work();
+  return tl_in_chunk || (double)work < bound ? 1 : el_get_par_parts();
+}
 
 int el_par_active(void) { return g_active; }
 unsigned long el_par_split_loops(void) { return g_split_loops; }

@@ -14,6 +14,11 @@ void el_par_for(size_t n, size_t grain, int parts, el_chunk_fn fn, void *ctx);
 unsigned long el_par_split_loops(void);
 /* Nonzero inside el_par_for's chunks (either thread). */
 int el_par_active(void);
+/* el_sgemm_batched reports each product outside a split: whether it ran on OpenBLAS's threads (par.c's two bounds). */
+void el_par_note_product(int threaded);
+/* The least work a loop splits at after products on the calling thread (w <= 0: back to the default or
+ * EDITLAB_SPLIT_MIN); after threaded ones, the lower of it and 65,536. */
+void el_set_par_min_work(double w);
 /* Parts for the loops (default 2; 1 turns the split off); the count is capped by OpenBLAS's workers. */
 void el_set_par_parts(int n);
 int el_get_par_parts(void);

@@ -39,6 +39,7 @@ void el_sgemm_batched(int trans_a, int trans_b, int m, int n, int k, int batch,
   const enum CBLAS_TRANSPOSE tb = trans_b ? CblasTrans : CblasNoTrans;
   /* Inside a split loop (par.c) OpenBLAS is already single-threaded, and the other part may be running a product. */
   const int small = !el_par_active() && g_blas_threads > 1 && (double)m * n * k * (batch > 1 && stride_b == 0 ? batch : 1) < small_work();
+  el_par_note_product(g_blas_threads > 1 && !small);
   if (small) openblas_set_num_threads(1);
   if (batch > 1 && stride_b == 0 && !trans_a && stride_a == (size_t)m * k && stride_c == (size_t)m * n) {
     /* Shared right operand: fold the batch into rows, one [batch·m, k]·[k, n] product. */

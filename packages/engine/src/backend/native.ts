@@ -59,6 +59,8 @@ export interface NativeAddon {
   add?(heap: ArrayBuffer, aOff: number, bOff: number, yOff: number, n: number): void;
   /** The parts a large loop runs in now (1 where OpenBLAS's pthread server is not usable). */
   getSplitParts(): number;
+  /** The least work (element operations) a loop splits at; 0 restores the default (native/src/par.c). */
+  setSplitMin(work: number): void;
   /** Loops run in more than one part since the addon loaded. */
   splitLoops(): number;
   getThreads(): number;
