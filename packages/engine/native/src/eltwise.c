@@ -166,8 +166,11 @@ void el_sum_trailing(const float *x, float *y, size_t outer, size_t inner) {
     el_par_for(outer, 1, el_par_parts(outer * inner), sum_trailing_part, &a);
     return;
   }
-#pragma omp parallel for num_threads(nt) schedule(static)
-  for (size_t i = 0; i < outer; i++) y[i] = el_sum_row(x + i * inner, inner);
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+    sum_trailing_part(&a, outer * t / T, outer * (t + 1) / T);
+  }
 }
 
 /* SwiGLU (Shazeer 2020): y = silu(g)·u = g·σ(g)·u. */

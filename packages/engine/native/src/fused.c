@@ -2,8 +2,6 @@
  * compositions they must match). One pass over the data each way instead of 5-15 tfjs kernels. */
 #include <float.h>
 #include <math.h>
-#include <omp.h>
-#include <stdlib.h>
 #include <string.h>
 #include "kernels.h"
 #include "mathf.h"

@@ -12,7 +12,7 @@
  * == 1 and the config string), else every loop runs on the calling thread as before.
  *
  * Bits: a chunk runs the same per-item code as the whole loop; callers split only loops whose items are independent
- * (no reduction across a chunk boundary), so the results do not depend on the split (src/backend/native-par.spec.ts). */
+ * (no reduction across a chunk boundary), so the results do not depend on the split (src/backend/native-split.spec.ts). */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>

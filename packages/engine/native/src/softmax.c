@@ -7,7 +7,6 @@
  * docs/engine-speed.md "Softmax with XNNPACK's bits"). WebAssembly SIMD has no fused multiply-add, so every
  * multiply and add below rounds on its own (binding.gyp: -ffp-contract=off), as V8 runs the wasm. The tests
  * compare this kernel with the stock one bit for bit (src/backend/native-softmax.spec.ts). */
-#include <omp.h>
 #include <string.h>
 #include "kernels.h"
 #include "par.h"
