@@ -14,6 +14,7 @@
 #include "napi_args.h"
 #include "attention.h"
 #include "block.h"
+#include "index.h"
 
 /* sgemmBatched(heap, transA, transB, m, n, k, batch, aOff, strideA, bOff, strideB, cOff, strideC, biasOff)
  * biasOff < 0: no bias; else a bias [n] added to every row of C. */
@@ -364,6 +365,7 @@ static napi_value init(napi_env env, napi_value exports) {
   el_mathf_register(env, exports);
   el_attention_register(env, exports);
   el_block_register(env, exports);
+  el_index_register(env, exports);
   return exports;
 }
 

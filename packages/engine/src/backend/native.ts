@@ -29,6 +29,10 @@ export interface NativeAddon {
   /** One transformer block of a pass with a KV cache (native/src/block.c); params: dimensions and heap offsets in
    * addon_block.c's order (backend/native-block.ts). Absent in builds before it existed. */
   blockCached?(heap: ArrayBuffer, params: Float64Array): void;
+  /** out[r] (int32) = index of the first largest of row r of x [rows, n] (tfjs's ArgMax rule; native/src/index.c). */
+  argMax?(heap: ArrayBuffer, xOff: number, outOff: number, rows: number, n: number): void;
+  /** out [segments, inner] = Σ of x's rows [count, inner] by int32 ids [count] (UnsortedSegmentSum; native/src/index.c). */
+  segmentSum?(heap: ArrayBuffer, xOff: number, idsOff: number, outOff: number, count: number, inner: number, segments: number): void;
   /** GELU y; with tOff ≥ 0 also its tanh t (the training form: the gradient reads t instead of recomputing it). */
   gelu(heap: ArrayBuffer, xOff: number, yOff: number, tOff: number, n: number): void;
   /** GELU's gradient; tOff −1 recomputes the tanh. */

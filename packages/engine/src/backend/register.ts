@@ -8,6 +8,7 @@ import { fusedMatMulComposed, fusedMatMulNative, linearNative } from './fused-ma
 import { DEFAULT_WASM_HEAP_LIMIT, installHeapGuard } from './heap-guard';
 import { nativeBatchMatMul } from './matmul-native';
 import { gatherRows, sumLeadingJs } from './js-kernels';
+import { registerIndexKernels } from './native-index';
 import { registerFusedKernels, registerNativeReplacements, unregisterFusedKernels } from './native-kernels';
 import { batchMatMulWrapper } from './matmul-wrapper';
 import { blasThreads, eltwiseThreads, loadNativeAddon, nativeBuild, type NativeBuild } from './native';
@@ -90,6 +91,7 @@ export function registerWasmKernels(opts: WasmKernelOptions = {}): WasmKernelInf
     if (noCopy) replaceKernel('Sum', 'wasm', sumLeadingJs);
     else restoreKernel('Sum', 'wasm');
   }
+  registerIndexKernels(addon && nativeElementwise ? addon : undefined);
   const fused = addon !== undefined && (opts.fused ?? true);
   // The attention kernels keep the composition's bits only where its products are OpenBLAS's and its softmax and
   // sums native (native-kernels.ts registerFusedKernels).
