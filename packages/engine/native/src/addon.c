@@ -15,6 +15,7 @@
 #include "attention.h"
 #include "block.h"
 #include "index.h"
+#include "grads.h"
 
 /* sgemmBatched(heap, transA, transB, m, n, k, batch, aOff, strideA, bOff, strideB, cOff, strideC, biasOff)
  * biasOff < 0: no bias; else a bias [n] added to every row of C. */
@@ -366,6 +367,7 @@ static napi_value init(napi_env env, napi_value exports) {
   el_attention_register(env, exports);
   el_block_register(env, exports);
   el_index_register(env, exports);
+  el_grads_register(env, exports);
   return exports;
 }
 

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FUSED_KERNELS } from '../kernels/names';
 import type { NativeAddon } from './native';
 import { blockCachedKernel } from './native-block';
+import { gradsKernels } from './native-grads';
 import { nativeTranspose } from './native-transpose';
 import { replaceKernel, restoreKernel, stockKernel } from './replace-kernel';
 import { asWasm, memoryOffset, type WasmBackend } from './wasm-internals';
@@ -300,9 +301,12 @@ export function registerFusedKernels(addon: NativeAddon, withAttention = true): 
     : {};
   // the block kernel runs the attention kernel's code and the norms', projections' and MLP's: registered with attention
   if (Object.keys(att).length && addon.blockCached) att[FUSED_KERNELS.blockCached] = blockCachedKernel(addon.blockCached.bind(addon));
-  for (const [name, kernelFunc] of Object.entries({ ...all, ...att })) replaceKernel(name, 'wasm', kernelFunc);
-  for (const name of [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad, FUSED_KERNELS.attentionCached, FUSED_KERNELS.blockCached]) {
-    if (!(name in att) && tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  const grads = addon.sumSquares && addon.scaleAll
+    ? gradsKernels({ sumSquares: addon.sumSquares.bind(addon), scaleAll: addon.scaleAll.bind(addon) }, withAttention) : {};
+  for (const [name, kernelFunc] of Object.entries({ ...all, ...att, ...grads })) replaceKernel(name, 'wasm', kernelFunc);
+  for (const name of [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad, FUSED_KERNELS.attentionCached, FUSED_KERNELS.blockCached,
+    FUSED_KERNELS.sumSquares, FUSED_KERNELS.scaleAll]) {
+    if (!(name in att) && !(name in grads) && tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
   }
 }
 

@@ -32,6 +32,10 @@ export interface NativeAddon {
   /** out[r] (int32) = index of the first largest of row r of x [rows, n] (tfjs's ArgMax rule; native/src/index.c). */
   argMax?(heap: ArrayBuffer, xOff: number, outOff: number, rows: number, n: number): void;
   /** out [segments, inner] = Σ of x's rows [count, inner] by int32 ids [count] (UnsortedSegmentSum; native/src/index.c). */
+  /** out[t] = Σ g_t² for the float32 tensors at byte offsets offs[t] of sizes[t] elements (native/src/grads.c). */
+  sumSquares?(heap: ArrayBuffer, offs: Float64Array, sizes: Float64Array, outOff: number): void;
+  /** y_t = x_t · float32(s) for each tensor (native/src/grads.c). */
+  scaleAll?(heap: ArrayBuffer, xOffs: Float64Array, yOffs: Float64Array, sizes: Float64Array, s: number): void;
   segmentSum?(heap: ArrayBuffer, xOff: number, idsOff: number, outOff: number, count: number, inner: number, segments: number): void;
   /** GELU y; with tOff ≥ 0 also its tanh t (the training form: the gradient reads t instead of recomputing it). */
   gelu(heap: ArrayBuffer, xOff: number, yOff: number, tOff: number, n: number): void;

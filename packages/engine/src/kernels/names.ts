@@ -21,4 +21,7 @@ export const FUSED_KERNELS = {
   blockCached: 'EditlabBlockCached',
   /** x [N, k] · w [k, m] + bias [m] through OpenBLAS: `_FusedMatMul`'s native path without its rank-3 reshapes (register.ts). */
   linear: 'EditlabLinear',
+  /** Σ g² of each of a list of tensors, and a list scaled by one factor: global-norm clipping (kernels/grads.ts). */
+  sumSquares: 'EditlabSumSquares',
+  scaleAll: 'EditlabScaleAll',
 } as const;
