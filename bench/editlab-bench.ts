@@ -2,7 +2,7 @@
 // greedy KV-cache generation, with the model from bench/model.ts.
 import * as tf from '@tensorflow/tfjs';
 import { benchModel } from './model';
-import { median, type BenchSize } from './sizes';
+import { GEN, median, type BenchSize } from './sizes';
 
 export interface EditlabResult {
   stepMs: number[];
@@ -33,10 +33,10 @@ export async function benchEditlab(s: BenchSize, steps: number, warmup: number, 
   }
   const genMs: number[] = [];
   if (gen) {
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < GEN.warmup + GEN.runs; i++) {
       const t0 = performance.now();
       m.generate();
-      if (i >= 1) genMs.push(performance.now() - t0);
+      if (i >= GEN.warmup) genMs.push(performance.now() - t0);
     }
   }
   const peakHeapMiB = heapMiB();

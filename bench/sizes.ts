@@ -35,7 +35,8 @@ export function stepFlops(s: BenchSize): number {
 }
 
 /** Generation protocol (docs/engine-backend.md §1): 8 prompts of 16 tokens, 32 new tokens, greedy, KV cache. */
-export const GEN = { prompts: 8, promptLen: 16, newTokens: 32 } as const;
+/** Generation: prompts × promptLen tokens, newTokens greedy; `runs` timed calls after `warmup` (both sides). */
+export const GEN = { prompts: 8, promptLen: 16, newTokens: 32, warmup: 2, runs: 8 } as const;
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

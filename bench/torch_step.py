@@ -12,6 +12,7 @@ SIZES = {"a": (2048, 128, 4, 4, 32, 32), "b": (4096, 256, 4, 8, 48, 32), "c": (8
          # the GPT-2-style default model's pretraining step, version 1 and 2 (bench/sizes.ts TINY)
          "tiny": (2048, 128, 4, 4, 64, 32), "tiny-v2": (2048, 128, 4, 4, 128, 16)}
 PROMPTS, PROMPT_LEN, NEW_TOKENS = 8, 16, 32
+GEN_WARMUP, GEN_RUNS = 2, 8  # as bench/sizes.ts GEN
 
 
 class Block(nn.Module):
@@ -91,14 +92,14 @@ def main():
     if "--no-gen" not in sys.argv:
         prompts = torch.randint(0, V, (PROMPTS, PROMPT_LEN))
         with torch.no_grad():
-            for i in range(4):
+            for i in range(GEN_WARMUP + GEN_RUNS):
                 t0 = time.perf_counter()
                 caches = [{} for _ in range(L)]
                 nxt = m(prompts, 0, caches)[:, -1].argmax(-1)
                 for t in range(NEW_TOKENS - 1):
                     nxt = m(nxt.view(PROMPTS, 1), PROMPT_LEN + t, caches)[:, -1].argmax(-1)
                 nxt.tolist()
-                if i >= 1:
+                if i >= GEN_WARMUP:
                     gen.append((time.perf_counter() - t0) * 1000)
     a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
     mm = []

@@ -40,9 +40,10 @@ describe.skipIf(skip !== undefined)(`native ArgMax and UnsortedSegmentSum${skip 
     const rows = [
       [1, 3, 3, 2], [NaN, 1, 2, 0], [1, NaN, 2, 0], [-Infinity, -Infinity, -Infinity, -Infinity], [0, -0, 0, 1e-45],
       [-0, 0, -1, -1], [2, Infinity, NaN, Infinity], [NaN, NaN, NaN, NaN], [-3, -2, -2, -5], [1e-44, 1e-45, 1e-44, 0],
+      [-Infinity, NaN, -Infinity, NaN], [1, NaN, 3, 3], [-0, NaN, 0, -1],
     ];
     const { got, want } = bothWays(() => [tf.argMax(tf.tensor2d(rows), 1), tf.argMax(tf.tensor2d(rows), -1)]);
-    expect(Array.from(want[0]!)).toEqual([1, 0, 2, 0, 3, 0, 1, 0, 1, 0]);
+    expect(Array.from(want[0]!)).toEqual([1, 0, 2, 0, 3, 0, 1, 0, 1, 0, 0, 2, 0]);
     expect(got.map((g) => Array.from(g))).toEqual(want.map((w) => Array.from(w)));
   });
 
