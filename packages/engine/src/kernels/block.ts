@@ -5,7 +5,7 @@
 // of the composition would run that native kernel; undefined otherwise (the caller composes).
 import * as tf from '@tensorflow/tfjs';
 import { NATIVE_MIN_WORK } from '../backend/matmul-native';
-import { f32, has, run, taping } from './fused';
+import { f32, has, run, taping } from './registry';
 import { FUSED_KERNELS as K } from './names';
 
 export interface BlockWeights {

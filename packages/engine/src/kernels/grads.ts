@@ -2,7 +2,7 @@
 // scaling by one float32 factor, with the bits of tf.sum(tf.square(g)) and tf.mul(g, s). undefined where the kernel is
 // not registered or a tensor is not float32 (the caller composes).
 import * as tf from '@tensorflow/tfjs';
-import { f32, has, run } from './fused';
+import { f32, has, run } from './registry';
 import { FUSED_KERNELS as K } from './names';
 
 const named = (ts: readonly tf.Tensor[]) => Object.fromEntries(ts.map((t, i) => [`g${i}`, t]));
