@@ -16,7 +16,7 @@
   "targets": [
     {
       "target_name": "editlab_blas",
-      "sources": ["src/addon.c", "src/sgemm.c", "src/par.c", "src/eltwise.c", "src/fused.c", "src/lapack.c", "src/signals.c", "src/mathf.c", "src/softmax.c", "src/transpose.c", "src/attention.c", "src/addon_attention.c", "src/block.c", "src/addon_block.c", "src/index.c", "src/addon_index.c", "src/grads.c", "src/addon_grads.c"],
+      "sources": ["src/addon.c", "src/sgemm.c", "src/par.c", "src/eltwise.c", "src/fused.c", "src/lapack.c", "src/signals.c", "src/mathf.c", "src/softmax.c", "src/transpose.c", "src/attention.c", "src/addon_attention.c", "src/block.c", "src/addon_block.c", "src/index.c", "src/addon_index.c", "src/grads.c", "src/addon_grads.c", "src/owner.c"],
       "cflags": ["<@(editlab_cflags)"],
       "defines": ["EDITLAB_CFLAGS=\"<(editlab_cflags)\""],
       "include_dirs": ["/usr/include/x86_64-linux-gnu/openblas-pthread", "/usr/include/openblas"],

@@ -16,6 +16,7 @@
 #include "block.h"
 #include "index.h"
 #include "grads.h"
+#include "owner.h"
 
 /* sgemmBatched(heap, transA, transB, m, n, k, batch, aOff, strideA, bOff, strideB, cOff, strideC, biasOff)
  * biasOff < 0: no bias; else a bias [n] added to every row of C. */
@@ -368,6 +369,7 @@ static napi_value init(napi_env env, napi_value exports) {
   el_block_register(env, exports);
   el_index_register(env, exports);
   el_grads_register(env, exports);
+  el_owner_register(env, exports);
   return exports;
 }
 

@@ -73,6 +73,9 @@ export interface NativeAddon {
   splitLoops(): number;
   getThreads(): number;
   blasConfig(): string;
+  /** Make this JavaScript environment the addon's user (native/src/owner.c): true for the first one that asks (and
+   * again for it), false for any other thread of the process while that one lives. */
+  claim?(): boolean;
   /** JSON {cflags, compiler, isa, iec559} fixed at build time (binding.gyp); absent in builds before it existed. */
   buildInfo?(): string;
   /** native/src/mathf.c: mismatches of the addon's own `name` (tanh, exp) against the C library's, bit for bit, over
@@ -107,6 +110,10 @@ export function nativeBuild(addon: NativeAddon): NativeBuild {
 
 export const NATIVE_ADDON_PATH = fileURLToPath(new URL('../../native/build/Release/editlab_blas.node', import.meta.url));
 
+/** Why a second JavaScript thread of a process runs without the addon (native/src/owner.c). */
+export const NATIVE_IN_USE = 'native addon in use by another JavaScript thread of this process (its kernels share '
+  + "OpenBLAS's process-wide thread count and the split loops' state); this thread runs the wasm kernels";
+
 let cached: { addon?: NativeAddon; reason?: string } | undefined;
 
 /** Load the addon once per process. `reason` says why it is unavailable. */
@@ -122,7 +129,7 @@ export function loadNativeAddon(): { addon?: NativeAddon; reason?: string } {
   }
   try {
     const addon = createRequire(import.meta.url)(NATIVE_ADDON_PATH) as NativeAddon;
-    cached = { addon };
+    cached = addon.claim && !addon.claim() ? { reason: NATIVE_IN_USE } : { addon };
   } catch (e) {
     cached = { reason: `native addon failed to load: ${(e as Error).message.split('\n')[0]}` };
   }
