@@ -32,17 +32,8 @@ static float *at(Params *p, int i, size_t count, int optional) {
 static napi_value block_cached(napi_env env, napi_callback_info info) {
   Args a;
   if (!args_init(env, info, &a, 2, "blockCached: expected 2 arguments")) return NULL;
-  bool is_ta = false;
-  napi_typedarray_type type;
-  size_t n = 0;
-  void *data = NULL;
-  napi_is_typedarray(env, a.argv[1], &is_ta);
-  if (!is_ta || napi_get_typedarray_info(env, a.argv[1], &type, &n, &data, NULL, NULL) != napi_ok || type != napi_float64_array ||
-      n != BLOCK_PARAMS) {
-    napi_throw_type_error(env, CODE, "blockCached: params must be a Float64Array of the block's dimensions and offsets");
-    return NULL;
-  }
-  const double *v = (const double *)data;
+  const double *v = f64_array(&a, 1, BLOCK_PARAMS, NULL, "blockCached: params must be a Float64Array of the block's dimensions and offsets");
+  if (!v) return NULL;
   const BlockDims s = {(int)v[BLOCK_LLAMA], (size_t)v[BLOCK_B], (size_t)v[BLOCK_T], (size_t)v[BLOCK_P], (size_t)v[BLOCK_D],
                        (size_t)v[BLOCK_H], (size_t)v[BLOCK_HKV], (size_t)v[BLOCK_DH], (size_t)v[BLOCK_M], (size_t)v[BLOCK_MASK_B],
                        (float)v[BLOCK_EPS], (float)v[BLOCK_SCALE]};

@@ -4,22 +4,7 @@
 #include "grads.h"
 #include "napi_args.h"
 
-/* the Float64Array argv[i] of `want` entries (want 0: any length, written to *len) */
-static const double *f64(Args *a, size_t i, size_t want, size_t *len) {
-  bool is_ta = false;
-  napi_typedarray_type type;
-  size_t n = 0;
-  void *data = NULL;
-  napi_is_typedarray(a->env, a->argv[i], &is_ta);
-  if (!is_ta || napi_get_typedarray_info(a->env, a->argv[i], &type, &n, &data, NULL, NULL) != napi_ok || type != napi_float64_array ||
-      (want && n != want)) {
-    napi_throw_type_error(a->env, CODE, "editlab native: expected a Float64Array of offsets or sizes of matching length");
-    a->failed = 1;
-    return NULL;
-  }
-  if (len) *len = n;
-  return data;
-}
+static const char F64_LISTS[] = "editlab native: expected a Float64Array of offsets or sizes of matching length";
 
 /* pointers to the tensors at offs[t] with sizes[t] floats, inside the heap; NULL (error thrown) otherwise */
 static float **pointers(Args *a, const double *offs, const double *sizes, size_t count) {
@@ -70,8 +55,8 @@ static napi_value sum_squares(napi_env env, napi_callback_info info) {
   Args a;
   if (!args_init(env, info, &a, 4, "sumSquares: expected 4 arguments")) return NULL;
   size_t count = 0;
-  const double *offs = f64(&a, 1, 0, &count);
-  const double *sizes = offs ? f64(&a, 2, count, NULL) : NULL;
+  const double *offs = f64_array(&a, 1, 0, &count, F64_LISTS);
+  const double *sizes = offs ? f64_array(&a, 2, count, NULL, F64_LISTS) : NULL;
   float *out = sizes ? ptr(&a, 3, count) : NULL;
   Lists l;
   if (!out || !lists(&a, offs, NULL, sizes, count, &l)) return NULL;
@@ -84,9 +69,9 @@ static napi_value scale_all(napi_env env, napi_callback_info info) {
   Args a;
   if (!args_init(env, info, &a, 5, "scaleAll: expected 5 arguments")) return NULL;
   size_t count = 0;
-  const double *xo = f64(&a, 1, 0, &count);
-  const double *yo = xo ? f64(&a, 2, count, NULL) : NULL;
-  const double *sizes = yo ? f64(&a, 3, count, NULL) : NULL;
+  const double *xo = f64_array(&a, 1, 0, &count, F64_LISTS);
+  const double *yo = xo ? f64_array(&a, 2, count, NULL, F64_LISTS) : NULL;
+  const double *sizes = yo ? f64_array(&a, 3, count, NULL, F64_LISTS) : NULL;
   Lists l;
   if (!sizes || !lists(&a, xo, yo, sizes, count, &l)) return NULL;
   el_scale_all((const float *const *)l.x, l.y, l.n, count, (float)num(&a, 4));

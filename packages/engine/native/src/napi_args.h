@@ -67,4 +67,21 @@ static inline void *ptr(Args *a, size_t i, size_t count) {
 static inline void *opt_ptr(Args *a, size_t i, size_t count) {
   return num(a, i) < 0 ? NULL : ptr(a, i, count);
 }
+/* The Float64Array argv[i] with `want` entries (want 0: any length; the length goes to *len when len is not NULL);
+ * NULL, with a TypeError saying `what` thrown, otherwise. */
+static inline const double *f64_array(Args *a, size_t i, size_t want, size_t *len, const char *what) {
+  bool is_ta = false;
+  napi_typedarray_type type;
+  size_t n = 0;
+  void *data = NULL;
+  napi_is_typedarray(a->env, a->argv[i], &is_ta);
+  if (!is_ta || napi_get_typedarray_info(a->env, a->argv[i], &type, &n, &data, NULL, NULL) != napi_ok || type != napi_float64_array ||
+      (want && n != want)) {
+    napi_throw_type_error(a->env, CODE, what);
+    a->failed = 1;
+    return NULL;
+  }
+  if (len) *len = n;
+  return (const double *)data;
+}
 #endif

@@ -11,7 +11,7 @@ const native = loadNativeAddon();
 const skip = native.addon ? undefined : native.reason;
 
 /** Run f with the native index kernels (true) or the ones they replace (false); the outputs' data. */
-function withKernels<T>(nativeOn: boolean, f: () => tf.Tensor[]): Array<Float32Array | Int32Array> {
+function withKernels(nativeOn: boolean, f: () => tf.Tensor[]): Array<Float32Array | Int32Array> {
   registerWasmKernels({ nativeElementwise: nativeOn });
   const out = tf.tidy(f);
   const data = out.map((t) => t.dataSync() as Float32Array | Int32Array);
